@@ -1,0 +1,251 @@
+"""The canonical report: pydantic models that are the single source of truth for the JSON Schema.
+
+This module imports nothing else from nianbao, so every other layer can depend on it.
+`nianbao/schemas/report.schema.json` is generated from `Report` (see `nianbao.convert.schema`).
+
+Every block, table cell and figure carries an `Origin` saying where in the input it came from.
+Origins are a tagged union: one small shape per kind of input position.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_NAME = "nianbao.report"
+SCHEMA_MAJOR = 1
+SCHEMA_TAG = f"{SCHEMA_NAME}/{SCHEMA_MAJOR}"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+
+# --- origins ---------------------------------------------------------------------------------
+
+
+class LineOrigin(_Model):
+    """Lines of a decoded text input, 1-based and inclusive."""
+
+    kind: Literal["lines"] = "lines"
+    line_start: int = Field(ge=1)
+    line_end: int = Field(ge=1)
+
+
+class PageOrigin(_Model):
+    """A region on a page of a paged input (PDF), in PDF points from the top-left corner."""
+
+    kind: Literal["page"] = "page"
+    page: int = Field(ge=1)
+    bbox: tuple[float, float, float, float] | None = None
+
+
+class PagesOrigin(_Model):
+    """Something spanning several pages, such as a table continued on the next page."""
+
+    kind: Literal["pages"] = "pages"
+    pages: list[int] = Field(min_length=1)
+
+
+class ParagraphOrigin(_Model):
+    """A paragraph of a word-processing document, counted from 0 in body order."""
+
+    kind: Literal["paragraph"] = "paragraph"
+    paragraph: int = Field(ge=0)
+
+
+class SheetOrigin(_Model):
+    """A cell range of a spreadsheet, in A1 notation."""
+
+    kind: Literal["sheet"] = "sheet"
+    sheet: str
+    cell_range: str
+
+
+class ElementOrigin(_Model):
+    """An element of a markup document, as a simple path such as `body/table[2]/tr[3]/td[1]`."""
+
+    kind: Literal["element"] = "element"
+    path: str
+
+
+class TableCellOrigin(_Model):
+    """A cell of one of this report's tables: `document.tables[table]`, at row and col."""
+
+    kind: Literal["table_cell"] = "table_cell"
+    table: int = Field(ge=0)
+    row: int = Field(ge=0)
+    col: int = Field(ge=0)
+
+
+class TextSpanOrigin(_Model):
+    """Characters `start`..`end` (end exclusive) of the text of `document.blocks[block]`."""
+
+    kind: Literal["text_span"] = "text_span"
+    block: int = Field(ge=0)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+Origin = Annotated[
+    LineOrigin
+    | PageOrigin
+    | PagesOrigin
+    | ParagraphOrigin
+    | SheetOrigin
+    | ElementOrigin
+    | TableCellOrigin
+    | TextSpanOrigin,
+    Field(discriminator="kind"),
+]
+
+
+# --- source and diagnostics ------------------------------------------------------------------
+
+
+class EncodingInfo(_Model):
+    """How the bytes of a text input were decoded, and how sure we are."""
+
+    name: str = Field(description="Python codec name, e.g. utf-8, gb18030, utf-16-le")
+    confidence: float = Field(ge=0.0, le=1.0)
+    method: Literal["bom", "declared", "utf-8", "detected", "utf-16-pattern"]
+
+
+class Source(_Model):
+    name: str = Field(description="File name of the input, without its directory")
+    sha256: str = Field(pattern="^[0-9a-f]{64}$")
+    bytes: int = Field(ge=0)
+    media_type: str
+    format: str = Field(description="Format sniffed from the bytes: text, html, pdf, docx, ...")
+    adapter: str = Field(description="Name of the adapter that read the input")
+    encoding: EncodingInfo | None = None
+    pages: int | None = Field(default=None, ge=0)
+
+
+Severity = Literal["info", "warning", "error"]
+
+
+class Diagnostic(_Model):
+    """A recoverable problem found in the input, or a repair made to it. Codes are stable."""
+
+    code: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$", examples=["table.reconstructed"])
+    severity: Severity
+    message: str
+    origin: Origin | None = None
+
+
+# --- document --------------------------------------------------------------------------------
+
+TableMethod = Literal[
+    "native", "ruled", "stream", "pipe-rows", "tab-cells", "cell-per-line", "html", "sheet"
+]
+
+
+class TableCell(_Model):
+    row: int = Field(ge=0)
+    col: int = Field(ge=0)
+    row_span: int = Field(default=1, ge=1)
+    col_span: int = Field(default=1, ge=1)
+    text: str
+    header: bool = False
+    origin: Origin
+
+
+class Table(_Model):
+    """A table as explicit cells with spans; the dense grid is derived (`grid()`), not stored."""
+
+    n_rows: int = Field(ge=0)
+    n_cols: int = Field(ge=0)
+    caption: str | None = None
+    method: TableMethod = Field(description="How the table was obtained from the input")
+    confidence: float = Field(ge=0.0, le=1.0)
+    cells: list[TableCell]
+    origin: Origin
+
+    def grid(self) -> list[list[TableCell | None]]:
+        """The dense n_rows x n_cols grid, each position holding the cell that covers it."""
+        rows: list[list[TableCell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            for r in range(cell.row, min(cell.row + cell.row_span, self.n_rows)):
+                for c in range(cell.col, min(cell.col + cell.col_span, self.n_cols)):
+                    rows[r][c] = cell
+        return rows
+
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table"]
+
+
+class Block(_Model):
+    kind: BlockKind
+    text: str = Field(description="The block's text; for a table, its caption or empty")
+    level: int | None = Field(default=None, ge=1, description="Heading depth, 1 = 一、")
+    table: int | None = Field(default=None, ge=0, description="Index into document.tables")
+    origin: Origin
+
+
+class Document(_Model):
+    title: str | None = None
+    blocks: list[Block]
+    tables: list[Table]
+
+
+# --- annual report profile -------------------------------------------------------------------
+
+
+class Section(_Model):
+    key: Literal["overview", "proactive", "applications", "review_litigation", "problems", "other"]
+    heading: str
+    block_start: int = Field(ge=0)
+    block_end: int = Field(ge=0, description="Last block of the section, inclusive")
+
+
+class Figure(_Model):
+    value: float | int | None = Field(description="The number a reader takes; null when blank")
+    raw: str = Field(description="The text as printed")
+    unit: str | None = None
+    source: Literal["table", "text"]
+    origin: Origin
+
+
+class Indicator(_Model):
+    """One row of a 2008-era 统计表."""
+
+    path: list[str] = Field(description="Labels of the parent rows, outermost first")
+    label: str
+    unit: str | None = None
+    value: float | int | None = None
+    raw: str
+    origin: Origin
+
+
+class Check(_Model):
+    rule: str
+    status: Literal["pass", "fail", "skipped"]
+    expected: float | int | None = None
+    actual: float | int | None = None
+    keys: list[str] = Field(default_factory=list)
+    message: str
+
+
+class AnnualReport(_Model):
+    template: Literal["2021", "2019", "2008"] | None
+    organization: str | None
+    year: int | None
+    published_on: date | None
+    sections: list[Section]
+    figures: dict[str, Figure]
+    indicators: list[Indicator]
+    checks: list[Check]
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+class Report(_Model):
+    schema_: Literal["nianbao.report/1"] = Field(default=SCHEMA_TAG, alias="schema")
+    source: Source
+    document: Document
+    annual_report: AnnualReport | None = None
+    diagnostics: list[Diagnostic] = Field(default_factory=list)

@@ -1,0 +1,89 @@
+"""The published JSON Schema: generated from the models, committed, and used to validate reports.
+
+Regenerate the committed file after changing `nianbao.convert.model`::
+
+    python -m nianbao.convert.schema
+
+A test fails when the committed file and the models differ.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from nianbao.convert.model import SCHEMA_MAJOR, SCHEMA_NAME, SCHEMA_TAG, Report
+from nianbao.errors import NianbaoError, ReportValidationError
+
+SCHEMA_ID = f"urn:nianbao:schema:report:{SCHEMA_MAJOR}"
+SCHEMA_FILE = "report.schema.json"
+
+
+def build_schema() -> dict[str, Any]:
+    """The schema of `Report` as it is written out (serialization mode, field aliases)."""
+    body = Report.model_json_schema(mode="serialization", by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "version": SCHEMA_TAG,
+        **body,
+    }
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The committed schema shipped inside the package."""
+    text = resources.files("nianbao.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(load_schema())
+
+
+def schema_errors(data: Any) -> list[str]:
+    """Every way `data` breaks the schema, as `path: message` lines; empty when it is valid."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
+
+
+def check_schema_version(data: Any, *, source: str | None = None) -> None:
+    """Reject reports of another schema family or a newer major version than this reader knows."""
+    tag = data.get("schema") if isinstance(data, dict) else None
+    if not isinstance(tag, str) or not tag.startswith(SCHEMA_NAME + "/"):
+        raise NianbaoError(f"not a nianbao report (schema is {tag!r})", source=source)
+    major = tag.removeprefix(SCHEMA_NAME + "/")
+    if not major.isdigit() or int(major) > SCHEMA_MAJOR:
+        raise NianbaoError(
+            f"report uses schema {tag}, newer than {SCHEMA_TAG}: upgrade nianbao", source=source
+        )
+
+
+def validate_report_data(data: Any, *, source: str | None = None) -> None:
+    """Raise `ReportValidationError` unless `data` is a valid report."""
+    errors = schema_errors(data)
+    if errors:
+        shown = "; ".join(errors[:5]) + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else "")
+        raise ReportValidationError(f"report does not match its schema: {shown}", source=source)
+
+
+def main() -> None:
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE
+    target.write_text(schema_text(build_schema()), encoding="utf-8")
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()
