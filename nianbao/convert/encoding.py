@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import chardet
 
-from nianbao.convert.model import Diagnostic, EncodingInfo
+from nianbao.convert.model import Diagnostic, EncodingInfo, EncodingMethod, Severity
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way
@@ -25,8 +25,15 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 # Chinese legacy code pages whose superset decodes every file they can produce.
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-              "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "big5": "big5hkscs"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "euc-cn": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "big5": "big5hkscs",
+}
 
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DECLARATION_WINDOW = 4096
@@ -64,8 +71,13 @@ def decode(data: bytes) -> Decoded:
         try:
             return _finish(data, declared, 1.0, "declared", strict=True)
         except UnicodeDecodeError:
-            diagnostics.append(_diag("encoding.declared_wrong", "warning",
-                                     f"the document declares {declared} but is not valid {declared}"))
+            diagnostics.append(
+                _diag(
+                    "encoding.declared_wrong",
+                    "warning",
+                    f"the document declares {declared} but is not valid {declared}",
+                )
+            )
 
     utf16 = _utf16_by_nul_pattern(data)  # before UTF-8: NULs are valid UTF-8 too
     if utf16 is not None:
@@ -86,8 +98,9 @@ def decode(data: bytes) -> Decoded:
     return _with(_finish(data, codec, round(confidence, 3), "detected"), diagnostics)
 
 
-def _finish(data: bytes, codec: str, confidence: float, method: str, *,
-            strict: bool = False) -> Decoded:
+def _finish(
+    data: bytes, codec: str, confidence: float, method: EncodingMethod, *, strict: bool = False
+) -> Decoded:
     diagnostics: list[Diagnostic] = []
     try:
         text = data.decode(codec)
@@ -96,19 +109,33 @@ def _finish(data: bytes, codec: str, confidence: float, method: str, *,
             raise
         text = data.decode(codec, errors="replace")
         bad = text.count("\ufffd")
-        diagnostics.append(_diag("encoding.undecodable", "warning",
-                                 f"{bad} byte sequence(s) are not valid {codec}; "
-                                 "they appear as U+FFFD in the text"))
+        diagnostics.append(
+            _diag(
+                "encoding.undecodable",
+                "warning",
+                f"{bad} byte sequence(s) are not valid {codec}; they appear as U+FFFD in the text",
+            )
+        )
         confidence = min(confidence, 0.3)
-    info = EncodingInfo(name=codec, confidence=confidence, method=method)  # type: ignore[arg-type]
+    info = EncodingInfo(name=codec, confidence=confidence, method=method)
     if confidence < _LOW_CONFIDENCE:
-        diagnostics.append(_diag("encoding.low_confidence", "warning",
-                                 f"decoded as {codec} with confidence {confidence:.2f}"))
+        diagnostics.append(
+            _diag(
+                "encoding.low_confidence",
+                "warning",
+                f"decoded as {codec} with confidence {confidence:.2f}",
+            )
+        )
     mojibake = len(_MOJIBAKE.findall(text))
     if mojibake >= 3:
-        diagnostics.append(_diag("encoding.mojibake", "warning",
-                                 f"{mojibake} places look like UTF-8 text that was once decoded as "
-                                 "Latin-1 or cp1252 (e.g. 'å¹´' for '年'); the source is damaged"))
+        diagnostics.append(
+            _diag(
+                "encoding.mojibake",
+                "warning",
+                f"{mojibake} places look like UTF-8 text that was once decoded as "
+                "Latin-1 or cp1252 (e.g. 'å¹´' for '年'); the source is damaged",
+            )
+        )
     return Decoded(text, info, diagnostics)
 
 
@@ -148,9 +175,9 @@ def _plausible_chinese(data: bytes, codec: str) -> bool:
     chars = [ch for ch in text if not ch.isspace()]
     if not chars:
         return False
-    common = sum(1 for ch in chars if ch.isascii() and ch.isprintable() or _COMMON_CJK.match(ch))
+    common = sum(1 for ch in chars if (ch.isascii() and ch.isprintable()) or _COMMON_CJK.match(ch))
     return common >= 0.98 * len(chars) and sum(1 for ch in chars if ord(ch) > 0x2E7F) > 10
 
 
-def _diag(code: str, severity: str, message: str) -> Diagnostic:
-    return Diagnostic(code=code, severity=severity, message=message)  # type: ignore[arg-type]
+def _diag(code: str, severity: Severity, message: str) -> Diagnostic:
+    return Diagnostic(code=code, severity=severity, message=message)

@@ -105,12 +105,15 @@ Origin = Annotated[
 # --- source and diagnostics ------------------------------------------------------------------
 
 
+EncodingMethod = Literal["bom", "declared", "utf-8", "detected", "utf-16-pattern"]
+
+
 class EncodingInfo(_Model):
     """How the bytes of a text input were decoded, and how sure we are."""
 
     name: str = Field(description="Python codec name, e.g. utf-8, gb18030, utf-16-le")
     confidence: float = Field(ge=0.0, le=1.0)
-    method: Literal["bom", "declared", "utf-8", "detected", "utf-16-pattern"]
+    method: EncodingMethod
 
 
 class Source(_Model):
@@ -174,7 +177,7 @@ class Table(_Model):
         return rows
 
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table"]
+BlockKind = Literal["title", "heading", "paragraph", "list_item", "table"]
 
 
 class Block(_Model):
@@ -244,7 +247,7 @@ class AnnualReport(_Model):
 
 
 class Report(_Model):
-    schema_: Literal["nianbao.report/1"] = Field(default=SCHEMA_TAG, alias="schema")
+    schema_: Literal["nianbao.report/1"] = Field(default="nianbao.report/1", alias="schema")
     source: Source
     document: Document
     annual_report: AnnualReport | None = None

@@ -1,0 +1,1 @@
+"""Input adapters: one module per format, chosen by `registry`."""

@@ -1,0 +1,48 @@
+"""Plain text: reports scraped from web pages and Word files, tables flattened, encoding unknown."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from nianbao.adapters.base import Adapter, AdapterResult
+from nianbao.convert.encoding import decode
+from nianbao.convert.model import Document
+from nianbao.convert.sniff import InputInfo
+from nianbao.convert.structure import build_blocks
+from nianbao.convert.tables import find_tables
+from nianbao.convert.textclean import normalise, remove_chrome
+from nianbao.errors import DocumentLoadError
+
+# More replacement characters than this and the "text" is binary data, not a damaged document.
+_MAX_UNDECODABLE = 0.05
+
+
+class TextAdapter(Adapter):
+    name: ClassVar[str] = "text"
+    priority: ClassVar[float] = 10.0
+
+    def accepts(self, head: bytes, info: InputInfo) -> bool:
+        return info.format == "text"
+
+    def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
+        decoded = decode(data)
+        text = decoded.text
+        if text.count("\ufffd") > _MAX_UNDECODABLE * max(len(text), 1):
+            raise DocumentLoadError(
+                f"not text: {text.count(chr(0xFFFD))} of {len(text)} characters cannot be "
+                f"decoded (best guess {decoded.encoding.name})",
+                source=info.name,
+            )
+        cleaned = remove_chrome(normalise(text))
+        if not any(line.text.strip() for line in cleaned.lines):
+            raise DocumentLoadError("contains no text", source=info.name)
+        found = find_tables(cleaned.lines)
+        blocks, tables, title = build_blocks(cleaned.lines, found)
+        diagnostics = decoded.diagnostics + cleaned.diagnostics
+        for table in found:
+            diagnostics.extend(table.diagnostics)
+        return AdapterResult(
+            document=Document(title=title, blocks=blocks, tables=tables),
+            diagnostics=diagnostics,
+            encoding=decoded.encoding,
+        )

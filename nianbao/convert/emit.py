@@ -1,0 +1,36 @@
+"""Reports out: deterministic JSON, written whole or not at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from nianbao.convert.model import Report
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data, keys in model order, as the schema describes it."""
+    return report.model_dump(mode="json", by_alias=True)
+
+
+def to_json(report: Report) -> str:
+    """Stable text: model key order, UTF-8 characters unescaped, no timestamps, final newline."""
+    return json.dumps(report_data(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file, so no reader ever sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

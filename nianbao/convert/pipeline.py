@@ -1,0 +1,81 @@
+"""The pipeline: read -> sniff -> adapter -> (profile) -> validate. One entry, two shapes."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from nianbao.adapters.registry import AdapterRegistry, default_registry
+from nianbao.convert.emit import report_data
+from nianbao.convert.model import Report, Source
+from nianbao.convert.schema import validate_report_data
+from nianbao.convert.sniff import InputInfo, sniff
+from nianbao.errors import DocumentLoadError, UnsupportedFormatError
+
+_HEAD_BYTES = 8192
+
+
+@cache
+def _registry() -> AdapterRegistry:
+    return default_registry()
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of `path`, or a `DocumentLoadError` that says plainly what is wrong with it."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DocumentLoadError("no such file", source=str(path)) from exc
+    except IsADirectoryError as exc:
+        raise DocumentLoadError("is a directory, not a file", source=str(path)) from exc
+    except PermissionError as exc:
+        raise DocumentLoadError("permission denied", source=str(path)) from exc
+    except OSError as exc:
+        raise DocumentLoadError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from exc
+
+
+def convert_path(path: str | Path, *, registry: AdapterRegistry | None = None) -> Report:
+    path = Path(path)
+    if path.is_dir():
+        raise DocumentLoadError("is a directory, not a file", source=str(path))
+    return convert_bytes(
+        read_input(path), filename=path.name, registry=registry, display_name=str(path)
+    )
+
+
+def convert_bytes(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    registry: AdapterRegistry | None = None,
+    display_name: str | None = None,
+) -> Report:
+    """Convert one input held in memory. `filename` names it in the report and in errors."""
+    name = filename or "<bytes>"
+    shown = display_name or name
+    if not data:
+        raise DocumentLoadError("file is empty", source=shown)
+    info = InputInfo(name=shown, size=len(data), format=sniff(data))
+    adapter = (registry or _registry()).find(data[:_HEAD_BYTES], info)
+    if adapter is None:
+        what = "binary data, not a document" if info.format == "binary" else f"{info.format} files"
+        raise UnsupportedFormatError(f"no adapter reads {what}", source=shown)
+    result = adapter.convert(data, info)
+    report = Report(
+        source=Source(
+            name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            bytes=len(data),
+            media_type=info.media_type,
+            format=info.format,
+            adapter=adapter.name,
+            encoding=result.encoding,
+            pages=result.pages,
+        ),
+        document=result.document,
+        annual_report=None,
+        diagnostics=result.diagnostics,
+    )
+    validate_report_data(report_data(report), source=shown)
+    return report

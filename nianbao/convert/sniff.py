@@ -1,0 +1,80 @@
+"""Tell the format of an input from its bytes; the file name is only ever a hint.
+
+One place decides, so that a `.pdf` that is really an HTML page reaches the HTML adapter.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_MARKERS = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<table[\s>]", re.I)
+_SNIFF_WINDOW = 8192
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "ole2": "application/x-ole-storage",
+    "html": "text/html",
+    "text": "text/plain",
+    "binary": "application/octet-stream",
+}
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    """What the pipeline knows of an input before an adapter reads it."""
+
+    name: str
+    size: int
+    format: str
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES.get(self.format, "application/octet-stream")
+
+
+def sniff(data: bytes) -> str:
+    """The format of `data`: pdf, docx, xlsx, zip, ole2, html, text or binary."""
+    head = data[:_SNIFF_WINDOW]
+    # PDF readers accept the header anywhere in the first KiB; so do we.
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_format(data)
+    if head.startswith(_OLE2_MAGIC):
+        return "ole2"
+    if _looks_like_text(head):
+        return "html" if _HTML_MARKERS.search(head.lstrip()[:_SNIFF_WINDOW]) else "text"
+    return "binary"
+
+
+def _zip_format(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "binary"
+    if any(name.startswith("word/") for name in names):
+        return "docx"
+    if any(name.startswith("xl/") for name in names):
+        return "xlsx"
+    return "zip"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Text in any encoding we read: no control bytes but in UTF-16's NUL pattern."""
+    if not head:
+        return False
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    even, odd = head[0::2], head[1::2]
+    if head.count(0) and (even.count(0) == 0 or odd.count(0) == 0):
+        return True  # UTF-16 without a BOM: NULs in one byte position only
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in b"\t\n\r\f\x1b")
+    return controls <= len(head) * 0.01

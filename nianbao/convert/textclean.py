@@ -1,0 +1,167 @@
+"""Normalise decoded text and strip the web page around a report, never the report's words.
+
+Text scraped from government sites carries the site's chrome: its name and emblem, menus,
+【字体】【打印】【关闭】 bars, share targets, 返回顶部, image file names. Removing it is a
+judgement, so every removed line is reported in a `boilerplate.removed` diagnostic with its
+line numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nianbao.convert.model import Diagnostic, LineOrigin
+from nianbao.convert.tables import Line
+
+# Spaces that look like a space to a reader: NBSP, ideographic space, the typographic ones.
+_SPACES = re.compile("[\u00a0\u2002-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+# Markup left behind by Word-to-text converters, e.g. `[bookmark: _GoBack]`.
+_STRAY_MARKUP = re.compile(r"\[(?:bookmark|image|comment)s?:[^\]\n]*\]", re.I)
+
+_CHROME_LINE = re.compile(
+    r"^(?:"
+    r"分享(?:文章)?到[:：]?.{0,20}|返回顶部|回到顶部|关注(?:微信)?公众号|打印本页|关闭窗口|"
+    r"【?(?:字体|字号)[:：].{0,12}|"
+    r"\S{0,40}\.(?:jpe?g|png|gif|bmp|webp|tiff?)|图片\d*|"
+    r"(?:扫一扫|手机扫描).{0,20}|"
+    r"(?:上一篇|下一篇)[:：].*"
+    r")$",
+    re.I,
+)
+_CHROME_GROUPS = re.compile(r"【[^】]*(?:字体|打印|关闭|收藏|大|中|小)[^】]*】?")
+_FONT_SIZE_SWITCH = re.compile(r"\s+大\s+中\s+小\s*$")
+# A menu: four or more short words separated by spaces, no punctuation.
+_MENU = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}\s+){3,}[\u4e00-\u9fff]{2,6}$")
+_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).*(?:报告|工作)|年度报告|年报")
+_SENTENCE_PUNCTUATION = re.compile(r"[。，,；;！？]")
+_TAIL_TRIGGER = re.compile(r"^(?:分享(?:文章)?到?[:：]?|返回顶部|回到顶部|关注(?:微信)?公众号)$")
+# A numbered heading (一、 （一） 1.) means the report body has begun: no title or chrome after it.
+_NUMBERED = re.compile(r"^[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})(?:[）)]|[、.．])")
+_HEAD_WINDOW = 15  # non-blank lines before a title that may still be site chrome
+_SHORT = 40
+_TAIL_SHORT = 20
+
+
+@dataclass
+class Cleaned:
+    lines: list[Line]
+    diagnostics: list[Diagnostic]
+
+
+def normalise(text: str) -> list[Line]:
+    """Unify line endings and spaces and drop stray markup; the words themselves are untouched."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
+    text = _STRAY_MARKUP.sub("", text)
+    return [Line(number, line.rstrip(" ")) for number, line in enumerate(text.split("\n"), 1)]
+
+
+def remove_chrome(lines: Sequence[Line]) -> Cleaned:
+    """Drop site chrome before the title, chrome lines anywhere, and share bars at the end."""
+    removed: set[int] = set()
+    kept_text: dict[int, str] = {}
+
+    title = _title_index(lines)
+    if title is not None:
+        removed.update(i for i in range(title) if _is_head_chrome(lines[i].text))
+
+    for i, line in enumerate(lines):
+        stripped = line.text.strip()
+        if stripped and (
+            _CHROME_LINE.match(stripped) or _is_chrome_bar(stripped) or _MENU.match(stripped)
+        ):
+            removed.add(i)
+        elif _FONT_SIZE_SWITCH.search(line.text):
+            kept_text[i] = _FONT_SIZE_SWITCH.sub("", line.text)
+
+    removed.update(_tail_chrome(lines))
+
+    kept = [
+        Line(line.number, kept_text.get(i, line.text))
+        for i, line in enumerate(lines)
+        if i not in removed
+    ]
+    return Cleaned(kept, _report(lines, sorted(removed)))
+
+
+def _title_index(lines: Sequence[Line]) -> int | None:
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        if not text:
+            continue
+        if _NUMBERED.match(text):
+            return None
+        if (
+            _TITLE.search(text)
+            and not _MENU.match(text)
+            and len(text) <= 60
+            and not _SENTENCE_PUNCTUATION.search(text)
+        ):
+            return i
+        seen += 1
+        if seen >= _HEAD_WINDOW:
+            return None
+    return None
+
+
+def _is_head_chrome(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and len(text) <= _SHORT and not _SENTENCE_PUNCTUATION.search(text)
+
+
+def _is_chrome_bar(text: str) -> bool:
+    """`【字体: 】【 打印】 【 关闭` and the like: nothing left once the bar groups are gone."""
+    if "【" not in text:
+        return False
+    rest = _CHROME_GROUPS.sub("", text)
+    return not re.sub(r"[\s【】:：大中小]", "", rest)
+
+
+def _tail_chrome(lines: Sequence[Line]) -> set[int]:
+    """After a share or back-to-top line in the second half, short lines are the page footer."""
+    trigger = next(
+        (
+            i
+            for i in range(len(lines) // 2, len(lines))
+            if _TAIL_TRIGGER.match(lines[i].text.strip())
+        ),
+        None,
+    )
+    if trigger is None:
+        return set()
+    tail = {trigger}
+    for i in range(trigger + 1, len(lines)):
+        text = lines[i].text.strip()
+        if len(text) > _TAIL_SHORT or _SENTENCE_PUNCTUATION.search(text):
+            break
+        tail.add(i)
+    return tail
+
+
+def _report(lines: Sequence[Line], removed: list[int]) -> list[Diagnostic]:
+    """One `boilerplate.removed` diagnostic per run of removed lines (blank lines don't split)."""
+    runs: list[list[int]] = []
+    for i in removed:
+        if not lines[i].text.strip():
+            continue
+        if runs and all(not lines[j].text.strip() for j in range(runs[-1][-1] + 1, i)):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    diagnostics = []
+    for run in runs:
+        texts = [lines[i].text.strip() for i in run]
+        shown = " / ".join(texts[:6]) + (" / …" if len(texts) > 6 else "")
+        diagnostics.append(
+            Diagnostic(
+                code="boilerplate.removed",
+                severity="info",
+                message=f"removed {len(run)} line(s) of web page chrome: {shown}",
+                origin=LineOrigin(line_start=lines[run[0]].number, line_end=lines[run[-1]].number),
+            )
+        )
+    return diagnostics
