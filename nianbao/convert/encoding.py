@@ -38,6 +38,7 @@ _SUPERSETS = {
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DECLARATION_WINDOW = 4096
 _LOW_CONFIDENCE = 0.5
+_PLAUSIBLE = 0.98
 _COMMON_CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u2010-\u2027\u00b7]")
 # UTF-8 read as Latin-1/cp1252 turns each CJK character into three letters from this range.
 _MOJIBAKE = re.compile("[\u00c0-\u00ef][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]{2}")
@@ -91,10 +92,14 @@ def decode(data: bytes) -> Decoded:
     guess = chardet.detect(data)
     codec = canonical_codec(guess.get("encoding") or "") or "gb18030"
     confidence = float(guess.get("confidence") or 0.0)
-    if _plausible_chinese(data, codec):
+    if _chinese_share(data, codec, errors="strict") >= _PLAUSIBLE:
         # chardet scores GB18030 low on long documents even when every byte decodes to common
         # Chinese text; a strict decode that yields such text is strong evidence of its own.
         confidence = max(confidence, 0.9)
+    elif codec != "gb18030" and _chinese_share(data, "gb18030", errors="replace") >= _PLAUSIBLE:
+        # A few bad bytes throw chardet off entirely (it may answer cp855 at 0.01); these are
+        # Chinese documents, so a GB18030 reading with a handful of gaps is the better guess.
+        codec, confidence = "gb18030", min(confidence, 0.5)
     return _with(_finish(data, codec, round(confidence, 3), "detected"), diagnostics)
 
 
@@ -166,17 +171,17 @@ def _utf16_by_nul_pattern(data: bytes) -> str | None:
     return None
 
 
-def _plausible_chinese(data: bytes, codec: str) -> bool:
-    """True when `data` decodes strictly to text made almost only of common characters."""
+def _chinese_share(data: bytes, codec: str, *, errors: str) -> float:
+    """The share of printable ASCII and common Chinese characters in `data` read as `codec`."""
     try:
-        text = data.decode(codec)
+        text = data.decode(codec, errors=errors)
     except (UnicodeDecodeError, LookupError):
-        return False
+        return 0.0
     chars = [ch for ch in text if not ch.isspace()]
-    if not chars:
-        return False
+    if sum(1 for ch in chars if ord(ch) > 0x2E7F) <= 10:
+        return 0.0  # too little Chinese to judge by
     common = sum(1 for ch in chars if (ch.isascii() and ch.isprintable()) or _COMMON_CJK.match(ch))
-    return common >= 0.98 * len(chars) and sum(1 for ch in chars if ord(ch) > 0x2E7F) > 10
+    return common / len(chars)
 
 
 def _diag(code: str, severity: Severity, message: str) -> Diagnostic:

@@ -73,8 +73,21 @@ def _looks_like_text(head: bytes) -> bool:
         return False
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return True
-    even, odd = head[0::2], head[1::2]
-    if head.count(0) and (even.count(0) == 0 or odd.count(0) == 0):
-        return True  # UTF-16 without a BOM: NULs in one byte position only
+    if _is_utf16_without_bom(head):
+        return True
     controls = sum(1 for byte in head if byte < 0x20 and byte not in b"\t\n\r\f\x1b")
     return controls <= len(head) * 0.01
+
+
+def _is_utf16_without_bom(head: bytes) -> bool:
+    """Chinese UTF-16 is full of control-range bytes; it decodes strictly to printable text."""
+    sample = head[: len(head) - len(head) % 2][:4096]
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample[:-2].decode(codec)  # the last unit may be half a surrogate pair
+        except UnicodeDecodeError:
+            continue
+        printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r")
+        if text and printable >= 0.98 * len(text):
+            return True
+    return False

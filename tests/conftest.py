@@ -1,0 +1,28 @@
+"""Shared fixtures: paths from this file, never the working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+TEXT_SAMPLES = sorted((SAMPLES / "text").glob("*.txt"))
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+#: Set to 1 to rewrite the goldens and the committed schema from the current code. Review the
+#: diff before committing; tests/test_regenerate_flag.py fails whenever this is on in CI.
+REGENERATE = os.environ.get("NIANBAO_REGENERATE") == "1"
+
+
+@pytest.fixture
+def samples() -> Path:
+    return SAMPLES
+
+
+@pytest.fixture
+def text_sample() -> dict[str, Path]:
+    """Text samples by their number: '000' .. '004'."""
+    return {path.name[:3]: path for path in TEXT_SAMPLES}

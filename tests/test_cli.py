@@ -1,0 +1,118 @@
+"""The command line: exit codes, one-line errors naming the file, nothing written on failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nianbao.__about__ import __version__
+from nianbao.convert.cli import main
+
+
+def test_convert_to_stdout(
+    text_sample: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["convert", str(text_sample["004"])]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["schema"] == "nianbao.report/1"
+    assert report["source"]["name"] == text_sample["004"].name
+
+
+def test_convert_to_file_then_validate(
+    text_sample: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sub" / "report.json"
+    assert main(["convert", str(text_sample["000"]), "-o", str(out)]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["validate", str(out)]) == 0
+    assert "valid" in capsys.readouterr().out
+    assert [p.name for p in out.parent.iterdir()] == ["report.json"]  # no temp files left
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, int, str]]:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(random.Random(7).randbytes(4096))
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n  \n\u3000\n", encoding="utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    return {
+        "empty": (empty, 3, "file is empty"),
+        "garbage": (garbage, 4, "binary data"),
+        "blank": (blank, 3, "contains no text"),
+        "directory": (folder, 3, "is a directory"),
+        "missing": (tmp_path / "nope.txt", 3, "no such file"),
+    }
+
+
+@pytest.mark.parametrize("case", ["empty", "garbage", "blank", "directory", "missing"])
+def test_bad_input_exits_nonzero_with_one_line_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    path, code, message = _bad_inputs(tmp_path)[case]
+    out = tmp_path / "out.json"
+    assert main(["convert", str(path), "-o", str(out)]) == code
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert str(path) in err and message in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.json")]
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = _run("--debug", "convert", str(empty))
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr and "DocumentLoadError" in result.stderr
+
+
+def test_validate_reports_each_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    not_json = tmp_path / "a.json"
+    not_json.write_text("{", encoding="utf-8")
+    newer = tmp_path / "b.json"
+    newer.write_text('{"schema": "nianbao.report/2"}', encoding="utf-8")
+    incomplete = tmp_path / "c.json"
+    incomplete.write_text('{"schema": "nianbao.report/1"}', encoding="utf-8")
+    assert main(["validate", str(not_json), str(newer), str(incomplete)]) == 1
+    err = capsys.readouterr().err
+    assert "a.json: is not JSON" in err
+    assert "b.json: report uses schema nianbao.report/2" in err
+    assert "c.json: /: 'source' is a required property" in err
+
+
+def test_schema_command_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["version"] == "nianbao.report/1"
+
+
+def test_console_script_version_and_help() -> None:
+    assert _run("--version").stdout.strip() == f"nianbao {__version__}"
+    help_text = _run("--help").stdout
+    for command in ("convert", "schema", "validate", "exit codes"):
+        assert command in help_text
+
+
+def test_usage_error_exits_2() -> None:
+    assert _run("convert").returncode == 2
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "nianbao.convert.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )

@@ -1,0 +1,58 @@
+"""Every sample converts to exactly its committed golden report.
+
+A missing golden is a failure. To accept a deliberate change, regenerate with
+`NIANBAO_REGENERATE=1 pytest tests/test_golden.py` and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from nianbao.convert.schema import load_schema, schema_errors
+from tests.conftest import GOLDEN, REGENERATE, TEXT_SAMPLES
+
+SAMPLES = TEXT_SAMPLES
+
+
+def _golden_for(sample: Path) -> Path:
+    return GOLDEN / f"{sample.stem}.json"
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_sample_matches_golden(sample: Path) -> None:
+    actual = nianbao.to_json(nianbao.convert(sample))
+    golden = _golden_for(sample)
+    if REGENERATE:
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"missing golden {golden.name}: regenerate and review it"
+    expected = golden.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = difflib.unified_diff(
+            expected.splitlines(), actual.splitlines(), "golden", "actual", lineterm="", n=2
+        )
+        pytest.fail("report differs from golden:\n" + "\n".join(list(diff)[:80]))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_sample_report_validates_against_published_schema(sample: Path) -> None:
+    data = json.loads(nianbao.to_json(nianbao.convert(sample)))
+    assert load_schema()["$id"].endswith(":1")
+    assert schema_errors(data) == []
+
+
+def test_every_golden_has_a_sample() -> None:
+    stems = {p.stem for p in SAMPLES}
+    orphans = [g.name for g in GOLDEN.glob("*.json") if g.stem not in stems]
+    assert orphans == []
+
+
+def test_conversion_is_deterministic() -> None:
+    first = nianbao.to_json(nianbao.convert(SAMPLES[0]))
+    assert (
+        nianbao.to_json(nianbao.convert(SAMPLES[0].read_bytes(), filename=SAMPLES[0].name)) == first
+    )
