@@ -31,7 +31,8 @@ class Layout:
     fallback: bool = False  # the rules failed and cells were placed left to right
 
 
-_NUMBER = r"[-+]?\d+(?:[,，]\d{3})*(?:[.．]\d+)?\s*(?:%|％|‰|[万亿]?元|人次|[件条个次项人家起篇份期场批天户套])?"
+_UNIT = r"(?:%|％|‰|[万亿]?元|人次|[件条个次项人家起篇份期场批天户套])"
+_NUMBER = rf"[-+]?\d+(?:[,，]\d{{3}})*(?:[.．]\d+)?\s*{_UNIT}?"
 _NUMBER_RE = re.compile(rf"{_NUMBER}(?:\s*[（(][^（）()]*[）)])?")
 # Blank and dash cells stand for "nothing to report" and sit in value columns like numbers.
 _VALUE_RE = re.compile(rf"{_NUMBER_RE.pattern}|[-/—–－─―~～…\\]+|无|")
