@@ -29,7 +29,8 @@ def test_convert_to_file_then_validate(
 ) -> None:
     out = tmp_path / "sub" / "report.json"
     assert main(["convert", str(text_sample["000"]), "-o", str(out)]) == 0
-    assert capsys.readouterr().out == ""
+    summary = capsys.readouterr().out
+    assert summary.startswith(f"{text_sample['000']} -> {out}: ") and "tables" in summary
     assert main(["validate", str(out)]) == 0
     assert "valid" in capsys.readouterr().out
     assert [p.name for p in out.parent.iterdir()] == ["report.json"]  # no temp files left

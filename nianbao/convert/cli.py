@@ -110,6 +110,13 @@ def _convert(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         write_atomic(args.output, text)
+        document = report.document
+        warnings = sum(1 for d in report.diagnostics if d.severity != "info")
+        print(
+            f"{args.input} -> {args.output}: {len(document.blocks)} blocks, "
+            f"{len(document.tables)} tables, {len(report.diagnostics)} diagnostics "
+            f"({warnings} warnings)"
+        )
     return 0
 
 
