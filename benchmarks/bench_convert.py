@@ -50,8 +50,10 @@ def main() -> int:
         median, fastest, peak = _measure(path, args.repeat)
         total += median
         size = path.stat().st_size / 1024
-        print(f"{path.name:<34} {size:>7.1f} {median * 1e3:>10.2f} {fastest * 1e3:>8.2f} "
-              f"{peak / 2**20:>14.2f}")
+        print(
+            f"{path.name:<34} {size:>7.1f} {median * 1e3:>10.2f} {fastest * 1e3:>8.2f} "
+            f"{peak / 2**20:>14.2f}"
+        )
     print(f"{'all files, sum of medians':<34} {'':>7} {total * 1e3:>10.2f}")
     return 0
 

@@ -88,7 +88,7 @@ def test_validate_reports_each_problem(tmp_path: Path, capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert "a.json: is not JSON" in err
     assert "b.json: report uses schema nianbao.report/2" in err
-    assert "c.json: /: 'source' is a required property" in err
+    assert 'c.json: /: "source" is a required property' in err
 
 
 def test_schema_command_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:

@@ -63,6 +63,9 @@ FALLBACK_COST = 0.3
 MIN_CONFIDENCE = 0.1
 MAX_CELL_CHARS = 25  # longer single lines are prose, not cells
 MAX_CAPTION_CHARS = 60
+MAX_CAPTION_GAP = 3  # blank lines allowed between a caption and its table
+# A cell such as 办理情况 reads like a caption too; only longer lines end a cell-per-line run.
+MIN_CAPTION_BREAK_CHARS = 9
 
 _PIPE_RE = re.compile(r"(?P<text>[^|]*?)\s*\|(?P<extra>[\s|]*)")
 _SENTENCE_PUNCT = set("。；;！!？?，,：:")
@@ -129,7 +132,8 @@ def _is_cell_text(text: str) -> bool:
 def _caption_before(lines: Sequence[Line], start: int, floor: int) -> int | None:
     """The caption line just above `start` (blank lines allowed in between), if there is one."""
     i = start - 1
-    while i >= floor and _is_blank(lines[i].text) and "\t" not in lines[i].text:
+    lowest = max(floor, start - 1 - MAX_CAPTION_GAP)
+    while i >= lowest and _is_blank(lines[i].text) and "\t" not in lines[i].text:
         i -= 1
     if i >= floor and _is_caption(lines[i].text):
         return i
@@ -150,7 +154,9 @@ def _found(
 ) -> FoundTable:
     start, end = span
     n_rows, n_cols = size
-    origin = LineOrigin(line_start=lines[start].number, line_end=lines[end - 1].number)
+    # The caption is part of the table (`Table.caption`), so the table's origin covers its line.
+    first = lines[caption if caption is not None else start].number
+    origin = LineOrigin(line_start=first, line_end=lines[end - 1].number)
     confidence = _BASE_CONFIDENCE[method] - AMBIGUITY_COST * len(layout.notes)
     confidence -= FALLBACK_COST if layout.fallback else 0.0
     confidence = round(min(1.0, max(MIN_CONFIDENCE, confidence)), 2)
@@ -249,12 +255,16 @@ def _pipe_width(
 
 
 def _unpadded_width(cells: list[RawCell], notes: list[str]) -> int:
-    """Without padding, guess the width from how regularly label cells recur."""
-    labels = [i for i, cell in enumerate(cells) if not is_value(cell.text)]
-    gaps = {b - a for a, b in itertools.pairwise(labels)}
-    if not labels or len(gaps) != 1 or labels[0] != 0 or len(cells) % (width := gaps.pop()) != 0:
+    """Without padding, guess the width from how regularly a label followed by values recurs."""
+    starts = [
+        i
+        for i, (cell, after) in enumerate(itertools.pairwise(cells))
+        if not is_value(cell.text) and is_value(after.text)
+    ]
+    gaps = {b - a for a, b in itertools.pairwise(starts)}
+    if len(gaps) != 1 or starts[0] % (width := gaps.pop()) or len(cells) % width:
         return 0
-    notes.append(f"no padding pipes; width {width} guessed from the spacing of label cells")
+    notes.append(f"no padding pipes; width {width} guessed from the spacing of row labels")
     return width
 
 
@@ -288,10 +298,13 @@ def _tab_separated_table(lines: Sequence[Line], start: int, floor: int) -> Found
 
     def fields(text: str) -> list[str] | None:
         parts = text.strip(" ").split("\t")
-        if text.startswith("\t") or len(parts) < 2:
+        # Two filled cells at least, so that a stray trailing tab does not make a table.
+        if text.startswith("\t") or sum(1 for part in parts if part.strip()) < 2:
             return None
         return parts
 
+    if fields(lines[start].text) is None:
+        return None
     groups: list[list[RawCell]] = []
     end = i = start
     while i < len(lines):
@@ -316,7 +329,7 @@ def _tab_rows(
         return None
     notes: list[str] = []
     rows: list[list[RawCell]] = []
-    merged = padded = joined = 0
+    merged = joined = 0
     for group in groups:
         if rows and len(rows[-1]) < width and len(rows[-1]) + len(group) == width:
             # A blank line inside a row (label, blank, unit and value) split it in two.
@@ -351,19 +364,8 @@ def _tab_rows(
 def _cell_per_line_table(lines: Sequence[Line], start: int, floor: int) -> FoundTable | None:
     if not _is_caption(lines[start].text):
         return None
-    cells: list[RawCell] = []
-    first = end = i = start + 1
-    while i < len(lines):
-        text = lines[i].text
-        if _is_blank(text) and "\t" not in text:
-            i += 1
-            continue
-        if not _is_cell_text(text) or (_is_caption(text) and len(text.strip()) > 8):
-            break
-        if not cells:
-            first = i
-        cells.append(RawCell(text, lines[i].number))
-        end = i = i + 1
+    indexes = _cell_run(lines, start + 1)
+    cells = [RawCell(lines[i].text, lines[i].number) for i in indexes]
     if len(cells) < 4 or not any(is_number(cell.text) for cell in cells):
         return None
     numeric = [is_number(cell.text) for cell in cells]
@@ -381,8 +383,37 @@ def _cell_per_line_table(lines: Sequence[Line], start: int, floor: int) -> Found
     layout = Layout(left_to_right(rows, width, {0}), notes)
     size = (len(rows), width)
     return _found(
-        lines, (first, end), caption=start, method="cell-per-line", size=size, layout=layout
+        lines,
+        (indexes[0], indexes[-1] + 1),
+        caption=start,
+        method="cell-per-line",
+        size=size,
+        layout=layout,
     )
+
+
+def _cell_run(lines: Sequence[Line], start: int) -> list[int]:
+    """Indexes of the short lines from `start` on, blank lines skipped, up to a heading, prose
+    or the next caption."""
+    cells: list[int] = []
+    for i in range(start, len(lines)):
+        text = lines[i].text
+        if _is_blank(text) and "\t" not in text:
+            # A line of spaces (a blank paragraph kept by the source) often separates two tables.
+            if text and _next_is_caption(lines, i + 1):
+                break
+            continue
+        if not _is_cell_text(text):
+            break
+        if _is_caption(text) and len(text.strip()) >= MIN_CAPTION_BREAK_CHARS:
+            break
+        cells.append(i)
+    return cells
+
+
+def _next_is_caption(lines: Sequence[Line], start: int) -> bool:
+    following = (lines[i].text for i in range(start, len(lines)) if not _is_blank(lines[i].text))
+    return _is_caption(next(following, ""))
 
 
 def _width_fits(numeric: list[bool], width: int) -> bool:
