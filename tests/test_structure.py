@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.convert.structure import build_blocks, numbering_level
+from nianbao.convert.numbering import numbering_level
+from nianbao.convert.structure import build_blocks
 from nianbao.convert.tables import Line
 
 

@@ -1,11 +1,8 @@
 """Blocks from lines: the title, headings with their depth, paragraphs, numbered items, tables.
 
-Depth comes from the numbering Chinese official documents use, outermost first::
-
-    一、  →  1      （一） →  2      1. / 1、 →  3      （1） →  4      ① →  5
-
-A numbered line that reads like a heading (short, no sentence punctuation) is a heading; a
-numbered line that goes on as prose is a list item of that depth.
+Depth comes from the numbering (see `nianbao.convert.numbering`). A numbered line that reads
+like a heading (short, no sentence punctuation) is a heading; a numbered line that goes on as
+prose is a list item of that depth.
 """
 
 from __future__ import annotations
@@ -14,25 +11,13 @@ import re
 from collections.abc import Sequence
 
 from nianbao.convert.model import Block, LineOrigin, Table
+from nianbao.convert.numbering import numbering_level
 from nianbao.convert.tables import FoundTable, Line
 
-_NUMBERING: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]"), 1),
-    (re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]"), 2),
-    (re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))"), 3),
-    (re.compile(r"^[（(]\d{1,2}[）)]"), 4),
-    (re.compile(r"^[①-⑳]"), 5),
-)
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _HEADING_MAX = 50
 _TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).*(?:报告|工作)$|年度报告$")
 _TITLE_WINDOW = 8  # non-blank lines at the top where a title may stand
-
-
-def numbering_level(text: str) -> int | None:
-    """The depth of the numbering `text` starts with, or None if it starts with none."""
-    stripped = text.lstrip()
-    return next((level for pattern, level in _NUMBERING if pattern.match(stripped)), None)
 
 
 def build_blocks(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nianbao.convert.model import LineOrigin, TableCell
+from nianbao.convert.numbering import numbering_level
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,6 @@ _NUMBER = rf"[-+]?\d+(?:[,，]\d{{3}})*(?:[.．]\d+)?\s*{_UNIT}?"
 _NUMBER_RE = re.compile(rf"{_NUMBER}(?:\s*[（(][^（）()]*[）)])?")
 # Blank and dash cells stand for "nothing to report" and sit in value columns like numbers.
 _VALUE_RE = re.compile(rf"{_NUMBER_RE.pattern}|[-/—–－─―~～…\\]+|无|")
-_LEVELS = (
-    re.compile(r"[一二三四五六七八九十百]+[、.．]"),
-    re.compile(r"[（(][一二三四五六七八九十]+[）)]"),
-    re.compile(r"\d+[.．、](?!\d)"),
-)
 _TOTAL_RE = re.compile(r"(?:总计|合计|小计)$")
 
 
@@ -52,15 +48,6 @@ def is_number(text: str) -> bool:
 def is_value(text: str) -> bool:
     """Anything that belongs in a value column: a figure, a dash, or nothing."""
     return _VALUE_RE.fullmatch(text.strip()) is not None
-
-
-def numbering_level(text: str) -> int | None:
-    """1 for `一、`, 2 for `（一）`, 3 for `1.`; None for an unnumbered label."""
-    stripped = text.strip()
-    for level, pattern in enumerate(_LEVELS, start=1):
-        if pattern.match(stripped):
-            return level
-    return None
 
 
 def is_total(text: str) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from nianbao.convert.model import Diagnostic, LineOrigin, Table, TableMethod
+from nianbao.convert.numbering import numbering_level
 from nianbao.convert.table_spans import (
     Layout,
     RawCell,
@@ -29,7 +30,6 @@ from nianbao.convert.table_spans import (
     is_value,
     layout_pipe_rows,
     left_to_right,
-    numbering_level,
 )
 
 
