@@ -91,3 +91,26 @@ def test_short_lines_are_not_chrome_without_a_title_or_trigger() -> None:
         "无。",
     ]
     assert cleaned.diagnostics == []
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "当前位置：首页 > 政务公开 > 政府信息公开年报",
+        "【我要纠错】【打印本页】【关闭窗口】",
+        "主办单位：某某区人民政府办公室 网站标识码：1234567890",
+        "版权所有：某某区人民政府 苏ICP备12345678号",
+        "网站地图",
+    ],
+)
+def test_common_site_chrome_is_removed(chrome: str) -> None:
+    text = f"一、总体情况\n{chrome}\n本镇主动公开政府信息77条。\n"
+    cleaned = remove_chrome(normalise(text))
+    assert chrome not in [line.text for line in cleaned.lines]
+    assert "本镇主动公开政府信息77条。" in [line.text for line in cleaned.lines]
+
+
+def test_a_sentence_mentioning_the_sponsor_is_not_a_footer() -> None:
+    sentence = "本网站主办单位：区政府办公室，" + "持续加强网站内容保障，做好信息发布工作。" * 5
+    cleaned = remove_chrome(normalise(f"一、总体情况\n{sentence}\n"))
+    assert sentence in [line.text for line in cleaned.lines]

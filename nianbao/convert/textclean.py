@@ -27,11 +27,18 @@ _CHROME_LINE = re.compile(
     r"【?(?:字体|字号)[:：].{0,12}|"
     r"\S{0,40}\.(?:jpe?g|png|gif|bmp|webp|tiff?)|图片\d*|"
     r"(?:扫一扫|手机扫描).{0,20}|"
-    r"(?:上一篇|下一篇)[:：].*"
+    r"(?:上一篇|下一篇)[:：].*|"
+    r"(?:当前位置|您当前的位置|您现在的位置|您的位置)[:：].{0,80}|"
+    r"网站地图|联系我们|无障碍浏览|长者模式|English|繁体版?|简体版?"
     r")$",
     re.I,
 )
-_CHROME_GROUPS = re.compile(r"【[^】]*(?:字体|打印|关闭|收藏|大|中|小)[^】]*】?")
+# Site footers: registration numbers and sponsors, on lines too short to be report prose.
+_FOOTER = re.compile(
+    r"ICP备|公网安备|网站标识码|版权所有|主办单位[:：]|承办单位[:：]|技术支持[:：]"
+)
+_FOOTER_MAX = 100
+_CHROME_GROUPS = re.compile(r"【[^】]*(?:字体|打印|关闭|收藏|纠错|分享|返回|大|中|小)[^】]*】?")
 _FONT_SIZE_SWITCH = re.compile(r"\s+大\s+中\s+小\s*$")
 # A menu: four or more short words separated by spaces, no punctuation.
 _MENU = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}\s+){3,}[\u4e00-\u9fff]{2,6}$")
@@ -71,7 +78,10 @@ def remove_chrome(lines: Sequence[Line]) -> Cleaned:
     for i, line in enumerate(lines):
         stripped = line.text.strip()
         if stripped and (
-            _CHROME_LINE.match(stripped) or _is_chrome_bar(stripped) or _MENU.match(stripped)
+            _CHROME_LINE.match(stripped)
+            or _is_chrome_bar(stripped)
+            or _MENU.match(stripped)
+            or _is_footer(stripped)
         ):
             removed.add(i)
         elif _FONT_SIZE_SWITCH.search(line.text):
@@ -111,6 +121,10 @@ def _title_index(lines: Sequence[Line]) -> int | None:
 def _is_head_chrome(text: str) -> bool:
     text = text.strip()
     return bool(text) and len(text) <= _SHORT and not _SENTENCE_PUNCTUATION.search(text)
+
+
+def _is_footer(text: str) -> bool:
+    return len(text) <= _FOOTER_MAX and _FOOTER.search(text) is not None
 
 
 def _is_chrome_bar(text: str) -> bool:
