@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from nianbao.adapters.registry import AdapterRegistry, default_registry
+from nianbao.convert.annual_report import profile
 from nianbao.convert.emit import report_data
 from nianbao.convert.model import Report, Source
 from nianbao.convert.schema import validate_report_data
@@ -62,6 +63,7 @@ def convert_bytes(
         what = "binary data, not a document" if info.format == "binary" else f"{info.format} files"
         raise UnsupportedFormatError(f"no adapter reads {what}", source=shown)
     result = adapter.convert(data, info)
+    annual_report, profile_diagnostics = profile(result.document)
     report = Report(
         source=Source(
             name=name,
@@ -74,8 +76,8 @@ def convert_bytes(
             pages=result.pages,
         ),
         document=result.document,
-        annual_report=None,
-        diagnostics=result.diagnostics,
+        annual_report=annual_report,
+        diagnostics=[*result.diagnostics, *profile_diagnostics],
     )
     validate_report_data(report_data(report), source=shown)
     return report

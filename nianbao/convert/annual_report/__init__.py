@@ -1,0 +1,109 @@
+"""The annual-report profile: a `Document` from any adapter -> the report's `annual_report` part.
+
+    recognise  is it a 政府信息公开工作年度报告; sections, year, body, date, template
+    grids      its tables sorted by kind (section 二/三/四, 统计表), split tables joined
+    figures    section 二/三/四 tables -> canonical keys, by their labels (`canon`, `labels`)
+    prose      text.* figures from sentences
+    indicators 2008-era 统计表 rows with their hierarchy
+    checks     do the printed totals add up
+
+Imports only the model: any adapter's `Document` goes in, nothing about the input format is
+assumed. Problems found go into the returned diagnostics, never into exceptions.
+"""
+
+from __future__ import annotations
+
+from nianbao.convert.annual_report import canon
+from nianbao.convert.annual_report.checks import run_checks
+from nianbao.convert.annual_report.figures import (
+    application_figures,
+    proactive_figures,
+    review_figures,
+)
+from nianbao.convert.annual_report.grids import Logical, logical_tables
+from nianbao.convert.annual_report.indicators import Numbered, indicators
+from nianbao.convert.annual_report.prose import prose_figures
+from nianbao.convert.annual_report.recognise import (
+    Template,
+    find_sections,
+    is_annual_report,
+    recognise,
+)
+from nianbao.convert.model import AnnualReport, Diagnostic, Document, Figure, Section
+
+__all__ = ["profile"]
+
+_TABLE_SECTIONS: dict[canon.SectionKey, str] = {
+    "proactive": "proactive",
+    "applications": "applications",
+    "review_litigation": "review",
+}
+
+
+def profile(document: Document) -> tuple[AnnualReport | None, list[Diagnostic]]:
+    """The annual report `document` is, or None (with a diagnostic) when it is not one."""
+    diagnostics: list[Diagnostic] = []
+    sections = find_sections(document)
+    if not is_annual_report(document, sections):
+        diagnostics.append(
+            Diagnostic(
+                code="annual_report.not_recognised",
+                severity="info",
+                message="not recognised as a 政府信息公开工作年度报告: no such title and fewer "
+                "than two of its standard sections",
+            )
+        )
+        return None, diagnostics
+    recognised = recognise(document, sections, diagnostics)
+
+    figures: dict[str, Figure] = {}
+    rows: list[Numbered] = []
+    tables = logical_tables(document)
+    for table in tables:
+        if table.kind == "proactive":
+            found = proactive_figures(table, diagnostics)
+        elif table.kind == "applications":
+            found = application_figures(table, diagnostics)
+        elif table.kind == "review":
+            found = review_figures(table, diagnostics)
+        else:
+            rows += indicators(table)
+            continue
+        for key, fig in found.items():
+            figures.setdefault(key, fig)
+    spans = {s.key: (s.block_start, s.block_end) for s in sections}
+    figures.update(prose_figures(document, spans))
+    diagnostics += _missing_tables(document, sections, tables, recognised.template)
+
+    checks, failed = run_checks(figures, rows, recognised.template)
+    diagnostics += failed
+    report = AnnualReport(
+        template=recognised.template,
+        organization=recognised.organization,
+        year=recognised.year,
+        published_on=recognised.published_on,
+        sections=sections,
+        figures=dict(sorted(figures.items())),
+        indicators=[n.indicator for n in rows],
+        checks=checks,
+    )
+    return report, diagnostics
+
+
+def _missing_tables(
+    document: Document, sections: list[Section], tables: list[Logical], template: Template
+) -> list[Diagnostic]:
+    """`table.missing` for a standard section 二/三/四 whose table is nowhere in the document."""
+    if template not in ("2019", "2021"):
+        return []  # the 2008-era chapters carry prose, not these tables
+    kinds = {t.kind for t in tables}
+    return [
+        Diagnostic(
+            code="table.missing",
+            severity="warning",
+            message=f"section {section.heading.strip()!r} has no table: its figures are absent",
+            origin=document.blocks[section.block_start].origin,
+        )
+        for section in sections
+        if section.key in _TABLE_SECTIONS and _TABLE_SECTIONS[section.key] not in kinds
+    ]

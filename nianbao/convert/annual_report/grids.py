@@ -1,0 +1,152 @@
+"""Tables as rows of cells, sorted into the kinds the profile reads, split tables joined.
+
+A table is recognised by what its labels say, not by where it stands: the section 三 table is
+the one whose rows read 予以公开, 不予公开, … wherever the adapter put it. A table that carries
+on a table of the same kind without headers of its own (a page break in a PDF) is joined to it,
+its columns aligned on the right, where the figures are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from nianbao.convert.annual_report import canon
+from nianbao.convert.annual_report.labels import best_label, compact, core
+from nianbao.convert.annual_report.values import is_number
+from nianbao.convert.model import Document, Table, TableCell, TableCellOrigin
+
+Kind = Literal["proactive", "applications", "review", "indicators"]
+
+_MATCH = 0.85  # a label this close to a canonical one counts as evidence of a table's kind
+_INDICATOR_UNITS = frozenset({"条", "件", "个", "次", "人", "人次", "篇", "期", "份", "万元", "元"})
+
+
+@dataclass
+class Row:
+    """One row of a (possibly joined) table; `cells` aligned on the first part's columns."""
+
+    table: int
+    row: int
+    cells: list[TableCell | None]
+
+    def distinct(self, start: int = 0, stop: int | None = None) -> list[tuple[int, TableCell]]:
+        """The cells of columns start..stop once each, with the column they start in."""
+        seen: set[int] = set()
+        out: list[tuple[int, TableCell]] = []
+        for col, cell in enumerate(self.cells[start:stop], start):
+            if cell is not None and id(cell) not in seen:
+                seen.add(id(cell))
+                out.append((col, cell))
+        return out
+
+    def origin(self, cell: TableCell) -> TableCellOrigin:
+        return TableCellOrigin(table=self.table, row=cell.row, col=cell.col)
+
+
+@dataclass
+class Logical:
+    kind: Kind
+    tables: list[int]
+    n_cols: int
+    rows: list[Row] = field(default_factory=list)
+
+    def add(self, index: int, table: Table) -> None:
+        offset = self.n_cols - table.n_cols
+        for r, cells in enumerate(table.grid()):
+            pad: list[TableCell | None] = [None] * max(offset, 0)
+            aligned = pad + cells if offset >= 0 else cells[-offset:]
+            self.rows.append(Row(index, r, aligned))
+        self.tables.append(index)
+
+
+def classify(table: Table) -> Kind | None:
+    """What a table is, from its labels; None for any other table (e.g. a 微信 count)."""
+    texts = {compact(c.text) for c in table.cells if c.text.strip() and not is_number(c.text)}
+    if _is_statistics_table(table, texts):
+        return "indicators"
+    scores: dict[Kind, int] = {
+        "applications": sum(
+            1
+            for t in texts
+            if best_label(t, [r.label for r in canon.APPLICATION_ROWS if len(r.label) >= 3])
+            >= _MATCH
+            or best_label(t, [lab for c in canon.APPLICATION_COLUMNS[:5] for lab in c.labels])
+            >= _MATCH
+        ),
+        "proactive": sum(
+            1
+            for t in texts
+            if "第二十条" in t
+            or best_label(t, [lab for r in canon.PROACTIVE_ROWS for lab in r.labels]) >= _MATCH
+            or best_label(t, [lab for c in canon.PROACTIVE_COLUMNS for lab in c.labels]) >= _MATCH
+        ),
+        "review": sum(
+            1
+            for t in texts
+            if best_label(
+                t,
+                [
+                    lab
+                    for g in (*canon.REVIEW_GROUPS, *canon.REVIEW_COLUMNS[:4])
+                    for lab in g.labels
+                ],
+            )
+            >= _MATCH
+        ),
+    }
+    kind = max(scores, key=lambda k: scores[k])
+    return kind if scores[kind] >= 2 else None
+
+
+def has_headers(table: Table, kind: Kind) -> bool:
+    """Whether a table of `kind` prints its own column headers (a continuation does not)."""
+    if kind == "applications":
+        # not 其他 or 总计: rows print those too (3.其他, （七）总计)
+        labels = [lab for c in canon.APPLICATION_COLUMNS[:5] for lab in c.labels]
+    elif kind == "review":
+        labels = [lab for c in canon.REVIEW_COLUMNS[:4] for lab in c.labels]
+    elif kind == "indicators":
+        labels = ["统计指标", "单位", "统计数"]
+    else:
+        return True
+    return any(best_label(c.text, labels) >= _MATCH for c in table.cells)
+
+
+def logical_tables(document: Document) -> list[Logical]:
+    """The document's tables of known kinds, in order, with continuations joined."""
+    out: list[Logical] = []
+    for index, table in enumerate(document.tables):
+        kind = classify(table)
+        last = out[-1] if out else None
+        if last is not None and last.tables[-1] == index - 1 and _continues(last, kind, table):
+            last.add(index, table)
+        elif kind is not None:
+            logical = Logical(kind, [], table.n_cols)
+            logical.add(index, table)
+            out.append(logical)
+    return out
+
+
+def _continues(last: Logical, kind: Kind | None, table: Table) -> bool:
+    if kind is None:
+        # Figures without labels we know, right after a table we know: its next page.
+        return any(is_number(c.text) for c in table.cells) and table.n_cols <= last.n_cols + 1
+    if kind != last.kind:
+        return False
+    # The section 二 form is often printed as four small tables: reading them as one is the same.
+    return kind == "proactive" or not has_headers(table, kind)
+
+
+def _is_statistics_table(table: Table, texts: set[str]) -> bool:
+    """A 2008-era 统计表: 统计指标 | 单位 | 统计数, or a column of units beside the figures."""
+    cores = {core(t) for t in texts}
+    if "统计指标" in cores or ("单位" in cores and cores & {"统计数", "数量", "数值", "数据"}):
+        return True
+    if table.n_cols < 3:
+        return False
+    grid = table.grid()
+    units = sum(
+        1 for row in grid if row[-2] is not None and compact(row[-2].text) in _INDICATOR_UNITS
+    )
+    return units >= 5 and units >= table.n_rows // 2

@@ -1,0 +1,134 @@
+"""Label normalisation and fuzzy matching, for labels damaged the ways real reports damage them.
+
+`fold` is length-preserving (one character in, one out), so offsets found in folded prose are
+offsets in the original text. It turns full-width ASCII into half-width, the Traditional
+characters these reports' labels use into Simplified (a small table, not a converter: 規範性檔案
+→ 规范性文件), and dashes into `-`.
+
+`core` goes further for matching labels: no spaces or line breaks (vertical labels, `商业 企业`),
+no leading numbering (`1、` or `1.` or `（一）`), no parenthesised notes, no punctuation or quotes.
+`similarity` then tolerates characters dropped by PDF extraction (`其他法律行政止公开`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+
+# Traditional -> Simplified, for the characters the official labels and the prose figures use.
+_TRADITIONAL = (
+    "規规範范製制發发廢废現现數数處处決决許许罰罚強强費费額额單单萬万業业對对總总項项減减務务"
+    "採采購购請请結结轉转辦办開开區区計计這这屬属於于國国護护權权類类內内過过執执詢询無无機机"
+    "關关沒没補补後后確确訪访舉举報报訴诉復复複复當当認认獲获繳缴納纳繼继續续會会組组織织議议"
+    "訟讼維维糾纠審审經经統统標标條条門门網网資资訊讯據据歸归檔档彙汇匯汇眾众號号種种與与為为"
+    "應应實实產产縣县鄉乡鎮镇廳厅員员圖图書书館馆閱阅點点設设專专職职價价級级穩稳險险濟济將将"
+    "來来問问題题進进況况錄录備备參参傳传質质際际隱隐擔担責责門门屆届厲厉衛卫環环醫医達达稱称"
+    "徑径廣广東东寧宁壽寿紀纪歷历頒颁佈布億亿領领導导體体構构認认證证"
+)
+_SIMPLIFY = {ord(_TRADITIONAL[i]): _TRADITIONAL[i + 1] for i in range(0, len(_TRADITIONAL), 2)}
+_WORDS = (("檔案", "文件"),)  # 文件 is 檔案 in Taiwan usage; same length, so offsets hold
+
+_DASHES = {ord(c): "-" for c in "－—–−‐‑"}
+_SPACE = {0x3000: " ", 0xA0: " "}
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
+
+_NUMBERING: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.,]"), 1),
+    (re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)"), 2),
+    (re.compile(r"^(\d{1,2})\s*(?:[、.,](?!\d)|(?=[\u4e00-\u9fff]))"), 3),
+    (re.compile(r"^\(\s*(\d{1,2})\s*\)"), 4),
+)
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+_PAREN_NOTE = re.compile(r"\([^)]*(?:\)|$)")
+_PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》:;,.、。;!?！？·…*＊]")
+_UNIT_NOTE = re.compile(r"单位\s*[:]?\s*([^)\s]+)")
+
+
+def fold(text: str) -> str:
+    """Half-width ASCII, Simplified labels, one kind of dash; the same length as `text`."""
+    for old, new in _WORDS:
+        text = text.replace(old, new)
+    half = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text)
+    return half.translate(_SIMPLIFY).translate(_DASHES).translate(_SPACE)
+
+
+def numbering(text: str) -> tuple[int, int] | None:
+    """(depth, number) of the numbering `text` starts with: 一、→(1,1), （三）→(2,3), 2.→(3,2)."""
+    folded = re.sub(r"\s+", "", fold(text))
+    for pattern, depth in _NUMBERING:
+        match = pattern.match(folded)
+        if match:
+            return depth, _number(match.group(1))
+    if folded[:1] and folded[0] in _CIRCLED:
+        return 5, _CIRCLED.index(folded[0]) + 1
+    return None
+
+
+def strip_numbering(text: str) -> str:
+    folded = re.sub(r"\s+", "", fold(text))
+    for pattern, _ in _NUMBERING:
+        match = pattern.match(folded)
+        if match:
+            return folded[match.end() :]
+    return folded[1:] if folded[:1] and folded[0] in _CIRCLED else folded
+
+
+def core(text: str) -> str:
+    """What a label says, for comparison: no numbering, notes, spaces, punctuation."""
+    body = strip_numbering(text)
+    body = _PAREN_NOTE.sub("", body) or body  # a label that is all note keeps its note
+    return _PUNCT.sub("", body)
+
+
+def compact(text: str) -> str:
+    """A label for display and for messages: folded, whitespace inside it removed."""
+    return re.sub(r"\s+", "", fold(text))
+
+
+def unit_note(text: str) -> str | None:
+    """The unit a header states in a note such as `（单位：万元）`."""
+    match = _UNIT_NOTE.search(compact(text))
+    return match.group(1) if match else None
+
+
+def similarity(text: str, label: str) -> float:
+    """How well the printed `text` matches a canonical `label`, 0..1, both compared as `core`."""
+    a, b = core(text), core(label)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    # A printed label with words added around the canonical one (`行政复议数量`) still names it,
+    # but only when the canonical label is long enough not to occur by chance (`其他`).
+    if len(b) >= 4 and b in a:
+        ratio = max(ratio, 0.9)
+    return ratio
+
+
+def best_label(text: str, labels: Iterable[str]) -> float:
+    return max((similarity(text, label) for label in labels), default=0.0)
+
+
+def chinese_number(text: str) -> int | None:
+    """一 .. 九十九 as an int; None for anything else."""
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        value = 0
+        for c in text:
+            value = value * 10 + _CN_DIGITS[c]
+        return value
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def chinese_digits(text: str) -> str:
+    """二〇一八 -> 2018: the digit-by-digit way years are written."""
+    return "".join(str(_CN_DIGITS[c]) if c in _CN_DIGITS else c for c in text)
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else (chinese_number(token) or 0)

@@ -1,0 +1,310 @@
+"""Is this an annual report, and whose, for which year, published when, in which template.
+
+Each answer comes from the most direct statement the report makes, in this order:
+
+- year: the title (鹤城镇2017年…报告), the 统计期限 (自2017年1月1日至2017年12月31日), a sentence
+  naming the report (现公布2021年中山镇政府信息公开工作年度报告), and only then the year the
+  text names most often, with a diagnostic saying it was inferred;
+- organisation: a signature line at the end (鹤山市鹤城镇人民政府), the title's name as the
+  text writes it in full (中山镇 → 中山镇人民政府 when the text says 中山镇人民政府), else the
+  title's name as printed;
+- published_on: a 发布日期 header, a date line at the end (repaired when truncated, with a
+  `date.repaired` diagnostic), or a sentence saying when the report was published;
+- template: the labels of the tables first, the chapter headings next (with the year only to
+  tell 2019 from 2021 where the headings of the two are the same).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from nianbao.convert.annual_report import canon
+from nianbao.convert.annual_report.grids import classify
+from nianbao.convert.annual_report.labels import best_label, chinese_digits, chinese_number, fold
+from nianbao.convert.model import Block, Diagnostic, Document, Section, Table
+
+Template = Literal["2021", "2019", "2008"] | None
+
+_HEADING_MAX = 40
+_TITLE_WORDS = re.compile(
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
+)
+_NOT_A_REPORT = re.compile(r"^关于.*的(?:函|通知|批复|请示|决定|意见)$")
+_YEAR = r"((?:19|20)\d{2}|[二〇一三四五六七八九零○]{4})"
+_TITLE_YEAR = re.compile(_YEAR + r"\s*年")
+_PERIOD = re.compile(
+    r"(?:统计(?:期限|日期|时间|区间|周期)|数据)[^。]{0,20}?" + _YEAR + r"年\s*1\s*月\s*1\s*日"
+    r"\s*(?:起)?\s*(?:至|到|-|~)\s*" + _YEAR + r"年\s*12\s*月\s*31\s*日"
+)
+_NAMING = re.compile(
+    _YEAR
+    + r"年(?:度)?([\u4e00-\u9fff]{0,20}?)(?:政府信息公开|政务公开|信息公开)"
+    + r"(?:工作)?(?:年度)?(?:工作)?(?:情况)?报告"
+)
+_ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_ORG_END = re.compile(
+    r"(?:人民政府|政府办公室|人民政府办公室|办公厅|街道办事处|办事处|委员会|局|厅|署|委|办|中心)$"
+)
+# The name as the text writes it in full: any places above it (鹤山市) and then 人民政府.
+_ORG_IN_TEXT = r"((?:[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟|区|县|旗))*%s人民政府)"
+_BODY_END = re.compile(
+    r"(?:省|市|州|盟|区|县|旗|镇|乡|街道|政府|办公室|办公厅|局|委|委员会|办|中心|厅|署|院|处)$"
+)
+_ISO_DATE = re.compile(
+    r"(?:发布日期|发布时间|日期)\s*[:：]?\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
+)
+_DATE_LINE = re.compile(r"^(\d{4})\s*(年?)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*(日?)$")
+_CN_DATE_LINE = re.compile(
+    r"^([二〇一三四五六七八九零○]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
+)
+_PUBLISHED_SENTENCE = re.compile(
+    r"于\s*(\d{4})年(\d{1,2})月(\d{1,2})日[^。；]{0,30}?(?:公开发布|发布|公布|公开)"
+)
+_TAIL = 8  # blocks at the end where a signature and a date stand
+
+
+@dataclass
+class Recognised:
+    template: Template
+    organization: str | None
+    year: int | None
+    published_on: date | None
+    sections: list[Section]
+
+
+def is_annual_report(document: Document, sections: list[Section]) -> bool:
+    """A 政府信息公开工作年度报告: named so at its top, or built of its standard sections."""
+    top = [document.title or ""] + [b.text for b in document.blocks[:4] if b.kind != "table"]
+    if any(_NOT_A_REPORT.match(fold(t).strip()) for t in top if t):
+        return False
+    named = any(_TITLE_WORDS.search(fold(t)) for t in top)
+    core_sections = {s.key for s in sections} & {"proactive", "applications", "review_litigation"}
+    return (named and len(sections) >= 2) or len(core_sections) >= 2
+
+
+def find_sections(document: Document) -> list[Section]:
+    """The six standard sections, found by their words among the top-level headings."""
+    blocks = document.blocks
+    candidates = [i for i, b in enumerate(blocks) if _is_top_heading(b)]
+    found: dict[canon.SectionKey, tuple[int, str]] = {}
+    for i in candidates:
+        text = fold(blocks[i].text)
+        for key, words in canon.SECTION_WORDS:
+            if key not in found and any(w in text for w in words):
+                found[key] = (i, blocks[i].text)
+                break
+    starts = sorted(candidates)
+    sections: list[Section] = []
+    for key, (start, heading) in sorted(found.items(), key=lambda kv: kv[1][0]):
+        following = [i for i in starts if i > start]
+        end = following[0] - 1 if following else len(blocks) - 1
+        sections.append(Section(key=key, heading=heading, block_start=start, block_end=end))
+    return sections
+
+
+def _is_top_heading(block: Block) -> bool:
+    text = fold(block.text).strip()
+    if block.kind == "heading" and block.level in (None, 1):
+        return True
+    return (
+        block.kind in ("list_item", "paragraph")
+        and len(text) <= _HEADING_MAX
+        and re.match(r"^[一二三四五六七八九十]{1,3}\s*[、.]", text) is not None
+        and not re.search(r"[。；;]", text.rstrip("。"))
+    )
+
+
+def recognise(
+    document: Document, sections: list[Section], diagnostics: list[Diagnostic]
+) -> Recognised:
+    year = _year(document, diagnostics)
+    return Recognised(
+        template=_template(document, sections, year),
+        organization=_organization(document),
+        year=year,
+        published_on=_published_on(document, diagnostics),
+        sections=sections,
+    )
+
+
+# --- year --------------------------------------------------------------------------------------
+
+
+def _year(document: Document, diagnostics: list[Diagnostic]) -> int | None:
+    texts = [fold(b.text) for b in document.blocks if b.kind != "table"]
+    if document.title and _TITLE_WORDS.search(fold(document.title)):
+        match = _TITLE_YEAR.search(fold(document.title))
+        if match:
+            return _as_year(match.group(1))
+    for text in texts:
+        match = _PERIOD.search(text)
+        if match:
+            return _as_year(match.group(1))
+    for text in texts:
+        match = _NAMING.search(text)
+        if match:
+            return _as_year(match.group(1))
+    counts = Counter(int(m.group(1)) for t in texts for m in _ANY_YEAR.finditer(t))
+    if not counts:
+        return None
+    year, _ = counts.most_common(1)[0]
+    diagnostics.append(
+        Diagnostic(
+            code="annual_report.year_inferred",
+            severity="info",
+            message=f"no title, 统计期限 or sentence names the year reported on; {year} is the "
+            f"year the text names most often ({counts[year]} times)",
+        )
+    )
+    return year
+
+
+def _as_year(token: str) -> int | None:
+    digits = chinese_digits(token)
+    return int(digits) if digits.isdigit() else None
+
+
+# --- organisation ------------------------------------------------------------------------------
+
+
+def _organization(document: Document) -> str | None:
+    blocks = [b for b in document.blocks if b.kind != "table"]
+    signature = _signature(blocks)
+    if signature is not None:
+        return signature
+    name = _title_name(document)
+    if name is None:
+        return None
+    text = "\n".join(fold(b.text) for b in blocks)
+    pattern = re.compile(_ORG_IN_TEXT % re.escape(name))
+    # Inside 《》 a name is some other document's title, not a statement about this body.
+    unquoted = re.sub(r"《[^》]*》", "", text)
+    names = Counter(m.group(1) for m in pattern.finditer(unquoted))
+    if names:
+        # The longest spelling that is used: 鹤山市鹤城镇人民政府 over 鹤城镇人民政府.
+        return max(names, key=lambda n: (len(n), names[n]))
+    return name
+
+
+def _signature(blocks: list[Block]) -> str | None:
+    for block in reversed(blocks[-_TAIL:]):
+        text = re.sub(r"\s+", "", fold(block.text))
+        if 4 <= len(text) <= 30 and _ORG_END.search(text) and not re.search(r"[，,。；;:：]", text):
+            if "报告" in text or "统计表" in text:
+                continue
+            return text
+    return None
+
+
+def _title_name(document: Document) -> str | None:
+    """The body the title names: 鹤城镇 in 鹤城镇2017年政府信息公开工作年度报告."""
+    candidates = [document.title or ""] + [b.text for b in document.blocks[:4]]
+    for text in candidates:
+        folded = re.sub(r"\s+", "", fold(text))
+        match = re.search(
+            r"([\u4e00-\u9fff]{2,20}?)" + _YEAR + r"年(?:度)?(?:政府信息公开|政务公开|信息公开)",
+            folded,
+        )
+        if match and _BODY_END.search(_strip_verbs(match.group(1))):
+            return _strip_verbs(match.group(1))
+        match = _NAMING.search(folded)
+        if match and match.group(2) and _BODY_END.search(_strip_verbs(match.group(2))):
+            return _strip_verbs(match.group(2))
+    return None
+
+
+def _strip_verbs(name: str) -> str:
+    return re.sub(r"^.*?(?:现公布|特公布|公布|发布|关于)", "", name) or name
+
+
+# --- published_on ------------------------------------------------------------------------------
+
+
+def _published_on(document: Document, diagnostics: list[Diagnostic]) -> date | None:
+    blocks = document.blocks
+    for block in blocks[:3]:
+        match = _ISO_DATE.search(fold(block.text))
+        if match:
+            found = _date(*match.groups())
+            if found is not None:
+                return found
+    texts = [(i, b) for i, b in enumerate(blocks) if b.kind != "table"]
+    for _, block in reversed(texts[-_TAIL:]):
+        text = re.sub(r"\s+", "", fold(block.text))
+        match = _DATE_LINE.match(text)
+        if match:
+            year, nian, month, day, ri = match.groups()
+            found = _date(year, month, day)
+            if found is not None and not (nian and ri):
+                diagnostics.append(
+                    Diagnostic(
+                        code="date.repaired",
+                        severity="warning",
+                        message=f"date line {block.text.strip()!r} read as {found.isoformat()}",
+                        origin=block.origin,
+                    )
+                )
+            if found is not None:
+                return found
+        match = _CN_DATE_LINE.match(text)
+        if match:
+            year_text, month_text, day_text = match.groups()
+            found = _date(
+                chinese_digits(year_text),
+                str(chinese_number(month_text) or 0),
+                str(chinese_number(day_text) or 0),
+            )
+            if found is not None:
+                return found
+    for _, block in texts:
+        match = _PUBLISHED_SENTENCE.search(fold(block.text))
+        if match:
+            found = _date(*match.groups())
+            if found is not None:
+                return found
+    return None
+
+
+def _date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+# --- template ----------------------------------------------------------------------------------
+
+
+def _template(document: Document, sections: list[Section], year: int | None) -> Template:
+    labels = [c.text for t in document.tables for c in t.cells if c.text.strip()]
+    if _printed(labels, canon.TEMPLATE_2021_LABELS) or _split_other_handling(document.tables):
+        return "2021"
+    if _printed(labels, canon.TEMPLATE_2019_LABELS):
+        return "2019"
+    if any(_looks_like_statistics(t) for t in document.tables):
+        return "2008"
+    headings = [fold(s.heading) for s in sections]
+    if any(w in h for h in headings for w in canon.SECTIONS_2008):
+        return "2008"
+    # The 2019 and 2021 forms share their six headings: only here does the year decide.
+    if year is not None and any("总体情况" in h or "收到和处理" in h for h in headings):
+        return "2021" if year >= 2021 else "2019" if year >= 2019 else None
+    return None
+
+
+def _printed(labels: list[str], wanted: tuple[str, ...]) -> bool:
+    return sum(1 for text in labels if best_label(text, wanted) >= 0.85) >= 2
+
+
+def _split_other_handling(tables: list[Table]) -> bool:
+    """（六）其他处理 split into the 2021 rows 逾期不补正 / 逾期未按收费通知…缴纳费用."""
+    texts = [fold(c.text) for t in tables for c in t.cells]
+    return any("逾期不补正" in t for t in texts) and any("缴纳费用" in t for t in texts)
+
+
+def _looks_like_statistics(table: Table) -> bool:
+    return classify(table) == "indicators"
