@@ -224,11 +224,17 @@ class Indicator(_Model):
 
 
 class Check(_Model):
-    rule: str
+    """One consistency rule applied to one column, row or group of the report's figures."""
+
+    rule: str = Field(examples=["applications.balance"])
     status: Literal["pass", "fail", "skipped"]
-    expected: float | int | None = None
-    actual: float | int | None = None
-    keys: list[str] = Field(default_factory=list)
+    expected: float | int | None = Field(default=None, description="The total as printed")
+    actual: float | int | None = Field(default=None, description="What the parts add up to")
+    keys: list[str] = Field(
+        default_factory=list,
+        description="The figures involved: keys of `figures`, or `indicators[i]` for the i-th "
+        "indicator",
+    )
     message: str
 
 
