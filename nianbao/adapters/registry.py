@@ -15,7 +15,10 @@ from collections.abc import Iterable
 from importlib.metadata import entry_points
 
 from nianbao.adapters.base import Adapter
+from nianbao.adapters.docx import DocxAdapter
+from nianbao.adapters.html import HtmlAdapter
 from nianbao.adapters.text import TextAdapter
+from nianbao.adapters.xlsx import XlsxAdapter
 from nianbao.convert.sniff import InputInfo
 
 ENTRY_POINT_GROUP = "nianbao.adapters"
@@ -60,6 +63,8 @@ class AdapterRegistry:
 
 def default_registry() -> AdapterRegistry:
     """The built-in adapters and every installed plug-in."""
-    registry = AdapterRegistry([TextAdapter()])
+    registry = AdapterRegistry(
+        [DocxAdapter(), XlsxAdapter(), HtmlAdapter(), TextAdapter()]
+    )
     registry.load_entry_points()
     return registry

@@ -1,0 +1,143 @@
+"""What the structured adapters (DOCX, XLSX, HTML) share: placing cells, assembling blocks.
+
+Those formats know where their cells are, so a table is built from explicit positions and
+spans. Their paragraphs go through the same heading and title rules as the text adapter
+(`nianbao.convert.structure`), so that a report reads the same whatever format it came in.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nianbao.convert.model import Block, Document, LineOrigin, Origin, Table, TableCell, TableMethod
+from nianbao.convert.numbering import numbering_level
+from nianbao.convert.structure import build_blocks
+from nianbao.convert.tables import Line
+from nianbao.convert.textclean import normalise
+from nianbao.errors import DocumentLoadError
+
+#: A table larger than this is not a report table but a data dump or an attack on our memory:
+#: `Table.grid()` allocates rows x cols.
+MAX_TABLE_AREA = 2_000_000
+#: Uncompressed size of all parts of an Office zip we are willing to inflate.
+MAX_INFLATED = 512 * 2**20
+
+
+@dataclass
+class Para:
+    """A paragraph of a structured document; `level` when the format marks it as a heading."""
+
+    text: str
+    origin: Origin
+    level: int | None = None
+
+
+@dataclass
+class Placed:
+    """A table cell at a known position, before the table around it is built."""
+
+    row: int
+    col: int
+    text: str
+    origin: Origin
+    row_span: int = 1
+    col_span: int = 1
+    header: bool = False
+
+
+def make_table(cells: Sequence[Placed], *, method: TableMethod, origin: Origin) -> Table:
+    """A table just large enough for `cells`; positions no cell covers stay empty in the grid."""
+    n_rows = max((c.row + c.row_span for c in cells), default=0)
+    n_cols = max((c.col + c.col_span for c in cells), default=0)
+    return Table(
+        n_rows=n_rows,
+        n_cols=n_cols,
+        method=method,
+        confidence=1.0,  # the format states every position: nothing was guessed
+        cells=[
+            TableCell(
+                row=c.row,
+                col=c.col,
+                row_span=c.row_span,
+                col_span=c.col_span,
+                text=c.text,
+                header=c.header,
+                origin=c.origin,
+            )
+            for c in cells
+        ],
+        origin=origin,
+    )
+
+
+def assemble(items: Sequence[Para | Table]) -> Document:
+    """Blocks in reading order from paragraphs and tables, with the text adapter's rules.
+
+    The paragraphs become numbered lines for `build_blocks`, which finds the title and the
+    headings; each resulting block gets its paragraph's own origin back. A level the format
+    states (a heading style, `<h2>`) makes a heading even where the text alone would not.
+    """
+    paras = [item for item in items if isinstance(item, Para)]
+    lines = [Line(number, para.text) for number, para in enumerate(paras, 1)]
+    text_blocks, _, title = build_blocks(lines, [])
+    by_para: dict[int, Block] = {}
+    for block in text_blocks:
+        assert isinstance(block.origin, LineOrigin)  # build_blocks numbers its lines; we did too
+        index = block.origin.line_start - 1
+        block.origin = paras[index].origin
+        stated = paras[index].level
+        if stated is not None and block.kind != "title":
+            block.kind = "heading"
+            block.level = numbering_level(block.text) or stated
+        by_para[index] = block
+
+    blocks: list[Block] = []
+    tables: list[Table] = []
+    para_index = 0
+    for item in items:
+        if isinstance(item, Para):
+            if para_index in by_para:
+                blocks.append(by_para[para_index])
+            para_index += 1
+        else:
+            blocks.append(
+                Block(kind="table", text=item.caption or "", table=len(tables), origin=item.origin)
+            )
+            tables.append(item)
+    return Document(title=title, blocks=blocks, tables=tables)
+
+
+def clean_text(text: str) -> str:
+    """Spaces unified and invisible characters dropped (the text adapter's `normalise`), each
+    line stripped, blank lines gone: so that a cell reads the same from DOCX, XLSX and HTML."""
+    lines = (line.text.strip() for line in normalise(text))
+    return "\n".join(line for line in lines if line)
+
+
+def check_zip(data: bytes, source: str, *, required_prefix: str, kind: str) -> None:
+    """Refuse a corrupt zip, a zip of the wrong kind, or one that inflates past MAX_INFLATED.
+
+    The libraries behind the adapters inflate whole parts into memory, so a few KiB of
+    deflated zeros must not reach them.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise DocumentLoadError(
+            f"not a valid {kind} file: the zip is corrupt ({exc})", source=source
+        ) from exc
+    if not any(info.filename.startswith(required_prefix) for info in infos):
+        raise DocumentLoadError(
+            f"not a {kind} file: a zip without the {required_prefix} folder", source=source
+        )
+    inflated = sum(info.file_size for info in infos)
+    if inflated > MAX_INFLATED:
+        raise DocumentLoadError(
+            f"refused: the {kind} inflates to {inflated / 2**20:.0f} MiB "
+            f"(limit {MAX_INFLATED / 2**20:.0f} MiB)",
+            source=source,
+        )
