@@ -63,8 +63,6 @@ class AdapterRegistry:
 
 def default_registry() -> AdapterRegistry:
     """The built-in adapters and every installed plug-in."""
-    registry = AdapterRegistry(
-        [DocxAdapter(), XlsxAdapter(), HtmlAdapter(), TextAdapter()]
-    )
+    registry = AdapterRegistry([DocxAdapter(), XlsxAdapter(), HtmlAdapter(), TextAdapter()])
     registry.load_entry_points()
     return registry
