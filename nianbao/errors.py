@@ -21,6 +21,8 @@ class NianbaoError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, source: str | None = None) -> None:
+        # One line, always: messages from libraries we wrap may span several.
+        message = " ".join(message.split())
         self.message = message
         self.source = source
         super().__init__(f"{source}: {message}" if source else message)

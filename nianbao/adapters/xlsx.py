@@ -187,7 +187,10 @@ def _col(letters: str) -> int:
 
 
 def _missing_values(xml: bytes, etree: Any) -> Iterator[str]:
-    for _, cell in etree.iterparse(io.BytesIO(xml), tag=f"{_MAIN}c"):
+    cells = etree.iterparse(
+        io.BytesIO(xml), tag=f"{_MAIN}c", resolve_entities=False, no_network=True
+    )
+    for _, cell in cells:
         value = cell.find(f"{_MAIN}v")
         # openpyxl and other writers leave an empty <v/>; an empty text result is `t="str"`.
         cached = value is not None and (value.text or cell.get("t") == "str")
@@ -199,8 +202,10 @@ def _missing_values(xml: bytes, etree: Any) -> Iterator[str]:
 def _sheet_parts(archive: zipfile.ZipFile, etree: Any) -> Iterator[tuple[str, str]]:
     """(sheet name, zip member) for each worksheet, as the workbook part lists them."""
     try:
-        workbook = etree.fromstring(archive.read("xl/workbook.xml"))
-        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        # Entities unresolved, no network: a hostile workbook must not make us read files.
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        workbook = etree.fromstring(archive.read("xl/workbook.xml"), parser)
+        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), parser)
     except (KeyError, etree.XMLSyntaxError):
         return  # openpyxl will say what is wrong with the package
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}

@@ -1,0 +1,82 @@
+"""camelot-py as the PDF adapter's second table engine (`PdfOptions(table_engine=...)`).
+
+camelot reports a grid of cells, each saying which of its four sides has a ruling line; a side
+without one joins the cell to its neighbour, so merged cells are unions of grid cells. Only the
+cell boxes are used: the text comes from pdfplumber's characters like the default engine's, so
+the two engines differ in where they see cells and nowhere else. camelot measures from the
+bottom of the page, the report from the top; `flip` turns one into the other.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+from nianbao.errors import DocumentLoadError, MissingDependencyError
+
+Box = tuple[float, float, float, float]
+
+
+def camelot_boxes(data: bytes, engine: str, source: str) -> dict[int, list[list[Box]]]:
+    """Per page, the cell boxes of each table camelot finds, in PDF coordinates (y up)."""
+    try:
+        from camelot.io import read_pdf  # noqa: PLC0415  # heavy (OpenCV, pandas): only if chosen
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"the camelot table engine needs camelot-py ({exc}): pip install 'nianbao[camelot]'",
+            source=source,
+        ) from exc
+    flavor = engine.removeprefix("camelot-")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "input.pdf"  # camelot reads only from a file
+        path.write_bytes(data)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "no tables found on page N" is not news
+                tables = read_pdf(str(path), pages="all", flavor=flavor)
+        except Exception as exc:  # camelot raises whatever its parsers raise
+            raise DocumentLoadError(f"camelot cannot read the PDF: {exc}", source=source) from exc
+    out: dict[int, list[list[Box]]] = {}
+    for table in tables:
+        boxes = _merged(table.cells) if flavor == "lattice" else _single(table.cells)
+        out.setdefault(int(table.page), []).append(boxes)
+    return out
+
+
+def flip(boxes: list[Box], height: float) -> list[Box]:
+    """(x1, y1, x2, y2) measured from the bottom -> (x0, top, x1, bottom) from the top."""
+    return [(x1, height - y2, x2, height - y1) for x1, y1, x2, y2 in boxes]
+
+
+def _single(grid: list[list[Any]]) -> list[Box]:
+    return [(c.x1, c.y1, c.x2, c.y2) for row in grid for c in row]
+
+
+def _merged(grid: list[list[Any]]) -> list[Box]:
+    parent = {(r, c): (r, c) for r, row in enumerate(grid) for c in range(len(row))}
+
+    def find(key: tuple[int, int]) -> tuple[int, int]:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if not cell.right and c + 1 < len(row):
+                parent[find((r, c + 1))] = find((r, c))
+            if not cell.bottom and r + 1 < len(grid):
+                parent[find((r + 1, c))] = find((r, c))
+    boxes: dict[tuple[int, int], list[float]] = {}
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            box = boxes.setdefault(find((r, c)), [cell.x1, cell.y1, cell.x2, cell.y2])
+            box[:] = [
+                min(box[0], cell.x1),
+                min(box[1], cell.y1),
+                max(box[2], cell.x2),
+                max(box[3], cell.y2),
+            ]
+    return [(b[0], b[1], b[2], b[3]) for b in boxes.values()]

@@ -1,0 +1,234 @@
+"""PDF text: characters into lines, lines into paragraphs, page furniture out.
+
+pdfplumber gives characters with their boxes and fonts, nothing more. Chinese has no spaces
+between words, and PDF producers space characters out to justify a line, so a gap between two
+characters is a space only between Latin letters or digits (`重 新出具` is 重新出具, `PDF 2.0`
+keeps its space). A paragraph is rejoined across its line breaks, and across a page break,
+until a line that is clearly shorter than the text width, or a next line that is indented,
+numbered, in another font size, or far below.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nianbao.convert.numbering import numbering_level
+
+Char = dict[str, Any]  # a pdfplumber character: text, x0, x1, top, bottom, size, fontname
+
+# pdfminer writes `(cid:123)` for a glyph whose font has no Unicode mapping; the private use
+# area is what other producers leave for the same. Neither is text a reader could use.
+_UNMAPPED = re.compile(r"^\(cid:\d+\)$|^[\ue000-\uf8ff]$")
+# Kangxi radicals and compatibility ideographs stand in for ordinary characters in PDFs from
+# some Chinese word processors (⽬ for 目): read as the character a reader sees.
+_LOOKALIKES = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
+_HEADING_FONT = re.compile(r"bold|black|heavy|黑体|hei|simhei|方正小标宋|小标宋|xbs", re.I)
+_SENTENCE_END = re.compile(r"[。；;！？!?：:]")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－_\s]*\d{1,4}[-—–－_\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+    r"|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$",
+    re.I,
+)
+_MARGIN = 0.12  # top and bottom share of a page where headers, footers and page numbers live
+_HEADING_MAX = 50
+
+
+@dataclass
+class TextLine:
+    page: int
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    heading_font: bool
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass
+class Paragraph:
+    lines: list[TextLine]
+    text: str
+    heading_font: bool
+
+
+def is_unmapped(char: Char) -> bool:
+    return bool(_UNMAPPED.match(str(char["text"])))
+
+
+def wide(ch: str) -> bool:
+    """CJK characters and punctuation, which take no spaces between them."""
+    return ord(ch) >= 0x2000
+
+
+def join_pieces(pieces: Iterable[str]) -> str:
+    """Pieces of one text (characters, or wrapped lines) joined with a space only where both
+    sides are Latin letters, digits or ASCII signs."""
+    out = ""
+    for raw in pieces:
+        piece = raw.strip()
+        if not piece:
+            continue
+        if out and not wide(out[-1]) and not wide(piece[0]):
+            out += " "
+        out += piece
+    return out
+
+
+def _clean(text: str) -> str:
+    return _LOOKALIKES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def group_lines(chars: Sequence[Char], page: int) -> list[TextLine]:
+    """Characters into lines, top to bottom, by the vertical middle of each character."""
+    if not chars:
+        return []
+    ordered = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
+    groups: list[list[Char]] = [[ordered[0]]]
+    mid = (ordered[0]["top"] + ordered[0]["bottom"]) / 2
+    for char in ordered[1:]:
+        char_mid = (char["top"] + char["bottom"]) / 2
+        if char_mid - mid <= 0.4 * max(char["size"], 1.0):
+            groups[-1].append(char)
+        else:
+            groups.append([char])
+            mid = char_mid
+    return [line for group in groups if (line := _line(group, page)) is not None]
+
+
+def _line(chars: list[Char], page: int) -> TextLine | None:
+    chars.sort(key=lambda c: c["x0"])
+    text = ""
+    previous: Char | None = None
+    for char in chars:
+        ch = str(char["text"])
+        if ch.isspace():
+            continue
+        if (
+            previous is not None
+            and text
+            and not wide(text[-1])
+            and not wide(ch[0])
+            and char["x0"] - previous["x1"] > 0.2 * char["size"]
+        ):
+            text += " "
+        text += ch
+        previous = char
+    text = _clean(text).strip()
+    if not text:
+        return None
+    return TextLine(
+        page=page,
+        text=text,
+        x0=min(c["x0"] for c in chars),
+        top=min(c["top"] for c in chars),
+        x1=max(c["x1"] for c in chars),
+        bottom=max(c["bottom"] for c in chars),
+        size=statistics.median(c["size"] for c in chars),
+        heading_font=all(_HEADING_FONT.search(str(c["fontname"])) for c in chars),
+    )
+
+
+def cell_text(chars: Sequence[Char]) -> str:
+    """A table cell's text: wrapped lines joined, a vertical label read top to bottom."""
+    return join_pieces(line.text for line in group_lines(chars, 0))
+
+
+# --- page furniture ----------------------------------------------------------------------------
+
+
+def furniture(pages: Sequence[Sequence[TextLine]], heights: Sequence[float]) -> set[int]:
+    """`id`s of header, footer and page-number lines: page numbers in the margins, and lines
+    that stand at the same place on most pages (a running head, a document number)."""
+    drop: set[int] = set()
+    seen: Counter[tuple[str, int]] = Counter()
+    for lines, height in zip(pages, heights, strict=True):
+        keys = set()
+        for line in lines:
+            if not _in_margin(line, height):
+                continue
+            if _PAGE_NUMBER.match(line.text):
+                drop.add(id(line))
+            keys.add(_furniture_key(line))
+        seen.update(keys)
+    repeated = {key for key, n in seen.items() if n >= 2 and n >= 0.6 * len(pages)}
+    for lines, height in zip(pages, heights, strict=True):
+        drop.update(
+            id(line)
+            for line in lines
+            if _in_margin(line, height) and _furniture_key(line) in repeated
+        )
+    return drop
+
+
+def _in_margin(line: TextLine, height: float) -> bool:
+    return line.bottom < _MARGIN * height or line.top > (1 - _MARGIN) * height
+
+
+def _furniture_key(line: TextLine) -> tuple[str, int]:
+    # Digits vary from page to page (第3页, 2024-05-07): the place and the words stay.
+    return re.sub(r"\d+", "#", line.text), round(line.top / 6)
+
+
+# --- paragraphs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Body:
+    """The text block of the document: where lines start and end, and the body font size."""
+
+    left: float
+    right: float
+    size: float
+
+    @classmethod
+    def of(cls, lines: Sequence[TextLine]) -> Body:
+        if not lines:
+            return cls(0.0, 0.0, 12.0)
+        size = Counter(round(line.size) for line in lines).most_common(1)[0][0]
+        body = [line for line in lines if abs(line.size - size) <= 1] or list(lines)
+        # Most lines of a paragraph run from margin to margin, so the most common start and end
+        # are the margins; the widest seen stands in when most lines are short.
+        left = Counter(round(line.x0) for line in body).most_common(1)[0][0]
+        right_mode, n = Counter(round(line.x1) for line in body).most_common(1)[0]
+        right = right_mode if n >= 3 else max(line.x1 for line in body)
+        return cls(float(left), float(right), float(size))
+
+
+def starts_paragraph(prev: TextLine, line: TextLine, body: Body, *, same_page: bool) -> bool:
+    """Whether `line` begins a new paragraph rather than continuing `prev`."""
+    size = max(prev.size, line.size, 1.0)
+    if abs(prev.size - line.size) > 1.0 or prev.heading_font != line.heading_font:
+        return True
+    if _centred(prev, body) and _centred(line, body) and prev.size > body.size + 1:
+        return False  # a title set in large type over two centred lines
+    if prev.x1 < body.right - 1.5 * size:
+        return True  # the line before stops short: it ended its paragraph
+    if line.x0 > body.left + 0.8 * size or numbering_level(line.text) is not None:
+        return True
+    return same_page and line.top - prev.bottom > 1.5 * size
+
+
+def _centred(line: TextLine, body: Body) -> bool:
+    middle = (body.left + body.right) / 2
+    return abs((line.x0 + line.x1) / 2 - middle) < 2 * line.size and line.x0 > body.left + line.size
+
+
+def is_heading(paragraph: Paragraph, body: Body) -> bool:
+    """A short line set apart by its font: bold or 黑体, or larger than the body text."""
+    if len(paragraph.lines) > 2 or len(paragraph.text) > _HEADING_MAX:
+        return False
+    if _SENTENCE_END.search(paragraph.text.rstrip("。：:")):
+        return False
+    larger = min(line.size for line in paragraph.lines) > body.size + 1.0
+    return paragraph.heading_font or larger

@@ -1,0 +1,339 @@
+"""PDF: text in reading order, ruled tables with their spans, tables across pages joined.
+
+Born-digital reports only: a page without a text layer (a scan) is reported as
+`pdf.no_text_layer`, not read by OCR. Pages are read one at a time and their caches dropped,
+so memory stays flat on long reports and a caller's time limit can stop between pages.
+
+    page -> characters (duplicates from fake bold removed, unmapped glyphs counted and dropped)
+         -> tables from ruling lines (`_pdf_tables`), frames around prose rejected
+         -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
+    all pages -> a table ending one page and one starting the next joined when columns line up
+              -> lines into paragraphs (also across page breaks) -> headings by numbering/font
+              -> blocks through the same title and heading rules as every other adapter
+
+Origins: `PageOrigin(page, bbox)` for blocks and cells, bbox as (x0, top, x1, bottom) in
+points from the page's top left, rounded to 0.1; `PagesOrigin` for a table or paragraph that
+runs over a page break.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
+
+from nianbao.adapters._layout import Para, assemble
+from nianbao.adapters._pdf_camelot import camelot_boxes, flip
+from nianbao.adapters._pdf_tables import (
+    BBox,
+    RawTable,
+    accept,
+    from_boxes,
+    join,
+    mark_headers,
+    to_model,
+    visible,
+)
+from nianbao.adapters._pdf_text import (
+    Body,
+    Char,
+    Paragraph,
+    TextLine,
+    furniture,
+    group_lines,
+    is_heading,
+    is_unmapped,
+    join_pieces,
+    starts_paragraph,
+)
+from nianbao.adapters.base import Adapter, AdapterResult
+from nianbao.convert.model import Diagnostic, PageOrigin, PagesOrigin, Table, TableMethod
+from nianbao.convert.sniff import InputInfo
+from nianbao.errors import DocumentLoadError, MissingDependencyError
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
+
+TableEngine = Literal["pdfplumber", "camelot-lattice", "camelot-stream"]
+_SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How the PDF adapter reads a PDF.
+
+    `pdfplumber` (the default) finds tables from the ruling lines pdfminer reports. The camelot
+    engines (`pip install nianbao[camelot]`) are a second opinion: `camelot-lattice` finds the
+    lines in a rendered image of the page, `camelot-stream` guesses columns from text gaps for
+    tables without lines. On the corpus pdfplumber gets every figure right at a quarter of
+    lattice's time (see benchmarks/bench_pdf.py), hence the default.
+    """
+
+    table_engine: TableEngine = "pdfplumber"
+    #: Read at most this many pages (`pdf.truncated` says so); None reads them all.
+    max_pages: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.table_engine not in get_args(TableEngine):
+            raise ValueError(
+                f"table_engine must be one of {get_args(TableEngine)}, not {self.table_engine!r}"
+            )
+        if self.max_pages is not None and self.max_pages < 1:
+            raise ValueError(f"max_pages must be at least 1, not {self.max_pages}")
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    lines: list[TextLine]
+    tables: list[RawTable]
+
+
+class PdfAdapter(Adapter):
+    name: ClassVar[str] = "pdf"
+    priority: ClassVar[float] = 0.0
+
+    def __init__(self, options: PdfOptions | None = None) -> None:
+        self.options = options or PdfOptions()
+
+    def accepts(self, head: bytes, info: InputInfo) -> bool:
+        return info.format == "pdf"
+
+    def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
+        pages, diagnostics = self._read_pages(data, info)
+        _drop_furniture(pages)
+        items = _join_tables(pages)
+        document = assemble(_items(items))
+        return AdapterResult(document=document, diagnostics=diagnostics, pages=len(pages))
+
+    def _read_pages(self, data: bytes, info: InputInfo) -> tuple[list[_Page], list[Diagnostic]]:
+        pdfplumber, errors = _import_pdfplumber(info)
+        engine = self.options.table_engine
+        camelot_tables = camelot_boxes(data, engine, info.name) if engine != "pdfplumber" else None
+        method: TableMethod = "stream" if engine == "camelot-stream" else "ruled"
+        pages: list[_Page] = []
+        unmapped: dict[int, int] = {}
+        scanned: list[int] = []
+        total = 0
+        try:
+            with pdfplumber.open(io.BytesIO(data), password="") as pdf:
+                total = len(pdf.pages)
+                for page in pdf.pages[: self.options.max_pages]:
+                    chars = _chars(page, unmapped)
+                    if _is_scan(page, chars):
+                        scanned.append(page.page_number)
+                    boxes = (
+                        [flip(b, page.height) for b in camelot_tables.get(page.page_number, [])]
+                        if camelot_tables is not None
+                        else _pdfplumber_boxes(page)
+                    )
+                    pages.append(_page(page, chars, boxes, method))
+                    page.close()  # drop the page's parsed objects before reading the next
+        except errors as exc:
+            raise _load_error(exc, info) from exc
+        if not pages:
+            raise DocumentLoadError("PDF has no pages", source=info.name)
+        diagnostics = _diagnostics(unmapped, scanned, len(pages))
+        if total > len(pages):
+            diagnostics.append(
+                Diagnostic(
+                    code="pdf.truncated",
+                    severity="warning",
+                    message=f"read the first {len(pages)} of {total} pages (max_pages)",
+                    origin=PagesOrigin(pages=list(range(len(pages) + 1, total + 1))),
+                )
+            )
+        return pages, diagnostics
+
+
+def _page(page: Page, chars: list[Char], boxes: list[list[BBox]], method: TableMethod) -> _Page:
+    """One page's tables (frames around prose rejected) and the lines of everything else."""
+    number = page.page_number
+    tables = [
+        table
+        for cells in boxes
+        if (table := from_boxes(cells, chars, number, method=method)) is not None and accept(table)
+    ]
+    for table in tables:
+        mark_headers(table)
+    taken = set().union(*(t.consumed for t in tables))
+    lines = group_lines([c for c in chars if id(c) not in taken], number)
+    return _Page(number, float(page.height), lines, tables)
+
+
+def _is_scan(page: Page, chars: list[Char]) -> bool:
+    """No text layer: no characters at all, or a few (a stamp, a caption) on a page that is
+    mostly one picture."""
+    if len(chars) > _SCAN_MAX_CHARS:
+        return False
+    area = float(page.width * page.height)
+    pictures = [float((i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images]
+    return any(p >= 0.5 * area for p in pictures) or (not chars and bool(pictures))
+
+
+def _import_pdfplumber(info: InputInfo) -> tuple[Any, tuple[type[BaseException], ...]]:
+    try:
+        import pdfplumber  # noqa: PLC0415  # ~150 ms on import; only PDF inputs pay it
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect  # noqa: PLC0415
+        from pdfminer.pdfparser import PDFSyntaxError  # noqa: PLC0415
+        from pdfminer.psexceptions import PSException  # noqa: PLC0415
+        from pdfplumber.utils.exceptions import PdfminerException  # noqa: PLC0415
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"reading PDF needs pdfplumber ({exc}): pip install pdfplumber", source=info.name
+        ) from exc
+    errors = (
+        PDFEncryptionError,
+        PDFPasswordIncorrect,
+        PDFSyntaxError,
+        PSException,
+        PdfminerException,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        AssertionError,
+        EOFError,
+        OSError,
+    )
+    return pdfplumber, errors
+
+
+def _load_error(exc: BaseException, info: InputInfo) -> DocumentLoadError:
+    """pdfplumber wraps pdfminer's errors; the cause says whether a password is the problem."""
+    cause: BaseException | None = exc
+    for _ in range(8):  # a chain of causes is short; a cycle must not hang us
+        if cause is None:
+            break
+        name = type(cause).__name__
+        if name in ("PDFPasswordIncorrect", "PDFEncryptionError"):
+            return DocumentLoadError(
+                "encrypted: needs a password (opening with an empty one failed)", source=info.name
+            )
+        # pdfplumber's PdfminerException carries pdfminer's error as its argument
+        wrapped = cause.args[0] if cause.args else None
+        cause = cause.__cause__ or (wrapped if isinstance(wrapped, BaseException) else None)
+    detail = str(exc) or type(exc).__name__
+    return DocumentLoadError(
+        f"not a readable PDF, damaged or truncated ({detail})", source=info.name
+    )
+
+
+def _chars(page: Page, unmapped: dict[int, int]) -> list[Char]:
+    """The page's characters, fake-bold duplicates merged and unmapped glyphs left out."""
+    chars: list[Char] = []
+    for char in page.dedupe_chars().chars:
+        if is_unmapped(char):
+            unmapped[page.page_number] = unmapped.get(page.page_number, 0) + 1
+        else:
+            chars.append(char)
+    return chars
+
+
+def _pdfplumber_boxes(page: Page) -> list[list[BBox]]:
+    return [list(table.cells) for table in page.filter(visible).find_tables()]
+
+
+def _diagnostics(unmapped: dict[int, int], no_text: list[int], n_pages: int) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if unmapped:
+        pages = sorted(unmapped)
+        out.append(
+            Diagnostic(
+                code="pdf.unmapped_glyphs",
+                severity="warning",
+                message=f"{sum(unmapped.values())} characters have no Unicode mapping in their "
+                f"font and were left out (pages {', '.join(map(str, pages))}); labels "
+                "may be missing characters",
+                origin=PagesOrigin(pages=pages),
+            )
+        )
+    if no_text:
+        scope = "any page" if len(no_text) == n_pages else f"pages {', '.join(map(str, no_text))}"
+        out.append(
+            Diagnostic(
+                code="pdf.no_text_layer",
+                severity="warning",
+                message=f"no text layer on {scope}: scanned images, which are not read (OCR "
+                "is not done), so their text and tables are missing from the report",
+                origin=PagesOrigin(pages=no_text),
+            )
+        )
+    return out
+
+
+def _drop_furniture(pages: list[_Page]) -> None:
+    drop = furniture([p.lines for p in pages], [p.height for p in pages])
+    for page in pages:
+        page.lines = [line for line in page.lines if id(line) not in drop]
+
+
+def _join_tables(pages: list[_Page]) -> list[TextLine | RawTable]:
+    """Lines and tables of all pages in reading order, a table that runs on from the bottom of
+    one page to the top of the next joined into one."""
+    items: list[TextLine | RawTable] = []
+    for page in pages:
+        ordered: list[TextLine | RawTable] = [*page.lines, *page.tables]
+        ordered.sort(key=_top)
+        if (
+            ordered
+            and items
+            and isinstance(items[-1], RawTable)
+            and isinstance(ordered[0], RawTable)
+        ):
+            # Nothing but page furniture between them: the table runs on.
+            joined = join(items[-1], ordered[0])
+            if joined is not None:
+                items[-1] = joined
+                ordered = ordered[1:]
+        items.extend(ordered)
+    return items
+
+
+def _top(item: TextLine | RawTable) -> float:
+    return item.top if isinstance(item, TextLine) else item.bbox[1]
+
+
+def _items(items: list[TextLine | RawTable]) -> list[Para | Table]:
+    """Paragraphs from runs of lines; tables as they are."""
+    lines = [item for item in items if isinstance(item, TextLine)]
+    body = Body.of(lines)
+    out: list[Para | Table] = []
+    run: list[TextLine] = []
+    for item in [*items, None]:
+        if isinstance(item, TextLine) and (
+            not run
+            or not starts_paragraph(run[-1], item, body, same_page=run[-1].page == item.page)
+        ):
+            run.append(item)
+            continue
+        if run:
+            out.append(_para(run, body))
+        run = [item] if isinstance(item, TextLine) else []
+        if isinstance(item, RawTable):
+            out.append(to_model(item))
+    return out
+
+
+def _para(lines: list[TextLine], body: Body) -> Para:
+    paragraph = Paragraph(
+        lines, join_pieces(line.text for line in lines), all(line.heading_font for line in lines)
+    )
+    pages = sorted({line.page for line in lines})
+    origin: PageOrigin | PagesOrigin = (
+        PageOrigin(
+            page=pages[0],
+            bbox=(
+                round(min(line.x0 for line in lines), 1),
+                round(min(line.top for line in lines), 1),
+                round(max(line.x1 for line in lines), 1),
+                round(max(line.bottom for line in lines), 1),
+            ),
+        )
+        if len(pages) == 1
+        else PagesOrigin(pages=pages)
+    )
+    level = 1 if is_heading(paragraph, body) else None
+    return Para(paragraph.text, origin, level)

@@ -1,0 +1,186 @@
+"""Hostile inputs are refused quickly, by name, without a traceback and without output.
+
+Every case goes through the command line, as a user (or the hot folder) would meet it.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from nianbao.convert.cli import main
+from tests.conftest import SAMPLES
+
+SECRET = "nianbao-secret-4711"
+XXE_DOCTYPE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file://{path}">]>'
+LAUGHS = (
+    '<!DOCTYPE x [<!ENTITY a "hahahahahahahahahaha">'
+    + "".join(
+        f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh", strict=True)
+    )
+    + "]>"
+)
+
+
+def _docx_with_document_xml(xml: bytes) -> bytes:
+    """The sample DOCX with its word/document.xml replaced."""
+    source = zipfile.ZipFile(SAMPLES / "docx" / "report-2021-filled.docx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = xml if member.filename == "word/document.xml" else source.read(member)
+            target.writestr(member.filename, data)
+    return out.getvalue()
+
+
+def _xxe_docx(secret_file: Path) -> bytes:
+    head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    doctype = XXE_DOCTYPE.format(path=secret_file).encode()
+    body = (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        b"<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p>"
+        b"<w:p><w:r><w:t>\xe4\xb8\x80\xe3\x80\x81\xe6\x80\xbb\xe4\xbd\x93</w:t></w:r></w:p>"
+        b"</w:body></w:document>"
+    )
+    return _docx_with_document_xml(head + doctype + body)
+
+
+def _xxe_xlsx(secret_file: Path) -> bytes:
+    source = zipfile.ZipFile(SAMPLES / "xlsx" / "report-2021-tables.xlsx")
+    sheet = next(n for n in source.namelist() if n.startswith("xl/worksheets/sheet"))
+    xml = source.read(sheet)
+    declaration_end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    doctype = XXE_DOCTYPE.format(path=secret_file).encode()
+    xml = xml[:declaration_end] + doctype + xml[declaration_end:]
+    xml = xml.replace(b"</sheetData>", b'<row r="999"><c r="A999" t="inlineStr"><is><t>&xxe;'
+                      b"</t></is></c></row></sheetData>")  # fmt: skip
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(
+                member.filename, xml if member.filename == sheet else source.read(member)
+            )
+    return out.getvalue()
+
+
+def _docx_bomb() -> bytes:
+    """A real DOCX whose document.xml inflates to 3 GiB: honest sizes, a few MiB on disk.
+
+    Built by streaming zeros through deflate; nothing of that size is ever in memory.
+    """
+    source = zipfile.ZipFile(SAMPLES / "docx" / "report-2021-filled.docx")
+    out = io.BytesIO()
+    chunk = b"<w:t>" + b" " * (2**20 - 11) + b"</w:t>"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for member in source.infolist():
+            if member.filename != "word/document.xml":
+                target.writestr(member.filename, source.read(member))
+        with target.open("word/document.xml", "w", force_zip64=True) as bomb:
+            for _ in range(3 * 1024):
+                bomb.write(chunk)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def docx_bomb() -> bytes:
+    return _docx_bomb()
+
+
+CASES: dict[str, tuple[str, Callable[[Path], bytes]]] = {
+    "empty": ("empty.pdf", lambda _: b""),
+    "random-bytes-named-xlsx": ("numbers.xlsx", lambda _: random.Random(1).randbytes(50_000)),
+    "fake-zip-named-docx": ("report.docx", lambda _: b"PK\x03\x04" + b"\x00" * 200),
+    "zip-that-is-not-office": (
+        "report.docx",
+        lambda _: _zip({"readme.txt": b"hello"}),
+    ),
+    "docx-without-body": (
+        "nobody.docx",
+        lambda _: _docx_with_document_xml(
+            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+            b'main"></w:document>'
+        ),
+    ),
+    "docx-billion-laughs": (
+        "laughs.docx",
+        lambda _: _docx_with_document_xml(
+            b'<?xml version="1.0"?>' + LAUGHS.encode() + b'<w:document xmlns:w="http://schemas.'
+            b'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&h;</w:t>'
+            b"</w:r></w:p></w:body></w:document>"
+        ),
+    ),
+}
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _refused(path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    start = time.monotonic()
+    code = main(["convert", str(path), "-o", str(out)])
+    elapsed = time.monotonic() - start
+    err = capsys.readouterr().err
+    assert code != 0, f"{path.name} was accepted"
+    assert elapsed < 10, f"{path.name} took {elapsed:.1f} s to refuse"
+    assert err.count("\n") == 1 and str(path) in err, err
+    assert "Traceback" not in err
+    assert not out.exists()
+    return err
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_hostile_file_is_refused(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, make = CASES[case]
+    path = tmp_path / name
+    path.write_bytes(make(tmp_path))
+    _refused(path, tmp_path / "out.json", capsys)
+
+
+def test_docx_inflating_to_gigabytes_is_refused_unread(
+    docx_bomb: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert len(docx_bomb) < 64 * 2**20
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(docx_bomb)
+    err = _refused(path, tmp_path / "out.json", capsys)
+    assert "inflates to" in err
+
+
+def _secret(tmp_path: Path) -> Path:
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    return secret
+
+
+def test_docx_external_entity_is_never_read(tmp_path: Path) -> None:
+    data = _xxe_docx(_secret(tmp_path))
+    try:
+        report = nianbao.convert(data, filename="xxe.docx")
+    except nianbao.NianbaoError as exc:
+        assert SECRET not in str(exc)
+    else:
+        assert SECRET not in nianbao.to_json(report)
+
+
+def test_xlsx_external_entity_is_never_read(tmp_path: Path) -> None:
+    data = _xxe_xlsx(_secret(tmp_path))
+    try:
+        report = nianbao.convert(data, filename="xxe.xlsx")
+    except nianbao.NianbaoError as exc:
+        assert SECRET not in str(exc)
+    else:
+        assert SECRET not in nianbao.to_json(report)
