@@ -95,6 +95,14 @@ def docx_bomb() -> bytes:
 
 CASES: dict[str, tuple[str, Callable[[Path], bytes]]] = {
     "empty": ("empty.pdf", lambda _: b""),
+    "garbage-with-pdf-header": (
+        "report.pdf",
+        lambda _: b"%PDF-1.7\n" + random.Random(2).randbytes(50_000),
+    ),
+    "truncated-pdf": (
+        "cut.pdf",
+        lambda _: (SAMPLES / "real" / "hongze-2024.pdf").read_bytes()[:30_000],
+    ),
     "random-bytes-named-xlsx": ("numbers.xlsx", lambda _: random.Random(1).randbytes(50_000)),
     "fake-zip-named-docx": ("report.docx", lambda _: b"PK\x03\x04" + b"\x00" * 200),
     "zip-that-is-not-office": (
