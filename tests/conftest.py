@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 TEXT_SAMPLES = sorted((SAMPLES / "text").glob("*.txt"))
+#: Every sample input, whatever its format: each has a golden report.
+ALL_SAMPLES = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.name != "README.md")
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 #: Set to 1 to rewrite the goldens and the committed schema from the current code. Review the
