@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.__about__ import __version__
-from nianbao.convert.cli import main
+from nianbao.convert.cli import _bytes, main
 
 
 def test_convert_to_stdout(
@@ -117,3 +117,23 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=60,
     )
+
+
+def test_help_shows_watch_and_export_examples() -> None:
+    help_text = _run("--help").stdout
+    assert "nianbao watch inbox/ --out out/" in help_text
+    assert "nianbao export out/ --csv figures.csv" in help_text
+    assert "-j 4" in help_text
+
+
+def test_watch_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["watch", str(tmp_path / "missing"), "--out", str(tmp_path / "out")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert main(["watch", str(tmp_path), "--out", str(tmp_path)]) == 2
+    assert "must not be INBOX" in capsys.readouterr().err
+    assert _run("watch", str(tmp_path)).returncode == 2  # --out is required
+
+
+@pytest.mark.parametrize(("text", "size"), [("512M", 2**29), ("2G", 2**31), ("1.5GiB", 3 * 2**29)])
+def test_memory_limit_sizes(text: str, size: int) -> None:
+    assert _bytes(text) == size

@@ -1,17 +1,33 @@
-"""The `nianbao` command line."""
+"""The `nianbao` command line.
+
+`convert` on one file runs in this process, as it always has; on several files or a folder it
+hands them to `batch` (worker processes, a progress bar). `watch` is the hot folder, `export`
+the table of figures. Every error ends as one line and the exit code of its exception class.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nianbao.__about__ import __version__
+from nianbao.convert import batch
 from nianbao.convert.emit import to_json, write_atomic
+from nianbao.convert.export import export
 from nianbao.convert.pipeline import convert_path
 from nianbao.convert.schema import check_schema_version, load_schema, schema_errors, schema_text
+from nianbao.convert.watch import HotFolder, WatchOptions
+from nianbao.convert.worker import (
+    GIB,
+    Converted,
+    Limits,
+    WorkerPool,
+    default_jobs,
+)
 from nianbao.errors import NianbaoError
 
 _DESCRIPTION = """\
@@ -24,6 +40,9 @@ _EPILOG = """\
 examples:
   nianbao convert samples/text/004_7635fab03e0d303d.txt            report on stdout
   nianbao convert report.txt -o report.json                       report into a file
+  nianbao convert reports/ a.pdf b.docx -o out/ -j 4              many, in parallel
+  nianbao watch inbox/ --out out/                                 hot folder: drop files in
+  nianbao export out/ --csv figures.csv --xlsx figures.xlsx       one row per report
   nianbao validate report.json                                    check a report
   nianbao schema > report.schema.json                             the JSON Schema
 
@@ -73,18 +92,85 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = commands.add_parser(
         "convert",
-        help="convert a report into canonical JSON",
-        description="Convert INPUT into a canonical JSON report.",
+        help="convert reports into canonical JSON",
+        description=(
+            "Convert INPUT into a canonical JSON report. Given several inputs or a folder, "
+            "convert them all into the folder OUTPUT, in parallel worker processes, each with a "
+            "time and a memory limit, and exit 1 if any fails. Folders are searched "
+            "recursively for .pdf, .doc(x), .xls(x), .htm(l) and .txt files (hidden and "
+            "temporary ones skipped) and their layout is kept under OUTPUT; a file named "
+            "directly goes to OUTPUT/<stem>.json."
+        ),
     )
-    convert.add_argument("input", type=Path, metavar="INPUT", help="the report file to convert")
+    convert.add_argument(
+        "inputs", type=Path, nargs="+", metavar="INPUT", help="report files or folders of them"
+    )
     convert.add_argument(
         "-o",
         "--output",
         type=Path,
         metavar="OUTPUT",
-        help="write the report here instead of to standard output",
+        help="write the report here instead of to standard output (a folder for several)",
     )
+    convert.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=default_jobs(),
+        metavar="N",
+        help="convert N files at a time (default: the number of cores, %(default)s)",
+    )
+    _limit_arguments(convert, default=None)
     convert.set_defaults(command=_convert)
+
+    watch = commands.add_parser(
+        "watch",
+        help="convert every file dropped into a folder (a hot folder)",
+        description=(
+            "Convert what is in INBOX, then every file dropped into it, one at a time, into "
+            "OUTBOX/<stem>.json (report.pdf -> report.json; report.pdf.json if report.json "
+            "holds another input's report). Converted inputs move to INBOX/done/, failed ones "
+            "to INBOX/failed/ beside <name>.error.json (code, message, exit code, when). "
+            "Subfolders, hidden and temporary files (~$x.docx, *.part, *.crdownload, *.tmp) "
+            "are left alone. Stop with Ctrl-C or SIGTERM: the file in progress stays in INBOX, "
+            "and a restart picks up where this run left off."
+        ),
+    )
+    watch.add_argument("inbox", type=Path, metavar="INBOX", help="the folder to watch")
+    watch.add_argument(
+        "-o", "--out", type=Path, required=True, metavar="OUTBOX", help="where reports go"
+    )
+    watch.add_argument(
+        "--settle",
+        type=_seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="how long a file must stay unchanged before it is read (default %(default)s)",
+    )
+    watch.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll the folder instead of relying on change notification (network shares)",
+    )
+    _limit_arguments(watch, default=Limits())
+    watch.set_defaults(command=_watch)
+
+    export_ = commands.add_parser(
+        "export",
+        help="tabulate reports' figures as CSV or XLSX",
+        description=(
+            "Write one row per REPORT (report JSON files, or folders searched recursively) with "
+            "its source, organization, year, template, number of failed checks and every "
+            "canonical figure as a column. The CSV is UTF-8 with a byte-order mark, so that "
+            "Excel shows Chinese text correctly."
+        ),
+    )
+    export_.add_argument(
+        "reports", type=Path, nargs="+", metavar="REPORT", help="report JSON files or folders"
+    )
+    export_.add_argument("--csv", type=Path, metavar="FILE", help="write the table as CSV")
+    export_.add_argument("--xlsx", type=Path, metavar="FILE", help="write the table as XLSX")
+    export_.set_defaults(command=_export)
 
     schema = commands.add_parser(
         "schema",
@@ -103,8 +189,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None) -> None:
+    shown = default or Limits()
+    parser.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=None if default is None else default.seconds,
+        metavar="SECONDS",
+        help=f"give up on a file after this long; 0 for none (default {shown.seconds:g})",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=_bytes,
+        default=None if default is None else default.memory,
+        metavar="SIZE",
+        help=(
+            "memory one conversion may use, e.g. 512M, 4G; 0 for none "
+            f"(default {shown.memory // GIB}G)"
+        ),
+    )
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    default = Limits()
+    seconds = default.seconds if args.time_limit is None else args.time_limit
+    memory = default.memory if args.memory_limit is None else args.memory_limit
+    return Limits(seconds=seconds, memory=memory)
+
+
 def _convert(args: argparse.Namespace) -> int:
-    report = convert_path(args.input)
+    inputs: list[Path] = args.inputs
+    output: Path | None = args.output
+    if len(inputs) > 1 or inputs[0].is_dir() or (output is not None and output.is_dir()):
+        return _convert_many(args)
+    if args.time_limit is not None or args.memory_limit is not None:
+        return _convert_isolated(args)
+    report = convert_path(inputs[0])
     text = to_json(report)
     if args.output is None:
         sys.stdout.write(text)
@@ -113,11 +233,74 @@ def _convert(args: argparse.Namespace) -> int:
         document = report.document
         warnings = sum(1 for d in report.diagnostics if d.severity != "info")
         print(
-            f"{args.input} -> {args.output}: {len(document.blocks)} blocks, "
+            f"{inputs[0]} -> {args.output}: {len(document.blocks)} blocks, "
             f"{len(document.tables)} tables, {len(report.diagnostics)} diagnostics "
             f"({warnings} warnings)"
         )
     return 0
+
+
+def _convert_isolated(args: argparse.Namespace) -> int:
+    """One file, but in a worker process, because a limit was asked for."""
+    source: Path = args.inputs[0]
+    with WorkerPool(1, _limits(args)) as pool:
+        outcome = pool.run_one(source)
+    assert outcome is not None  # nothing asks it to stop
+    if not isinstance(outcome.result, Converted):
+        _error(f"{source}: {outcome.result.message}")
+        return outcome.result.exit_code
+    if args.output is None:
+        sys.stdout.write(outcome.result.text)
+    else:
+        write_atomic(args.output, outcome.result.text)
+        print(f"{source} -> {args.output}: {outcome.result.summary()}")
+    return 0
+
+
+def _convert_many(args: argparse.Namespace) -> int:
+    if args.output is None:
+        _error("several inputs or a folder need -o OUTDIR, the folder for their reports")
+        return 2
+    if args.output.exists() and not args.output.is_dir():
+        _error(f"{args.output}: is a file; -o must name a folder for several reports")
+        return 2
+    jobs = batch.plan(args.inputs, args.output)
+    summary = batch.run(jobs, workers=args.jobs, limits=_limits(args))
+    print(summary.line())
+    return 1 if summary.failed else 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    inbox: Path = args.inbox
+    if not inbox.is_dir():
+        _error(f"{inbox}: is not a folder")
+        return 2
+    if args.out.resolve() == inbox.resolve():
+        _error("OUTBOX must not be INBOX: the reports would be taken for new inputs")
+        return 2
+    options = WatchOptions(settle=args.settle, poll=args.poll, limits=_limits(args))
+    folder = HotFolder(inbox, args.out, options)
+
+    def stop(signum: int, frame: object) -> None:
+        folder.stop()
+
+    # Both end the watcher cleanly (exit 0): the file in progress is left for next time.
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    folder.run()
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    if args.csv is None and args.xlsx is None:
+        _error("say where the table goes: --csv FILE, --xlsx FILE, or both")
+        return 2
+    rows, problems = export(args.reports, csv_path=args.csv, xlsx_path=args.xlsx)
+    for problem in problems:
+        _error(str(problem))
+    written = " and ".join(str(p) for p in (args.csv, args.xlsx) if p is not None)
+    print(f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""))
+    return 1 if problems else 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -150,6 +333,36 @@ def _report_problems(path: Path) -> list[str]:
     except NianbaoError as exc:
         return [exc.message]
     return schema_errors(data)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("cannot be negative")
+    return value
+
+
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def _bytes(text: str) -> int:
+    """`512M`, `2G`, `2GiB`, `1.5g`, `0` (no limit), or plain bytes."""
+    number = text.strip().upper().removesuffix("IB").removesuffix("B")
+    unit = number[-1:] if number[-1:] in _UNITS else ""
+    try:
+        value = float(number.removesuffix(unit)) * _UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 512M or 2G)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("cannot be negative")
+    return int(value)
 
 
 def _error(message: str) -> None:

@@ -1,0 +1,378 @@
+"""Convert inputs in worker processes that no input can hang, exhaust or crash its way out of.
+
+The hot folder and the batch converter never run an adapter in their own process. Each input
+goes to a worker process (started through `forkserver` where the platform has it, else `spawn`:
+never a bare `fork` of a process that runs watchdog's threads) that
+
+- has its address space capped with `RLIMIT_AS`, so a zip bomb or a runaway table ends in a
+  `MemoryError` (or, inside C code, the worker's death) instead of the machine swapping;
+- gets `Limits.seconds` per input, after which the parent kills it with SIGKILL;
+- ignores Ctrl-C, so that a terminal's SIGINT, which reaches the whole process group, leaves the
+  decision to the parent.
+
+A worker hands back the report's JSON text, not a file: only the parent writes outputs, so a
+worker killed half-way can never leave half a report behind. Workers live for many inputs
+(starting Python and importing pydantic costs more than converting a typical report) and are
+replaced when one is killed, dies, or runs out of memory.
+
+What a worker runs is injectable (`WorkerPool(work=...)`): a module-level function from `Path`
+to `Converted`, so tests can hand it one that sleeps or allocates without any backdoor in the
+shipped code path. Failures come back as `Failure` data whose `code` is the exception class name
+(`DocumentLoadError`, `UnsupportedFormatError`, ..., and the three below) and whose `exit_code`
+is that class's, so batch, watcher and single-file CLI agree on exit codes::
+
+    NianbaoError
+    └── WorkerError               the worker, not the pipeline, could not finish
+        ├── TimeLimitError        took longer than the time limit; killed (exit 3)
+        ├── MemoryLimitError      needed more memory than the limit (exit 3)
+        └── WorkerDiedError       the worker process died, e.g. a crash in C code (exit 70)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from nianbao.convert.emit import to_json
+from nianbao.convert.pipeline import convert_path
+from nianbao.errors import NianbaoError
+
+if sys.platform != "win32":
+    import resource
+
+GIB = 2**30
+MIB = 2**20
+
+
+class WorkerError(NianbaoError):
+    """The worker process converting an input could not finish; the pipeline raised nothing."""
+
+
+class TimeLimitError(WorkerError):
+    """Converting took longer than the time limit, so the worker was killed.
+
+    Counted as an unreadable input (exit 3): within the limits it is one, whatever the cause.
+    """
+
+    exit_code = 3
+
+
+class MemoryLimitError(WorkerError):
+    """Converting needed more memory than the limit allows."""
+
+    exit_code = 3
+
+
+class WorkerDiedError(WorkerError):
+    """The worker died without a word (a signal or a crash in C code): a bug to report."""
+
+    exit_code = 70
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per input: wall-clock seconds and address-space bytes; 0 means no limit."""
+
+    seconds: float = 120.0
+    memory: int = 2 * GIB
+
+    def __post_init__(self) -> None:
+        if self.seconds < 0 or self.memory < 0:
+            raise ValueError("limits cannot be negative")
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What a worker hands back on success: the report's JSON and the facts a log line shows."""
+
+    text: str
+    year: int | None = None
+    organization: str | None = None
+    recognised: bool = False
+    checks_passed: int = 0
+    checks_failed: int = 0
+
+    def summary(self) -> str:
+        """`2021, 中山镇人民政府, 42 checks passed` (or why there is less to say)."""
+        if not self.recognised:
+            return "not recognised as an annual report"
+        checks = f"{self.checks_passed} check{'s' if self.checks_passed != 1 else ''} passed"
+        if self.checks_failed:
+            checks += f", {self.checks_failed} failed"
+        return f"{self.year or 'year unknown'}, {self.organization or 'body unknown'}, {checks}"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why no report was made: the exception class name, its message, its exit code."""
+
+    code: str
+    message: str
+    exit_code: int
+
+    @classmethod
+    def of(cls, exc: NianbaoError) -> Failure:
+        # The message without the file name: whoever reports the failure names the file.
+        return cls(type(exc).__name__, exc.message, exc.exit_code)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One input's result, and how long the worker spent on it."""
+
+    source: Path
+    result: Converted | Failure
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return isinstance(self.result, Converted)
+
+
+Work = Callable[[Path], Converted]
+
+
+def convert_file(path: Path) -> Converted:
+    """The work a worker does by default: the whole pipeline, then the canonical JSON text."""
+    report = convert_path(path)
+    annual = report.annual_report
+    if annual is None:
+        return Converted(to_json(report))
+    return Converted(
+        to_json(report),
+        year=annual.year,
+        organization=annual.organization,
+        recognised=True,
+        checks_passed=sum(1 for c in annual.checks if c.status == "pass"),
+        checks_failed=sum(1 for c in annual.checks if c.status == "fail"),
+    )
+
+
+def describe_limit(limits: Limits) -> str:
+    seconds = f"{limits.seconds:g} s" if limits.seconds else "no time limit"
+    memory = _size(limits.memory) if limits.memory else "no memory limit"
+    return f"{seconds}, {memory}"
+
+
+def _size(n: int) -> str:
+    return f"{n / GIB:g} GiB" if n >= GIB else f"{n / MIB:g} MiB"
+
+
+# --- the child side -----------------------------------------------------------------------------
+
+
+def _child_main(conn: Connection, work: Work, memory: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory and sys.platform != "win32":  # Windows has no RLIMIT_AS; the time limit still holds
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone or closed the pipe: nothing left to do
+        if path is None:
+            return
+        result: Converted | Failure
+        try:
+            result = work(path)
+        except NianbaoError as exc:
+            result = Failure.of(exc)
+        except MemoryError:
+            # The heap may be in any state now: report, then let the parent start a fresh worker.
+            result = Failure.of(
+                MemoryLimitError(f"needed more than the memory limit of {_size(memory)}")
+            )
+            conn.send((result, True))
+            return
+        except Exception as exc:
+            result = Failure(
+                "InternalError",
+                f"internal error: {type(exc).__name__}: {exc} (please report it)",
+                70,
+            )
+        conn.send((result, False))  # (result, retiring)
+
+
+# --- the parent side ----------------------------------------------------------------------------
+
+
+def _context() -> BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        # Every worker forks from a server that has imported the pipeline once, so replacing a
+        # killed worker costs milliseconds instead of a fresh interpreter's imports.
+        context.set_forkserver_preload(["nianbao.convert.pipeline"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class _Worker:
+    def __init__(self, context: BaseContext, work: Work, limits: Limits) -> None:
+        parent_end, child_end = context.Pipe()
+        self.conn: Connection = parent_end
+        # typeshed's BaseContext lacks `Process`, which every concrete context has.
+        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+            target=_child_main, args=(child_end, work, limits.memory), daemon=True
+        )
+        self.process.start()
+        child_end.close()
+        self.path: Path | None = None
+        self.started = 0.0
+        self.retiring = False  # it said it will exit after this input
+
+    def give(self, path: Path) -> None:
+        self.conn.send(path)
+        self.path = path
+        self.started = time.monotonic()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # already gone
+            self.conn.send(None)
+        self.process.join(2)
+        self.kill()
+
+
+class WorkerPool:
+    """Up to `size` worker processes; `map` feeds them inputs and yields outcomes as they finish.
+
+    `should_stop` is asked several times a second; when it says yes, inputs in progress are
+    abandoned (their workers killed, no outcome yielded) and `map` returns. Use as a context
+    manager, or call `close`, so that no worker outlives the pool.
+    """
+
+    _TICK = 0.1  # how often a waiting parent looks at deadlines and `should_stop`
+
+    def __init__(self, size: int = 1, limits: Limits | None = None, work: Work = convert_file):
+        if size < 1:
+            raise ValueError("a pool needs at least one worker")
+        self.size = size
+        self.limits = limits or Limits()
+        self._work = work
+        self._context = _context()
+        self._idle: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
+
+    def map(
+        self, paths: Iterable[Path], should_stop: Callable[[], bool] = lambda: False
+    ) -> Generator[Outcome, None, None]:
+        pending = deque(paths)
+        busy: list[_Worker] = []
+        try:
+            while pending or busy:
+                if should_stop():
+                    return
+                while pending and len(busy) < self.size:
+                    worker = self._take()
+                    worker.give(pending.popleft())
+                    busy.append(worker)
+                for worker, outcome in self._collect(busy):
+                    busy.remove(worker)
+                    if worker.retiring or not worker.process.is_alive():
+                        worker.kill()
+                    else:
+                        self._idle.append(worker)
+                    yield outcome
+        finally:
+            for worker in busy:  # abandoned: stopped, or the caller stopped iterating
+                worker.kill()
+
+    def run_one(
+        self, path: Path, should_stop: Callable[[], bool] = lambda: False
+    ) -> Outcome | None:
+        """The outcome of one input, or None if `should_stop` said yes before it finished."""
+        outcomes = self.map([path], should_stop)
+        try:
+            return next(outcomes, None)
+        finally:
+            outcomes.close()
+
+    def _take(self) -> _Worker:
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.process.is_alive():
+                return worker
+            worker.kill()
+        return _Worker(self._context, self._work, self.limits)
+
+    def _collect(self, busy: list[_Worker]) -> list[tuple[_Worker, Outcome]]:
+        """Wait up to a tick; the outcomes of the workers that finished, died or ran out of time."""
+        now = time.monotonic()
+        timeout = self._TICK
+        if self.limits.seconds:
+            first_deadline = min(w.started for w in busy) + self.limits.seconds
+            timeout = max(0.0, min(timeout, first_deadline - now))
+        handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        multiprocessing.connection.wait(handles, timeout)
+        done: list[tuple[_Worker, Outcome]] = []
+        now = time.monotonic()
+        for worker in busy:
+            assert worker.path is not None
+            elapsed = now - worker.started
+            result = self._result(worker, elapsed)
+            if result is not None:
+                done.append((worker, Outcome(worker.path, result, elapsed)))
+        return done
+
+    def _result(self, worker: _Worker, elapsed: float) -> Converted | Failure | None:
+        try:
+            if worker.conn.poll():
+                received: tuple[Converted | Failure, bool] = worker.conn.recv()
+                result, worker.retiring = received
+                return result
+        except (EOFError, OSError):
+            pass  # the worker is gone; its exit status says how
+        if not worker.process.is_alive():
+            worker.kill()
+            return Failure.of(WorkerDiedError(_death(worker.process.exitcode, self.limits)))
+        if self.limits.seconds and elapsed >= self.limits.seconds:
+            worker.kill()
+            return Failure.of(
+                TimeLimitError(f"took longer than the time limit of {self.limits.seconds:g} s")
+            )
+        return None
+
+
+def _death(exitcode: int | None, limits: Limits) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"killed by signal {-exitcode}"
+    else:
+        how = f"exited with status {exitcode}"
+    hint = f"; perhaps out of memory (limit {_size(limits.memory)})" if limits.memory else ""
+    return f"the worker process converting it died ({how}{hint})"
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)

@@ -1,0 +1,141 @@
+"""Batch conversion: several files and folders, -j 2, a summary, exit 1 on failure, the
+progress bar on a terminal only."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from nianbao.convert import batch
+from nianbao.convert.cli import main
+from nianbao.convert.emit import to_json
+from nianbao.convert.pipeline import convert_path
+from tests.conftest import TEXT_SAMPLES
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    """A researcher's folder: reports by year, plus things that are not reports."""
+    root = tmp_path / "reports"
+    for year, path in zip(("2017", "2017", "2017", "2024", "2021"), TEXT_SAMPLES, strict=True):
+        (root / year).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, root / year / path.name)
+    (root / "README.md").write_text("not a report", encoding="utf-8")
+    (root / "2021" / "~$draft.docx").write_bytes(b"lock")
+    (root / ".git").mkdir()
+    (root / ".git" / "x.txt").write_text("hidden", encoding="utf-8")
+    return root
+
+
+def test_plan_mirrors_folders_and_names_clashes_apart(collection: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    loose = tmp_path / "004_7635fab03e0d303d.html"  # same stem as a report in the folder
+    loose.write_text("<p>x</p>", encoding="utf-8")
+    jobs = batch.plan([collection, loose, collection / "2021"], out)
+    outputs = {job.source.relative_to(tmp_path).as_posix(): job.output for job in jobs}
+    assert outputs == {
+        f"reports/{year}/{path.name}": out / year / f"{path.stem}.json"
+        for year, path in zip(("2017", "2017", "2017", "2024", "2021"), TEXT_SAMPLES, strict=True)
+    } | {loose.name: out / "004_7635fab03e0d303d.json"}  # a different folder: no clash
+
+
+def test_plan_same_name_in_one_folder(tmp_path: Path) -> None:
+    a, b = tmp_path / "a" / "x.txt", tmp_path / "b" / "x.txt"
+    for path in (a, b):
+        path.parent.mkdir()
+        path.write_text("x", encoding="utf-8")
+    jobs = batch.plan([a, b, a], tmp_path / "out")
+    assert [job.output.name for job in jobs] == ["x.json", "x.txt.json"]
+
+
+def test_files_and_a_folder_in_parallel_with_a_summary(
+    collection: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    extra = tmp_path / "extra.txt"
+    shutil.copyfile(TEXT_SAMPLES[4], extra)
+    assert main(["convert", str(collection), str(extra), "-o", str(out), "-j", "2"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert len([line for line in lines if line.startswith("converted ")]) == 6
+    assert lines[-1].startswith("6 files: 6 converted") and "0 failed" in lines[-1]
+    assert "files/s" in lines[-1]
+    report = json.loads((out / "2021" / f"{TEXT_SAMPLES[4].stem}.json").read_text("utf-8"))
+    assert report == json.loads(to_json(convert_path(TEXT_SAMPLES[4])))  # as in-process
+    assert (out / "extra.json").exists()
+    assert not (out / "README.json").exists()
+
+
+def test_one_failure_means_exit_1_and_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "out"
+    assert main(["convert", str(TEXT_SAMPLES[0]), str(empty), "-o", str(out), "-j", "2"]) == 1
+    captured = capsys.readouterr()
+    assert f"failed {empty}: file is empty" in captured.out
+    assert captured.out.splitlines()[-1].startswith("2 files: 1 converted, 1 failed")
+    assert sorted(p.name for p in out.iterdir()) == [f"{TEXT_SAMPLES[0].stem}.json"]
+
+
+def test_several_inputs_need_an_output_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(TEXT_SAMPLES[0]), str(TEXT_SAMPLES[1])]) == 2
+    assert "-o OUTDIR" in capsys.readouterr().err
+
+
+def test_a_single_file_with_a_limit_runs_in_a_worker_and_gives_the_same_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.json"
+    assert main(["convert", str(TEXT_SAMPLES[4]), "-o", str(out), "--time-limit", "60"]) == 0
+    assert out.read_text(encoding="utf-8") == to_json(convert_path(TEXT_SAMPLES[4]))
+    assert "中山镇人民政府" in capsys.readouterr().out
+
+
+def test_no_progress_bar_in_a_pipe(collection: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nianbao.convert.cli",
+            "convert",
+            str(collection),
+            "-o",
+            str(tmp_path / "out"),
+            "-j",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout and "━" not in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("5 files: 5 converted")
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    jobs = batch.plan([*TEXT_SAMPLES[:2], empty], tmp_path / "out")
+    lines = io.StringIO()
+    summary = batch.run(jobs, workers=2, console=console, out=lines)
+    assert (summary.converted, summary.failed) == (2, 1)
+    shown = screen.getvalue()
+    assert "━" in shown and "converting" in shown  # the bar
+    assert f"failed {empty}: file is empty" in shown  # failures above it
+    assert lines.getvalue() == ""  # no per-file lines under a bar

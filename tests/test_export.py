@@ -1,0 +1,129 @@
+"""The export: CSV and XLSX of the seed reports, read back, one row per report, every canonical
+figure a column."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from nianbao.convert.annual_report.canon import (
+    APPLICATION_KEYS_2021,
+    PROACTIVE_KEYS,
+    REVIEW_KEYS,
+    TEXT_PROACTIVE_ITEMS,
+)
+from nianbao.convert.cli import main
+from nianbao.convert.emit import to_json
+from nianbao.convert.export import COLUMNS, FIGURE_COLUMNS, META_COLUMNS
+from nianbao.convert.pipeline import convert_path
+from tests.conftest import TEXT_SAMPLES
+
+
+@pytest.fixture(scope="module")
+def seed_reports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The report of each text seed, as `nianbao convert` writes it."""
+    folder = tmp_path_factory.mktemp("seeds")
+    paths = []
+    for sample in TEXT_SAMPLES:
+        path = folder / f"{sample.stem}.json"
+        path.write_text(to_json(convert_path(sample)), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def reports(tmp_path: Path, seed_reports: list[Path]) -> Path:
+    """The seed reports in a folder, with a watcher's error report that is not one of them."""
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    for path in seed_reports[:3]:
+        shutil.copyfile(path, folder / path.name)
+    for path in seed_reports[3:]:
+        shutil.copyfile(path, folder / "sub" / path.name)
+    (folder / "bad.pdf.error.json").write_text('{"code": "X"}', encoding="utf-8")
+    return folder
+
+
+def test_every_canonical_key_is_a_column_once() -> None:
+    assert set(FIGURE_COLUMNS) >= PROACTIVE_KEYS | set(APPLICATION_KEYS_2021) | set(REVIEW_KEYS)
+    assert "applications.other_handling.total" in FIGURE_COLUMNS  # the 2019 row too
+    assert len(COLUMNS) == len(set(COLUMNS))
+    assert FIGURE_COLUMNS[0] == "proactive.regulations.issued"
+    assert FIGURE_COLUMNS[-1] == "text.fees.yuan"
+
+
+def test_csv_opens_with_one_row_per_report(
+    reports: Path, seed_reports: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "figures.csv"
+    assert main(["export", str(reports), "--csv", str(table)]) == 0
+    assert "5 reports -> " in capsys.readouterr().out
+    raw = table.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    with table.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == list(COLUMNS)
+    assert [row["source"] for row in rows] == [path.name for path in TEXT_SAMPLES]
+    row = rows[4]
+    report = json.loads(seed_reports[4].read_text(encoding="utf-8"))
+    assert (row["organization"], row["year"], row["template"]) == ("中山镇人民政府", "2021", "2021")
+    assert row["published_on"] == "2022-01-21"
+    assert row["sha256"] == report["source"]["sha256"]
+    assert row["checks_failed"] == "0"
+    assert row[TEXT_PROACTIVE_ITEMS] == "77"
+    figures = report["annual_report"]["figures"]
+    for key in FIGURE_COLUMNS:
+        value = (figures.get(key) or {}).get("value")
+        assert row[key] == ("" if value is None else str(value)), key
+
+
+def test_xlsx_opens_with_numbers_as_numbers(reports: Path, tmp_path: Path) -> None:
+    table = tmp_path / "figures.xlsx"
+    assert main(["export", str(reports), "--xlsx", str(table)]) == 0
+    sheet = load_workbook(table)["reports"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(COLUMNS)
+    assert len(rows) == 1 + len(TEXT_SAMPLES)
+    by_source = {row[0]: dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]}
+    row = by_source[TEXT_SAMPLES[4].name]
+    assert row["year"] == 2021 and row[TEXT_PROACTIVE_ITEMS] == 77
+    assert row["applications.new_received.total"] is not None
+    assert by_source[TEXT_SAMPLES[0].name]["applications.new_received.total"] is None  # blank
+
+
+def test_a_bad_report_is_named_skipped_and_exit_1(
+    tmp_path: Path, seed_reports: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    other = tmp_path / "other.json"
+    other.write_text('{"schema": "something/1"}', encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema": "nianbao.report/1", "source": []}', encoding="utf-8")
+    table = tmp_path / "t.csv"
+    args = [str(seed_reports[0]), str(bad), str(other), str(broken)]
+    assert main(["export", *args, "--csv", str(table)]) == 1
+    captured = capsys.readouterr()
+    assert f"{bad}: is not JSON" in captured.err
+    assert f"{other}: not a nianbao report" in captured.err
+    assert f"{broken}: is not a valid report" in captured.err
+    assert "1 reports" in captured.out and "3 skipped" in captured.out
+    with table.open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.reader(handle))) == 2
+
+
+def test_export_needs_a_destination(
+    seed_reports: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", str(seed_reports[0])]) == 2
+    assert "--csv" in capsys.readouterr().err
+
+
+def test_meta_columns_come_first() -> None:
+    assert COLUMNS[: len(META_COLUMNS)] == META_COLUMNS
+    assert META_COLUMNS[0] == "source"
