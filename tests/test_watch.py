@@ -37,6 +37,7 @@ from nianbao.convert.worker import (
 from tests.conftest import ROOT, SAMPLES, TEXT_SAMPLES
 
 SETTLE = 0.2
+RECHECK = 5.0  # long enough for the paused PDF copy below, short enough for the bad files
 WAIT = 60.0  # the longest any test waits for anything: generous for a loaded CI machine
 PDF = SAMPLES / "real" / "hongze-2024.pdf"
 
@@ -65,6 +66,8 @@ def _watcher(inbox: Path, outbox: Path, log: Path) -> Iterator[subprocess.Popen[
                 str(outbox),
                 "--settle",
                 str(SETTLE),
+                "--recheck",
+                str(RECHECK),
             ],
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -181,6 +184,29 @@ def test_hot_folder_converts_seeds_pdf_halves_and_bad_files_then_stops_on_sigter
     assert f"-> {outbox / '004_7635fab03e0d303d.json'} (2021, 中山镇人民政府, 42 checks" in line
     assert line[:4].isdigit() and line.endswith(" s")
     assert log_text.rstrip().endswith("stopped")
+
+
+def test_a_pdf_copied_in_two_halves_seconds_apart_is_converted_whole_once(
+    tmp_path: Path,
+) -> None:
+    # Closed between the halves, the first half looks complete and fails to read: the watcher
+    # must try again when the rest arrives within the recheck period, not give it up.
+    inbox, outbox, log = tmp_path / "inbox", tmp_path / "out", tmp_path / "watch.log"
+    inbox.mkdir()
+    pdf = PDF.read_bytes()
+    with _watcher(inbox, outbox, log) as process:
+        (inbox / "split.pdf").write_bytes(pdf[: len(pdf) // 2])
+        time.sleep(8 * SETTLE)
+        with (inbox / "split.pdf").open("ab") as handle:
+            handle.write(pdf[len(pdf) // 2 :])
+        _wait_for(lambda: bool(_lines(log, "converted") + _lines(log, "failed")), "split.pdf")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=WAIT) == 0
+    report = json.loads((outbox / "split.json").read_text(encoding="utf-8"))
+    assert (report["source"]["bytes"], report["source"]["format"]) == (len(pdf), "pdf")
+    assert len(_lines(log, "converted")) == 1 and _lines(log, "failed") == []
+    assert (inbox / "done" / "split.pdf").exists()
+    assert list((inbox / "failed").iterdir()) == []
 
 
 def test_restart_converts_what_arrived_meanwhile_and_nothing_twice(tmp_path: Path) -> None:

@@ -148,6 +148,14 @@ def _parser() -> argparse.ArgumentParser:
         help="how long a file must stay unchanged before it is read (default %(default)s)",
     )
     watch.add_argument(
+        "--recheck",
+        type=_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="a file that fails within SECONDS of its last change (a copy that paused?) is "
+        "tried again once it has been unchanged that long (default %(default)s)",
+    )
+    watch.add_argument(
         "--poll",
         action="store_true",
         help="poll the folder instead of relying on change notification (network shares)",
@@ -278,7 +286,9 @@ def _watch(args: argparse.Namespace) -> int:
     if args.out.resolve() == inbox.resolve():
         _error("OUTBOX must not be INBOX: the reports would be taken for new inputs")
         return 2
-    options = WatchOptions(settle=args.settle, poll=args.poll, limits=_limits(args))
+    options = WatchOptions(
+        settle=args.settle, poll=args.poll, limits=_limits(args), recheck=args.recheck
+    )
     folder = HotFolder(inbox, args.out, options)
 
     def stop(signum: int, frame: object) -> None:

@@ -10,7 +10,10 @@ arrives, one at a time, each in a worker process with a time and a memory limit
   longer than the settle period safe on a local disk; on a network share only the settle period
   can tell, so give it a generous one there (`--settle 10`), or have the sender write `x.part`
   and rename it. A file that changes while it is being converted is converted again once it
-  settles; its first result is thrown away.
+  settles; its first result is thrown away. A copy that pauses for longer than the settle
+  period with the file closed looks complete, and truncated: a file that fails within
+  `--recheck` seconds (default 10) of its last change is tried once more when it has been still
+  that long, and only then given up as failed.
 - **Where things go.** The report is written atomically to `OUTBOX/<stem>.json`; if that name
   holds the report of a different input (`report.pdf` and `report.docx`), `<name>.json`, then
   `<stem> (2).json`, ... Then the input moves to `INBOX/done/`. On failure, the input moves to
@@ -74,6 +77,8 @@ if sys.platform == "linux":
 
 DONE = "done"
 FAILED = "failed"
+# The failures a half-copied file causes: truncated or not yet recognisable.
+_INCOMPLETE_LOOKS_LIKE = frozenset({"DocumentLoadError", "UnsupportedFormatError"})
 
 
 class _ShutdownNoise(logging.Filter):
@@ -92,6 +97,10 @@ class WatchOptions:
     poll: bool = False  # poll the folder instead of using the platform's change notification
     limits: Limits = field(default_factory=Limits)
     rescan: float = 2.0  # list INBOX at least this often, whatever the events say
+    # A file that fails to convert within this many seconds of its last change is tried again
+    # once it has been still that long, before it is given up as failed: a copy that pauses
+    # between two halves for longer than `settle` looks complete, and truncated, meanwhile.
+    recheck: float = 10.0
 
 
 Stat = tuple[int, int]  # size, mtime in ns
@@ -128,6 +137,7 @@ class HotFolder:
         self._wake = threading.Event()
         self._seen: dict[Path, _Seen] = {}
         self._stuck: dict[Path, Stat] = {}  # could not be moved: retried once it changes
+        self._retry: dict[Path, tuple[Stat, float]] = {}  # failed while fresh: retry at time
         self._scan_error: str | None = None
 
     def stop(self) -> None:
@@ -209,12 +219,14 @@ class HotFolder:
             del self._seen[path]
         for path in self._stuck.keys() - present.keys():
             del self._stuck[path]
+        for path in [p for p, (stat, _) in self._retry.items() if present.get(p) != stat]:
+            del self._retry[path]  # gone or grown: it settles afresh
         for path, stat in present.items():
             seen = self._seen.get(path)
             if seen is None or seen.stat != stat:
                 self._seen[path] = _Seen(stat, now)
         waits = [
-            seen.since + self.options.settle - now
+            max(seen.since + self.options.settle, self._retry_time(path)) - now
             for path, seen in self._seen.items()
             if self._stuck.get(path) != seen.stat
         ]
@@ -226,6 +238,7 @@ class HotFolder:
             path
             for path, seen in self._seen.items()
             if now - seen.since >= self.options.settle
+            and now >= self._retry_time(path)
             and self._stuck.get(path) != seen.stat
             and not _open_for_writing(path)
         )
@@ -247,6 +260,8 @@ class HotFolder:
             self._seen[path] = _Seen(now_stat, time.monotonic())
             self._log(f"{path.name} changed while being converted; will convert it again")
             return
+        if isinstance(outcome.result, Failure) and self._defer(path, seen.stat, outcome.result):
+            return
         try:
             if isinstance(outcome.result, Converted):
                 self._publish(path, outcome, outcome.result)
@@ -259,6 +274,26 @@ class HotFolder:
             self._log(f"could not finish {path.name}: {exc}; it stays in {self.inbox}")
             return
         del self._seen[path]
+        self._retry.pop(path, None)
+
+    def _retry_time(self, path: Path) -> float:
+        retry = self._retry.get(path)
+        return retry[1] if retry is not None else 0.0
+
+    def _defer(self, path: Path, stat: Stat, failure: Failure) -> bool:
+        """Keep a freshly changed file that failed for one more try once it has been quiet."""
+        if failure.code not in _INCOMPLETE_LOOKS_LIKE:
+            return False  # a time or memory limit says nothing about the file being complete
+        age = time.time() - stat[1] / 1e9
+        if age >= self.options.recheck or path in self._retry:
+            return False
+        wait = self.options.recheck - age
+        self._retry[path] = (stat, time.monotonic() + wait)
+        self._log(
+            f"could not read {path.name} yet ({failure.message}); it changed {age:.1f} s ago, "
+            f"trying again in {wait:.1f} s in case it is still being copied"
+        )
+        return True
 
     def _publish(self, path: Path, outcome: Outcome, converted: Converted) -> None:
         output = self._output_for(path)
