@@ -31,9 +31,11 @@ from nianbao.convert.worker import (
 from nianbao.errors import NianbaoError
 
 _DESCRIPTION = """\
-Turn a government information-disclosure annual report (政府信息公开工作年度报告) -- text scraped
-from a web page, for now; PDF, Word, Excel and HTML are on the way -- into one canonical JSON
-report that validates against the published schema.
+Turn government information-disclosure annual reports (政府信息公开工作年度报告) -- PDF, Word
+(DOCX, DOC), Excel (XLSX, XLS), web pages, or text scraped from them -- into canonical JSON
+reports that validate against the published schema: the document, its tables with their merged
+cells, the canonical figures with the cell or sentence each came from, and the report's own
+arithmetic checked.
 """
 
 _EPILOG = """\
