@@ -20,8 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +37,7 @@ from nianbao.convert.annual_report.canon import (
     TEXT_FEES_YUAN,
     TEXT_PROACTIVE_ITEMS,
 )
+from nianbao.convert.emit import write_atomic
 from nianbao.convert.schema import check_schema_version, schema_errors
 from nianbao.errors import DocumentLoadError, NianbaoError
 
@@ -153,21 +152,6 @@ def xlsx_bytes(rows: Iterable[Row]) -> bytes:
     return buffer.getvalue()
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Like `emit.write_atomic`, for bytes: no reader ever sees half a table."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def export(
     paths: Sequence[Path], *, csv_path: Path | None = None, xlsx_path: Path | None = None
 ) -> tuple[int, list[NianbaoError]]:
@@ -184,7 +168,7 @@ def export(
         except NianbaoError as exc:
             problems.append(exc)
     if csv_path is not None:
-        write_bytes_atomic(csv_path, csv_bytes(rows))
+        write_atomic(csv_path, csv_bytes(rows))
     if xlsx_path is not None:
-        write_bytes_atomic(xlsx_path, xlsx_bytes(rows))
+        write_atomic(xlsx_path, xlsx_bytes(rows))
     return len(rows), problems
