@@ -2,7 +2,7 @@
 
     python benchmarks/bench_convert.py [FILES...] [--repeat N]
 
-With no files, every file under samples/ that an installed adapter reads. Each file is converted
+With no files, every sample under samples/, whatever its format. Each file is converted
 once to warm up, then N times; the table shows the median and the fastest wall time, the input
 size, and the peak Python heap of one conversion (tracemalloc, so C extensions' own memory is not
 counted). Times include sniffing, decoding, table reconstruction and schema validation.
@@ -42,7 +42,10 @@ def main() -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    files = args.files or sorted((ROOT / "samples" / "text").glob("*.txt"))
+    samples = ROOT / "samples"
+    files = args.files or sorted(
+        p for p in samples.rglob("*") if p.is_file() and p.name != "README.md"
+    )
     print(f"nianbao {nianbao.__version__}, Python {sys.version.split()[0]}, repeat {args.repeat}")
     print(f"{'file':<34} {'KiB':>7} {'median ms':>10} {'min ms':>8} {'peak heap MiB':>14}")
     total = 0.0
