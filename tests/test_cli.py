@@ -34,6 +34,9 @@ def test_convert_to_file_then_validate(
     assert main(["validate", str(out)]) == 0
     assert "valid" in capsys.readouterr().out
     assert [p.name for p in out.parent.iterdir()] == ["report.json"]  # no temp files left
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file, not owner-only
 
 
 def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, int, str]]:

@@ -10,6 +10,11 @@ from typing import Any
 
 from nianbao.convert.model import Report
 
+# mkstemp creates files readable by their owner only; a report should get the permissions any
+# new file gets here. The umask can only be read by setting it, so read it once, at import.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def report_data(report: Report) -> dict[str, Any]:
     """The report as JSON-ready data, keys in model order, as the schema describes it."""
@@ -32,6 +37,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
