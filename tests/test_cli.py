@@ -30,7 +30,9 @@ def test_convert_to_file_then_validate(
     out = tmp_path / "sub" / "report.json"
     assert main(["convert", str(text_sample["000"]), "-o", str(out)]) == 0
     summary = capsys.readouterr().out
-    assert summary.startswith(f"{text_sample['000']} -> {out}: ") and "tables" in summary
+    assert (
+        summary == f"{text_sample['000']} -> {out}: 2017, 鹤山市鹤城镇人民政府, 0 checks passed\n"
+    )
     assert main(["validate", str(out)]) == 0
     assert "valid" in capsys.readouterr().out
     assert [p.name for p in out.parent.iterdir()] == ["report.json"]  # no temp files left
@@ -140,3 +142,16 @@ def test_watch_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
 @pytest.mark.parametrize(("text", "size"), [("512M", 2**29), ("2G", 2**31), ("1.5GiB", 3 * 2**29)])
 def test_memory_limit_sizes(text: str, size: int) -> None:
     assert _bytes(text) == size
+
+
+def test_one_file_is_converted_under_the_time_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The limits apply to a single file too: a worker process converts it.
+    big = tmp_path / "big.txt"
+    big.write_text("一、总体情况\n" + "本镇主动公开政府信息77条。\n" * 400_000, encoding="utf-8")
+    out = tmp_path / "big.json"
+    assert main(["convert", str(big), "-o", str(out), "--time-limit", "0.5"]) == 3
+    err = capsys.readouterr().err
+    assert f"{big}: " in err and "time limit" in err
+    assert not out.exists()

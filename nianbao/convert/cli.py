@@ -16,9 +16,8 @@ from pathlib import Path
 
 from nianbao.__about__ import __version__
 from nianbao.convert import batch
-from nianbao.convert.emit import to_json, write_atomic
+from nianbao.convert.emit import write_atomic
 from nianbao.convert.export import export
-from nianbao.convert.pipeline import convert_path
 from nianbao.convert.schema import check_schema_version, load_schema, schema_errors, schema_text
 from nianbao.convert.watch import HotFolder, WatchOptions
 from nianbao.convert.worker import (
@@ -26,6 +25,7 @@ from nianbao.convert.worker import (
     Converted,
     Limits,
     WorkerPool,
+    convert_file,
     default_jobs,
 )
 from nianbao.errors import NianbaoError
@@ -232,38 +232,30 @@ def _convert(args: argparse.Namespace) -> int:
     output: Path | None = args.output
     if len(inputs) > 1 or inputs[0].is_dir() or (output is not None and output.is_dir()):
         return _convert_many(args)
-    if args.time_limit is not None or args.memory_limit is not None:
-        return _convert_isolated(args)
-    report = convert_path(inputs[0])
-    text = to_json(report)
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(args.output, text)
-        document = report.document
-        warnings = sum(1 for d in report.diagnostics if d.severity != "info")
-        print(
-            f"{inputs[0]} -> {args.output}: {len(document.blocks)} blocks, "
-            f"{len(document.tables)} tables, {len(report.diagnostics)} diagnostics "
-            f"({warnings} warnings)"
-        )
-    return 0
+    return _convert_one(args)
 
 
-def _convert_isolated(args: argparse.Namespace) -> int:
-    """One file, but in a worker process, because a limit was asked for."""
+def _convert_one(args: argparse.Namespace) -> int:
+    """One file, in a worker process with the time and memory limits, so that no input can
+    hang or exhaust the machine; in this process with `--debug` (a worker cannot show the
+    traceback) or when both limits are 0."""
     source: Path = args.inputs[0]
-    with WorkerPool(1, _limits(args)) as pool:
-        outcome = pool.run_one(source)
-    assert outcome is not None  # nothing asks it to stop
-    if not isinstance(outcome.result, Converted):
-        _error(f"{source}: {outcome.result.message}")
-        return outcome.result.exit_code
-    if args.output is None:
-        sys.stdout.write(outcome.result.text)
+    limits = _limits(args)
+    if args.debug or not (limits.seconds or limits.memory):
+        converted = convert_file(source)
     else:
-        write_atomic(args.output, outcome.result.text)
-        print(f"{source} -> {args.output}: {outcome.result.summary()}")
+        with WorkerPool(1, limits) as pool:
+            outcome = pool.run_one(source)
+        assert outcome is not None  # nothing asks it to stop
+        if not isinstance(outcome.result, Converted):
+            _error(f"{source}: {outcome.result.message}")
+            return outcome.result.exit_code
+        converted = outcome.result
+    if args.output is None:
+        sys.stdout.write(converted.text)
+    else:
+        write_atomic(args.output, converted.text)
+        print(f"{source} -> {args.output}: {converted.summary()}")
     return 0
 
 
