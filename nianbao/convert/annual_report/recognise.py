@@ -281,10 +281,14 @@ def _date(year: str, month: str, day: str) -> date | None:
 
 def _template(document: Document, sections: list[Section], year: int | None) -> Template:
     labels = [c.text for t in document.tables for c in t.cells if c.text.strip()]
-    if _printed(labels, canon.TEMPLATE_2021_LABELS) or _split_other_handling(document.tables):
+    # Section 二's column labels are what sets the two forms apart; the 2021 split of （六）其他处理
+    # in section 三 only decides when section 二 says nothing.
+    if _printed(labels, canon.TEMPLATE_2021_LABELS):
         return "2021"
     if _printed(labels, canon.TEMPLATE_2019_LABELS):
         return "2019"
+    if _split_other_handling(document.tables):
+        return "2021"
     if any(_looks_like_statistics(t) for t in document.tables):
         return "2008"
     headings = [fold(s.heading) for s in sections]
