@@ -48,15 +48,20 @@ class Placed:
     header: bool = False
 
 
-def make_table(cells: Sequence[Placed], *, method: TableMethod, origin: Origin) -> Table:
-    """A table just large enough for `cells`; positions no cell covers stay empty in the grid."""
+def make_table(
+    cells: Sequence[Placed], *, method: TableMethod, origin: Origin, confidence: float = 1.0
+) -> Table:
+    """A table just large enough for `cells`; positions no cell covers stay empty in the grid.
+
+    The confidence is 1.0 where the format states every position (DOCX, XLSX, HTML): nothing
+    was guessed. Cells are kept in reading order, row by row."""
     n_rows = max((c.row + c.row_span for c in cells), default=0)
     n_cols = max((c.col + c.col_span for c in cells), default=0)
     return Table(
         n_rows=n_rows,
         n_cols=n_cols,
         method=method,
-        confidence=1.0,  # the format states every position: nothing was guessed
+        confidence=confidence,
         cells=[
             TableCell(
                 row=c.row,
@@ -67,7 +72,7 @@ def make_table(cells: Sequence[Placed], *, method: TableMethod, origin: Origin) 
                 header=c.header,
                 origin=c.origin,
             )
-            for c in cells
+            for c in sorted(cells, key=lambda c: (c.row, c.col))
         ],
         origin=origin,
     )

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nianbao.adapters._layout import Placed, make_table
 from nianbao.adapters._pdf_text import Char, cell_text
-from nianbao.convert.model import PageOrigin, PagesOrigin, Table, TableCell, TableMethod
+from nianbao.convert.model import PageOrigin, PagesOrigin, Table, TableMethod
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the top left
 
@@ -231,25 +232,23 @@ def to_model(table: RawTable) -> Table:
         if len(table.pages) == 1
         else PagesOrigin(pages=table.pages)
     )
-    cells = sorted(table.cells, key=lambda c: (c.row, c.col))
-    return Table(
-        n_rows=table.n_rows,
-        n_cols=table.n_cols,
+    cells = [
+        Placed(
+            row=c.row,
+            col=c.col,
+            row_span=c.row_span,
+            col_span=c.col_span,
+            text=c.text,
+            header=c.header,
+            origin=PageOrigin(page=c.page, bbox=c.bbox),
+        )
+        for c in table.cells
+    ]
+    return make_table(
+        cells,
         method=table.method,
-        confidence=round(max(table.confidence, 0.0), 2),
-        cells=[
-            TableCell(
-                row=c.row,
-                col=c.col,
-                row_span=c.row_span,
-                col_span=c.col_span,
-                text=c.text,
-                header=c.header,
-                origin=PageOrigin(page=c.page, bbox=c.bbox),
-            )
-            for c in cells
-        ],
         origin=origin,
+        confidence=round(max(table.confidence, 0.0), 2),
     )
 
 
