@@ -21,6 +21,7 @@ from typing import Any
 from nianbao.adapters._layout import Placed, make_table
 from nianbao.adapters._pdf_text import Char, cell_text
 from nianbao.convert.model import PageOrigin, PagesOrigin, Table, TableMethod
+from nianbao.convert.numbering import numbering_level
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the top left
 
@@ -148,14 +149,26 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
     or take a few points. A header repeated on the new page is dropped, and a label cell left
     empty at the top of the new page extends the label above it (a vertical 三、本年度办理结果
     running on)."""
-    mapping = _column_map(first.xs, then.xs)
-    if mapping is None:
+    # A column boundary drawn on one page only (no row there splits those two columns) is still
+    # a boundary of the whole table: both parts are laid on the union of their columns.
+    xs = _shared_columns(first.xs, then.xs)
+    first_map = None if xs is None else _column_map(xs, first.xs)
+    mapping = None if xs is None else _column_map(xs, then.xs)
+    if xs is None or first_map is None or mapping is None:
         return None
+    for cell in first.cells:
+        cell.col, cell.col_span = (
+            first_map[cell.col],
+            first_map[cell.col + cell.col_span] - first_map[cell.col],
+        )
+    first.xs = xs
     rows = then.rows()
     repeated = _repeated_header(first, then)
     last_row = first.n_rows - 1
     bottom = {c.col: c for c in first.cells if c.row + c.row_span - 1 == last_row}
-    offset = first.n_rows - repeated
+    # Word lets a row break across pages: the rest of its labels open the next page, alone.
+    broken = repeated < len(rows) and _continues_row(rows[repeated], mapping, bottom)
+    offset = first.n_rows - repeated - (1 if broken else 0)
     merged = list(first.cells)
     for r, row in enumerate(rows):
         if r < repeated:
@@ -163,6 +176,10 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
         for cell in row:
             col, stop = mapping[cell.col], mapping[cell.col + cell.col_span]
             above = bottom.get(col)
+            if broken and r == repeated and above is not None:
+                above.text = _joined(above.text, cell.text)
+                above.row_span += cell.row_span - 1
+                continue
             if (
                 r == repeated
                 and not cell.text
@@ -190,12 +207,47 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
         pages=[*first.pages, *then.pages],
         bbox=first.bbox,
         xs=first.xs,
-        n_rows=first.n_rows + then.n_rows - repeated,
+        n_rows=first.n_rows + then.n_rows - repeated - (1 if broken else 0),
         cells=merged,
         method=first.method,
         confidence=min(first.confidence, then.confidence) - 0.05,
         consumed=first.consumed | then.consumed,
     )
+
+
+def _continues_row(row: list[RawCell], mapping: list[int], bottom: dict[int, RawCell]) -> bool:
+    """True when `row`, the first on a new page, is the rest of the last row above: it holds no
+    figures, its text stands only under label cells of that row, none of it starts a numbered
+    label of its own (a new row would: （六）, 3.), and that row's figures were printed above."""
+    texts = [c for c in row if c.text]
+    if not texts or any(_NUMBER.match(c.text) or numbering_level(c.text) for c in texts):
+        return False
+    for cell in row:
+        above = bottom.get(mapping[cell.col])
+        if above is None or above.col_span != mapping[cell.col + cell.col_span] - above.col:
+            return False
+        if cell.text and (not above.text or _NUMBER.match(above.text)):
+            return False
+    return any(_NUMBER.match(c.text) for c in bottom.values())
+
+
+def _joined(head: str, tail: str) -> str:
+    """A label's two pieces, without a space between Chinese characters."""
+    if not head or not tail:
+        return head or tail
+    return head + tail if not (head[-1].isascii() and tail[0].isascii()) else f"{head} {tail}"
+
+
+def _shared_columns(xs: list[float], other: list[float]) -> list[float] | None:
+    """The boundaries of both, when their outer edges line up; None when they do not."""
+    tolerance = max(_ALIGN_TOLERANCE, 0.01 * (xs[-1] - xs[0]))
+    if abs(xs[0] - other[0]) > tolerance or abs(xs[-1] - other[-1]) > tolerance:
+        return None
+    union = list(xs)
+    for x in other:
+        if min(abs(x - y) for y in union) > tolerance:
+            union.append(x)
+    return sorted(union)
 
 
 def _column_map(xs: list[float], other: list[float]) -> list[int] | None:
