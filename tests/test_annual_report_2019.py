@@ -4,7 +4,7 @@ label, with the 2019 single （六）其他处理 row in section 三."""
 from __future__ import annotations
 
 from nianbao.convert.annual_report import profile
-from tests.test_annual_report_helpers import application_rows, report, review_rows
+from tests.test_annual_report_helpers import application_rows, document, report, review_rows
 
 SECTION_TWO_2019 = [
     ["第二十条第（一）项", "<", "<", "<"],
@@ -67,3 +67,30 @@ def test_every_2019_section_two_key_is_read_by_its_label() -> None:
     assert proactive == EXPECTED
     assert annual.figures["proactive.procurement.amount"].unit == "元"
     assert annual.year == 2019
+
+
+def test_the_office_signing_for_the_body_the_title_names_is_not_the_organization() -> None:
+    def organization(title: str, signature: str) -> str | None:
+        annual, _ = profile(
+            document(
+                "一、总体情况",
+                "本年度主动公开政府信息12条。",
+                "二、主动公开政府信息情况",
+                "三、收到和处理政府信息公开申请情况",
+                signature,
+                "2021年1月28日",
+                title=title,
+            )
+        )
+        assert annual is not None
+        return annual.organization
+
+    assert organization("某某县人民政府2020年政府信息公开工作年度报告", "某某县人民政府办公室") == (
+        "某某县人民政府"
+    )
+    # The office's own report is the office's.
+    office = "某某县人民政府办公室"
+    assert organization(f"{office}2020年政府信息公开工作年度报告", office) == office
+    assert organization("鹤城镇2017年政府信息公开工作年度报告", "鹤山市鹤城镇人民政府") == (
+        "鹤山市鹤城镇人民政府"
+    )

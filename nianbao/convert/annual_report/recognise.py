@@ -174,9 +174,13 @@ def _as_year(token: str) -> int | None:
 def _organization(document: Document) -> str | None:
     blocks = [b for b in document.blocks if b.kind != "table"]
     signature = _signature(blocks)
-    if signature is not None:
-        return signature
     name = _title_name(document)
+    if signature is not None:
+        # The office that compiled the report often signs it for the body the title names.
+        body = signature.removesuffix("办公室")
+        if name and body != signature and body.endswith(name):
+            return body
+        return signature
     if name is None:
         return None
     text = "\n".join(fold(b.text) for b in blocks)
