@@ -525,3 +525,22 @@ def test_pipe_rows_without_padding_guess_width_with_a_warning() -> None:
     assert (found.table.n_rows, found.table.n_cols) == (3, 2)
     assert [at(found.table, 2, c).text for c in range(2)] == ["乙", "2"]
     assert "table.layout_ambiguous" in codes(found)
+
+
+def test_markdown_rows_with_left_out_covered_cells_get_their_spans() -> None:
+    text = [
+        "| | | | |",
+        "| --- | --- | --- | --- |",
+        "| 第二十条第（五）项 | | | |",
+        "| 信息内容 | 本年处理决定数量 | | |",
+        "| 行政许可 | 172 | | |",
+        "| 规章 | 6 | | 6 |",
+    ]
+    (found,) = find_tables([Line(n, t) for n, t in enumerate(text, 1)])
+    table = found.table
+    assert (table.method, table.n_rows, table.n_cols) == ("markdown", 4, 4)
+    grid = [[c.text if c else None for c in row] for row in table.grid()]
+    assert grid[0] == ["第二十条第（五）项"] * 4
+    assert grid[1] == ["信息内容", "本年处理决定数量", "本年处理决定数量", "本年处理决定数量"]
+    assert grid[2] == ["行政许可", "172", "172", "172"]
+    assert grid[3] == ["规章", "6", "", "6"]  # a blank among figures stays a blank cell

@@ -114,3 +114,13 @@ def test_a_sentence_mentioning_the_sponsor_is_not_a_footer() -> None:
     sentence = "本网站主办单位：区政府办公室，" + "持续加强网站内容保障，做好信息发布工作。" * 5
     cleaned = remove_chrome(normalise(f"一、总体情况\n{sentence}\n"))
     assert sentence in [line.text for line in cleaned.lines]
+
+
+def test_markdown_emphasis_and_heading_marks_are_stray_markup() -> None:
+    lines = normalise("**一、总体情况**\n## 二、主动公开政府信息情况\n文件__编号__ 2*3*4\n")
+    assert [line.text for line in lines] == [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "文件编号 2*3*4",
+        "",
+    ]

@@ -142,7 +142,15 @@ class Diagnostic(_Model):
 # --- document --------------------------------------------------------------------------------
 
 TableMethod = Literal[
-    "native", "ruled", "stream", "pipe-rows", "tab-cells", "cell-per-line", "html", "sheet"
+    "native",
+    "ruled",
+    "stream",
+    "pipe-rows",
+    "markdown",
+    "tab-cells",
+    "cell-per-line",
+    "html",
+    "sheet",
 ]
 
 

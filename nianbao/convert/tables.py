@@ -57,6 +57,7 @@ _BASE_CONFIDENCE: dict[TableMethod, float] = {
     "pipe-rows": 0.95,
     "tab-cells": 0.9,
     "cell-per-line": 0.8,
+    "markdown": 0.9,
 }
 AMBIGUITY_COST = 0.15
 FALLBACK_COST = 0.3
@@ -67,6 +68,8 @@ MAX_CAPTION_GAP = 3  # blank lines allowed between a caption and its table
 # A cell such as 办理情况 reads like a caption too; only longer lines end a cell-per-line run.
 MIN_CAPTION_BREAK_CHARS = 9
 
+_MARKDOWN_ROW = re.compile(r"\s*\|(?P<cells>.*)\|\s*")
+_MARKDOWN_RULE = re.compile(r":?-{3,}:?")
 _PIPE_RE = re.compile(r"(?P<text>[^|]*?)\s*\|(?P<extra>[\s|]*)")
 _SENTENCE_PUNCT = set("。；;！!？?，,：:")
 _CAPTION_END_RE = re.compile(r"(?:表|情况|统计|一览|明细|汇总)$")
@@ -76,6 +79,7 @@ def find_tables(lines: Sequence[Line]) -> list[FoundTable]:
     """Every flattened table in `lines`, in order, never overlapping."""
     detectors: tuple[Callable[[Sequence[Line], int, int], FoundTable | None], ...] = (
         _pipe_table,
+        _markdown_table,
         _tab_table,
         _tab_separated_table,
         _cell_per_line_table,
@@ -228,6 +232,44 @@ def _pipe_table(lines: Sequence[Line], start: int, floor: int) -> FoundTable | N
     return _found(
         lines, (start, end), caption=caption, method="pipe-rows", size=size, layout=layout
     )
+
+
+def _markdown_table(lines: Sequence[Line], start: int, floor: int) -> FoundTable | None:
+    """`| a | b |` rows, as Markdown converters print tables (markitdown, pandoc, html2text).
+
+    They print each row's visible cells: a cell covered by a row span is left out and a column
+    span becomes the cell and empty cells after it, which is what pipe-rows carry too, so the
+    same span inference places them. Empty cells before a row's first figure, or after its
+    last cell, are span padding and dropped; empty cells among figures are blank figures."""
+    rows: list[list[RawCell]] = []
+    width = 0
+    end = start
+    while end < len(lines) and (match := _MARKDOWN_ROW.fullmatch(lines[end].text)):
+        texts = [text.strip() for text in match["cells"].split("|")]
+        end += 1
+        width = max(width, len(texts))
+        if all(_MARKDOWN_RULE.fullmatch(text) for text in texts) or not any(texts):
+            continue  # the |---| rule and the empty header line some converters write
+        rows.append(_markdown_cells(texts, lines[end - 1].number))
+    if len(rows) < 2 or width < 2:
+        return None
+    layout = layout_pipe_rows(rows, width)
+    caption = _caption_before(lines, start, floor)
+    return _found(
+        lines,
+        (start, end),
+        caption=caption,
+        method="markdown",
+        size=(len(rows), width),
+        layout=layout,
+    )
+
+
+def _markdown_cells(texts: list[str], line: int) -> list[RawCell]:
+    while texts and not texts[-1]:
+        texts = texts[:-1]
+    first_value = next((i for i, text in enumerate(texts) if text and is_number(text)), len(texts))
+    return [RawCell(text, line) for i, text in enumerate(texts) if text or i > first_value]
 
 
 def _pipe_width(

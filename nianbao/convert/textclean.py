@@ -20,6 +20,9 @@ _SPACES = re.compile("[\u00a0\u2002-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 # Markup left behind by Word-to-text converters, e.g. `[bookmark: _GoBack]`.
 _STRAY_MARKUP = re.compile(r"\[(?:bookmark|image|comment)s?:[^\]\n]*\]", re.I)
+# Markdown that converters leave around a report's words: **bold**, __bold__, `# ` headings.
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
 
 _CHROME_LINE = re.compile(
     r"^(?:"
@@ -63,6 +66,7 @@ def normalise(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
     text = _STRAY_MARKUP.sub("", text)
+    text = _MARKDOWN_HEADING.sub("", _MARKDOWN_EMPHASIS.sub(r"\2", text))
     return [Line(number, line.rstrip(" ")) for number, line in enumerate(text.split("\n"), 1)]
 
 
