@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import nianbao
 
 
@@ -63,3 +65,31 @@ def test_table_blocks_point_at_their_tables(text_sample: dict[str, Path]) -> Non
         "三、收到和处理政府信息公开申请情况",
         "四、政府信息公开行政复议、行政诉讼情况",
     ]
+
+
+VARIANTS = {
+    "crlf": lambda s: s.replace("\n", "\r\n"),
+    "traditional-labels": lambda s: s.replace("规范性文件", "規範性檔案").replace("处理", "處理"),
+    "full-width-pipes": lambda s: s.replace("|", "｜"),
+    "double-spaced": lambda s: s.replace(" |\n", " |\n\n"),
+    "no-space-before-pipes": lambda s: s.replace(" |", "|"),
+    "spaces-inside-labels": lambda s: s.replace("本年新收", "本年\u00a0新收").replace(
+        "总计", "总 计"
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_seed_004_damaged_further_still_gives_every_figure(
+    text_sample: dict[str, Path], variant: str
+) -> None:
+    original = nianbao.convert(text_sample["004"]).annual_report
+    text = VARIANTS[variant](text_sample["004"].read_text(encoding="utf-8"))
+    report = nianbao.convert(text.encode("utf-8"), filename=f"004-{variant}.txt")
+    assert [(t.n_rows, t.n_cols) for t in report.document.tables] == [(14, 4), (28, 10), (4, 15)]
+    annual = report.annual_report
+    assert annual is not None and original is not None
+    values = {k: f.value for k, f in annual.figures.items() if f.source == "table"}
+    assert values == {k: f.value for k, f in original.figures.items() if f.source == "table"}
+    assert len(values) == 200
+    assert {c.status for c in annual.checks} == {"pass"}

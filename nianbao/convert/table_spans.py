@@ -51,7 +51,8 @@ def is_value(text: str) -> bool:
 
 
 def is_total(text: str) -> bool:
-    return _TOTAL_RE.search(text.strip()) is not None
+    # `总 计`: labels are often spaced out to fill their cell.
+    return _TOTAL_RE.search("".join(text.split())) is not None
 
 
 def make_cell(

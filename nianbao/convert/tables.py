@@ -70,7 +70,8 @@ MIN_CAPTION_BREAK_CHARS = 9
 
 _MARKDOWN_ROW = re.compile(r"\s*\|(?P<cells>.*)\|\s*")
 _MARKDOWN_RULE = re.compile(r":?-{3,}:?")
-_PIPE_RE = re.compile(r"(?P<text>[^|]*?)\s*\|(?P<extra>[\s|]*)")
+# `｜` (full width) as well as `|`: some sites' text passes through a full-width conversion.
+_PIPE_RE = re.compile(r"(?P<text>[^|｜]*?)\s*[|｜](?P<extra>[\s|｜]*)")
 _SENTENCE_PUNCT = set("。；;！!？?，,：:")
 _CAPTION_END_RE = re.compile(r"(?:表|情况|统计|一览|明细|汇总)$")
 
@@ -121,7 +122,7 @@ def _is_caption(text: str) -> bool:
 
 def _is_cell_text(text: str) -> bool:
     """A line that could be one cell of a cell-per-line table."""
-    if text.startswith("\t") or "|" in text:
+    if text.startswith("\t") or "|" in text or "｜" in text:
         return False
     stripped = text.strip()
     if is_number(stripped):
@@ -200,11 +201,16 @@ def _pipe_table(lines: Sequence[Line], start: int, floor: int) -> FoundTable | N
     pipes: list[int] = []
     padded: list[bool] = []
     end = start
-    while end < len(lines) and (match := _PIPE_RE.fullmatch(lines[end].text)):
-        cells.append(RawCell(match["text"], lines[end].number))
-        pipes.append(1 + match["extra"].count("|"))
-        padded.append("|" in match["extra"])
-        end += 1
+    i = start
+    # Blank lines between pipe lines (a double-spaced scrape) do not end the table.
+    while i < len(lines) and (match := _PIPE_RE.fullmatch(lines[i].text)):
+        extra = match["extra"].replace("｜", "|")
+        cells.append(RawCell(match["text"], lines[i].number))
+        pipes.append(1 + extra.count("|"))
+        padded.append("|" in extra)
+        end = i = i + 1
+        while i < len(lines) and _is_blank(lines[i].text):
+            i += 1
     if len(cells) < 2:
         return None
     notes: list[str] = []
