@@ -214,6 +214,8 @@ def test_a_billion_cell_dimension_claim_costs_nothing() -> None:
     assert _grid(table) == [["项目", "数量"], ["申请", "3"]]
     # 尾 sits under the merge, where Excel does not show it either
     assert "尾" not in [b.text for b in report.document.blocks]
+    (claim,) = [d for d in report.diagnostics if d.code == "xlsx.dimension_claim"]
+    assert "A1:XFD1048576 (17,179,869,184 cells)" in claim.message
 
 
 def test_more_real_cells_than_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

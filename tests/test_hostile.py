@@ -9,6 +9,7 @@ import concurrent.futures
 import io
 import os
 import random
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -106,6 +107,7 @@ CASES: dict[str, tuple[str, Callable[[Path], bytes]]] = {
         lambda _: (SAMPLES / "real" / "hongze-2024.pdf").read_bytes()[:30_000],
     ),
     "random-bytes-named-xlsx": ("numbers.xlsx", lambda _: random.Random(1).randbytes(50_000)),
+    "xlsx-claiming-a-billion-rows": ("huge.xlsx", lambda _: _xlsx_claiming("A1:J1000000000")),
     "fake-zip-named-docx": ("report.docx", lambda _: b"PK\x03\x04" + b"\x00" * 200),
     "zip-that-is-not-office": (
         "report.docx",
@@ -127,6 +129,22 @@ CASES: dict[str, tuple[str, Callable[[Path], bytes]]] = {
         ),
     ),
 }
+
+
+def _xlsx_claiming(dimension: str) -> bytes:
+    """The sample workbook with its first sheet claiming `dimension`."""
+    source = zipfile.ZipFile(SAMPLES / "xlsx" / "report-2021-tables.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b"", data)
+                data = data.replace(
+                    b"<sheetData", f'<dimension ref="{dimension}"/><sheetData'.encode()
+                )
+            target.writestr(member.filename, data)
+    return out.getvalue()
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -36,6 +36,11 @@ _XLS_SUFFIXES = (".xls", ".xlt", ".et")
 _XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_DIMENSION = re.compile(
+    rb'<(?:\w+:)?dimension\s+ref="\$?(?P<col1>[A-Za-z]{1,7})\$?(?P<row1>\d{1,20})'
+    rb'(?::\$?(?P<col2>[A-Za-z]{1,7})\$?(?P<row2>\d{1,20}))?"'
+)
+_MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # XFD1048576: the format's own bounds
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Za-z]{1,3})(\d+):([A-Za-z]{1,3})(\d+)"\s*/>')
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -103,6 +108,16 @@ def _read_xlsx(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diag
             )
             for ref in scan.missing.get(worksheet.title, [])
         )
+        if worksheet.title in scan.claims:
+            diagnostics.append(
+                Diagnostic(
+                    code="xlsx.dimension_claim",
+                    severity="warning",
+                    message=f"sheet {worksheet.title!r} claims the range "
+                    f"{scan.claims[worksheet.title]}; only the cells that exist are read",
+                    origin=SheetOrigin(sheet=worksheet.title, cell_range="A1"),
+                )
+            )
     workbook.close()
     return sheets, diagnostics
 
@@ -140,6 +155,27 @@ class _Prescan:
     data: bytes  # the workbook, its vast merges taken out if it had any
     missing: dict[str, list[str]] = field(default_factory=dict)  # formula cells without value
     merges: dict[str, list[Rect]] = field(default_factory=dict)  # the merges taken out
+    claims: dict[str, str] = field(default_factory=dict)  # vast <dimension> claims, by sheet
+
+
+def _check_dimension(xml: bytes, sheet: str, cells: int, scan: _Prescan, info: InputInfo) -> None:
+    """A sheet's `<dimension>` claim beyond what a workbook can hold is refused: the file is
+    not a valid workbook, whatever wrote it. A vast claim within those bounds costs nothing
+    (only the cells that exist are read) but is noted, since the claim and the cells disagree."""
+    match = _DIMENSION.search(xml, 0, 4096)  # the claim stands before the sheet's data
+    if match is None:
+        return
+    ref = match.group(0).split(b'"')[1].decode()
+    last_col, last_row = match["col2"] or match["col1"], match["row2"] or match["row1"]
+    rows, columns = int(last_row), _col(last_col.decode()) + 1
+    if rows > _MAX_ROWS or columns > _MAX_COLUMNS:
+        raise DocumentLoadError(
+            f"refused: sheet {sheet!r} claims the range {ref}, beyond the {_MAX_ROWS:,} rows "
+            f"and {_MAX_COLUMNS:,} columns a workbook can have; not a valid XLSX",
+            source=info.name,
+        )
+    if rows * columns > MAX_CELLS and rows * columns > 100 * max(cells, 1):
+        scan.claims[sheet] = f"{ref} ({rows * columns:,} cells) but holds {cells:,}"
 
 
 def _prescan(data: bytes, info: InputInfo, etree: Any) -> _Prescan:
@@ -154,7 +190,9 @@ def _prescan(data: bytes, info: InputInfo, etree: Any) -> _Prescan:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in _sheet_parts(archive, etree):
             xml = archive.read(part)
-            total += len(_CELL.findall(xml))
+            cells = len(_CELL.findall(xml))
+            total += cells
+            _check_dimension(xml, name, cells, scan, info)
             if total > MAX_CELLS:
                 raise DocumentLoadError(
                     f"refused: the workbook holds more than {MAX_CELLS:,} cells", source=info.name
