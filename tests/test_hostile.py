@@ -32,15 +32,24 @@ LAUGHS = (
 )
 
 
-def _docx_with_document_xml(xml: bytes) -> bytes:
-    """The sample DOCX with its word/document.xml replaced."""
-    source = zipfile.ZipFile(SAMPLES / "docx" / "report-2021-filled.docx")
+DOCX = SAMPLES / "docx" / "report-2021-filled.docx"
+XLSX = SAMPLES / "xlsx" / "report-2021-tables.xlsx"
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _rewritten(sample: Path, member: str, edit: Callable[[bytes], bytes]) -> bytes:
+    """The sample Office file with one of its zip members passed through `edit`."""
+    source = zipfile.ZipFile(sample)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            data = xml if member.filename == "word/document.xml" else source.read(member)
-            target.writestr(member.filename, data)
+        for info in source.infolist():
+            data = source.read(info)
+            target.writestr(info.filename, edit(data) if info.filename == member else data)
     return out.getvalue()
+
+
+def _docx_with_document_xml(xml: bytes) -> bytes:
+    return _rewritten(DOCX, "word/document.xml", lambda _: xml)
 
 
 def _xxe_docx(secret_file: Path) -> bytes:
@@ -56,21 +65,14 @@ def _xxe_docx(secret_file: Path) -> bytes:
 
 
 def _xxe_xlsx(secret_file: Path) -> bytes:
-    source = zipfile.ZipFile(SAMPLES / "xlsx" / "report-2021-tables.xlsx")
-    sheet = next(n for n in source.namelist() if n.startswith("xl/worksheets/sheet"))
-    xml = source.read(sheet)
-    declaration_end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
-    doctype = XXE_DOCTYPE.format(path=secret_file).encode()
-    xml = xml[:declaration_end] + doctype + xml[declaration_end:]
-    xml = xml.replace(b"</sheetData>", b'<row r="999"><c r="A999" t="inlineStr"><is><t>&xxe;'
-                      b"</t></is></c></row></sheetData>")  # fmt: skip
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            target.writestr(
-                member.filename, xml if member.filename == sheet else source.read(member)
-            )
-    return out.getvalue()
+    def edit(xml: bytes) -> bytes:
+        declaration_end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+        doctype = XXE_DOCTYPE.format(path=secret_file).encode()
+        xml = xml[:declaration_end] + doctype + xml[declaration_end:]
+        return xml.replace(b"</sheetData>", b'<row r="999"><c r="A999" t="inlineStr"><is>'
+                           b"<t>&xxe;</t></is></c></row></sheetData>")  # fmt: skip
+
+    return _rewritten(XLSX, SHEET, edit)
 
 
 def _docx_bomb() -> bytes:
@@ -78,7 +80,7 @@ def _docx_bomb() -> bytes:
 
     Built by streaming zeros through deflate; nothing of that size is ever in memory.
     """
-    source = zipfile.ZipFile(SAMPLES / "docx" / "report-2021-filled.docx")
+    source = zipfile.ZipFile(DOCX)
     out = io.BytesIO()
     chunk = b"<w:t>" + b" " * (2**20 - 11) + b"</w:t>"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
@@ -133,18 +135,12 @@ CASES: dict[str, tuple[str, Callable[[Path], bytes]]] = {
 
 def _xlsx_claiming(dimension: str) -> bytes:
     """The sample workbook with its first sheet claiming `dimension`."""
-    source = zipfile.ZipFile(SAMPLES / "xlsx" / "report-2021-tables.xlsx")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            data = source.read(member)
-            if member.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<dimension ref="[^"]*"/>', b"", data)
-                data = data.replace(
-                    b"<sheetData", f'<dimension ref="{dimension}"/><sheetData'.encode()
-                )
-            target.writestr(member.filename, data)
-    return out.getvalue()
+
+    def edit(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b"", xml)
+        return xml.replace(b"<sheetData", f'<dimension ref="{dimension}"/><sheetData'.encode())
+
+    return _rewritten(XLSX, SHEET, edit)
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
