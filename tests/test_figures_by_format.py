@@ -9,40 +9,11 @@ from pathlib import Path
 import pytest
 
 import nianbao
+from tests.canonical_keys import APPLICANTS, APPLICATION_ROWS, PROACTIVE, REVIEW
 from tests.fixtures import report2021
 
 #: The DOCX sample as markitdown prints it: Markdown tables, covered cells left out.
 MARKDOWN = Path(__file__).resolve().parent.parent / "samples" / "text" / "report-2021-filled.md"
-
-APPLICANTS = [
-    "natural_person",
-    "commercial",
-    "research",
-    "public_interest",
-    "legal_service",
-    "other_org",
-    "total",
-]
-APPLICATION_ROWS = [
-    "new_received", "carried_over", "granted", "partially_granted",
-    "refused_state_secret", "refused_prohibited_by_law", "refused_security_stability",
-    "refused_third_party_rights", "refused_internal_affairs", "refused_process_info",
-    "refused_enforcement_files", "refused_administrative_inquiry",
-    "unable_not_held", "unable_needs_creation", "unable_unclear",
-    "not_processed_complaint", "not_processed_duplicate", "not_processed_publication",
-    "not_processed_excessive", "not_processed_confirmation",
-    "other_overdue_correction", "other_overdue_fee", "other_other",
-    "total_handled", "carried_forward",
-]  # fmt: skip
-REVIEW = [f"{group}.{part}" for group in ("review", "litigation_direct", "litigation_after_review")
-          for part in ("upheld", "corrected", "other", "pending", "total")]  # fmt: skip
-PROACTIVE = [
-    "proactive.regulations.issued", "proactive.regulations.repealed",
-    "proactive.regulations.in_force", "proactive.normative_documents.issued",
-    "proactive.normative_documents.repealed", "proactive.normative_documents.in_force",
-    "proactive.licensing.decisions", "proactive.penalty.decisions",
-    "proactive.coercion.decisions", "proactive.fees.amount",
-]  # fmt: skip
 
 
 def _expected() -> dict[str, str]:

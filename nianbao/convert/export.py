@@ -3,10 +3,11 @@
 One row per report, in the order the reports were named (a folder's reports, found recursively,
 in path order). The columns are always the same, whatever the reports hold, so tables made from
 different collections line up: `source`, `sha256`, `organization`, `year`, `template`,
-`published_on`, `checks_failed`, then every canonical figure key of
-`nianbao.convert.annual_report.canon`, in the order the official forms print them (section 二
-of the 2021 form, then of the 2019 form, section 三 row by row, section 四, then the figures
-stated in prose). A figure's cell holds its value, blank when the report lacks the figure or
+`published_on`, `checks_failed`, then every canonical figure key of the forms in
+`nianbao/forms`, in the order the official forms print them (section 二 of the 2021 form, then of
+the 2019 form, section 三 row by row, section 四, then the figures stated in prose). The workbook
+has a second sheet, `legend`, giving each column's section, row and column as the form prints
+them in Chinese. A figure's cell holds its value, blank when the report lacks the figure or
 printed the cell blank; `raw` text and origins stay in the JSON, where they can be traced.
 
 The CSV is UTF-8 with a byte-order mark. Excel opens a CSV without one in the machine's
@@ -27,19 +28,10 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from nianbao.convert.annual_report.canon import (
-    APPLICATION_COLUMNS,
-    APPLICATION_ROWS,
-    PROACTIVE_KEYS_2019,
-    PROACTIVE_KEYS_2021,
-    REVIEW_KEYS,
-    TEXT_APPLICATIONS_RECEIVED,
-    TEXT_FEES_YUAN,
-    TEXT_PROACTIVE_ITEMS,
-)
 from nianbao.convert.emit import write_atomic
 from nianbao.convert.schema import check_schema_version, schema_errors
 from nianbao.errors import DocumentLoadError, NianbaoError
+from nianbao.forms import FORMS
 
 META_COLUMNS: tuple[str, ...] = (
     "source",
@@ -51,24 +43,7 @@ META_COLUMNS: tuple[str, ...] = (
     "checks_failed",
 )
 
-# dict.fromkeys: the two forms share some keys (proactive.licensing.decisions, ...); one column.
-FIGURE_COLUMNS: tuple[str, ...] = tuple(
-    dict.fromkeys(
-        (
-            *PROACTIVE_KEYS_2021,
-            *PROACTIVE_KEYS_2019,
-            *(
-                f"applications.{row.key}.{col.key}"
-                for row in APPLICATION_ROWS
-                for col in APPLICATION_COLUMNS
-            ),
-            *REVIEW_KEYS,
-            TEXT_PROACTIVE_ITEMS,
-            TEXT_APPLICATIONS_RECEIVED,
-            TEXT_FEES_YUAN,
-        )
-    )
-)
+FIGURE_COLUMNS: tuple[str, ...] = FORMS.figure_keys
 
 COLUMNS: tuple[str, ...] = META_COLUMNS + FIGURE_COLUMNS
 
@@ -147,6 +122,11 @@ def xlsx_bytes(rows: Iterable[Row]) -> bytes:
     sheet.append(list(COLUMNS))
     for row in rows:
         sheet.append(row)  # None is an empty cell; numbers stay numbers
+    legend = book.create_sheet("legend")
+    legend.append(["column", "section", "row", "column label"])
+    for key in FIGURE_COLUMNS:
+        section, row_label, column_label = FORMS.describe(key) or ("", "", "")
+        legend.append([key, section, row_label, column_label])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -247,12 +247,14 @@ class Check(_Model):
 
 
 class AnnualReport(_Model):
-    template: Literal["2021", "2019", "2008"] | None
+    template: str | None = Field(
+        description="The form the report follows: the id of a form in nianbao/forms"
+    )
     organization: str | None
     year: int | None
     published_on: date | None
     sections: list[Section]
-    figures: dict[str, Figure]
+    figures: dict[str, Figure] = Field(description="Keyed by the forms' canonical figure keys")
     indicators: list[Indicator]
     checks: list[Check]
 

@@ -19,6 +19,7 @@ import jsonschema_rs
 
 from nianbao.convert.model import SCHEMA_MAJOR, SCHEMA_NAME, SCHEMA_TAG, Report
 from nianbao.errors import NianbaoError, ReportValidationError
+from nianbao.forms import FORMS, FORMS_DIR
 
 SCHEMA_ID = f"urn:nianbao:schema:report:{SCHEMA_MAJOR}"
 SCHEMA_FILE = "report.schema.json"
@@ -27,6 +28,10 @@ SCHEMA_FILE = "report.schema.json"
 def build_schema() -> dict[str, Any]:
     """The schema of `Report` as it is written out (serialization mode, field aliases)."""
     body = Report.model_json_schema(mode="serialization", by_alias=True)
+    # The forms say which templates and figure keys there are (nianbao/forms).
+    annual = body["$defs"]["AnnualReport"]["properties"]
+    annual["template"]["anyOf"][0]["enum"] = list(FORMS.ids)
+    annual["figures"]["propertyNames"] = {"enum": list(FORMS.figure_keys)}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
@@ -41,7 +46,10 @@ def schema_text(schema: dict[str, Any]) -> str:
 
 @cache
 def load_schema() -> dict[str, Any]:
-    """The committed schema shipped inside the package."""
+    """The committed schema shipped inside the package, or, for forms of one's own
+    (`NIANBAO_FORMS`), the schema of those forms."""
+    if FORMS.directory != FORMS_DIR:
+        return build_schema()
     text = resources.files("nianbao.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded

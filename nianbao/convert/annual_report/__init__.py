@@ -2,7 +2,7 @@
 
     recognise  is it a 政府信息公开工作年度报告; sections, year, body, date, template
     grids      its tables sorted by kind (section 二/三/四, 统计表), split tables joined
-    figures    section 二/三/四 tables -> canonical keys, by their labels (`canon`, `labels`)
+    figures    the forms' tables -> canonical keys, by their labels (`nianbao/forms`, `labels`)
     prose      text.* figures from sentences
     indicators 2008-era 统计表 rows with their hierarchy
     checks     do the printed totals add up
@@ -13,13 +13,8 @@ assumed. Problems found go into the returned diagnostics, never into exceptions.
 
 from __future__ import annotations
 
-from nianbao.convert.annual_report import canon
 from nianbao.convert.annual_report.checks import run_checks
-from nianbao.convert.annual_report.figures import (
-    application_figures,
-    proactive_figures,
-    review_figures,
-)
+from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.grids import Logical, logical_tables
 from nianbao.convert.annual_report.indicators import Numbered, indicators
 from nianbao.convert.annual_report.prose import prose_figures
@@ -30,14 +25,9 @@ from nianbao.convert.annual_report.recognise import (
     recognise,
 )
 from nianbao.convert.model import AnnualReport, Diagnostic, Document, Figure, Section
+from nianbao.forms import FORMS
 
 __all__ = ["profile"]
-
-_TABLE_SECTIONS: dict[canon.SectionKey, str] = {
-    "proactive": "proactive",
-    "applications": "applications",
-    "review_litigation": "review",
-}
 
 
 def profile(document: Document) -> tuple[AnnualReport | None, list[Diagnostic]]:
@@ -60,15 +50,10 @@ def profile(document: Document) -> tuple[AnnualReport | None, list[Diagnostic]]:
     rows: list[Numbered] = []
     tables = logical_tables(document)
     for table in tables:
-        if table.kind == "proactive":
-            found = proactive_figures(table, diagnostics)
-        elif table.kind == "applications":
-            found = application_figures(table, diagnostics)
-        elif table.kind == "review":
-            found = review_figures(table, diagnostics)
-        else:
+        if table.kind == "indicators":
             rows += indicators(table)
             continue
+        found = table_figures(table, diagnostics)
         for key, fig in found.items():
             figures.setdefault(key, fig)
     spans = {s.key: (s.block_start, s.block_end) for s in sections}
@@ -94,8 +79,10 @@ def _missing_tables(
     document: Document, sections: list[Section], tables: list[Logical], template: Template
 ) -> list[Diagnostic]:
     """`table.missing` for a standard section 二/三/四 whose table is nowhere in the document."""
-    if template not in ("2019", "2021"):
-        return []  # the 2008-era chapters carry prose, not these tables
+    if template not in FORMS.ids:
+        return []
+    # The 2008-era chapters carry prose, not these tables: that form has none.
+    expected = {t.section: t.key for t in FORMS.form(template).tables}
     kinds = {t.kind for t in tables}
     return [
         Diagnostic(
@@ -105,5 +92,5 @@ def _missing_tables(
             origin=document.blocks[section.block_start].origin,
         )
         for section in sections
-        if section.key in _TABLE_SECTIONS and _TABLE_SECTIONS[section.key] not in kinds
+        if section.key in expected and expected[section.key] not in kinds
     ]

@@ -1,10 +1,13 @@
 """Consistency checks: do the printed totals add up? A wrong total is reported, never repaired.
 
-One `Check` per column for the section 三 column rules (balance, results_sum), one per row for
-row_totals, one per group for section 四, one per parent row of a 统计表: an auditor reading a
-failure sees at once which column or row is wrong and which cells to look at, and a report
-whose tables add up shows every rule as run. `expected` is always the figure printed as the
-total (for the balance: 一 + 二), `actual` what the parts add up to (三（七）+ 四).
+The checks are the forms' equations over figure keys (`[[checks]]` in `nianbao/forms`); the
+2008-era 统计表's parent-equals-children rule is the one written here, as it follows the numbering
+of whatever rows a table prints. One `Check` per column for the section 三 column rules (balance,
+results_sum), one per row for row_totals, one per group for section 四, one per parent row of a
+统计表: an auditor reading a failure sees at once which column or row is wrong and which cells to
+look at, and a report whose tables add up shows every rule as run. `expected` is always the
+figure printed as the total (for the balance: 一 + 二), `actual` what the parts add up to (三（七）+
+四).
 
 A rule whose cells are missing or blank is `skipped`, naming them: a blank is not 0.
 """
@@ -13,39 +16,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from nianbao.convert.annual_report import canon
 from nianbao.convert.annual_report.indicators import Numbered
 from nianbao.convert.annual_report.recognise import Template
 from nianbao.convert.model import Check, Diagnostic, Figure, Origin, TableCellOrigin
-
-_COLUMN_NAMES = {
-    "natural_person": "自然人",
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "public_interest": "社会公益组织",
-    "legal_service": "法律服务机构",
-    "other_org": "其他",
-    "total": "总计",
-}
-_GROUP_NAMES = {
-    "review": "行政复议",
-    "litigation_direct": "行政诉讼 未经复议直接起诉",
-    "litigation_after_review": "行政诉讼 复议后起诉",
-}
+from nianbao.forms import FORMS, CheckSpec, Forms
+from nianbao.forms.equations import Equation, Term
 
 Number = int | float
 
 
 def run_checks(
-    figures: dict[str, Figure], indicators: Sequence[Numbered], template: Template
+    figures: dict[str, Figure],
+    indicators: Sequence[Numbered],
+    template: Template,
+    forms: Forms = FORMS,
 ) -> tuple[list[Check], list[Diagnostic]]:
+    """Every check of the forms whose table the report has, or whose form it is."""
     checks: list[Check] = []
-    standard = template in ("2019", "2021")
-    if standard or any(k.startswith("applications.") for k in figures):
-        checks += _application_checks(figures)
-    if standard or any(k.split(".")[0] in _GROUP_NAMES for k in figures):
-        checks += _review_checks(figures)
-    checks += _indicator_checks(indicators)
+    own = {c.rule for c in forms.form(template).checks} if template in forms.ids else set()
+    for spec in forms.checks:
+        checks += _run(spec, figures, forms, required=spec.rule in own)
+    checks += _indicator_checks(indicators, forms)
     diagnostics = [
         Diagnostic(code="check.failed", severity="warning", message=c.message, origin=origin)
         for c, origin in ((c, _origin_of(c, figures, indicators)) for c in checks)
@@ -54,91 +45,46 @@ def run_checks(
     return checks, diagnostics
 
 
-# --- section 三 ------------------------------------------------------------------------------
+def _run(
+    spec: CheckSpec, figures: dict[str, Figure], forms: Forms, *, required: bool
+) -> list[Check]:
+    """One check per instance of `spec` that the report prints a figure of.
+
+    When the report prints none of a rule's figures, the rule is `skipped` once if the report is
+    of a form that has the rule, and left out otherwise (a 2008-era report has no section 三).
+    """
+    instances = _instances(spec, forms)
+    present = [(eq, what) for eq, what in instances if any(k in figures for k in eq.keys)]
+    if present:
+        return [_equation(spec.rule, what, eq, figures) for eq, what in present]
+    if not required:
+        return []
+    table = spec.for_each[0] if spec.for_each else spec.rule.split(".")[0]
+    return [Check(rule=spec.rule, status="skipped", message=f"no {table} figures to check")]
 
 
-def _application_checks(figures: dict[str, Figure]) -> list[Check]:
-    if not any(k.startswith("applications.") for k in figures):
+def _instances(spec: CheckSpec, forms: Forms) -> list[tuple[Equation, str]]:
+    if spec.for_each is None:
+        return [(spec.equation, spec.what)]
+    table = forms.table(spec.for_each[0])
+    if spec.for_each[1] == "rows":
         return [
-            Check(rule=rule, status="skipped", message="no section 三 table figures to check")
-            for rule in (canon.RULE_BALANCE, canon.RULE_RESULTS_SUM, canon.RULE_ROW_TOTALS)
+            (spec.equation.expand(row=r.key), spec.what.format(row=r.key, row_label=r.label))
+            for r in table.rows
         ]
-    checks: list[Check] = []
-    columns = [c.key for c in canon.APPLICATION_COLUMNS]
-
-    def key(row: str, col: str) -> str:
-        return f"applications.{row}.{col}"
-
-    for col in columns:
-        name = _COLUMN_NAMES[col]
-        checks.append(
-            _equation(
-                canon.RULE_BALANCE,
-                f"{name} column: 一、新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度",
-                [key("new_received", col), key("carried_over", col)],
-                [key("total_handled", col), key("carried_forward", col)],
-                figures,
-            )
-        )
-    for col in columns:
-        name = _COLUMN_NAMES[col]
-        split = [k for k in canon.OTHER_ROWS_2021 if key(k, col) in figures]
-        other = split or [canon.OTHER_ROW_2019]
-        checks.append(
-            _equation(
-                canon.RULE_RESULTS_SUM,
-                f"{name} column: （七）总计 = the sum of the 办理结果 rows",
-                [key("total_handled", col)],
-                [key(r, col) for r in (*canon.RESULT_ROWS, *other)],
-                figures,
-            )
-        )
-    for row in canon.APPLICATION_ROWS:
-        if not any(key(row.key, c) in figures for c in columns):
-            continue
-        checks.append(
-            _equation(
-                canon.RULE_ROW_TOTALS,
-                f"row {row.key} ({row.label}): 总计 = the six applicant columns",
-                [key(row.key, "total")],
-                [key(row.key, c) for c in columns[:-1]],
-                figures,
-            )
-        )
-    return checks
-
-
-# --- section 四 ------------------------------------------------------------------------------
-
-
-def _review_checks(figures: dict[str, Figure]) -> list[Check]:
-    checks: list[Check] = []
-    parts = [c.key for c in canon.REVIEW_COLUMNS if c.key != "total"]
-    for rule in canon.RULE_REVIEW_TOTALS:
-        group = rule.split(".")[0]
-        if not any(k.startswith(group + ".") for k in figures):
-            checks.append(
-                Check(rule=rule, status="skipped", message=f"no section 四 figures for {group}")
-            )
-            continue
-        checks.append(
-            _equation(
-                rule,
-                f"{_GROUP_NAMES[group]}: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
-                [f"{group}.total"],
-                [f"{group}.{p}" for p in parts],
-                figures,
-            )
-        )
-    return checks
+    return [
+        (spec.equation.expand(col=c.key), spec.what.format(col=c.key, col_label=c.label))
+        for c in table.columns
+    ]
 
 
 # --- 统计表 --------------------------------------------------------------------------------
 
 
-def _indicator_checks(indicators: Sequence[Numbered]) -> list[Check]:
+def _indicator_checks(indicators: Sequence[Numbered], forms: Forms) -> list[Check]:
     """A parent equals its numbered children when they share its unit (其中 rows are subsets)."""
     checks: list[Check] = []
+    rule = forms.statistics.children_sum_rule if forms.statistics else "indicators.children_sum"
     for index, parent in enumerate(indicators):
         children = [
             (i, n)
@@ -158,7 +104,7 @@ def _indicator_checks(indicators: Sequence[Numbered]) -> list[Check]:
             names = "、".join(i.label for i in family if i.value is None)
             checks.append(
                 Check(
-                    rule=canon.RULE_CHILDREN_SUM,
+                    rule=rule,
                     status="skipped",
                     keys=keys,
                     message=f"{label}: blank cells, not checked (a blank is not 0): {names}",
@@ -171,7 +117,7 @@ def _indicator_checks(indicators: Sequence[Numbered]) -> list[Check]:
         parts = " + ".join(f"{n.indicator.label} {n.indicator.raw}" for _, n in children)
         checks.append(
             Check(
-                rule=canon.RULE_CHILDREN_SUM,
+                rule=rule,
                 status="pass" if ok else "fail",
                 expected=expected,
                 actual=actual,
@@ -187,9 +133,9 @@ def _indicator_checks(indicators: Sequence[Numbered]) -> list[Check]:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _equation(
-    rule: str, what: str, left: list[str], right: list[str], figures: dict[str, Figure]
-) -> Check:
+def _equation(rule: str, what: str, equation: Equation, figures: dict[str, Figure]) -> Check:
+    left = [k for term in equation.left for k in _chosen(term, figures)]
+    right = [k for term in equation.right for k in _chosen(term, figures)]
     keys = left + right
     missing = [k for k in keys if k not in figures]
     if missing:
@@ -228,6 +174,14 @@ def _equation(
         keys=keys,
         message=f"{what}: printed {expected} but the parts add up to {actual} ({cells})",
     )
+
+
+def _chosen(term: Term, figures: dict[str, Figure]) -> tuple[str, ...]:
+    """The keys of a term: of a choice, the first whose figures the report prints any of."""
+    for choice in term.choices:
+        if any(k in figures for k in choice):
+            return choice
+    return term.choices[-1]
 
 
 def _sum(values: Iterable[Number | None]) -> Number:

@@ -1,14 +1,18 @@
-"""Canonical figures from the section 二, 三 and 四 tables, found by their labels.
+"""Canonical figures from the forms' tables, found by their labels; one reader per layout.
+
+    header-rows    section 二: each header row names the columns of the rows below it
+    row-labels     section 三: rows by their labels, columns by the headers above them
+    column-groups  section 四: groups of columns over one row of figures
 
 Columns are found from the header cells above them (the deepest header that names a canonical
-column wins: 商业企业 under 法人或其他组织); rows from their label cells, scored against the rows
-of `canon` with the group label above them (不予公开 › 2.其他法律行政法规禁止公开) and their
-numbering. Positions are used only when a table prints no headers at all, and then say so.
+column wins: 商业企业 under 法人或其他组织); rows from their label cells, scored against the
+table's rows in the form spec with the group label above them (不予公开 ›
+2.其他法律行政法规禁止公开) and their numbering. Positions are used only when a table prints no
+headers at all, and then say so.
 """
 
 from __future__ import annotations
 
-from nianbao.convert.annual_report import canon
 from nianbao.convert.annual_report.grids import Logical, Row
 from nianbao.convert.annual_report.labels import (
     best_label,
@@ -20,6 +24,7 @@ from nianbao.convert.annual_report.labels import (
 )
 from nianbao.convert.annual_report.values import is_number, parse_value
 from nianbao.convert.model import Diagnostic, Figure, TableCell
+from nianbao.forms import FORMS, Label, TableSpec
 
 _COLUMN_MATCH = 0.8
 _ROW_MATCH = 0.75
@@ -55,27 +60,31 @@ def _add(figures: Figures, key: str, fig: Figure, diagnostics: list[Diagnostic])
     figures[key] = fig
 
 
-def _match_column(text: str, labels: tuple[canon.Label, ...]) -> canon.Label | None:
+def table_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
+    """The figures of a form table, read the way its layout prints them."""
+    spec = FORMS.table(table.kind)
+    readers = {
+        "header-rows": _header_rows,
+        "row-labels": _row_labels,
+        "column-groups": _column_groups,
+    }
+    return readers[spec.layout](spec, table, diagnostics)
+
+
+def _match_column(text: str, labels: tuple[Label, ...]) -> Label | None:
     scored = [(best_label(text, c.labels), c) for c in labels]
     score, best = max(scored, key=lambda s: s[0])
     return best if score >= _COLUMN_MATCH else None
 
 
-# --- section 二 ------------------------------------------------------------------------------
-
-_PROACTIVE_DEFAULT_2021 = {
-    "regulations": ("issued", "repealed", "in_force"),
-    "normative_documents": ("issued", "repealed", "in_force"),
-    "licensing": ("decisions",),
-    "penalty": ("decisions",),
-    "coercion": ("decisions",),
-    "fees": ("amount",),
-}
+# --- header rows (section 二) ----------------------------------------------------------------
 
 
-def proactive_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
-    """`proactive.*`: each 信息内容 header row sets the columns for the rows below it."""
+def _header_rows(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic]) -> Figures:
+    """Each 信息内容 header row sets the columns for the rows below it."""
     figures: Figures = {}
+    keys = set(spec.figure_keys())
+    first_form = FORMS.forms[0]
     columns: dict[int, tuple[str, str | None]] = {}  # column -> (column key, unit from header)
     for row in table.rows:
         cells = [(col, cell) for col, cell in row.distinct() if cell.text.strip()]
@@ -84,7 +93,7 @@ def proactive_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
         header = [
             (col, cell, found)
             for col, cell in cells
-            if (found := _match_column(cell.text, canon.PROACTIVE_COLUMNS)) is not None
+            if (found := _match_column(cell.text, spec.columns)) is not None
         ]
         if header and not any(is_number(cell.text) for _, cell in cells):
             columns = {}
@@ -93,18 +102,19 @@ def proactive_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
                     columns[c] = (found.key, unit_note(cell.text))
             continue
         label_col, label = cells[0]
-        row_spec = _match_row_label(label.text)
+        row_spec = _match_row_label(spec, label.text)
         if row_spec is None:
             continue
         values = [(col, cell) for col, cell in row.distinct(label_col + 1) if cell is not label]
         if not columns:
-            defaults = _PROACTIVE_DEFAULT_2021.get(row_spec, ())
+            own = first_form.table(spec.key)
+            defaults = own.row(row_spec).columns if own and row_spec in own_rows(own) else ()
             diagnostics.append(
                 Diagnostic(
                     code="figures.columns_by_position",
                     severity="warning",
                     message=f"no column headers above {compact(label.text)}; "
-                    "its figures are read in the 2021 template's column order",
+                    f"its figures are read in the {first_form.id} template's column order",
                     origin=row.origin(label),
                 )
             )
@@ -113,27 +123,31 @@ def proactive_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
         else:
             assigned = [(columns[col], cell) for col, cell in values if col in columns]
         for (col_key, unit), cell in assigned:
-            key = f"proactive.{row_spec}.{col_key}"
-            if key in canon.PROACTIVE_KEYS:
+            key = spec.figure(row_spec, col_key)
+            if key in keys:
                 _add(figures, key, figure(row, cell, unit), diagnostics)
     return figures
 
 
-def _match_row_label(text: str) -> str | None:
-    scored = [(best_label(text, r.labels), r.key) for r in canon.PROACTIVE_ROWS]
+def own_rows(spec: TableSpec) -> set[str]:
+    return {r.key for r in spec.rows}
+
+
+def _match_row_label(spec: TableSpec, text: str) -> str | None:
+    scored = [(best_label(text, r.labels), r.key) for r in spec.rows]
     score, key = max(scored)
     return key if score >= _ROW_MATCH else None
 
 
-# --- section 三 ------------------------------------------------------------------------------
+# --- row labels (section 三) -------------------------------------------------------------------
 
 
-def application_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
-    """`applications.<row>.<column>` from the 申请人情况 columns and the 办理结果 rows."""
+def _row_labels(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic]) -> Figures:
+    """`<row>.<column>` from the header columns (申请人情况) and the labelled rows (办理结果)."""
     figures: Figures = {}
-    columns, header_rows = _header_columns(table, canon.APPLICATION_COLUMNS)
-    if len(columns) < len(canon.APPLICATION_COLUMNS):
-        columns = _positional_columns(table, columns, diagnostics)
+    columns, header_rows = _header_columns(table, spec.columns)
+    if len(columns) < len(spec.columns):
+        columns = _positional_columns(spec, table, columns, diagnostics)
     if not columns:
         return figures
     first_value = min(columns.values())
@@ -155,15 +169,15 @@ def application_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figure
             group = groups[-1]
         elif depth == 3 and group is not None:
             above = [*above, group]
-        spec = _match_application_row(leaf, above)
-        if spec is None:
+        row_spec = _match_row(spec, leaf, above)
+        if row_spec is None:
             if any(is_number(c.text) for c in row.cells[first_value:] if c is not None):
                 diagnostics.append(
                     Diagnostic(
                         code="figures.unmatched_row",
                         severity="info",
-                        message=f"a section 三 row labelled {compact(leaf)!r} matches no "
-                        "canonical row; its figures are not mapped",
+                        message=f"a {spec.key} table row labelled {compact(leaf)!r} matches "
+                        "no canonical row; its figures are not mapped",
                         origin=row.origin(row.distinct(0, first_value)[-1][1]),
                     )
                 )
@@ -172,60 +186,49 @@ def application_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figure
             cell = row.cells[col] if col < len(row.cells) else None
             if cell is None or cell.col < first_value:
                 continue
-            _add(figures, f"applications.{spec.key}.{col_key}", figure(row, cell), diagnostics)
+            _add(figures, spec.figure(row_spec.key, col_key), figure(row, cell), diagnostics)
     return figures
 
 
-def _match_application_row(leaf: str, above: list[str]) -> canon.RowSpec | None:
-    best: tuple[float, canon.RowSpec] | None = None
+def _match_row(spec: TableSpec, leaf: str, above: list[str]) -> Label | None:
+    best: tuple[float, Label] | None = None
     printed = numbering(leaf)
-    for spec in canon.APPLICATION_ROWS:
-        leaf_score = similarity(leaf, spec.label)
+    for row in spec.rows:
+        leaf_score = best_label(leaf, row.labels)
         if leaf_score < _LEAF_MIN:
             continue
         score = leaf_score
-        if printed is not None and spec.numbering is not None:
-            score += 0.25 if printed == spec.numbering else -0.25
-        if spec.group is not None:
-            in_leaf = core(spec.group) in core(leaf)
-            found = in_leaf or any(similarity(t, spec.group) >= _GROUP_MATCH for t in above)
+        if printed is not None and row.numbering is not None:
+            score += 0.25 if printed == numbering(row.numbering) else -0.25
+        if row.group is not None:
+            in_leaf = core(row.group) in core(leaf)
+            found = in_leaf or any(similarity(t, row.group) >= _GROUP_MATCH for t in above)
             score += 0.1 if found else -0.5
         if best is None or score > best[0]:
-            best = (score, spec)
+            best = (score, row)
     return best[1] if best is not None and best[0] >= _ROW_MATCH else None
 
 
-# --- section 四 ------------------------------------------------------------------------------
+# --- column groups (section 四) ----------------------------------------------------------------
 
 
-def review_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
-    """`review.*`, `litigation_direct.*`, `litigation_after_review.*` from the one data row."""
+def _column_groups(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic]) -> Figures:
+    """`<group>.<column>`: each group (行政复议, 复议后起诉) a row of the spec, one data row."""
     figures: Figures = {}
-    leaves, header_rows = _header_columns(table, canon.REVIEW_COLUMNS)
+    leaves, header_rows = _header_columns(table, spec.columns)
     del leaves  # the same leaf (结果维持) repeats under each group; read per column below
     if not header_rows:
         return figures
     columns: dict[int, str] = {}
     for col in range(table.n_cols):
         texts = _column_texts(table, header_rows, col)
-        group = next(
-            (
-                g.key
-                for g in canon.REVIEW_GROUPS
-                if any(best_label(t, g.labels) >= _COLUMN_MATCH for t in texts)
-            ),
-            None,
-        )
+        group = _best_group(spec, texts)
         leaf = next(
-            (
-                found.key
-                for t in reversed(texts)
-                if (found := _match_column(t, canon.REVIEW_COLUMNS))
-            ),
+            (found.key for t in reversed(texts) if (found := _match_column(t, spec.columns))),
             None,
         )
         if group is not None and leaf is not None:
-            columns[col] = f"{group}.{leaf}"
+            columns[col] = spec.figure(group, leaf)
     data = [
         row
         for index, row in enumerate(table.rows)
@@ -244,12 +247,17 @@ def review_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
     return figures
 
 
+def _best_group(spec: TableSpec, texts: list[str]) -> str | None:
+    """The group a column's header texts name, the closest match (复议后起诉 also says 复议)."""
+    scored = [(best_label(t, g.labels), g.key) for g in spec.rows for t in texts]
+    score, key = max(scored, default=(0.0, ""))
+    return key if score >= _COLUMN_MATCH else None
+
+
 # --- columns ---------------------------------------------------------------------------------
 
 
-def _header_columns(
-    table: Logical, labels: tuple[canon.Label, ...]
-) -> tuple[dict[str, int], set[int]]:
+def _header_columns(table: Logical, labels: tuple[Label, ...]) -> tuple[dict[str, int], set[int]]:
     """Canonical column key -> column, from the rows that print two or more column labels."""
     header_rows = {
         index
@@ -280,10 +288,10 @@ def _column_texts(table: Logical, header_rows: set[int], col: int) -> list[str]:
 
 
 def _positional_columns(
-    table: Logical, found: dict[str, int], diagnostics: list[Diagnostic]
+    spec: TableSpec, table: Logical, found: dict[str, int], diagnostics: list[Diagnostic]
 ) -> dict[str, int]:
-    """The seven applicant columns as the last seven, when headers are missing or damaged."""
-    keys = [c.key for c in canon.APPLICATION_COLUMNS]
+    """The table's columns as the last ones, when headers are missing or damaged."""
+    keys = [c.key for c in spec.columns]
     if table.n_cols < len(keys) + 1:
         return found
     start = table.n_cols - len(keys)
@@ -294,9 +302,8 @@ def _positional_columns(
         Diagnostic(
             code="figures.columns_by_position",
             severity="warning",
-            message=f"section 三 table prints {len(found)} of 7 applicant column headers; "
-            "the last 7 columns are read as 自然人, 商业企业, 科研机构, 社会公益组织, "
-            "法律服务机构, 其他, 总计",
+            message=f"{spec.key} table prints {len(found)} of {len(keys)} column headers; "
+            f"the last {len(keys)} columns are read as " + ", ".join(c.label for c in spec.columns),
             origin=table.rows[0].origin(next(c for c in table.rows[0].cells if c is not None)),
         )
     )

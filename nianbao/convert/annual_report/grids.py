@@ -9,17 +9,17 @@ its columns aligned on the right, where the figures are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cache
 
-from nianbao.convert.annual_report import canon
 from nianbao.convert.annual_report.labels import best_label, compact, core
 from nianbao.convert.annual_report.values import is_number
 from nianbao.convert.model import Document, Table, TableCell, TableCellOrigin
+from nianbao.forms import FORMS, TableSpec
 
-Kind = Literal["proactive", "applications", "review", "indicators"]
+#: A form table's key (`proactive`, `applications`, `review`), or `indicators` for a 统计表.
+Kind = str
 
 _MATCH = 0.85  # a label this close to a canonical one counts as evidence of a table's kind
-_INDICATOR_UNITS = frozenset({"条", "件", "个", "次", "人", "人次", "篇", "期", "份", "万元", "元"})
 
 
 @dataclass
@@ -61,55 +61,44 @@ class Logical:
 
 
 def classify(table: Table) -> Kind | None:
-    """What a table is, from its labels; None for any other table (e.g. a 微信 count)."""
+    """What a table is, from its labels; None for any other table (e.g. a 微信 count).
+
+    Each form table scores the distinct texts that read as one of its labels; labels that name
+    more than one thing (其他, 总计) count for none. Two such texts make a table of that kind.
+    """
     texts = {compact(c.text) for c in table.cells if c.text.strip() and not is_number(c.text)}
     if _is_statistics_table(table, texts):
         return "indicators"
-    scores: dict[Kind, int] = {
-        "applications": sum(
-            1
-            for t in texts
-            if best_label(t, [r.label for r in canon.APPLICATION_ROWS if len(r.label) >= 3])
-            >= _MATCH
-            or best_label(t, [lab for c in canon.APPLICATION_COLUMNS[:5] for lab in c.labels])
-            >= _MATCH
-        ),
-        "proactive": sum(
-            1
-            for t in texts
-            if "第二十条" in t
-            or best_label(t, [lab for r in canon.PROACTIVE_ROWS for lab in r.labels]) >= _MATCH
-            or best_label(t, [lab for c in canon.PROACTIVE_COLUMNS for lab in c.labels]) >= _MATCH
-        ),
-        "review": sum(
-            1
-            for t in texts
-            if best_label(
-                t,
-                [
-                    lab
-                    for g in (*canon.REVIEW_GROUPS, *canon.REVIEW_COLUMNS[:4])
-                    for lab in g.labels
-                ],
-            )
-            >= _MATCH
-        ),
-    }
+    scores = {spec.key: sum(1 for t in texts if _evidence(t, spec)) for spec in FORMS.tables}
     kind = max(scores, key=lambda k: scores[k])
     return kind if scores[kind] >= 2 else None
 
 
+def _evidence(text: str, spec: TableSpec) -> bool:
+    if any(anchor in text for anchor in spec.anchors):
+        return True
+    return best_label(text, _distinctive(spec.key)) >= _MATCH
+
+
+@cache
+def _distinctive(table_key: str, columns_only: bool = False) -> tuple[str, ...]:
+    """The labels of a table that name one thing only (not 其他 or 总计)."""
+    spec = FORMS.table(table_key)
+    labels = [lab for c in spec.columns for lab in c.labels]
+    if not columns_only:
+        labels += [lab for r in spec.rows for lab in r.labels]
+        labels += [r.group for r in spec.rows if r.group]
+    return tuple(dict.fromkeys(lab for lab in labels if lab not in FORMS.shared_labels))
+
+
 def has_headers(table: Table, kind: Kind) -> bool:
     """Whether a table of `kind` prints its own column headers (a continuation does not)."""
-    if kind == "applications":
-        # not 其他 or 总计: rows print those too (3.其他, （七）总计)
-        labels = [lab for c in canon.APPLICATION_COLUMNS[:5] for lab in c.labels]
-    elif kind == "review":
-        labels = [lab for c in canon.REVIEW_COLUMNS[:4] for lab in c.labels]
-    elif kind == "indicators":
-        labels = ["统计指标", "单位", "统计数"]
-    else:
+    if kind == "indicators":
+        labels = _statistics_headers()
+    elif FORMS.table(kind).layout == "header-rows":
         return True
+    else:
+        labels = _distinctive(kind, columns_only=True)
     return any(best_label(c.text, labels) >= _MATCH for c in table.cells)
 
 
@@ -135,18 +124,28 @@ def _continues(last: Logical, kind: Kind | None, table: Table) -> bool:
     if kind != last.kind:
         return False
     # The section 二 form is often printed as four small tables: reading them as one is the same.
-    return kind == "proactive" or not has_headers(table, kind)
+    return not has_headers(table, kind)
 
 
 def _is_statistics_table(table: Table, texts: set[str]) -> bool:
     """A 2008-era 统计表: 统计指标 | 单位 | 统计数, or a column of units beside the figures."""
+    spec = FORMS.statistics
+    if spec is None:
+        return False
     cores = {core(t) for t in texts}
-    if "统计指标" in cores or ("单位" in cores and cores & {"统计数", "数量", "数值", "数据"}):
+    if cores & set(spec.indicator_headers) or (
+        cores & set(spec.unit_headers) and cores & set(spec.value_headers)
+    ):
         return True
     if table.n_cols < 3:
         return False
     grid = table.grid()
-    units = sum(
-        1 for row in grid if row[-2] is not None and compact(row[-2].text) in _INDICATOR_UNITS
-    )
+    units = sum(1 for row in grid if row[-2] is not None and compact(row[-2].text) in spec.units)
     return units >= 5 and units >= table.n_rows // 2
+
+
+def _statistics_headers() -> tuple[str, ...]:
+    spec = FORMS.statistics
+    if spec is None:
+        return ()
+    return (*spec.indicator_headers, *spec.unit_headers, *spec.value_headers[:1])

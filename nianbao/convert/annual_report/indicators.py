@@ -13,9 +13,7 @@ from nianbao.convert.annual_report.grids import Logical, Row
 from nianbao.convert.annual_report.labels import compact, core, numbering
 from nianbao.convert.annual_report.values import parse_value
 from nianbao.convert.model import Indicator, TableCell
-
-_UNIT_HEADERS = ("单位", "计量单位")
-_VALUE_HEADERS = ("统计数", "数量", "数值", "数据", "合计", "统计数据")
+from nianbao.forms import FORMS
 
 
 @dataclass(frozen=True)
@@ -74,11 +72,14 @@ def _cell(row: Row, col: int | None, label: TableCell) -> TableCell | None:
 
 def _columns(table: Logical) -> tuple[int | None, int | None, int]:
     """Unit column, value column, first data row: from the header, else the usual layout."""
+    spec = FORMS.statistics
+    unit_headers = spec.unit_headers if spec else ()
+    value_headers = spec.value_headers if spec else ()
     for index, row in enumerate(table.rows[:3]):
         cores = [core(c.text) if c is not None else "" for c in row.cells]
-        if any(c in _UNIT_HEADERS for c in cores):
-            unit = next(i for i, c in enumerate(cores) if c in _UNIT_HEADERS)
-            value = next((i for i, c in enumerate(cores) if c in _VALUE_HEADERS), table.n_cols - 1)
+        if any(c in unit_headers for c in cores):
+            unit = next(i for i, c in enumerate(cores) if c in unit_headers)
+            value = next((i for i, c in enumerate(cores) if c in value_headers), table.n_cols - 1)
             return unit, value, index + 1
     if table.n_cols >= 3:
         return table.n_cols - 2, table.n_cols - 1, 0

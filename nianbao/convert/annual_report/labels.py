@@ -1,9 +1,10 @@
 """Label normalisation and fuzzy matching, for labels damaged the ways real reports damage them.
 
 `fold` is length-preserving (one character in, one out), so offsets found in folded prose are
-offsets in the original text. It turns full-width ASCII into half-width, the Traditional
-characters these reports' labels use into Simplified (a small table, not a converter: 規範性檔案
-→ 规范性文件), and dashes into `-`.
+offsets in the original text. It turns full-width ASCII into half-width, Traditional script into
+Simplified (OpenCC's `t2s`: 總計 → 总计, 規範性檔案 → 规范性档案), and dashes into `-`. Regional
+wordings (檔案 where the mainland says 文件) are label variants in the form spec, not folded
+here: OpenCC's Taiwan phrase tables also turn the mainland's own 文件 into 文档.
 
 `core` goes further for matching labels: no spaces or line breaks (vertical labels, `商业 企业`),
 no leading numbering (`1、` or `1.` or `（一）`), no parenthesised notes, no punctuation or quotes.
@@ -17,18 +18,11 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-# Traditional -> Simplified, for the characters the official labels and the prose figures use.
-_TRADITIONAL = (
-    "規规範范製制發发廢废現现數数處处決决許许罰罚強强費费額额單单萬万業业對对總总項项減减務务"
-    "採采購购請请結结轉转辦办開开區区計计這这屬属於于國国護护權权類类內内過过執执詢询無无機机"
-    "關关沒没補补後后確确訪访舉举報报訴诉復复複复當当認认獲获繳缴納纳繼继續续會会組组織织議议"
-    "訟讼維维糾纠審审經经統统標标條条門门網网資资訊讯據据歸归檔档彙汇匯汇眾众號号種种與与為为"
-    "應应實实產产縣县鄉乡鎮镇廳厅員员圖图書书館馆閱阅點点設设專专職职價价級级穩稳險险濟济將将"
-    "來来問问題题進进況况錄录備备參参傳传質质際际隱隐擔担責责門门屆届厲厉衛卫環环醫医達达稱称"
-    "徑径廣广東东寧宁壽寿紀纪歷历頒颁佈布億亿領领導导體体構构認认證证"
-)
-_SIMPLIFY = {ord(_TRADITIONAL[i]): _TRADITIONAL[i + 1] for i in range(0, len(_TRADITIONAL), 2)}
-_WORDS = (("檔案", "文件"),)  # 文件 is 檔案 in Taiwan usage; same length, so offsets hold
+import opencc
+
+# Characters and OpenCC's standard phrases; where a phrase would change the length of the text,
+# character by character, so that offsets hold.
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
 
 _DASHES = {ord(c): "-" for c in "－—–−‐‑"}
 _SPACE = {0x3000: " ", 0xA0: " "}
@@ -47,14 +41,29 @@ _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》:;,.、。;!?！？·�
 _UNIT_NOTE = re.compile(r"单位\s*[:]?\s*([^)\s]+)")
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
-    """Half-width ASCII, Simplified labels, one kind of dash; the same length as `text`."""
-    for old, new in _WORDS:
-        text = text.replace(old, new)
+    """Half-width ASCII, Simplified script, one kind of dash; the same length as `text`."""
     half = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text)
-    return half.translate(_SIMPLIFY).translate(_DASHES).translate(_SPACE)
+    return _simplified(half).translate(_DASHES).translate(_SPACE)
 
 
+def _simplified(text: str) -> str:
+    if text.isascii():
+        return text
+    converted: str = _TO_SIMPLIFIED.convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(_one_character(c) for c in text)
+
+
+@lru_cache(maxsize=4096)
+def _one_character(char: str) -> str:
+    converted: str = _TO_SIMPLIFIED.convert(char)
+    return converted if len(converted) == 1 else char
+
+
+@lru_cache(maxsize=8192)
 def numbering(text: str) -> tuple[int, int] | None:
     """(depth, number) of the numbering `text` starts with: 一、→(1,1), （三）→(2,3), 2.→(3,2)."""
     folded = re.sub(r"\s+", "", fold(text))

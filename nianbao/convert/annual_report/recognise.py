@@ -10,8 +10,10 @@ Each answer comes from the most direct statement the report makes, in this order
   title's name as printed;
 - published_on: a 发布日期 header, a date line at the end (repaired when truncated, with a
   `date.repaired` diagnostic), or a sentence saying when the report was published;
-- template: the labels of the tables first, the chapter headings next (with the year only to
-  tell 2019 from 2021 where the headings of the two are the same).
+- template: what each form's spec says tells it apart (`recognise` in `nianbao/forms`): the
+  column labels only it prints, then the rows only it prints, then a 统计表 or chapter words
+  of the 2008-era reports, and only then the year (where the headings of two forms are the
+  same).
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
-from nianbao.convert.annual_report import canon
 from nianbao.convert.annual_report.grids import classify
 from nianbao.convert.annual_report.labels import best_label, chinese_digits, chinese_number, fold
-from nianbao.convert.model import Block, Diagnostic, Document, Section, Table
+from nianbao.convert.model import Block, Diagnostic, Document, Section
+from nianbao.forms import FORMS, Form, SectionKey
 
-Template = Literal["2021", "2019", "2008"] | None
+#: The id of a form in `nianbao/forms` ("2021", "2019", "2008"), or None.
+Template = str | None
 
 _HEADING_MAX = 40
 _TITLE_WORDS = re.compile(
@@ -90,10 +92,10 @@ def find_sections(document: Document) -> list[Section]:
     """The six standard sections, found by their words among the top-level headings."""
     blocks = document.blocks
     candidates = [i for i, b in enumerate(blocks) if _is_top_heading(b)]
-    found: dict[canon.SectionKey, tuple[int, str]] = {}
+    found: dict[SectionKey, tuple[int, str]] = {}
     for i in candidates:
         text = fold(blocks[i].text)
-        for key, words in canon.SECTION_WORDS:
+        for key, words in FORMS.sections:
             if key not in found and any(w in text for w in words):
                 found[key] = (i, blocks[i].text)
                 break
@@ -285,34 +287,60 @@ def _date(year: str, month: str, day: str) -> date | None:
 
 def _template(document: Document, sections: list[Section], year: int | None) -> Template:
     labels = [c.text for t in document.tables for c in t.cells if c.text.strip()]
-    # Section 二's column labels are what sets the two forms apart; the 2021 split of （六）其他处理
-    # in section 三 only decides when section 二 says nothing.
-    if _printed(labels, canon.TEMPLATE_2021_LABELS):
-        return "2021"
-    if _printed(labels, canon.TEMPLATE_2019_LABELS):
-        return "2019"
-    if _split_other_handling(document.tables):
-        return "2021"
-    if any(_looks_like_statistics(t) for t in document.tables):
-        return "2008"
+    # Section 二's column labels are what sets the forms apart; rows only one form has (the
+    # 2021 split of （六）其他处理) decide only when section 二 says nothing.
+    for form in FORMS.forms:
+        if _printed(labels, _labels(form, "columns")) >= min(2, len(form.recognise.columns)) > 0:
+            return form.id
+    for form in FORMS.forms:
+        wanted = _labels(form, "rows")
+        if wanted and _printed(labels, wanted) >= len(wanted):
+            return form.id
+    statistics = any(classify(t) == "indicators" for t in document.tables)
     headings = [fold(s.heading) for s in sections]
-    if any(w in h for h in headings for w in canon.SECTIONS_2008):
-        return "2008"
-    # The 2019 and 2021 forms share their six headings: only here does the year decide.
-    if year is not None and any("总体情况" in h or "收到和处理" in h for h in headings):
-        return "2021" if year >= 2021 else "2019" if year >= 2019 else None
+    for form in FORMS.forms:
+        own = _only_words(form)
+        if (statistics and form.statistics is not None) or any(
+            w in h for h in headings for w in own
+        ):
+            return form.id
+    # Forms that share their headings: only here does the year decide.
+    for form in FORMS.forms:
+        words = form.own_words()
+        if (
+            form.recognise.by_year
+            and year is not None
+            and form.first_year <= year < _next_first_year(form)
+            and any(w in h for h in headings for w in words)
+        ):
+            return form.id
     return None
 
 
-def _printed(labels: list[str], wanted: tuple[str, ...]) -> bool:
-    return sum(1 for text in labels if best_label(text, wanted) >= 0.85) >= 2
+def _labels(form: Form, kind: str) -> tuple[tuple[str, ...], ...]:
+    """The labels of the columns or rows a form's `recognise` names, each with its variants."""
+    refs = form.recognise.columns if kind == "columns" else form.recognise.rows
+    out: list[tuple[str, ...]] = []
+    for ref in refs:
+        table_key, _, key = ref.partition(".")
+        table = form.table(table_key)
+        assert table is not None  # checked when the forms are loaded
+        found = table.column(key) if kind == "columns" else table.row(key)
+        out.append(found.labels)
+    return tuple(out)
 
 
-def _split_other_handling(tables: list[Table]) -> bool:
-    """（六）其他处理 split into the 2021 rows 逾期不补正 / 逾期未按收费通知…缴纳费用."""
-    texts = [fold(c.text) for t in tables for c in t.cells]
-    return any("逾期不补正" in t for t in texts) and any("缴纳费用" in t for t in texts)
+def _printed(texts: list[str], wanted: tuple[tuple[str, ...], ...]) -> int:
+    """How many of the `wanted` labels some text prints."""
+    return sum(1 for labels in wanted if any(best_label(t, labels) >= 0.85 for t in texts))
 
 
-def _looks_like_statistics(table: Table) -> bool:
-    return classify(table) == "indicators"
+def _only_words(form: Form) -> tuple[str, ...]:
+    """Heading words no other form uses: the form's own chapter words."""
+    others = {w for f in FORMS.forms if f is not form for w in f.own_words()}
+    return (*form.recognise.heading_words, *(w for w in form.own_words() if w not in others))
+
+
+def _next_first_year(form: Form) -> int:
+    later = [f.first_year for f in FORMS.forms if f.first_year > form.first_year]
+    return min(later, default=10_000)

@@ -1,0 +1,49 @@
+"""The official forms as data: `form-*.toml` and `prose.toml` beside this module.
+
+These files are the only place nianbao writes a label, a figure key or a check of the official
+forms; recognition, table mapping, checks, export columns and the schema's figure keys are all
+derived from them (`spec`). `NIANBAO_FORMS=DIR` loads the forms from another folder instead, to
+try a province's wording or a new form without touching the installed package.
+"""
+
+import os
+from pathlib import Path
+
+from nianbao.forms.files import FORMS_DIR, FormSpecError, load
+from nianbao.forms.spec import (
+    CheckSpec,
+    Form,
+    Forms,
+    Label,
+    ProseFigure,
+    SectionKey,
+    Statistics,
+    TableSpec,
+)
+
+ENVIRONMENT = "NIANBAO_FORMS"
+
+
+def _from_environment() -> Forms:
+    directory = os.environ.get(ENVIRONMENT)
+    return load(Path(directory)) if directory else load()
+
+
+#: The forms nianbao uses.
+FORMS: Forms = _from_environment()
+
+__all__ = [
+    "ENVIRONMENT",
+    "FORMS",
+    "FORMS_DIR",
+    "CheckSpec",
+    "Form",
+    "FormSpecError",
+    "Forms",
+    "Label",
+    "ProseFigure",
+    "SectionKey",
+    "Statistics",
+    "TableSpec",
+    "load",
+]

@@ -1,0 +1,340 @@
+"""The form files (`form-*.toml`, `prose.toml`) read, checked and resolved into `Forms`.
+
+Loading validates the files (unknown fields, keys that name nothing, equations that do not
+parse all fail with the file's name) and resolves `extends` (the 2019 form is the 2021 form
+amended: a table written in the child amends the parent's table of the same key).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from nianbao.forms.equations import Equation, EquationError, parse
+from nianbao.forms.spec import (
+    CheckSpec,
+    Form,
+    Forms,
+    Label,
+    Layout,
+    ProseFigure,
+    Recognise,
+    SectionKey,
+    SectionSpec,
+    Statistics,
+    TableSpec,
+)
+
+FORMS_DIR = Path(__file__).parent
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class FormSpecError(ValueError):
+    """A form file that cannot be used: the message names the file and the problem."""
+
+
+# --- the files as written --------------------------------------------------------------------
+
+
+class _Raw(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _RawLabel(_Raw):
+    key: str
+    label: str | None = None
+    variants: list[str] = []
+    group: str | None = None
+    numbering: str | None = None
+    columns: list[str] | None = None
+    optional: bool | None = None
+    after: str | None = None
+
+
+class _RawTable(_Raw):
+    key: str
+    section: SectionKey | None = None
+    figure_key: str | None = None
+    layout: Layout | None = None
+    anchors: list[str] = []
+    columns: list[_RawLabel] = []
+    rows: list[_RawLabel] = []
+
+
+class _RawSection(_Raw):
+    key: SectionKey
+    heading: str | None = None
+    words: list[str]
+
+
+class _RawRecognise(_Raw):
+    columns: list[str] = []
+    rows: list[str] = []
+    by_year: bool = False
+    heading_words: list[str] = []
+
+
+class _RawCheck(_Raw):
+    rule: str
+    for_each: str | None = None
+    equation: str
+    what: str
+
+
+class _RawStatistics(_Raw):
+    indicator_headers: list[str]
+    unit_headers: list[str]
+    value_headers: list[str]
+    units: list[str]
+    children_sum_rule: str
+
+
+class _RawForm(_Raw):
+    id: str
+    name: str
+    first_year: int
+    extends: str | None = None
+    recognise: _RawRecognise
+    sections: list[_RawSection] = []
+    tables: list[_RawTable] = []
+    checks: list[_RawCheck] = []
+    statistics: _RawStatistics | None = None
+
+
+class _RawProseFigure(_Raw):
+    key: str
+    label: str
+    section: SectionKey
+    pattern: str
+
+
+class _RawProse(_Raw):
+    channel_words: list[str]
+    figures: list[_RawProseFigure]
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def load(directory: Path = FORMS_DIR) -> Forms:
+    """The forms in `directory`: every `form-*.toml`, and `prose.toml`."""
+    raws: dict[str, tuple[Path, _RawForm]] = {}
+    for path in sorted(directory.glob("form-*.toml")):
+        raw = _read(path, _RawForm)
+        if raw.id in raws:
+            raise FormSpecError(f"{path}: form {raw.id!r} is also defined in {raws[raw.id][0]}")
+        raws[raw.id] = (path, raw)
+    if not raws:
+        raise FormSpecError(f"{directory}: no form-*.toml files")
+    resolved: dict[str, Form] = {}
+    for form_id in raws:
+        _resolve(form_id, raws, resolved, ())
+    forms = tuple(sorted(resolved.values(), key=lambda f: -f.first_year))
+    prose_path = directory / "prose.toml"
+    prose = _read(prose_path, _RawProse)
+    loaded = Forms(
+        forms=forms,
+        prose=tuple(_prose_figure(prose_path, p) for p in prose.figures),
+        channel_words=tuple(prose.channel_words),
+        directory=directory,
+    )
+    for form in forms:
+        _validate(raws[form.id][0], form, loaded)
+    return loaded
+
+
+def _read(path: Path, model: type[_M]) -> _M:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FormSpecError(f"{path}: cannot be read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise FormSpecError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise FormSpecError(f"{path}: {problems}") from exc
+
+
+def _resolve(
+    form_id: str,
+    raws: dict[str, tuple[Path, _RawForm]],
+    resolved: dict[str, Form],
+    chain: tuple[str, ...],
+) -> Form:
+    if form_id in resolved:
+        return resolved[form_id]
+    path, raw = raws[form_id]
+    if form_id in chain:
+        raise FormSpecError(f"{path}: extends itself through {' -> '.join(chain)}")
+    parent: Form | None = None
+    if raw.extends is not None:
+        if raw.extends not in raws:
+            raise FormSpecError(f"{path}: extends {raw.extends!r}, which no form file defines")
+        parent = _resolve(raw.extends, raws, resolved, (*chain, form_id))
+    try:
+        form = _build(raw, parent)
+    except (FormSpecError, EquationError, KeyError, ValueError) as exc:
+        raise FormSpecError(f"{path}: {exc}") from exc
+    resolved[form_id] = form
+    return form
+
+
+def _build(raw: _RawForm, parent: Form | None) -> Form:
+    tables = {t.key: t for t in parent.tables} if parent else {}
+    for table in raw.tables:
+        tables[table.key] = _amend(tables.get(table.key), table)
+    sections = {s.key: s for s in parent.sections} if parent else {}
+    for section in raw.sections:
+        old = sections.get(section.key)
+        words = (*(old.words if old else ()), *section.words)
+        heading = section.heading or (old.heading if old else None)
+        sections[section.key] = SectionSpec(section.key, heading, tuple(dict.fromkeys(words)))
+    checks = {c.rule: c for c in parent.checks} if parent else {}
+    for check in raw.checks:
+        checks[check.rule] = _check(check)
+    statistics = raw.statistics
+    return Form(
+        id=raw.id,
+        name=raw.name,
+        first_year=raw.first_year,
+        recognise=Recognise(
+            columns=tuple(raw.recognise.columns),
+            rows=tuple(raw.recognise.rows),
+            by_year=raw.recognise.by_year,
+            heading_words=tuple(raw.recognise.heading_words),
+        ),
+        sections=tuple(sections.values()),
+        tables=tuple(tables.values()),
+        checks=tuple(checks.values()),
+        statistics=None
+        if statistics is None
+        else Statistics(
+            indicator_headers=tuple(statistics.indicator_headers),
+            unit_headers=tuple(statistics.unit_headers),
+            value_headers=tuple(statistics.value_headers),
+            units=tuple(statistics.units),
+            children_sum_rule=statistics.children_sum_rule,
+        ),
+    )
+
+
+def _amend(old: TableSpec | None, raw: _RawTable) -> TableSpec:
+    if old is None:
+        missing = [f for f in ("section", "figure_key", "layout") if getattr(raw, f) is None]
+        if missing:
+            raise FormSpecError(f"table {raw.key!r} needs {', '.join(missing)}")
+        assert raw.section is not None and raw.figure_key is not None and raw.layout is not None
+        old = TableSpec(raw.key, raw.section, raw.figure_key, raw.layout, (), (), ())
+    return replace(
+        old,
+        section=raw.section or old.section,
+        figure_key=raw.figure_key or old.figure_key,
+        layout=raw.layout or old.layout,
+        anchors=tuple(dict.fromkeys((*old.anchors, *raw.anchors))),
+        columns=_amend_labels(raw.key, old.columns, raw.columns),
+        rows=_amend_labels(raw.key, old.rows, raw.rows),
+    )
+
+
+def _amend_labels(table: str, old: tuple[Label, ...], raws: list[_RawLabel]) -> tuple[Label, ...]:
+    labels = list(old)
+    for raw in raws:
+        index = next((i for i, label in enumerate(labels) if label.key == raw.key), None)
+        if index is None:
+            if raw.label is None:
+                raise FormSpecError(f"{table}.{raw.key} is new here and needs a label")
+            new = Label(raw.key, raw.label)
+            if raw.after is None:
+                labels.append(new)
+                index = len(labels) - 1
+            else:
+                after = next((i for i, lab in enumerate(labels) if lab.key == raw.after), None)
+                if after is None:
+                    raise FormSpecError(f"{table}.{raw.key}: after {raw.after!r}, no such key")
+                labels.insert(after + 1, new)
+                index = after + 1
+        label = labels[index]
+        labels[index] = Label(
+            key=label.key,
+            label=raw.label or label.label,
+            variants=tuple(raw.variants) or label.variants,
+            group=raw.group or label.group,
+            numbering=raw.numbering or label.numbering,
+            columns=tuple(raw.columns) if raw.columns is not None else label.columns,
+            optional=raw.optional if raw.optional is not None else label.optional,
+        )
+    keys = [label.key for label in labels]
+    duplicated = {k for k in keys if keys.count(k) > 1}
+    if duplicated:
+        raise FormSpecError(f"table {table!r}: keys written twice: {', '.join(sorted(duplicated))}")
+    return tuple(labels)
+
+
+def _check(raw: _RawCheck) -> CheckSpec:
+    for_each: tuple[str, Literal["rows", "columns"]] | None = None
+    if raw.for_each is not None:
+        table, _, what = raw.for_each.partition(".")
+        if what not in ("rows", "columns"):
+            raise FormSpecError(f"check {raw.rule}: for_each is TABLE.rows or TABLE.columns")
+        for_each = (table, "rows" if what == "rows" else "columns")
+    return CheckSpec(raw.rule, parse(raw.equation), " ".join(raw.what.split()), for_each)
+
+
+def _prose_figure(path: Path, raw: _RawProseFigure) -> ProseFigure:
+    pattern = raw.pattern.replace("{N}", r"(\d[\d,]*(?:\.\d+)?)").replace("{GAP}", "[^，,。；;：:]")
+    try:
+        return ProseFigure(raw.key, raw.label, raw.section, re.compile(pattern))
+    except re.error as exc:
+        raise FormSpecError(f"{path}: {raw.key}: not a regular expression: {exc}") from exc
+
+
+def _validate(path: Path, form: Form, forms: Forms) -> None:
+    """Every key a form names must be a row, column or figure the forms define."""
+    problems: list[str] = []
+    for table in form.tables:
+        columns = {c.key for c in table.columns}
+        for row in table.rows:
+            problems += [
+                f"{table.key}.{row.key} has column {c!r}, not a column of the table"
+                for c in row.columns
+                if c not in columns
+            ]
+    for ref, kind in [(r, "columns") for r in form.recognise.columns] + [
+        (r, "rows") for r in form.recognise.rows
+    ]:
+        table_key, _, key = ref.partition(".")
+        found = form.table(table_key)
+        if found is None or key not in {x.key for x in getattr(found, kind)}:
+            problems.append(f"recognise.{kind}: {ref!r} is not in the form's tables")
+    known = set(forms.figure_keys)
+    for check in form.checks:
+        for equation in _instances(check, forms):
+            problems += [
+                f"check {check.rule}: {key!r} is not a figure key"
+                for key in equation.keys
+                if key not in known
+            ]
+    if problems:
+        raise FormSpecError(f"{path}: {'; '.join(dict.fromkeys(problems))}")
+
+
+def _instances(check: CheckSpec, forms: Forms) -> list[Equation]:
+    if check.for_each is None:
+        return [check.equation]
+    table_key, over = check.for_each
+    if table_key not in {t.key for t in forms.tables}:
+        raise FormSpecError(f"check {check.rule}: for_each names no table {table_key!r}")
+    table = forms.table(table_key)
+    if over == "rows":
+        return [check.equation.expand(row=r.key) for r in table.rows]
+    return [check.equation.expand(col=c.key) for c in table.columns]

@@ -1,0 +1,261 @@
+"""The forms as the code uses them: tables, rows, columns, checks, and what derives from them.
+
+`Forms` holds every form newest first; `Forms.tables` merges each table across the forms that
+print it (the union of their rows, columns and labels), which is what reading a document of an
+unknown form needs. The files are read into these by `nianbao.forms.files`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from nianbao.forms.equations import Equation
+
+SectionKey = Literal[
+    "overview", "proactive", "applications", "review_litigation", "problems", "other"
+]
+Layout = Literal["header-rows", "row-labels", "column-groups"]
+
+
+@dataclass(frozen=True)
+class Label:
+    """A row or a column of a table: its key part, the label printed for it, its variants."""
+
+    key: str
+    label: str
+    variants: tuple[str, ...] = ()
+    group: str | None = None  # the label printed above it that it belongs to
+    numbering: str | None = None  # as printed: 一、 （三） 2.
+    columns: tuple[str, ...] = ()  # a section 二 row: the columns it has, in printed order
+    optional: bool = False  # a row some reports of this form print, not the form itself
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.variants)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str
+    section: SectionKey
+    figure_key: str  # with {row} and {col}
+    layout: Layout
+    anchors: tuple[str, ...]
+    columns: tuple[Label, ...]
+    rows: tuple[Label, ...]
+
+    def figure(self, row: str, col: str) -> str:
+        return self.figure_key.format(row=row, col=col)
+
+    def row(self, key: str) -> Label:
+        return next(r for r in self.rows if r.key == key)
+
+    def column(self, key: str) -> Label:
+        return next(c for c in self.columns if c.key == key)
+
+    def cells(self, *, optional: bool = True) -> Iterator[tuple[Label, Label]]:
+        """(row, column) of every figure the table holds, in printed order."""
+        for row in self.rows:
+            if row.optional and not optional:
+                continue
+            for col in row.columns or tuple(c.key for c in self.columns):
+                yield row, self.column(col)
+
+    def figure_keys(self, *, optional: bool = True) -> tuple[str, ...]:
+        return tuple(self.figure(r.key, c.key) for r, c in self.cells(optional=optional))
+
+
+@dataclass(frozen=True)
+class Recognise:
+    columns: tuple[str, ...]  # "table.column": printed only in this form
+    rows: tuple[str, ...]  # "table.row"
+    by_year: bool
+    heading_words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    rule: str
+    equation: Equation
+    what: str  # the message's subject, with the same placeholders
+    for_each: tuple[str, Literal["rows", "columns"]] | None  # (table key, what to repeat over)
+
+
+@dataclass(frozen=True)
+class Statistics:
+    indicator_headers: tuple[str, ...]
+    unit_headers: tuple[str, ...]
+    value_headers: tuple[str, ...]
+    units: tuple[str, ...]
+    children_sum_rule: str
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: SectionKey
+    heading: str | None
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    name: str
+    first_year: int
+    recognise: Recognise
+    sections: tuple[SectionSpec, ...]
+    tables: tuple[TableSpec, ...]
+    checks: tuple[CheckSpec, ...]
+    statistics: Statistics | None
+
+    def table(self, key: str) -> TableSpec | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+    def figure_keys(self) -> tuple[str, ...]:
+        """Every figure a report of this form prints."""
+        return tuple(k for t in self.tables for k in t.figure_keys(optional=False))
+
+    def own_words(self) -> tuple[str, ...]:
+        return tuple(w for s in self.sections for w in s.words)
+
+
+@dataclass(frozen=True)
+class ProseFigure:
+    key: str
+    label: str
+    section: SectionKey
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Forms:
+    """All the forms, newest first, and what is derived from them."""
+
+    forms: tuple[Form, ...]
+    prose: tuple[ProseFigure, ...]
+    channel_words: tuple[str, ...]
+    directory: Path
+
+    def form(self, form_id: str) -> Form:
+        return next(f for f in self.forms if f.id == form_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.forms)
+
+    @cached_property
+    def tables(self) -> tuple[TableSpec, ...]:
+        """Each table once, with the rows, columns and labels of every form that prints it."""
+        merged: dict[str, TableSpec] = {}
+        for form in self.forms:
+            for table in form.tables:
+                merged[table.key] = (
+                    _union(merged[table.key], table) if table.key in merged else table
+                )
+        return tuple(merged.values())
+
+    def table(self, key: str) -> TableSpec:
+        return next(t for t in self.tables if t.key == key)
+
+    @cached_property
+    def sections(self) -> tuple[tuple[SectionKey, tuple[str, ...]], ...]:
+        """Each section's words, every form's, in the order sections are tried."""
+        words: dict[SectionKey, list[str]] = {}
+        for form in self.forms:
+            for section in form.sections:
+                found = words.setdefault(section.key, [])
+                found += [w for w in section.words if w not in found]
+        return tuple((key, tuple(found)) for key, found in words.items())
+
+    @cached_property
+    def figure_keys(self) -> tuple[str, ...]:
+        """Every figure key, table by table, form by form, in printed order; then prose's."""
+        keys = [
+            key
+            for table in self.tables
+            for form in self.forms
+            if (own := form.table(table.key)) is not None
+            for key in own.figure_keys()
+        ]
+        return (*dict.fromkeys(keys), *(p.key for p in self.prose))
+
+    @cached_property
+    def checks(self) -> tuple[CheckSpec, ...]:
+        """Every check once (a form that extends another shares its checks)."""
+        found: dict[str, CheckSpec] = {}
+        for form in self.forms:
+            for check in form.checks:
+                found.setdefault(check.rule, check)
+        return tuple(found.values())
+
+    @cached_property
+    def statistics(self) -> Statistics | None:
+        return next((f.statistics for f in self.forms if f.statistics is not None), None)
+
+    @cached_property
+    def shared_labels(self) -> frozenset[str]:
+        """Labels that name more than one row or column (其他, 总计): no evidence of a table."""
+        seen: dict[str, set[tuple[str, str, str]]] = {}
+        for table in self.tables:
+            for kind, labels in (("row", table.rows), ("col", table.columns)):
+                for label in labels:
+                    for text in label.labels:
+                        seen.setdefault(text, set()).add((table.key, kind, label.key))
+        return frozenset(text for text, owners in seen.items() if len(owners) > 1)
+
+    def describe(self, key: str) -> tuple[str, str, str] | None:
+        """(section heading, row label, column label) of a figure key, for people to read."""
+        for table in self.tables:
+            for row, col in table.cells():
+                if table.figure(row.key, col.key) == key:
+                    heading = self._heading(table.section)
+                    return heading, _display(row), _display(col)
+        for prose in self.prose:
+            if prose.key == key:
+                return self._heading(prose.section), prose.label, ""
+        return None
+
+    def _heading(self, section: SectionKey) -> str:
+        for form in self.forms:
+            for spec in form.sections:
+                if spec.key == section and spec.heading:
+                    return spec.heading
+        return section
+
+
+def _display(label: Label) -> str:
+    return f"{label.group} {label.label}" if label.group else label.label
+
+
+def _union(a: TableSpec, b: TableSpec) -> TableSpec:
+    """`a` with the rows, columns and labels only `b` has."""
+    return replace(
+        a,
+        anchors=tuple(dict.fromkeys((*a.anchors, *b.anchors))),
+        columns=_union_labels(a.columns, b.columns),
+        rows=_union_labels(a.rows, b.rows),
+    )
+
+
+def _union_labels(a: tuple[Label, ...], b: tuple[Label, ...]) -> tuple[Label, ...]:
+    by_key = {label.key: label for label in a}
+    out = list(a)
+    for label in b:
+        if label.key not in by_key:
+            out.append(label)
+            continue
+        old = by_key[label.key]
+        variants = tuple(v for v in (*old.variants, *label.labels) if v != old.label)
+        new = replace(
+            old,
+            variants=tuple(dict.fromkeys(variants)),
+            columns=tuple(dict.fromkeys((*old.columns, *label.columns))),
+            optional=old.optional and label.optional,
+        )
+        out[out.index(old)] = new
+    return tuple(out)
