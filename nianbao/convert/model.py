@@ -218,6 +218,14 @@ class Figure(_Model):
     unit: str | None = None
     source: Literal["table", "text"]
     origin: Origin
+    confidence: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="How sure the reading is: below 1 when more than one reading fits what is "
+        "printed (a run of digits that splits two ways, an OCR'd digit), and then a diagnostic "
+        "names the candidates",
+    )
 
 
 class Indicator(_Model):
