@@ -42,7 +42,7 @@ def test_a_letter_is_not_an_annual_report() -> None:
     )
     annual, diagnostics = profile(doc)
     assert annual is None
-    assert [d.code for d in diagnostics] == ["annual_report.not_recognised"]
+    assert [d.code for d in diagnostics] == ["annual_report.notice"]
 
 
 def test_metadata_from_title_signature_and_date_line() -> None:

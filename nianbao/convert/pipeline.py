@@ -63,7 +63,7 @@ def convert_bytes(
         what = "binary data, not a document" if info.format == "binary" else f"{info.format} files"
         raise UnsupportedFormatError(f"no adapter reads {what}", source=shown)
     result = adapter.convert(data, info)
-    annual_report, profile_diagnostics = profile(result.document)
+    annual_report, profile_diagnostics = profile(result.document, source_name=name)
     report = Report(
         source=Source(
             name=name,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from nianbao.convert.model import LineOrigin, TableCell
 from nianbao.convert.numbering import numbering_level
+from nianbao.convert.script import simplified
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def is_value(text: str) -> bool:
 
 def is_total(text: str) -> bool:
     # `总 计`: labels are often spaced out to fill their cell.
-    return _TOTAL_RE.search("".join(text.split())) is not None
+    return _TOTAL_RE.search(simplified("".join(text.split()))) is not None
 
 
 def make_cell(

@@ -2,7 +2,7 @@
 
 A side is a sum of terms. A term is a figure key, or a choice in brackets between sums of keys
 separated by `|`: the first choice whose figures the report prints is the one summed (the 2021
-form splits （六）其他处理 into three rows where the 2019 form prints one). Placeholders such as
+form splits （六） into three rows where the 2019 form prints one). Placeholders such as
 `{col}` are kept in the keys; `Equation.expand` fills them in.
 """
 

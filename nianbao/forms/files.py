@@ -63,6 +63,7 @@ class _RawTable(_Raw):
     figure_key: str | None = None
     layout: Layout | None = None
     anchors: list[str] = []
+    groups: list[_RawLabel] = []
     columns: list[_RawLabel] = []
     rows: list[_RawLabel] = []
 
@@ -235,25 +236,36 @@ def _amend(old: TableSpec | None, raw: _RawTable) -> TableSpec:
             raise FormSpecError(f"table {raw.key!r} needs {', '.join(missing)}")
         assert raw.section is not None and raw.figure_key is not None and raw.layout is not None
         old = TableSpec(raw.key, raw.section, raw.figure_key, raw.layout, (), (), ())
+    groups = _amend_labels(raw.key, old.groups, raw.groups, {})
+    by_key = {g.key: g.label for g in groups}
     return replace(
         old,
         section=raw.section or old.section,
         figure_key=raw.figure_key or old.figure_key,
         layout=raw.layout or old.layout,
         anchors=tuple(dict.fromkeys((*old.anchors, *raw.anchors))),
-        columns=_amend_labels(raw.key, old.columns, raw.columns),
-        rows=_amend_labels(raw.key, old.rows, raw.rows),
+        groups=groups,
+        columns=_amend_labels(raw.key, old.columns, raw.columns, by_key),
+        rows=_amend_labels(raw.key, old.rows, raw.rows, by_key),
     )
 
 
-def _amend_labels(table: str, old: tuple[Label, ...], raws: list[_RawLabel]) -> tuple[Label, ...]:
+def _amend_labels(
+    table: str, old: tuple[Label, ...], raws: list[_RawLabel], groups: dict[str, str]
+) -> tuple[Label, ...]:
+    """`old` amended by `raws`; `group` keys become the group's label (`groups`)."""
     labels = list(old)
     for raw in raws:
+        if raw.group is not None and raw.group not in groups:
+            raise FormSpecError(f"{table}.{raw.key}: group {raw.group!r} is not a group")
+        group = groups[raw.group] if raw.group is not None else None
         index = next((i for i, label in enumerate(labels) if label.key == raw.key), None)
         if index is None:
-            if raw.label is None:
+            # A row with no label of its own is its group printed as one row.
+            label = raw.label or group
+            if label is None:
                 raise FormSpecError(f"{table}.{raw.key} is new here and needs a label")
-            new = Label(raw.key, raw.label)
+            new = Label(raw.key, label)
             if raw.after is None:
                 labels.append(new)
                 index = len(labels) - 1
@@ -268,7 +280,7 @@ def _amend_labels(table: str, old: tuple[Label, ...], raws: list[_RawLabel]) -> 
             key=label.key,
             label=raw.label or label.label,
             variants=tuple(raw.variants) or label.variants,
-            group=raw.group or label.group,
+            group=group or label.group,
             numbering=raw.numbering or label.numbering,
             columns=tuple(raw.columns) if raw.columns is not None else label.columns,
             optional=raw.optional if raw.optional is not None else label.optional,

@@ -29,7 +29,7 @@ class Label:
     key: str
     label: str
     variants: tuple[str, ...] = ()
-    group: str | None = None  # the label printed above it that it belongs to
+    group: str | None = None  # the label of the group printed above it (see `TableSpec.groups`)
     numbering: str | None = None  # as printed: 一、 （三） 2.
     columns: tuple[str, ...] = ()  # a section 二 row: the columns it has, in printed order
     optional: bool = False  # a row some reports of this form print, not the form itself
@@ -48,6 +48,7 @@ class TableSpec:
     anchors: tuple[str, ...]
     columns: tuple[Label, ...]
     rows: tuple[Label, ...]
+    groups: tuple[Label, ...] = ()  # labels printed above several rows or columns
 
     def figure(self, row: str, col: str) -> str:
         return self.figure_key.format(row=row, col=col)
@@ -204,6 +205,8 @@ class Forms:
         for table in self.tables:
             for kind, labels in (("row", table.rows), ("col", table.columns)):
                 for label in labels:
+                    if label.label == label.group:
+                        continue  # a group printed as one row: the same thing as its group
                     for text in label.labels:
                         seen.setdefault(text, set()).add((table.key, kind, label.key))
         return frozenset(text for text, owners in seen.items() if len(owners) > 1)
@@ -239,6 +242,7 @@ def _union(a: TableSpec, b: TableSpec) -> TableSpec:
         anchors=tuple(dict.fromkeys((*a.anchors, *b.anchors))),
         columns=_union_labels(a.columns, b.columns),
         rows=_union_labels(a.rows, b.rows),
+        groups=_union_labels(a.groups, b.groups),
     )
 
 

@@ -24,38 +24,56 @@ from nianbao.convert.annual_report.recognise import (
     is_annual_report,
     recognise,
 )
+from nianbao.convert.annual_report.refusals import refusal
 from nianbao.convert.model import AnnualReport, Diagnostic, Document, Figure, Section
 from nianbao.forms import FORMS
 
 __all__ = ["profile"]
 
 
-def profile(document: Document) -> tuple[AnnualReport | None, list[Diagnostic]]:
-    """The annual report `document` is, or None (with a diagnostic) when it is not one."""
+def profile(
+    document: Document, source_name: str | None = None
+) -> tuple[AnnualReport | None, list[Diagnostic]]:
+    """The annual report `document` is, or None (with a diagnostic) when it is not one.
+
+    A document is a report when its title and sections say so, or, with neither, when its tables
+    are a form's tables (a workbook of the three statistical tables). `source_name`, the file's
+    name, is the last place a year is looked for.
+    """
     diagnostics: list[Diagnostic] = []
     sections = find_sections(document)
-    if not is_annual_report(document, sections):
-        diagnostics.append(
-            Diagnostic(
-                code="annual_report.not_recognised",
-                severity="info",
-                message="not recognised as a 政府信息公开工作年度报告: no such title and fewer "
-                "than two of its standard sections",
-            )
-        )
-        return None, diagnostics
-    recognised = recognise(document, sections, diagnostics)
-
+    tables = logical_tables(document)
+    refused = refusal(document, tables)
+    if refused is not None:
+        return None, [refused]
     figures: dict[str, Figure] = {}
     rows: list[Numbered] = []
-    tables = logical_tables(document)
     for table in tables:
         if table.kind == "indicators":
             rows += indicators(table)
             continue
-        found = table_figures(table, diagnostics)
-        for key, fig in found.items():
+        for key, fig in table_figures(table, diagnostics).items():
             figures.setdefault(key, fig)
+    by_tables = recognised_by_tables(figures)
+    if not is_annual_report(document, sections) and by_tables is None:
+        return None, [
+            Diagnostic(
+                code="annual_report.not_recognised",
+                severity="info",
+                message="not recognised as a 政府信息公开工作年度报告: no such title, fewer than "
+                "two of its standard sections, and no table of its forms",
+            )
+        ]
+    if by_tables is not None and not sections:
+        diagnostics.append(
+            Diagnostic(
+                code="annual_report.recognised_from_tables",
+                severity="info",
+                message=f"no title or section headings: recognised as a report by its {by_tables} "
+                "table, which matches a form's rows and columns",
+            )
+        )
+    recognised = recognise(document, sections, diagnostics, figures, source_name)
     spans = {s.key: (s.block_start, s.block_end) for s in sections}
     figures.update(prose_figures(document, spans))
     diagnostics += _missing_tables(document, sections, tables, recognised.template)
@@ -73,6 +91,16 @@ def profile(document: Document) -> tuple[AnnualReport | None, list[Diagnostic]]:
         checks=checks,
     )
     return report, diagnostics
+
+
+def recognised_by_tables(figures: dict[str, Figure]) -> str | None:
+    """The form table (`applications`, ...) whose figures the document prints at least half of."""
+    for form in FORMS.forms:
+        for table in form.tables:
+            keys = table.figure_keys(optional=False)
+            if keys and 2 * sum(1 for k in keys if k in figures) >= len(keys):
+                return table.key
+    return None
 
 
 def _missing_tables(

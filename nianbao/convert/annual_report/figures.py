@@ -5,9 +5,9 @@
     column-groups  section 四: groups of columns over one row of figures
 
 Columns are found from the header cells above them (the deepest header that names a canonical
-column wins: 商业企业 under 法人或其他组织); rows from their label cells, scored against the
-table's rows in the form spec with the group label above them (不予公开 ›
-2.其他法律行政法规禁止公开) and their numbering. Positions are used only when a table prints no
+column wins, a column under its group's header); rows from their label cells, scored against the
+table's rows in the form spec with the group label above them (a row numbered 2. under
+（三）, not under （四）) and their numbering. Positions are used only when a table prints no
 headers at all, and then say so.
 """
 
@@ -69,6 +69,38 @@ def table_figures(table: Logical, diagnostics: list[Diagnostic]) -> Figures:
         "column-groups": _column_groups,
     }
     return readers[spec.layout](spec, table, diagnostics)
+
+
+def side_by_side(table: Logical) -> bool:
+    """Whether a form table sets two reports' figures side by side (2023 | 2024).
+
+    A form prints each column label once in a header row, and section 四 one row of figures: a
+    header row that names a column twice, or a section 四 table with two rows of figures, holds
+    two sets of the same figures.
+    """
+    if table.kind not in {t.key for t in FORMS.tables}:
+        return False
+    spec = FORMS.table(table.kind)
+    if spec.layout == "column-groups":
+        columns, data = _group_columns(spec, table)
+        with_numbers = [
+            row for row in data if sum(1 for c in columns if _numeric(row.cells[c])) >= 2
+        ]
+        return len(with_numbers) >= 2
+    for row in table.rows:
+        cells = row.distinct()
+        if any(is_number(cell.text) for _, cell in cells):
+            continue
+        named = [
+            found.key for _, cell in cells if (found := _match_column(cell.text, spec.columns))
+        ]
+        if len(named) != len(set(named)):
+            return True
+    return False
+
+
+def _numeric(cell: TableCell | None) -> bool:
+    return cell is not None and is_number(cell.text)
 
 
 def _match_column(text: str, labels: tuple[Label, ...]) -> Label | None:
@@ -151,7 +183,7 @@ def _row_labels(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic]) 
     if not columns:
         return figures
     first_value = min(columns.values())
-    group: str | None = None  # the last （三）不予公开 seen, for rows that don't repeat it
+    group: str | None = None  # the last group row (（三）…) seen, for rows that do not repeat it
     for index, row in enumerate(table.rows):
         if index in header_rows:
             continue
@@ -200,7 +232,7 @@ def _match_row(spec: TableSpec, leaf: str, above: list[str]) -> Label | None:
         score = leaf_score
         if printed is not None and row.numbering is not None:
             score += 0.25 if printed == numbering(row.numbering) else -0.25
-        if row.group is not None:
+        if row.group is not None and row.group != row.label:  # not a group printed as one row
             in_leaf = core(row.group) in core(leaf)
             found = in_leaf or any(similarity(t, row.group) >= _GROUP_MATCH for t in above)
             score += 0.1 if found else -0.5
@@ -215,10 +247,26 @@ def _match_row(spec: TableSpec, leaf: str, above: list[str]) -> Label | None:
 def _column_groups(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic]) -> Figures:
     """`<group>.<column>`: each group (行政复议, 复议后起诉) a row of the spec, one data row."""
     figures: Figures = {}
+    columns, data = _group_columns(spec, table)
+    if not data:
+        return figures
+    with_numbers = [
+        r for r in data if any(is_number(c.text) for c in (r.cells[i] for i in columns) if c)
+    ]
+    row = (with_numbers or data)[0]
+    for col, key in columns.items():
+        cell = row.cells[col]
+        if cell is not None:
+            _add(figures, key, figure(row, cell), diagnostics)
+    return figures
+
+
+def _group_columns(spec: TableSpec, table: Logical) -> tuple[dict[int, str], list[Row]]:
+    """Column -> figure key from the group and leaf headers above it; the rows below them."""
     leaves, header_rows = _header_columns(table, spec.columns)
     del leaves  # the same leaf (结果维持) repeats under each group; read per column below
     if not header_rows:
-        return figures
+        return {}, []
     columns: dict[int, str] = {}
     for col in range(table.n_cols):
         texts = _column_texts(table, header_rows, col)
@@ -234,17 +282,7 @@ def _column_groups(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic
         for index, row in enumerate(table.rows)
         if index > max(header_rows) and any(row.cells[c] is not None for c in columns)
     ]
-    if not data:
-        return figures
-    with_numbers = [
-        r for r in data if any(is_number(c.text) for c in (r.cells[i] for i in columns) if c)
-    ]
-    row = (with_numbers or data)[0]
-    for col, key in columns.items():
-        cell = row.cells[col]
-        if cell is not None:
-            _add(figures, key, figure(row, cell), diagnostics)
-    return figures
+    return columns, data
 
 
 def _best_group(spec: TableSpec, texts: list[str]) -> str | None:

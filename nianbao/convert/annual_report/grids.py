@@ -1,9 +1,9 @@
 """Tables as rows of cells, sorted into the kinds the profile reads, split tables joined.
 
-A table is recognised by what its labels say, not by where it stands: the section 三 table is
-the one whose rows read 予以公开, 不予公开, … wherever the adapter put it. A table that carries
-on a table of the same kind without headers of its own (a page break in a PDF) is joined to it,
-its columns aligned on the right, where the figures are.
+A table is recognised by what its labels say, not by where it stands: the section 三 table is the
+one whose rows read as the form spec's rows of that table, wherever the adapter put it. A table
+that carries on a table of the same kind without headers of its own (a page break in a PDF) is
+joined to it, its columns aligned on the right, where the figures are.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def _distinctive(table_key: str, columns_only: bool = False) -> tuple[str, ...]:
     labels = [lab for c in spec.columns for lab in c.labels]
     if not columns_only:
         labels += [lab for r in spec.rows for lab in r.labels]
-        labels += [r.group for r in spec.rows if r.group]
+        labels += [lab for g in spec.groups for lab in g.labels]
     return tuple(dict.fromkeys(lab for lab in labels if lab not in FORMS.shared_labels))
 
 

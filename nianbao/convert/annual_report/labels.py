@@ -2,9 +2,8 @@
 
 `fold` is length-preserving (one character in, one out), so offsets found in folded prose are
 offsets in the original text. It turns full-width ASCII into half-width, Traditional script into
-Simplified (OpenCC's `t2s`: 總計 → 总计, 規範性檔案 → 规范性档案), and dashes into `-`. Regional
-wordings (檔案 where the mainland says 文件) are label variants in the form spec, not folded
-here: OpenCC's Taiwan phrase tables also turn the mainland's own 文件 into 文档.
+Simplified (`nianbao.convert.script`: 總計 → 总计, 規範性檔案 → 规范性档案), and dashes into
+`-`. Regional wordings (檔案 where the mainland says 文件) are label variants in the form spec.
 
 `core` goes further for matching labels: no spaces or line breaks (vertical labels, `商业 企业`),
 no leading numbering (`1、` or `1.` or `（一）`), no parenthesised notes, no punctuation or quotes.
@@ -18,11 +17,7 @@ from collections.abc import Iterable
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-import opencc
-
-# Characters and OpenCC's standard phrases; where a phrase would change the length of the text,
-# character by character, so that offsets hold.
-_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+from nianbao.convert.script import simplified
 
 _DASHES = {ord(c): "-" for c in "－—–−‐‑"}
 _SPACE = {0x3000: " ", 0xA0: " "}
@@ -45,22 +40,7 @@ _UNIT_NOTE = re.compile(r"单位\s*[:]?\s*([^)\s]+)")
 def fold(text: str) -> str:
     """Half-width ASCII, Simplified script, one kind of dash; the same length as `text`."""
     half = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text)
-    return _simplified(half).translate(_DASHES).translate(_SPACE)
-
-
-def _simplified(text: str) -> str:
-    if text.isascii():
-        return text
-    converted: str = _TO_SIMPLIFIED.convert(text)
-    if len(converted) == len(text):
-        return converted
-    return "".join(_one_character(c) for c in text)
-
-
-@lru_cache(maxsize=4096)
-def _one_character(char: str) -> str:
-    converted: str = _TO_SIMPLIFIED.convert(char)
-    return converted if len(converted) == 1 else char
+    return simplified(half).translate(_DASHES).translate(_SPACE)
 
 
 @lru_cache(maxsize=8192)

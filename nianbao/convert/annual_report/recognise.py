@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 
 from nianbao.convert.annual_report.grids import classify
 from nianbao.convert.annual_report.labels import best_label, chinese_digits, chinese_number, fold
@@ -35,7 +37,6 @@ _HEADING_MAX = 40
 _TITLE_WORDS = re.compile(
     r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 )
-_NOT_A_REPORT = re.compile(r"^关于.*的(?:函|通知|批复|请示|决定|意见)$")
 _YEAR = r"((?:19|20)\d{2}|[二〇一三四五六七八九零○]{4})"
 _TITLE_YEAR = re.compile(_YEAR + r"\s*年")
 _PERIOD = re.compile(
@@ -48,6 +49,7 @@ _NAMING = re.compile(
     + r"(?:工作)?(?:年度)?(?:工作)?(?:情况)?报告"
 )
 _ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_NAME_YEAR = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})(?![0-9A-Za-z])")
 _ORG_END = re.compile(
     r"(?:人民政府|政府办公室|人民政府办公室|办公厅|街道办事处|办事处|委员会|局|厅|署|委|办|中心)$"
 )
@@ -81,8 +83,6 @@ class Recognised:
 def is_annual_report(document: Document, sections: list[Section]) -> bool:
     """A 政府信息公开工作年度报告: named so at its top, or built of its standard sections."""
     top = [document.title or ""] + [b.text for b in document.blocks[:4] if b.kind != "table"]
-    if any(_NOT_A_REPORT.match(fold(t).strip()) for t in top if t):
-        return False
     named = any(_TITLE_WORDS.search(fold(t)) for t in top)
     core_sections = {s.key for s in sections} & {"proactive", "applications", "review_litigation"}
     return (named and len(sections) >= 2) or len(core_sections) >= 2
@@ -121,12 +121,30 @@ def _is_top_heading(block: Block) -> bool:
 
 
 def recognise(
-    document: Document, sections: list[Section], diagnostics: list[Diagnostic]
+    document: Document,
+    sections: list[Section],
+    diagnostics: list[Diagnostic],
+    figures: Mapping[str, object] = {},
+    source_name: str | None = None,
 ) -> Recognised:
+    """What the report says of itself; `figures` already mapped from its tables help tell its
+    form, and its file's name is the last resort for its year."""
     year = _year(document, diagnostics)
+    if year is None and source_name is not None:
+        year = _year_from_name(source_name, diagnostics)
+    organization = _organization(document)
+    for what, value in (("year reported on", year), ("organization", organization)):
+        if value is None:
+            diagnostics.append(
+                Diagnostic(
+                    code="annual_report.missing",
+                    severity="warning",
+                    message=f"the report does not state its {what}: it is left null",
+                )
+            )
     return Recognised(
-        template=_template(document, sections, year),
-        organization=_organization(document),
+        template=_template(document, sections, year) or _template_from_figures(figures),
+        organization=organization,
         year=year,
         published_on=_published_on(document, diagnostics),
         sections=sections,
@@ -163,6 +181,35 @@ def _year(document: Document, diagnostics: list[Diagnostic]) -> int | None:
         )
     )
     return year
+
+
+def _year_from_name(name: str, diagnostics: list[Diagnostic]) -> int | None:
+    """The one year a file's name carries (`2023年报表.xlsx`, `hongze-2023-tables.xlsx`)."""
+    years = {int(m.group(1)) for m in _NAME_YEAR.finditer(PurePath(name).stem)}
+    if len(years) != 1:
+        return None
+    (year,) = years
+    diagnostics.append(
+        Diagnostic(
+            code="annual_report.year_from_filename",
+            severity="warning",
+            message=f"the document does not state the year reported on; {year} is taken from "
+            f"its file name {PurePath(name).name!r}",
+        )
+    )
+    return year
+
+
+def period_years(document: Document) -> list[int]:
+    """The distinct years the document's statements of its 统计期限 name: one per report."""
+    years = [
+        year
+        for block in document.blocks
+        if block.kind != "table"
+        for match in _PERIOD.finditer(fold(block.text))
+        if (year := _as_year(match.group(1))) is not None
+    ]
+    return list(dict.fromkeys(years))
 
 
 def _as_year(token: str) -> int | None:
@@ -288,7 +335,7 @@ def _date(year: str, month: str, day: str) -> date | None:
 def _template(document: Document, sections: list[Section], year: int | None) -> Template:
     labels = [c.text for t in document.tables for c in t.cells if c.text.strip()]
     # Section 二's column labels are what sets the forms apart; rows only one form has (the
-    # 2021 split of （六）其他处理) decide only when section 二 says nothing.
+    # 2021 split of （六）) decide only when section 二 says nothing.
     for form in FORMS.forms:
         if _printed(labels, _labels(form, "columns")) >= min(2, len(form.recognise.columns)) > 0:
             return form.id
@@ -313,6 +360,20 @@ def _template(document: Document, sections: list[Section], year: int | None) -> 
             and form.first_year <= year < _next_first_year(form)
             and any(w in h for h in headings for w in words)
         ):
+            return form.id
+    return None
+
+
+def _template_from_figures(figures: Mapping[str, object]) -> Template:
+    """The form whose own rows (`recognise.rows`) the figures mapped so far include."""
+    for form in FORMS.forms:
+        rows = [ref.partition(".") for ref in form.recognise.rows]
+        printed = [
+            any(spec.figure(row, c.key) in figures for c in spec.columns)
+            for table, _, row in rows
+            if (spec := form.table(table)) is not None
+        ]
+        if printed and all(printed):
             return form.id
     return None
 
