@@ -262,10 +262,10 @@ def _amend_labels(
         index = next((i for i, label in enumerate(labels) if label.key == raw.key), None)
         if index is None:
             # A row with no label of its own is its group printed as one row.
-            label = raw.label or group
-            if label is None:
+            printed = raw.label or group
+            if printed is None:
                 raise FormSpecError(f"{table}.{raw.key} is new here and needs a label")
-            new = Label(raw.key, label)
+            new = Label(raw.key, printed)
             if raw.after is None:
                 labels.append(new)
                 index = len(labels) - 1
@@ -275,15 +275,15 @@ def _amend_labels(
                     raise FormSpecError(f"{table}.{raw.key}: after {raw.after!r}, no such key")
                 labels.insert(after + 1, new)
                 index = after + 1
-        label = labels[index]
+        current = labels[index]
         labels[index] = Label(
-            key=label.key,
-            label=raw.label or label.label,
-            variants=tuple(raw.variants) or label.variants,
-            group=group or label.group,
-            numbering=raw.numbering or label.numbering,
-            columns=tuple(raw.columns) if raw.columns is not None else label.columns,
-            optional=raw.optional if raw.optional is not None else label.optional,
+            key=current.key,
+            label=raw.label or current.label,
+            variants=tuple(raw.variants) or current.variants,
+            group=group or current.group,
+            numbering=raw.numbering or current.numbering,
+            columns=tuple(raw.columns) if raw.columns is not None else current.columns,
+            optional=raw.optional if raw.optional is not None else current.optional,
         )
     keys = [label.key for label in labels]
     duplicated = {k for k in keys if keys.count(k) > 1}
