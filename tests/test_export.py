@@ -94,6 +94,29 @@ def test_xlsx_opens_with_numbers_as_numbers(reports: Path, tmp_path: Path) -> No
     assert by_source[TEXT_SAMPLES[0].name]["applications.new_received.total"] is None  # blank
 
 
+def test_xlsx_legend_names_each_column_as_the_form_prints_it(
+    reports: Path, tmp_path: Path
+) -> None:
+    table = tmp_path / "figures.xlsx"
+    assert main(["export", str(reports), "--xlsx", str(table)]) == 0
+    rows = list(load_workbook(table)["legend"].iter_rows(values_only=True))
+    assert rows[0] == ("column", "section", "row", "column label")
+    legend = {row[0]: row[1:] for row in rows[1:]}
+    assert list(legend) == list(FIGURE_COLUMNS)
+    assert legend["applications.refused_state_secret.commercial"] == (
+        "三、收到和处理政府信息公开申请情况",
+        "不予公开 属于国家秘密",
+        "法人或其他组织 商业企业",
+    )
+    assert legend["litigation_direct.total"] == (
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政诉讼 未经复议直接起诉",
+        "总计",
+    )
+    assert legend["proactive.fees.amount"][1:] == ("行政事业性收费", "本年收费金额（单位：万元）")
+    assert legend[TEXT_PROACTIVE_ITEMS][0] == "二、主动公开政府信息情况"
+
+
 def test_a_bad_report_is_named_skipped_and_exit_1(
     tmp_path: Path, seed_reports: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -254,6 +254,10 @@ def _amend_labels(
     table: str, old: tuple[Label, ...], raws: list[_RawLabel], groups: dict[str, str]
 ) -> tuple[Label, ...]:
     """`old` amended by `raws`; `group` keys become the group's label (`groups`)."""
+    written = [raw.key for raw in raws]
+    twice = sorted({k for k in written if written.count(k) > 1})
+    if twice:
+        raise FormSpecError(f"table {table!r}: keys written twice: {', '.join(twice)}")
     labels = list(old)
     for raw in raws:
         if raw.group is not None and raw.group not in groups:
@@ -321,6 +325,8 @@ def _validate(path: Path, form: Form, forms: Forms) -> None:
                 for c in row.columns
                 if c not in columns
             ]
+    if problems:  # the checks below read the tables' cells
+        raise FormSpecError(f"{path}: {'; '.join(dict.fromkeys(problems))}")
     for ref, kind in [(r, "columns") for r in form.recognise.columns] + [
         (r, "rows") for r in form.recognise.rows
     ]:

@@ -1,0 +1,180 @@
+"""The forms as data (`nianbao/forms`): the spec loads, rejects what it cannot use, drives the
+profile by editing data only, and holds each section 三 label once."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from nianbao.convert.schema import build_schema, schema_errors
+from nianbao.forms import FORMS, FORMS_DIR, FormSpecError, load
+from nianbao.forms.equations import EquationError, Term, parse
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_004 = ROOT / "samples" / "text" / "004_7635fab03e0d303d.txt"
+
+# --- equations -------------------------------------------------------------------------------
+
+
+def test_an_equation_with_a_choice_and_placeholders() -> None:
+    equation = parse("a.{col} + b.{col} = c.{col} + (d.{col} + e.{col} | f.{col})")
+    filled = equation.expand(col="total")
+    assert filled.keys == ("a.total", "b.total", "c.total", "d.total", "e.total", "f.total")
+    assert filled.right[1] == Term((("d.total", "e.total"), ("f.total",)))
+
+
+@pytest.mark.parametrize("text", ["a + = b", "a = b +", "a = (b | c", "a = b = c", "a * b = c"])
+def test_a_broken_equation_says_where(text: str) -> None:
+    with pytest.raises(EquationError, match="expected|not|unexpected"):
+        parse(text)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _copy_forms(tmp_path: Path) -> Path:
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for path in FORMS_DIR.glob("*.toml"):
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('first_year = 2021\n', 'first_year = 2021\ncolour = "red"\n', "colour"),
+        ('columns = ["issued", "repealed", "in_force"]', 'columns = ["issued", "x"]', "'x'"),
+        ('group = "refused"', 'group = "nowhere"', "'nowhere'"),
+        ("review.total = review.upheld", "review.total = review.upheld +", "expected a key"),
+        ("review.total = review.upheld", "review.total = review.won", "'review.won'"),
+        ('"proactive.in_force"]', '"proactive.in_power"]', "proactive.in_power"),
+        ('key = "carried_forward"', 'key = "carried_over"', "written twice"),
+    ],
+)
+def test_a_broken_form_file_is_refused_naming_it(
+    tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    folder = _copy_forms(tmp_path)
+    _edit(folder / "form-2021.toml", old, new)
+    with pytest.raises(FormSpecError, match="form-2021.toml") as raised:
+        load(folder)
+    assert problem in str(raised.value)
+
+
+def test_a_form_that_extends_no_form_is_refused(tmp_path: Path) -> None:
+    folder = _copy_forms(tmp_path)
+    _edit(folder / "form-2019.toml", 'extends = "2021"', 'extends = "2020"')
+    with pytest.raises(FormSpecError, match=r"form-2019.toml: extends '2020'"):
+        load(folder)
+
+
+def test_the_shipped_forms() -> None:
+    assert FORMS.ids == ("2021", "2019", "2008")
+    assert len(FORMS.form("2021").figure_keys()) == 200
+    # 2019: section 二 of 22 cells, section 三 with the single （六） row, section 四
+    assert len(FORMS.form("2019").figure_keys()) == 22 + 23 * 7 + 15
+    assert FORMS.form("2008").figure_keys() == ()
+    assert {c.rule for c in FORMS.checks} == {
+        "applications.balance",
+        "applications.results_sum",
+        "applications.row_totals",
+        "review.total",
+        "litigation_direct.total",
+        "litigation_after_review.total",
+    }
+
+
+def test_each_section_three_label_is_written_once_in_the_package() -> None:
+    """The spec is the only place a label is written: not in code, not twice in the data."""
+    texts = [
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "nianbao").rglob("*")
+        if p.suffix in (".py", ".toml")
+    ]
+    table = FORMS.table("applications")
+    labels = {
+        text
+        for label in (*table.rows, *table.columns, *table.groups)
+        for text in label.labels
+        if text not in FORMS.shared_labels  # 其他, 总计: every table prints them
+    }
+    assert "属于国家秘密" in labels and "法人或其他组织" in labels
+    counts = {label: sum(t.count(label) for t in texts) for label in labels}
+    assert {label: n for label, n in counts.items() if n != 1} == {}
+
+
+# --- the profile driven by the data ----------------------------------------------------------
+
+#: A province's wording for 二、上年结转政府信息公开申请数量, which the shipped forms do not know.
+PROVINCE_WORDING = "二、往年遗留申请件数"
+
+
+def _convert_with_forms(source: Path, out: Path, forms: Path | None) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if k != "NIANBAO_FORMS"}
+    if forms is not None:
+        env["NIANBAO_FORMS"] = str(forms)
+    command = [sys.executable, "-m", "nianbao.convert.cli", "convert", str(source), "-o", str(out)]
+    subprocess.run(command, check=True, env=env, capture_output=True, timeout=120)
+    data: dict[str, object] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+def test_a_label_variant_and_a_check_added_by_editing_data_only(tmp_path: Path) -> None:
+    source = tmp_path / "province.txt"
+    text = SEED_004.read_text(encoding="utf-8")
+    assert "二、上年结转政府信息公开申请数量" in text
+    source.write_text(text.replace("二、上年结转政府信息公开申请数量", PROVINCE_WORDING))
+
+    shipped = _convert_with_forms(source, tmp_path / "shipped.json", None)
+    annual = shipped["annual_report"]
+    assert isinstance(annual, dict)
+    assert "applications.carried_over.total" not in annual["figures"]
+
+    folder = _copy_forms(tmp_path)
+    _edit(
+        folder / "form-2021.toml",
+        'label = "上年结转政府信息公开申请数量"\n',
+        'label = "上年结转政府信息公开申请数量"\nvariants = ["往年遗留申请件数"]\n',
+    )
+    with (folder / "form-2021.toml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n[[checks]]\n"
+            'rule = "applications.nothing_carried"\n'
+            'equation = "applications.carried_over.total = applications.carried_forward.total"\n'
+            'what = "上年结转 = 结转下年度"\n'
+        )
+    edited = _convert_with_forms(source, tmp_path / "edited.json", folder)
+    annual = edited["annual_report"]
+    assert isinstance(annual, dict)
+    assert annual["figures"]["applications.carried_over.total"]["raw"] == "0"
+    added = [c for c in annual["checks"] if c["rule"] == "applications.nothing_carried"]
+    assert [(c["status"], c["expected"], c["actual"]) for c in added] == [("pass", 0, 0)]
+
+
+# --- what derives from the spec --------------------------------------------------------------
+
+
+def test_the_schema_lists_the_forms_figure_keys_and_templates() -> None:
+    annual = build_schema()["$defs"]["AnnualReport"]["properties"]
+    assert annual["figures"]["propertyNames"]["enum"] == list(FORMS.figure_keys)
+    assert annual["template"]["anyOf"][0]["enum"] == ["2021", "2019", "2008"]
+    data = nianbao.convert(SEED_004).model_dump(mode="json", by_alias=True)
+    assert schema_errors(data) == []
+    data["annual_report"]["figures"]["applications.invented.total"] = data["annual_report"][
+        "figures"
+    ]["applications.granted.total"]
+    assert any("applications.invented.total" in e for e in schema_errors(data))
