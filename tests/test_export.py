@@ -94,9 +94,7 @@ def test_xlsx_opens_with_numbers_as_numbers(reports: Path, tmp_path: Path) -> No
     assert by_source[TEXT_SAMPLES[0].name]["applications.new_received.total"] is None  # blank
 
 
-def test_xlsx_legend_names_each_column_as_the_form_prints_it(
-    reports: Path, tmp_path: Path
-) -> None:
+def test_xlsx_legend_names_each_column_as_the_form_prints_it(reports: Path, tmp_path: Path) -> None:
     table = tmp_path / "figures.xlsx"
     assert main(["export", str(reports), "--xlsx", str(table)]) == 0
     rows = list(load_workbook(table)["legend"].iter_rows(values_only=True))
