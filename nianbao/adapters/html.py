@@ -13,6 +13,13 @@ page content and the tables inside them are the tables. Data tables keep `rowspa
 
 Origins are `ElementOrigin` paths such as `body/div[2]/table[1]/tr[3]/td[2]`: tag names with
 1-based indexes among same-named siblings, as in XPath.
+
+Some sites deliver the report escaped in a `<script>` string, or crawlers save the JSON an API
+returned (`_escaped_html`). That HTML is read where its script stands, in an `<unescaped>` block
+(paths such as `body/div[2]/unescaped[1]/table[1]/tr[3]/td[2]`), but only when it holds what the
+page lacks: more text than the page shows, or a table where the page has none. A menu written by
+`document.write('<a>…')` holds neither and does not displace the body. `html.unescaped` names
+the script (or the lines of a text or JSON file) where the HTML was found.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from nianbao.adapters._escaped_html import Escaped, find_in_json, find_in_script
 from nianbao.adapters._layout import (
     MAX_TABLE_AREA,
     Para,
@@ -31,7 +39,7 @@ from nianbao.adapters._layout import (
     make_table,
 )
 from nianbao.adapters.base import Adapter, AdapterResult
-from nianbao.convert.encoding import decode
+from nianbao.convert.encoding import Decoded, decode
 from nianbao.convert.model import Diagnostic, ElementOrigin, LineOrigin, Table
 from nianbao.convert.sniff import InputInfo
 from nianbao.convert.tables import Line
@@ -54,7 +62,7 @@ _BLOCKS = frozenset(
     {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd"}
     | {"blockquote", "section", "article", "main", "center", "pre", "address", "figure"}
     | {"figcaption", "hr", "form", "fieldset", "caption", "table", "tbody", "thead", "tfoot"}
-    | {"tr", "td", "th"}
+    | {"tr", "td", "th", "unescaped"}
 )
 _HEADING = re.compile(r"^h([1-6])$")
 _SPACE_RUN = re.compile(r"[ \t\r\n\f]+")
@@ -63,6 +71,10 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # to the rows the table really has, so a `rowspan="65534"` on the last row costs nothing.
 _MAX_COLSPAN = 1000
 _MAX_ROWSPAN = 65534
+# Escaped HTML that brings a table to a page without one must also bring this much text: a
+# calendar widget's table does not.
+_MIN_ESCAPED_TEXT = 200
+_UNESCAPED = "unescaped"  # the block that holds a script's content in the page read
 
 
 class HtmlAdapter(Adapter):
@@ -74,18 +86,184 @@ class HtmlAdapter(Adapter):
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         decoded = decode(data)
+        # A JSON API response with raw `<table>` in its strings sniffs as HTML; it is not a page.
+        from_json = read_escaped_text(decoded, info, json_only=True)
+        if from_json is not None:
+            return from_json
         root = _parse(decoded.text, info)
-        body = root.find("body")
-        reader = _Reader()
-        reader.flow(body if body is not None else root, "body" if body is not None else "html")
+        reader = _read_page(root)
         items, chrome = _drop_chrome_paragraphs(reader.items)
+        escaped = _escaped_content(root, items, info)
+        unescaped: list[Diagnostic] = []
+        if escaped is not None:
+            script, fragment, note = escaped
+            _splice(root, script, fragment)
+            reader = _read_page(root)
+            items, chrome = _drop_chrome_paragraphs(reader.items)
+            unescaped.append(note)
         if not items:
             raise DocumentLoadError("the page holds no text", source=info.name)
         return AdapterResult(
             document=assemble(items),
-            diagnostics=decoded.diagnostics + reader.diagnostics + chrome,
+            diagnostics=decoded.diagnostics + unescaped + reader.diagnostics + chrome,
             encoding=decoded.encoding,
         )
+
+
+def read_escaped_text(
+    decoded: Decoded, info: InputInfo, *, json_only: bool = False
+) -> AdapterResult | None:
+    """A JSON document, or (unless `json_only`) a text such as a saved script, whose content is
+    escaped HTML, read as that HTML; None when it is not one (no escaped HTML, or less text in
+    it than around it)."""
+    text = decoded.text
+    found = find_in_json(text)
+    where = "the strings of a JSON document"
+    if found is None and json_only:
+        return None
+    if found is None:
+        found = find_in_script(text)
+        where = "string literals of the text"
+    if not found:
+        return None
+    fragment = _fragment(_joined(found), info)
+    reader = _Reader()
+    reader.flow(fragment, "content")
+    outside = _text_size_outside(text, found)
+    if _text_size(reader.items) <= outside:
+        return None
+    items, chrome = _drop_chrome_paragraphs(reader.items)
+    if not items:
+        return None
+    first, last = found[0], found[-1]
+    note = Diagnostic(
+        code="html.unescaped",
+        severity="info",
+        message=f"the document is HTML escaped in {where} ({first.escapes}): "
+        f"{sum(len(f.html) for f in found)} characters of it read as HTML",
+        origin=LineOrigin(
+            line_start=text.count("\n", 0, first.start) + 1,
+            line_end=text.count("\n", 0, last.end) + 1,
+        ),
+    )
+    return AdapterResult(
+        document=assemble(items),
+        diagnostics=[*decoded.diagnostics, note, *reader.diagnostics, *chrome],
+        encoding=decoded.encoding,
+    )
+
+
+def _read_page(root: HtmlElement) -> _Reader:
+    body = root.find("body")
+    reader = _Reader()
+    reader.flow(body if body is not None else root, "body" if body is not None else "html")
+    return reader
+
+
+def _splice(root: HtmlElement, script: HtmlElement, fragment: HtmlElement) -> None:
+    """The script's content put in its place, as the browser would show it, inside an
+    `<unescaped>` block (so that origins say where it came from). The content of a script the
+    reading never reaches (in `<head>`, in a dropped menu) goes to the top of the body."""
+    from lxml import html as lxml_html  # noqa: PLC0415  # loaded already by _parse
+
+    block: HtmlElement = lxml_html.Element(_UNESCAPED)
+    block.text = fragment.text
+    block.extend(list(fragment))
+    body = root.find("body")
+    start = body if body is not None else root
+    parent = script.getparent()
+    if parent is not None and _reached(script, start):
+        block.tail = script.tail
+        parent.replace(script, block)
+    else:
+        start.insert(0, block)
+
+
+def _escaped_content(
+    root: HtmlElement, page: list[Para | Table], info: InputInfo
+) -> tuple[HtmlElement, HtmlElement, Diagnostic] | None:
+    """The script whose escaped HTML holds what the page lacks, its content parsed, and the
+    diagnostic that says so; None when no script holds more than the page shows."""
+    page_text, page_tables = _text_size(page), any(isinstance(i, Table) for i in page)
+    best: tuple[int, HtmlElement, HtmlElement, list[Escaped]] | None = None
+    for script in root.iter("script"):
+        found = find_in_script(script.text or "")
+        if not found:
+            continue
+        fragment = _fragment(_joined(found), info)
+        # Weighed by lxml (C) rather than read: the winner is read once, in the page.
+        size = len("".join(fragment.text_content().split()))
+        has_table = fragment.find(".//td") is not None or fragment.find(".//th") is not None
+        lacking = size > page_text or (has_table and not page_tables and size >= _MIN_ESCAPED_TEXT)
+        if lacking and (best is None or size > best[0]):
+            best = (size, script, fragment, found)
+    if best is None:
+        return None
+    size, script, fragment, found = best
+    path = _path(script)
+    note = Diagnostic(
+        code="html.unescaped",
+        severity="info",
+        message=f"the report's HTML was found escaped in <script> {path} ({found[0].escapes}, "
+        f"{sum(len(f.html) for f in found)} characters) and read where the script stands: "
+        f"{size} characters of text against {page_text} in the page itself",
+        origin=ElementOrigin(path=path),
+    )
+    return script, fragment, note
+
+
+def _fragment(html: str, info: InputInfo) -> HtmlElement:
+    """Escaped HTML parsed: its body, whether it was a whole page or a piece of one."""
+    root = _parse(html, info)
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _joined(found: list[Escaped]) -> str:
+    # Pieces built up in one script (`html += "<tr>…"`) are one document, in order.
+    return "\n".join(f.html for f in found)
+
+
+def _text_size(items: list[Para | Table]) -> int:
+    """How much a reading holds: its characters other than spaces, in paragraphs and cells."""
+    texts = [i.text for i in items if isinstance(i, Para)]
+    texts += [c.text for i in items if isinstance(i, Table) for c in i.cells]
+    return sum(len(t) - t.count(" ") for t in texts)
+
+
+def _text_size_outside(text: str, found: list[Escaped]) -> int:
+    """Characters other than white space in `text` outside the literals that held HTML."""
+    size, at = 0, 0
+    for piece in found:
+        if piece.start >= at:
+            size += len("".join(text[at : piece.start].split()))
+            at = piece.end
+    return size + len("".join(text[at:].split()))
+
+
+def _reached(element: HtmlElement, start: HtmlElement) -> bool:
+    """Whether reading from `start` comes to `element`: it lies under `start`, and under no
+    chrome the reading drops."""
+    parent = element.getparent()
+    while parent is not None and parent is not start:
+        if _is_chrome(parent):
+            return False
+        parent = parent.getparent()
+    return parent is start
+
+
+def _path(element: HtmlElement) -> str:
+    """`element`'s origin path, as the reading writes it (`body/div[2]/script[1]`)."""
+    steps: list[str] = []
+    node: HtmlElement | None = element
+    while node is not None and (parent := node.getparent()) is not None:
+        if parent.getparent() is None:
+            steps.append(node.tag)  # the reading starts at `body` (or `head`), unnumbered
+        else:
+            same = [c for c in parent if c.tag == node.tag]
+            steps.append(f"{node.tag}[{same.index(node) + 1}]")
+        node = parent
+    return "/".join(reversed(steps)) if steps else "html"
 
 
 def _parse(text: str, info: InputInfo) -> HtmlElement:

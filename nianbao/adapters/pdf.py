@@ -24,6 +24,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
+from nianbao.adapters._pdf_ruling import (
+    Rule,
+    closing_rules,
+    open_bands,
+    stray_lines,
+    vertical_rules,
+)
 from nianbao.adapters._pdf_tables import (
     BBox,
     RawTable,
@@ -56,6 +63,7 @@ if TYPE_CHECKING:
 
 TableEngine = Literal["pdfplumber", "camelot-lattice", "camelot-stream"]
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
+_STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,7 @@ class _Page:
     height: float
     lines: list[TextLine]
     tables: list[RawTable]
+    diagnostics: list[Diagnostic]
 
 
 class PdfAdapter(Adapter):
@@ -123,18 +132,21 @@ class PdfAdapter(Adapter):
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
                         scanned.append(page.page_number)
+                    ruled = page.filter(visible)
+                    rules = vertical_rules(ruled.edges)
                     boxes = (
                         [flip(b, page.height) for b in camelot_tables.get(page.page_number, [])]
                         if camelot_tables is not None
-                        else _pdfplumber_boxes(page)
+                        else _pdfplumber_boxes(ruled, rules, chars)
                     )
-                    pages.append(_page(page, chars, boxes, method))
+                    pages.append(_page(page, chars, boxes, method, rules))
                     page.close()  # drop the page's parsed objects before reading the next
         except errors as exc:
             raise _load_error(exc, info) from exc
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
         diagnostics = _diagnostics(unmapped, scanned, len(pages))
+        diagnostics.extend(d for p in pages for d in p.diagnostics)
         if total > len(pages):
             diagnostics.append(
                 Diagnostic(
@@ -147,7 +159,9 @@ class PdfAdapter(Adapter):
         return pages, diagnostics
 
 
-def _page(page: Page, chars: list[Char], boxes: list[list[BBox]], method: TableMethod) -> _Page:
+def _page(
+    page: Page, chars: list[Char], boxes: list[list[BBox]], method: TableMethod, rules: list[Rule]
+) -> _Page:
     """One page's tables (frames around prose rejected) and the lines of everything else."""
     number = page.page_number
     tables = [
@@ -158,8 +172,36 @@ def _page(page: Page, chars: list[Char], boxes: list[list[BBox]], method: TableM
     for table in tables:
         mark_headers(table)
     taken = set().union(*(t.consumed for t in tables))
-    lines = group_lines([c for c in chars if id(c) not in taken], number)
-    return _Page(number, float(page.height), lines, tables)
+    left = [c for c in chars if id(c) not in taken]
+    diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
+    return _Page(number, float(page.height), group_lines(left, number), tables, diagnostics)
+
+
+def _stray_text(table: RawTable, chars: list[Char], rules: list[Rule]) -> Diagnostic | None:
+    """Text inside the table's rules that no cell took goes on as prose; a row's figures must
+    not vanish into it unsaid. The rules are the table's outer ones: a row whose column rules
+    are missing could not be closed, and is what this is for."""
+    bands = open_bands(table.bbox, rules)
+    lines = stray_lines(table.bbox, bands, chars, table.pages[0])
+    if not lines:
+        return None
+    shown = " / ".join(line.text for line in lines)
+    shown = shown if len(shown) <= _STRAY_SHOWN else shown[:_STRAY_SHOWN] + "…"
+    return Diagnostic(
+        code="table.text_outside_cells",
+        severity="warning",
+        message=f"text within the rules of a table on page {table.pages[0]} is in no cell: "
+        f"it was read as prose, and the table lacks it: {shown}",
+        origin=PageOrigin(
+            page=table.pages[0],
+            bbox=(
+                round(min(line.x0 for line in lines), 1),
+                round(min(line.top for line in lines), 1),
+                round(max(line.x1 for line in lines), 1),
+                round(max(line.bottom for line in lines), 1),
+            ),
+        ),
+    )
 
 
 def _is_scan(page: Page, chars: list[Char]) -> bool:
@@ -232,8 +274,14 @@ def _chars(page: Page, unmapped: dict[int, int]) -> list[Char]:
     return chars
 
 
-def _pdfplumber_boxes(page: Page) -> list[list[BBox]]:
-    return [list(table.cells) for table in page.filter(visible).find_tables()]
+def _pdfplumber_boxes(ruled: Page, rules: list[Rule], chars: list[Char]) -> list[list[BBox]]:
+    """pdfplumber's tables on the page (`ruled`: its visible graphics only). A table whose row
+    at the page's foot (or head) was left open is found again with the rule that closes it."""
+    tables = ruled.find_tables()
+    closing = [line for t in tables for line in closing_rules(t.cells, rules, chars)]
+    if closing:
+        tables = ruled.find_tables({"explicit_horizontal_lines": closing})
+    return [list(table.cells) for table in tables]
 
 
 def _diagnostics(unmapped: dict[int, int], no_text: list[int], n_pages: int) -> list[Diagnostic]:

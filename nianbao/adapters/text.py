@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from nianbao.adapters.base import Adapter, AdapterResult
+from nianbao.adapters.html import read_escaped_text
 from nianbao.convert.encoding import decode
 from nianbao.convert.model import Document
 from nianbao.convert.sniff import InputInfo
@@ -33,6 +34,11 @@ class TextAdapter(Adapter):
                 f"decoded (best guess {decoded.encoding.name})",
                 source=info.name,
             )
+        # A crawler's dump of a script or of the JSON a site's API returned: the report is the
+        # HTML escaped in its strings.
+        escaped = read_escaped_text(decoded, info)
+        if escaped is not None:
+            return escaped
         cleaned = remove_chrome(normalise(text))
         if not any(line.text.strip() for line in cleaned.lines):
             raise DocumentLoadError("contains no text", source=info.name)
