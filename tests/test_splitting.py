@@ -383,13 +383,18 @@ def test_confidence_is_the_share_of_the_solutions() -> None:
             assert result.confidence == pytest.approx(using / len(combos))
 
 
+@pytest.mark.parametrize("meet_from_digits", [splitting.MEET_FROM_DIGITS, 1], ids=["", "meeting"])
 @pytest.mark.parametrize("signed", [False, True], ids=["counts", "signed-and-decimal"])
-def test_random_grouped_runs_match_brute_force(signed: bool) -> None:
-    """One run of groups, each group's last cell the sum of the others (section 四's shape)."""
+def test_random_grouped_runs_match_brute_force(
+    signed: bool, meet_from_digits: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One run of groups, each group's last cell the sum of the others (section 四's shape);
+    also with the parts of every group of four or more found by meeting in the middle."""
+    monkeypatch.setattr(splitting, "MEET_FROM_DIGITS", meet_from_digits)
     rng = random.Random(3)
     figures = ["0", "1", "10", "12", "101"] + (["-1", "-10", "0.5", "1.5"] if signed else [])
-    for _ in range(120):
-        n_groups, n_parts = rng.randint(1, 3), rng.randint(1, 3)
+    for _ in range(150):
+        n_groups, n_parts = rng.randint(1, 3), rng.randint(1, 5)
         cells: list[str] = []
         for _ in range(n_groups):
             parts = [rng.choice(figures) for _ in range(n_parts)]

@@ -32,8 +32,10 @@ How. (1) Each run is cut under its own equations alone. A total printed right af
 parts to add up to it: every part is at most the total, so no part is longer than the total and
 the parts together are at most as many digits as the parts times the total's digits; and the
 digit sums agree modulo 9 (a number is congruent to its digit sum), which rules out most places
-for the total before any part is tried. Everything else is a depth-first search with those checks
-at the leaves. (2) The runs tied by equations are solved together: each equation first prunes the
+for the total before any part is tried. Four or more parts of a total of four or more digits meet
+in the middle: the first half of the parts read forward, the second half backward, joined on
+(offset, sum). Everything else is a depth-first search with the equations checked at the leaves.
+(2) The runs tied by equations are solved together: each equation first prunes the
 candidates that no choice of the other runs' candidates can balance (per equation, over the set of
 partial sums), then one pass over the runs in order counts, for each candidate, the assignments of
 all runs that satisfy every equation (the state is the vector of open equations' running sums, so
@@ -48,7 +50,9 @@ thus costs that one equation, not the whole table.
 Preference and confidence. When several candidates remain (section 二's 本年制发/本年废止/现行有效
 have no equation at all: ``6233440`` is 62|33|440 but also 6|233|440 and 13 more), they are listed
 best first by the shape of the cells: the shortest longest cell, then the most even lengths, then
-the longest cells latest in the run (the forms put totals and stocks such as 现行有效 last). That
+the longest cells latest in the run (the forms put totals and stocks such as 现行有效 last). Runs
+tied by equations are chosen together: each run in turn takes its most preferred candidate that
+still completes, so the first candidates of all runs satisfy every applied equation at once. That
 order is a stated preference, not evidence; ``confidence`` is the evidence: the share of all the
 assignments satisfying every equation in which the run takes its first candidate (1/len for a run
 no equation touches), 1.0 when the run is certain.
@@ -57,6 +61,7 @@ Limits. A run with more than MAX_OWN_SPLITS splits under its own equations is li
 (``exhaustive`` False) and the equations across runs that touch it are not applied. A joint count
 that would hold more than MAX_JOINT_STATES partial sums at once stops; the candidates are then those
 each equation allows on its own (a superset: nothing valid is dropped), with ``exhaustive`` False.
+``exhaustive`` is relative to the equations applied; those left out are named in ``unapplied``.
 """
 
 from __future__ import annotations
@@ -263,12 +268,12 @@ class _Own:
 
 
 def _cut_own(run: _Run, own: list[tuple[int, Terms]], names: list[str]) -> _Own:
-    if not _splits(run, [], limit=1)[0]:
-        note = f"{run.printed!r} cannot be cut into {run.n_cells} cells (see the token rules)"
-        return _Own(run, [], True, [], note)
     equations = [eq_terms[0][1] for _, eq_terms in own]
     splits, complete = _splits(run, equations, MAX_OWN_SPLITS)
     unapplied: list[str] = []
+    if not splits and not _splits(run, [], limit=1)[0]:
+        note = f"{run.printed!r} cannot be cut into {run.n_cells} cells (see the token rules)"
+        return _Own(run, [], True, [], note)
     if not splits:
         # Some of the run's own sums are misprinted: keep those that hold together, in order.
         kept: list[dict[int, int]] = []
@@ -318,8 +323,7 @@ def _splits(
 
     def finish() -> bool:
         split = tuple(ends)
-        values = run.values(split)
-        if all(_contribution(c, values) == 0 for c in checked):
+        if not checked or all(_contribution(c, run.values(split)) == 0 for c in checked):
             found.append(split)
         return len(found) < limit + 1
 
