@@ -136,7 +136,7 @@ def main() -> None:
         print(
             f"{name:<20} {len(tables[0]):>4} {sum(len(t) for t, _ in tables[0]):>5} "
             f"{median * 1e3:>9.2f} {max(seconds) * 1e3:>8.2f} {per_run:>14.3g} {joint:>12.3g} "
-            f"{brute * 1e3:>11.0f}ms {brute / median:>8.0f}"
+            f"{brute * 1e3:>11.3g}ms {brute / median:>8.3g}"
         )
 
 
