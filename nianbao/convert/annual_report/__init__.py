@@ -17,6 +17,7 @@ from nianbao.convert.annual_report.checks import run_checks
 from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.grids import Logical, logical_tables
 from nianbao.convert.annual_report.indicators import Numbered, indicators
+from nianbao.convert.annual_report.linear import linear_figures
 from nianbao.convert.annual_report.prose import prose_figures
 from nianbao.convert.annual_report.recognise import (
     Template,
@@ -56,9 +57,10 @@ def profile(document: Document) -> tuple[AnnualReport | None, list[Diagnostic]]:
         found = table_figures(table, diagnostics)
         for key, fig in found.items():
             figures.setdefault(key, fig)
+    figures.update(linear_figures(document, figures, recognised.template, diagnostics))
     spans = {s.key: (s.block_start, s.block_end) for s in sections}
     figures.update(prose_figures(document, spans))
-    diagnostics += _missing_tables(document, sections, tables, recognised.template)
+    diagnostics += _missing_tables(document, sections, tables, figures, recognised.template)
 
     checks, failed = run_checks(figures, rows, recognised.template)
     diagnostics += failed
@@ -76,7 +78,11 @@ def profile(document: Document) -> tuple[AnnualReport | None, list[Diagnostic]]:
 
 
 def _missing_tables(
-    document: Document, sections: list[Section], tables: list[Logical], template: Template
+    document: Document,
+    sections: list[Section],
+    tables: list[Logical],
+    figures: dict[str, Figure],
+    template: Template,
 ) -> list[Diagnostic]:
     """`table.missing` for a standard section 二/三/四 whose table is nowhere in the document."""
     if template not in FORMS.ids:
@@ -84,6 +90,8 @@ def _missing_tables(
     # The 2008-era chapters carry prose, not these tables: that form has none.
     expected = {t.section: t.key for t in FORMS.form(template).tables}
     kinds = {t.kind for t in tables}
+    # A table read back from the text (`linear`) is not missing either.
+    kinds |= {t.key for t in FORMS.tables if any(k in figures for k in t.figure_keys())}
     return [
         Diagnostic(
             code="table.missing",
