@@ -42,7 +42,7 @@ _LABELLED = 2  # a run that starts at the row its label names
 _LEFT_OUT = 1  # a run placed nowhere
 _LEFT_OUT_LABELLED = 3
 _KEEP_PLANS = 3  # distinct best alignments kept to tell whether the best is unique
-_CANDIDATES_SHOWN = 5
+_CANDIDATES_SHOWN = 20
 
 
 @dataclass
@@ -112,6 +112,10 @@ def _best_reading(
             if best is None or score > best[0]:
                 best = (score, spec, runs)
     return None if best is None else (best[1], best[2])
+
+
+def _form_of(spec: TableSpec) -> str:
+    return next(f.id for f in FORMS.forms if f.table(spec.key) is spec)
 
 
 def _forms(template: str | None) -> list[Form]:
@@ -326,8 +330,8 @@ def _read_table(
             Diagnostic(
                 code="figures.read_linearly",
                 severity="info",
-                message=f"the {spec.key} table has no usable grid: {len(read_rows)} of its rows "
-                f"read from the text in the form's row order",
+                message=f"{len(read_rows)} rows of the {spec.key} table read from the text in "
+                f"the {_form_of(spec)} form's row order: the document's tables did not give them",
             )
         )
 
