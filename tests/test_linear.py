@@ -13,6 +13,7 @@ Three linearisations of real tables, each with every figure checked:
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -304,3 +305,12 @@ def test_split_statistics(capsys: pytest.CaptureFixture[str]) -> None:
     assert counts["pingtan-2024.txt"][2] == 3
     assert counts["pingtan-2019.txt"][2] == 19
     assert counts["kewei-2024.md"][1:] == (0, 0)
+
+
+def test_a_section_4_table_read_in_part_is_completed_in_the_form_s_order() -> None:
+    # Seed 004 in Traditional script: the section 四 grid is rebuilt ambiguously and its table
+    # mapping gives review.upheld alone; the one run of fifteen figures gives the other four.
+    fixture = Path(__file__).resolve().parent / "fixtures" / "forms" / "004-traditional.txt"
+    expected = json.loads(fixture.with_name(fixture.name + ".expected.json").read_text("utf-8"))
+    report = nianbao.convert(fixture)
+    assert {k: f.value for k, f in _figures(report).items()} == expected["figures"]

@@ -78,11 +78,11 @@ def read_linear(
         if found is None:
             continue
         spec, runs = found
-        rows = [r for r in spec.rows if not _given(spec, r, given)]
-        if not any(not r.optional for r in rows):
-            continue  # the tables gave it: the table mapping keeps priority
-        runs = [run for run in runs if run.label is None or run.label in {r.key for r in rows}]
-        _read_table(spec, rows, runs, given, reading=reading, diagnostics=diagnostics)
+        # Every row takes part in the alignment, so that the order holds (section 四 prints its
+        # three groups as one run); only the rows the tables did not give are taken from it.
+        rows = list(spec.rows)
+        wanted = {r.key for r in rows if not _given(spec, r, given)}
+        _read_table(spec, rows, runs, given, wanted, reading=reading, diagnostics=diagnostics)
     return reading
 
 
@@ -242,6 +242,7 @@ def _read_table(
     rows: list[Label],
     runs: list[Run],
     given: Mapping[str, Figure],
+    wanted: set[str],
     *,
     reading: Reading,
     diagnostics: list[Diagnostic],
@@ -277,7 +278,7 @@ def _read_table(
         covered.discard(row)
     figures = _figures(spec, placed, glued, splits, reading=reading, diagnostics=diagnostics)
 
-    read_rows = {rows[k].key for k in covered}
+    read_rows = {rows[k].key for k in covered} & wanted
     for key, fig in figures.items():
         if not any(
             key == spec.figure(r, c) for r in read_rows for c in _columns(spec, spec.row(r))
@@ -297,6 +298,8 @@ def _read_table(
         reading.figures[key] = fig
 
     for k, why in sorted(unread.items()):
+        if rows[k].key not in wanted:
+            continue
         diagnostics.append(
             Diagnostic(
                 code="figures.unaligned_row",
@@ -305,7 +308,7 @@ def _read_table(
             )
         )
     for k, missing in enumerate(rows):
-        if k not in covered and k not in unread and not missing.optional:
+        if k not in covered and k not in unread and not missing.optional and missing.key in wanted:
             diagnostics.append(
                 Diagnostic(
                     code="figures.unaligned_row",
@@ -316,6 +319,8 @@ def _read_table(
             )
     for i in sorted(left_out):
         run = runs[i]
+        if run.label is not None and run.label not in wanted:
+            continue  # a row the tables read: not lost
         diagnostics.append(
             Diagnostic(
                 code="figures.unplaced_values",

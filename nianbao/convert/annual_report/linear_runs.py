@@ -188,6 +188,8 @@ def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream
                 cells.append(cell)
         first = next((n for n, c in enumerate(cells) if _is_figure(c.text)), None)
         if first is None:
+            # A header row: its labels (行政复议, 复议后起诉) are evidence of the table only.
+            stream.named |= {k for c in cells if (k := _row_of_cell(c.text, spec)) is not None}
             continue
         labels = [c for c in cells[:first] if c.text.strip()]
         stream.stop()
