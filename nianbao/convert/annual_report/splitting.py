@@ -32,8 +32,10 @@ How. (1) Each run is cut under its own equations alone. A total printed right af
 parts to add up to it: every part is at most the total, so no part is longer than the total and
 the parts together are at most as many digits as the parts times the total's digits; and the
 digit sums agree modulo 9 (a number is congruent to its digit sum), which rules out most places
-for the total before any part is tried. Everything else is a depth-first search with those checks
-at the leaves. (2) The runs tied by equations are solved together: each equation first prunes the
+for the total before any part is tried. Four or more parts of a total of four or more digits meet
+in the middle: the first half of the parts read forward, the second half backward, joined on
+(offset, sum). Everything else is a depth-first search with the equations checked at the leaves.
+(2) The runs tied by equations are solved together: each equation first prunes the
 candidates that no choice of the other runs' candidates can balance (per equation, over the set of
 partial sums), then one pass over the runs in order counts, for each candidate, the assignments of
 all runs that satisfy every equation (the state is the vector of open equations' running sums, so
@@ -48,7 +50,9 @@ thus costs that one equation, not the whole table.
 Preference and confidence. When several candidates remain (section 二's 本年制发/本年废止/现行有效
 have no equation at all: ``6233440`` is 62|33|440 but also 6|233|440 and 13 more), they are listed
 best first by the shape of the cells: the shortest longest cell, then the most even lengths, then
-the longest cells latest in the run (the forms put totals and stocks such as 现行有效 last). That
+the longest cells latest in the run (the forms put totals and stocks such as 现行有效 last). Runs
+tied by equations are chosen together: each run in turn takes its most preferred candidate that
+still completes, so the first candidates of all runs satisfy every applied equation at once. That
 order is a stated preference, not evidence; ``confidence`` is the evidence: the share of all the
 assignments satisfying every equation in which the run takes its first candidate (1/len for a run
 no equation touches), 1.0 when the run is certain.
@@ -57,13 +61,14 @@ Limits. A run with more than MAX_OWN_SPLITS splits under its own equations is li
 (``exhaustive`` False) and the equations across runs that touch it are not applied. A joint count
 that would hold more than MAX_JOINT_STATES partial sums at once stops; the candidates are then those
 each equation allows on its own (a superset: nothing valid is dropped), with ``exhaustive`` False.
+``exhaustive`` is relative to the equations applied; those left out are named in ``unapplied``.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 Cell = tuple[int, int]
@@ -72,6 +77,7 @@ Cell = tuple[int, int]
 MAX_OWN_SPLITS = 10_000
 MAX_JOINT_STATES = 100_000
 MAX_PARTIAL_SUMS = 20_000
+MEET_FROM_DIGITS = 4
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,9 @@ class _Run:
             self.next_break[position] = (
                 position if position in breaks else self.next_break[position + 1]
             )
+        self.digit_sums = list(
+            itertools.accumulate((int(c) if c.isdigit() else 0 for c in self.text), initial=0)
+        )
         self.dashes = _prefix_counts(self.text, "-")
         self.dots = _prefix_counts(self.text, ".")
         self.value = self._cell_values(scale_digits)
@@ -191,6 +200,9 @@ class _Run:
                 if _CELL.fullmatch(token):
                     value[start][end] = _scaled(token, scale_digits)
         return value
+
+    def digit_sum_mod9(self, start: int, end: int) -> int:
+        return (self.digit_sums[end] - self.digit_sums[start]) % 9
 
     def nonnegative(self, start: int, end: int) -> bool:
         return self.dashes[end] == self.dashes[start]
@@ -220,10 +232,6 @@ def _scaled(token: str, scale_digits: int) -> int | None:
     if number == 0 and token.startswith("-"):
         return None  # -0 is not a figure anyone prints on purpose
     return number
-
-
-def _digit_sum_mod9(text: str) -> int:
-    return sum(ord(c) - 48 for c in text if c.isdigit()) % 9
 
 
 Terms = list[tuple[int, dict[int, int]]]
@@ -260,12 +268,12 @@ class _Own:
 
 
 def _cut_own(run: _Run, own: list[tuple[int, Terms]], names: list[str]) -> _Own:
-    if not _splits(run, [], limit=1)[0]:
-        note = f"{run.printed!r} cannot be cut into {run.n_cells} cells (see the token rules)"
-        return _Own(run, [], True, [], note)
     equations = [eq_terms[0][1] for _, eq_terms in own]
     splits, complete = _splits(run, equations, MAX_OWN_SPLITS)
     unapplied: list[str] = []
+    if not splits and not _splits(run, [], limit=1)[0]:
+        note = f"{run.printed!r} cannot be cut into {run.n_cells} cells (see the token rules)"
+        return _Own(run, [], True, [], note)
     if not splits:
         # Some of the run's own sums are misprinted: keep those that hold together, in order.
         kept: list[dict[int, int]] = []
@@ -315,8 +323,7 @@ def _splits(
 
     def finish() -> bool:
         split = tuple(ends)
-        values = run.values(split)
-        if all(_contribution(c, values) == 0 for c in checked):
+        if not checked or all(_contribution(c, run.values(split)) == 0 for c in checked):
             found.append(split)
         return len(found) < limit + 1
 
@@ -342,7 +349,7 @@ def _splits(
         after_total = n_cells - total - 1
         last_end = length - after_total
         for start in range(position + parts, last_end):
-            mod9_parts = _digit_sum_mod9(run.text[position:start])
+            mod9_parts = run.digit_sum_mod9(position, start)
             # The total's end: anywhere leaving a character per later cell; the run's end if last.
             for end in range(start + 1, last_end + 1) if after_total else (length,):
                 target = value[start][end]
@@ -352,7 +359,7 @@ def _splits(
                 if (
                     run.integral(position, end)
                     and run.nonnegative(position, end)
-                    and _digit_sum_mod9(run.text[start:end]) != mod9_parts
+                    and run.digit_sum_mod9(start, end) != mod9_parts
                 ):
                     continue
                 for part_ends in _parts(run, position, start, parts, target):
@@ -384,48 +391,113 @@ def _block(coefficients: dict[int, int]) -> tuple[int, int] | None:
     return first, total
 
 
-def _parts(run: _Run, start: int, end: int, count: int, target: int) -> Iterator[list[int]]:
+def _parts(run: _Run, start: int, end: int, count: int, target: int) -> list[list[int]]:
     """Every cut of text[start:end] into `count` cells adding up to `target`, as end offsets."""
     value = run.value
     nonnegative = run.nonnegative(start, end)
-    integral = run.integral(start, end)
+    bounded = nonnegative and run.integral(start, end)  # digit counts bound the parts
     scale = run.scale
+    found: list[list[int]] = []
+    ends: list[int] = []
 
-    def digits(remaining: int) -> int:
-        return len(str(remaining // scale))
-
-    def cut(position: int, count: int, remaining: int) -> Iterator[list[int]]:
-        if count == 1:
-            if value[position][end] == remaining:
-                yield [end]
-            return
+    def cut(position: int, count: int, remaining: int) -> None:
         room = end - position
         shortest, longest = 1, room - count + 1
-        if nonnegative:
-            if remaining < 0:
+        if nonnegative and remaining < 0:
+            return
+        if bounded:
+            if remaining % scale:
                 return
-            if integral:
-                if remaining % scale:
-                    return
-                # Each part is at most `remaining`, so has at most its digits; and the parts
-                # must be long enough between them to reach it.
-                most = digits(remaining)
-                if room > count * most or remaining // scale >= count * 10 ** (room - count + 1):
-                    return
-                longest = min(longest, most)
-                shortest = max(shortest, room - (count - 1) * most)
+            # Each part is at most `remaining`, so has at most as many digits; and parts that
+            # short must still fill the room between them.
+            whole = remaining // scale
+            most = len(str(whole))
+            if room > count * most or whole >= count * 10 ** (room - count + 1):
+                return
+            longest = min(longest, most)
+            shortest = max(shortest, room - (count - 1) * most)
+        row = value[position]
         for part_end in range(position + shortest, position + longest + 1):
-            part = value[position][part_end]
+            part = row[part_end]
             if part is None:
-                if integral and nonnegative:
+                if bounded:
                     break  # a leading zero or a kept space: no longer cell is valid either
                 continue
             if nonnegative and part > remaining:
                 break  # appending characters to a nonnegative cell never lowers it
-            for rest in cut(part_end, count - 1, remaining - part):
-                yield [part_end, *rest]
+            if count == 2:  # the last part is what is left: no need to search for it
+                if value[part_end][end] == remaining - part:
+                    found.append([*ends, part_end, end])
+                continue
+            ends.append(part_end)
+            cut(part_end, count - 1, remaining - part)
+            ends.pop()
 
-    yield from cut(start, count, target)
+    if count == 1:
+        return [[end]] if value[start][end] == target else []
+    # Searching cell by cell costs about (the total's digits) ** count; meeting in the middle
+    # about twice its square root, but more to set up: worth it from 4 digits on.
+    if (
+        bounded
+        and count >= 4
+        and target >= 0
+        and not target % scale
+        and len(str(target // scale)) >= MEET_FROM_DIGITS
+    ):
+        return _parts_meeting(run, start, end, count, target)
+    cut(start, count, target)
+    return found
+
+
+def _parts_meeting(run: _Run, start: int, end: int, count: int, target: int) -> list[list[int]]:
+    """`_parts` for many nonnegative whole parts, meeting in the middle: the first half of the
+    parts read forward from start, the second half backward from end, joined where they meet at
+    the same offset with sums adding up to target. That costs the two halves' counts added, not
+    multiplied."""
+    value = run.value
+    most = len(str(target // run.scale))  # no part has more digits than the total
+    room = end - start
+    if room > count * most or target // run.scale >= count * 10 ** (room - count + 1):
+        return []
+    first_half = count // 2
+    # The second half's cells, at most `most` digits each, must reach from the meeting point to end.
+    meet_from = end - (count - first_half) * most
+    # (where the first half ends, its sum) -> the first half's cell ends
+    forward: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+
+    def walk_forward(position: int, left: int, total: int, ends: tuple[int, ...]) -> None:
+        if left == 0:
+            forward.setdefault((position, total), []).append(ends)
+            return
+        if position + left * most < meet_from:
+            return
+        row = value[position]
+        for part_end in range(position + 1, min(position + most, end - left) + 1):
+            part = row[part_end]
+            if part is None:
+                break  # a leading zero or a kept space: no longer cell is valid either
+            if total + part > target:
+                break
+            walk_forward(part_end, left - 1, total + part, (*ends, part_end))
+
+    found: list[list[int]] = []
+
+    def walk_backward(position: int, left: int, total: int, ends: tuple[int, ...]) -> None:
+        if left == 0:
+            for first in forward.get((position, target - total), ()):
+                found.append([*first, *ends])
+            return
+        for part_start in range(position - 1, max(position - most, start + left) - 1, -1):
+            part = value[part_start][position]
+            if part is None:
+                continue  # "05" is no cell, but "105" may be
+            if total + part > target:
+                break  # a longer cell ending here is larger still
+            walk_backward(part_start, left - 1, total + part, (position, *ends))
+
+    walk_forward(start, first_half, 0, ())
+    walk_backward(end, count - first_half, 0, ())
+    return found
 
 
 # --- runs tied by equations ------------------------------------------------------------------
@@ -449,6 +521,7 @@ def _solve_across(
 
     system = _System(cut, terms)
     weights: dict[int, list[int]] = {}
+    chosen: dict[int, int] = {}
     for component, equations in _components(len(runs), usable, terms):
         solved = system.solve(component, equations)
         if solved is None:
@@ -463,9 +536,9 @@ def _solve_across(
                     notes[r].append(f"{names[i]} cannot hold with the figures: left out")
             solved = system.solve(component, kept)
             assert solved is not None  # kept holds together by construction
-        component_weights, joint = solved
-        weights.update(component_weights)
-        if not joint:
+        weights.update(solved.weights)
+        chosen.update(solved.chosen)
+        if not solved.joint:
             for r in component:
                 exhaustive[r] = False
                 notes[r].append(
@@ -476,19 +549,29 @@ def _solve_across(
     return [
         _result(
             own,
-            weights.get(own.run.index, [1] * len(own.splits)),
-            exhaustive[own.run.index],
-            unapplied[own.run.index],
-            notes[own.run.index],
+            weights=weights.get(own.run.index, [1] * len(own.splits)),
+            chosen=chosen.get(own.run.index, 0),
+            exhaustive=exhaustive[own.run.index],
+            unapplied=unapplied[own.run.index],
+            notes=notes[own.run.index],
         )
         for own in cut
     ]
 
 
 def _result(
-    own: _Own, weights: list[int], exhaustive: bool, unapplied: list[str], notes: list[str]
+    own: _Own,
+    *,
+    weights: list[int],
+    chosen: int,
+    exhaustive: bool,
+    unapplied: list[str],
+    notes: list[str],
 ) -> RunSplit:
-    kept = [(split, w) for split, w in zip(own.splits, weights, strict=True) if w]
+    # The chosen candidate first: the first candidates of all runs together satisfy every
+    # equation. The others follow in order of preference.
+    order = [chosen] + [c for c in range(len(own.splits)) if c != chosen]
+    kept = [(own.splits[c], weights[c]) for c in order if c < len(own.splits) and weights[c]]
     candidates = tuple(own.run.cells(split) for split, _ in kept)
     if not candidates:
         confidence = 0.0
@@ -548,24 +631,23 @@ class _System:
             {r: [_contribution(k, v) for v in values[r]] for r, k in eq_terms} for eq_terms in terms
         ]
 
-    def solve(
-        self, component: list[int], equations: list[int]
-    ) -> tuple[dict[int, list[int]], bool] | None:
-        """Per run, per candidate: the number of assignments satisfying every equation that use
-        it; and whether that count was joint (True) or each equation alone allowed it (False).
-        None when no assignment satisfies them all."""
+    def solve(self, component: list[int], equations: list[int]) -> _Solved | None:
+        """The assignments of the component's runs that satisfy every equation, counted per
+        candidate; None when there is none."""
+        if all(self.sizes[r] == 1 for r in component):  # the common case: nothing to choose
+            holds = all(sum(self.adds[i][r][0] for r, _ in self.terms[i]) == 0 for i in equations)
+            return (
+                _Solved({r: [1] for r in component}, dict.fromkeys(component, 0)) if holds else None
+            )
         alive = {r: list(range(self.sizes[r])) for r in component}
         if not self._propagate(alive, equations):
             return None
         try:
-            weights = self._count(component, equations, alive)
+            solved = self._count(component, equations, alive)
         except _TooManyStates:
-            return {
-                r: [int(c in set(alive[r])) for c in range(self.sizes[r])] for r in component
-            }, False
-        if not any(weights[component[0]]):
-            return None
-        return weights, True
+            weights = {r: [int(c in alive[r]) for c in range(self.sizes[r])] for r in component}
+            return _Solved(weights, {r: alive[r][0] for r in component}, joint=False)
+        return solved if any(solved.weights[component[0]]) else None
 
     def _propagate(self, alive: dict[int, list[int]], equations: list[int]) -> bool:
         """Drop each candidate no choice of the other runs' candidates balances, one equation at
@@ -601,19 +683,23 @@ class _System:
 
     def _count(
         self, component: list[int], equations: list[int], alive: dict[int, list[int]]
-    ) -> dict[int, list[int]]:
+    ) -> _Solved:
         """One pass over the runs in order: the state is the running sum of each equation that has
-        begun and not ended; an equation ends when its last run is added, and must be 0 then."""
+        begun and not ended; an equation ends when its last run is added, and must be 0 then.
+        Then one pass back counts each state's completions, and one forward again picks the
+        preferred candidate of each run in turn among those that still complete."""
         steps = _Steps(component, [(i, [r for r, _ in self.terms[i]]) for i in equations])
         forward: list[dict[tuple[int, ...], int]] = [{(): 1}]
         moves: list[list[tuple[tuple[int, ...], int, tuple[int, ...]]]] = []
+        adds: list[dict[int, tuple[int, ...]]] = []
         for step, r in enumerate(component):
-            touching = steps.touching[step]
-            adds = {c: tuple(self.adds[i][r][c] for i in touching) for c in alive[r]}
+            adds.append(
+                {c: tuple(self.adds[i][r][c] for i in steps.touching[step]) for c in alive[r]}
+            )
             reached: dict[tuple[int, ...], int] = {}
             step_moves = []
             for state, ways in forward[-1].items():
-                for c, add in adds.items():
+                for c, add in adds[step].items():
                     following = steps.advance(step, state, add)
                     if following is None:
                         continue
@@ -625,17 +711,37 @@ class _System:
             moves.append(step_moves)
 
         weights = {r: [0] * self.sizes[r] for r in component}
-        completions: dict[tuple[int, ...], int] = {(): 1}
+        # completions[step]: for each state before that step, how many ways there are to finish
+        completions: list[dict[tuple[int, ...], int]] = [{} for _ in component] + [{(): 1}]
         for step in range(len(component) - 1, -1, -1):
             r = component[step]
-            earlier: dict[tuple[int, ...], int] = {}
+            earlier = completions[step]
             for state, c, following in moves[step]:
-                onward = completions.get(following, 0)
+                onward = completions[step + 1].get(following, 0)
                 if onward:
                     earlier[state] = earlier.get(state, 0) + onward
                     weights[r][c] += forward[step][state] * onward
-            completions = earlier
-        return weights
+
+        chosen: dict[int, int] = {}
+        so_far: tuple[int, ...] = ()
+        for step, r in enumerate(component):
+            for c in alive[r]:  # in order of preference
+                following = steps.advance(step, so_far, adds[step][c])
+                if following is not None and completions[step + 1].get(following):
+                    chosen[r], so_far = c, following
+                    break
+        return _Solved(weights, chosen)
+
+
+@dataclass
+class _Solved:
+    """Per run of a component, per candidate: how many assignments satisfying every equation use
+    it; the preferred such assignment; and whether the count was joint (False: each equation
+    alone allowed the candidates, the limit having been hit)."""
+
+    weights: dict[int, list[int]]
+    chosen: dict[int, int]
+    joint: bool = True
 
 
 def _balances(before: set[int], add: int, after: set[int]) -> bool:
