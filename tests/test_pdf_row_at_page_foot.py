@@ -47,15 +47,19 @@ def test_the_open_row_at_the_foot_of_the_page_keeps_its_seven_figures() -> None:
     assert [d.code for d in report.diagnostics] == []
 
 
-def test_a_row_that_cannot_be_split_into_columns_is_reported_not_lost() -> None:
+def test_a_row_that_cannot_be_split_into_columns_is_reported_and_read_from_its_text() -> None:
     report = nianbao.convert(FIXTURES / "row-at-page-foot-unruled.pdf")
     stray = [d for d in report.diagnostics if d.code == "table.text_outside_cells"]
     assert len(stray) == 1
     assert "2.没有现成信息需要另行制" in stray[0].message
     assert "3 0 0 0 0 0 3" in stray[0].message
     assert isinstance(stray[0].origin, PageOrigin) and stray[0].origin.page == 1
-    # Precision before recall: the row's figures are absent, not guessed.
-    assert _row(report, "unable_needs_creation") is None
+    # Not guessed from the page's geometry: the row is read back from its text in the form's row
+    # order, and says so.
+    assert _row(report, "unable_needs_creation") == [3, 0, 0, 0, 0, 0, 3]
+    assert "figures.read_linearly" in [d.code for d in report.diagnostics]
+    annual = report.annual_report
+    assert annual is not None and not [c for c in annual.checks if c.status == "fail"]
 
 
 # A table of two closed rows, 100 wide, columns at 0, 40, 70, 100, ending at y = 40.

@@ -11,7 +11,7 @@ from nianbao.convert.model import Document
 from nianbao.convert.sniff import InputInfo
 from nianbao.convert.structure import build_blocks
 from nianbao.convert.tables import find_tables
-from nianbao.convert.textclean import normalise, remove_chrome
+from nianbao.convert.textclean import normalise, remove_chrome, split_run_on
 from nianbao.errors import DocumentLoadError
 
 # More replacement characters than this and the "text" is binary data, not a damaged document.
@@ -39,7 +39,7 @@ class TextAdapter(Adapter):
         escaped = read_escaped_text(decoded, info)
         if escaped is not None:
             return escaped
-        cleaned = remove_chrome(normalise(text))
+        cleaned = remove_chrome(split_run_on(normalise(text)))
         if not any(line.text.strip() for line in cleaned.lines):
             raise DocumentLoadError("contains no text", source=info.name)
         found = find_tables(cleaned.lines)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from nianbao.convert.model import Diagnostic, LineOrigin
 from nianbao.convert.tables import Line
+from nianbao.forms import FORMS
 
 # Spaces that look like a space to a reader: NBSP, ideographic space, the typographic ones.
 _SPACES = re.compile("[\u00a0\u2002-\u200a\u202f\u205f\u3000]")
@@ -68,6 +70,45 @@ def normalise(text: str) -> list[Line]:
     text = _STRAY_MARKUP.sub("", text)
     text = _MARKDOWN_HEADING.sub("", _MARKDOWN_EMPHASIS.sub(r"\2", text))
     return [Line(number, line.rstrip(" ")) for number, line in enumerate(text.split("\n"), 1)]
+
+
+# A crawler that keeps only a page's text may put the whole body on one line. Such a line is cut
+# before and after each standard section heading it prints (一、总体情况 …), so that the report's
+# structure can be found; shorter lines are left alone, their headings are lines already.
+_RUN_ON_MIN = 300
+
+
+def _section_heading_pattern() -> re.Pattern[str]:
+    bodies = {
+        re.sub(r"^[一二三四五六七八九十]{1,3}、", "", section.heading)
+        for form in FORMS.forms
+        for section in form.sections
+        if section.heading
+    }
+    spaced = (r"\s*".join(map(re.escape, body)) for body in sorted(bodies, key=len, reverse=True))
+    return re.compile(r"[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?:" + "|".join(spaced) + ")")
+
+
+_SECTION_HEADING = _section_heading_pattern()
+
+
+def split_run_on(lines: Sequence[Line]) -> list[Line]:
+    """Lines with a one-line body cut at its section headings, each piece keeping its line number.
+
+    A heading found inside a line becomes a line of its own; the text before and after it stays
+    as it was printed. Only a long line printing two or more headings is cut: one heading named
+    in a sentence is not the report's structure.
+    """
+    out: list[Line] = []
+    for line in lines:
+        found = list(_SECTION_HEADING.finditer(line.text)) if len(line.text) > _RUN_ON_MIN else []
+        if len({m.group() for m in found}) < 2:
+            out.append(line)
+            continue
+        cuts = sorted({0, len(line.text)} | {p for m in found for p in m.span()})
+        pieces = (line.text[a:b].strip() for a, b in pairwise(cuts))
+        out += [Line(line.number, piece) for piece in pieces if piece]
+    return out
 
 
 def remove_chrome(lines: Sequence[Line]) -> Cleaned:

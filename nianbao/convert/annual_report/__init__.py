@@ -17,12 +17,14 @@ from nianbao.convert.annual_report.checks import run_checks
 from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.grids import Logical, logical_tables
 from nianbao.convert.annual_report.indicators import Numbered, indicators
+from nianbao.convert.annual_report.linear import linear_figures
 from nianbao.convert.annual_report.prose import prose_figures
 from nianbao.convert.annual_report.recognise import (
     Template,
     find_sections,
     is_annual_report,
     recognise,
+    template_from_figures,
 )
 from nianbao.convert.annual_report.refusals import refusal
 from nianbao.convert.model import AnnualReport, Diagnostic, Document, Figure, Section
@@ -56,14 +58,19 @@ def profile(
             figures.setdefault(key, fig)
     by_tables = recognised_by_tables(figures)
     if not is_annual_report(document, sections) and by_tables is None:
-        return None, [
-            Diagnostic(
-                code="annual_report.not_recognised",
-                severity="info",
-                message="not recognised as a 政府信息公开工作年度报告: no such title, fewer than "
-                "two of its standard sections, and no table of its forms",
-            )
-        ]
+        # No title, no headings, no form table: a form table may still be there as text (a PDF
+        # text dump of section 三 alone).
+        as_text = linear_figures(document, figures, None, [])
+        by_tables = recognised_by_tables({**figures, **as_text})
+        if by_tables is None:
+            return None, [
+                Diagnostic(
+                    code="annual_report.not_recognised",
+                    severity="info",
+                    message="not recognised as a 政府信息公开工作年度报告: no such title, fewer "
+                    "than two of its standard sections, and no table of its forms",
+                )
+            ]
     if by_tables is not None and not sections:
         diagnostics.append(
             Diagnostic(
@@ -74,9 +81,11 @@ def profile(
             )
         )
     recognised = recognise(document, sections, diagnostics, figures, source_name)
+    figures.update(linear_figures(document, figures, recognised.template, diagnostics))
+    recognised.template = recognised.template or template_from_figures(figures)
     spans = {s.key: (s.block_start, s.block_end) for s in sections}
     figures.update(prose_figures(document, spans))
-    diagnostics += _missing_tables(document, sections, tables, recognised.template)
+    diagnostics += _missing_tables(document, sections, tables, figures, recognised.template)
 
     checks, failed = run_checks(figures, rows, recognised.template)
     diagnostics += failed
@@ -104,7 +113,11 @@ def recognised_by_tables(figures: dict[str, Figure]) -> str | None:
 
 
 def _missing_tables(
-    document: Document, sections: list[Section], tables: list[Logical], template: Template
+    document: Document,
+    sections: list[Section],
+    tables: list[Logical],
+    figures: dict[str, Figure],
+    template: Template,
 ) -> list[Diagnostic]:
     """`table.missing` for a standard section 二/三/四 whose table is nowhere in the document."""
     if template not in FORMS.ids:
@@ -112,6 +125,8 @@ def _missing_tables(
     # The 2008-era chapters carry prose, not these tables: that form has none.
     expected = {t.section: t.key for t in FORMS.form(template).tables}
     kinds = {t.kind for t in tables}
+    # A table read back from the text (`linear`) is not missing either.
+    kinds |= {t.key for t in FORMS.tables if any(k in figures for k in t.figure_keys())}
     return [
         Diagnostic(
             code="table.missing",

@@ -143,7 +143,7 @@ def recognise(
                 )
             )
     return Recognised(
-        template=_template(document, sections, year) or _template_from_figures(figures),
+        template=_template(document, sections, year) or template_from_figures(figures),
         organization=organization,
         year=year,
         published_on=_published_on(document, diagnostics),
@@ -364,7 +364,7 @@ def _template(document: Document, sections: list[Section], year: int | None) -> 
     return None
 
 
-def _template_from_figures(figures: Mapping[str, object]) -> Template:
+def template_from_figures(figures: Mapping[str, object]) -> Template:
     """The form whose own rows (`recognise.rows`) the figures mapped so far include."""
     for form in FORMS.forms:
         rows = [ref.partition(".") for ref in form.recognise.rows]

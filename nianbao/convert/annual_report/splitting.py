@@ -1,7 +1,7 @@
 """Split digit runs that a crawler glued together back into the form's cells.
 
 A web page's table flattened to one line loses the cell boundaries: the 2024 平潭 dump prints the
-row 一、本年新收政府信息公开申请数量 as ``21710000218``, which is 217, 1, 0, 0, 0, 0, 218. The form
+the first row of section 三 as ``21710000218``, which is 217, 1, 0, 0, 0, 0, 218. The form
 says how many cells each run holds and which sums must hold between them (total = the six
 applicant columns, per row; the balance and the result rows, per column; section 四's totals);
 this module finds every way to cut the runs that makes all of those sums come out, and nothing

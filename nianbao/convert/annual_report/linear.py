@@ -1,0 +1,524 @@
+"""Form tables read back from text that lost their grid: the form's order and sums decide.
+
+Real reports reach users as text whose tables are gone: a crawler's dump runs every cell
+together on one line (a section 三 row's label and then `21710000218`), a PDF converter scatters
+labels and value rows into separate lines and tables, a web page flattens a table into one cell
+per line. The form says what the text no longer does: which rows come in which order, how many
+cells each has, and which sums must hold. So:
+
+1. the section's text becomes a stream of runs of figures (`linear_runs`), each with the row its
+   label names when a label is printed right before it;
+2. the runs are laid over the form's rows in order (`_align`): a labelled run starts at its row,
+   an unlabelled one fills the rows between, each row takes as many cells as the form gives it
+   (section 二 its `columns`, section 三 seven, section 四 one row of 3 groups x 5); a run that
+   fits nowhere is left out and said so;
+3. runs whose digits are glued together are cut by `splitting.split_runs` under the forms'
+   checks, written over the cells (`_equations`); a run that still splits more than one way keeps
+   the first reading with a confidence below 1 and a `figures.split_ambiguous` diagnostic naming
+   the candidates; one that splits no way gives no figures and a `figures.unaligned_row`.
+
+A table the document's tables gave in full is never read here: the table mapping keeps priority.
+A row it gave only in part (cells lost to a broken grid) is read again here, and the reading here
+replaces it, with a `figures.reread` diagnostic wherever a value changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from nianbao.convert.annual_report.labels import compact, unit_note
+from nianbao.convert.annual_report.linear_runs import Piece, Run, regions, runs_in
+from nianbao.convert.annual_report.splitting import Equation, RunSplit, split_runs
+from nianbao.convert.annual_report.values import parse_value
+from nianbao.convert.model import Diagnostic, Document, Figure, Origin, TextSpanOrigin
+from nianbao.forms import FORMS, CheckSpec, Form, Label, TableSpec
+from nianbao.forms.equations import Equation as KeyEquation
+
+Cell = tuple[int, int]
+
+_COVERED = 10  # what a row read is worth in the alignment
+_LABELLED = 2  # a run that starts at the row its label names
+_LEFT_OUT = 1  # a run placed nowhere
+_LEFT_OUT_LABELLED = 3
+_KEEP_PLANS = 3  # distinct best alignments kept to tell whether the best is unique
+_CANDIDATES_SHOWN = 20
+
+
+@dataclass
+class Reading:
+    """The figures read, and which of them the arithmetic decided or left undecided."""
+
+    figures: dict[str, Figure] = field(default_factory=dict)
+    by_arithmetic: list[str] = field(default_factory=list)  # glued cells only the sums could cut
+    ambiguous: list[str] = field(default_factory=list)  # cut more than one way: confidence < 1
+
+
+def linear_figures(
+    document: Document,
+    given: Mapping[str, Figure],
+    template: str | None,
+    diagnostics: list[Diagnostic],
+) -> dict[str, Figure]:
+    """Figures of the form tables that `given` (the tables' figures) lacks, read from the text."""
+    return read_linear(document, given, template, diagnostics).figures
+
+
+def read_linear(
+    document: Document,
+    given: Mapping[str, Figure],
+    template: str | None,
+    diagnostics: list[Diagnostic],
+) -> Reading:
+    reading = Reading()
+    for table in FORMS.tables:
+        if _complete(table.key, given):
+            continue  # the tables gave it: the table mapping keeps priority
+        found = _best_reading(document, table.key, template)
+        if found is None:
+            continue
+        spec, runs = found
+        # Every row takes part in the alignment, so that the order holds (section 四 prints its
+        # three groups as one run); only the rows the tables did not give are taken from it.
+        rows = list(spec.rows)
+        wanted = {r.key for r in rows if not _given(spec, r, given)}
+        _read_table(spec, rows, runs, given, wanted, reading=reading, diagnostics=diagnostics)
+    return reading
+
+
+# --- which form, which part of the document --------------------------------------------------
+
+
+def _best_reading(
+    document: Document, table_key: str, template: str | None
+) -> tuple[TableSpec, list[Run]] | None:
+    """The form and the section whose text prints this table most clearly.
+
+    Each form that has the table reads each part of the document headed as its section; the
+    reading with the most labelled runs wins, then the one with the most runs (the recognised
+    template first on a tie). Two of the table's labels at least must be printed there, as for a
+    table (`grids.classify`).
+    """
+    best: tuple[tuple[int, int], TableSpec, list[Run]] | None = None
+    for form in _forms(template):
+        spec = form.table(table_key)
+        if spec is None:
+            continue
+        for blocks in regions(document, spec.section):
+            runs, named = runs_in(document, blocks, spec)
+            if len(named) < 2 or not runs:
+                continue
+            score = (sum(1 for r in runs if r.label), len(runs))
+            if best is None or score > best[0]:
+                best = (score, spec, runs)
+    return None if best is None else (best[1], best[2])
+
+
+def _form_of(spec: TableSpec) -> str:
+    return next(f.id for f in FORMS.forms if f.table(spec.key) is spec)
+
+
+def _forms(template: str | None) -> list[Form]:
+    return sorted(FORMS.forms, key=lambda f: f.id != template)
+
+
+def _columns(spec: TableSpec, row: Label) -> tuple[str, ...]:
+    return row.columns or tuple(c.key for c in spec.columns)
+
+
+def _complete(table_key: str, given: Mapping[str, Figure]) -> bool:
+    """Whether `given` holds every row of the table as some form prints it (a 2021 report may
+    print the 2019 form's single （六） row instead of its three)."""
+    specs = (f.table(table_key) for f in FORMS.forms)
+    return any(
+        all(_given(spec, row, given) for row in spec.rows if not row.optional)
+        for spec in specs
+        if spec is not None
+    )
+
+
+def _keys(spec: TableSpec, row: Label) -> list[str]:
+    return [spec.figure(row.key, col) for col in _columns(spec, row)]
+
+
+def _given(spec: TableSpec, row: Label, given: Mapping[str, Figure]) -> bool:
+    keys = _keys(spec, row)
+    return all(k in given for k in keys) if not row.optional else any(k in given for k in keys)
+
+
+# --- runs over rows --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Run `run` holds the cells of rows[first:stop]."""
+
+    run: int
+    first: int
+    stop: int
+
+
+@dataclass
+class _State:
+    score: int
+    plans: list[tuple[Cover, ...]]
+
+
+def _align(runs: list[Run], rows: list[Label], cells: list[int]) -> tuple[list[Cover], set[int]]:
+    """The best way to lay the runs over the rows in order, and the rows it cannot decide.
+
+    A run starts at the row its label names; a run without a label covers one or more rows
+    between; an optional row (a row some reports print) is read only under its own label. Each
+    covered row is worth `_COVERED`; each run left out costs a little. Where two best ways
+    differ, the rows they differ on are undecided.
+    """
+    n, m = len(runs), len(rows)
+    table: list[list[_State | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    table[0][0] = _State(0, [()])
+
+    def relax(i: int, j: int, score: int, plans: list[tuple[Cover, ...]]) -> None:
+        old = table[i][j]
+        if old is None or score > old.score:
+            table[i][j] = _State(score, list(plans)[:_KEEP_PLANS])
+        elif score == old.score:
+            merged = list(dict.fromkeys([*old.plans, *plans]))
+            old.plans = merged[:_KEEP_PLANS]
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            state = table[i][j]
+            if state is None:
+                continue
+            if j < m:
+                relax(i, j + 1, state.score, state.plans)
+            if i == n:
+                continue
+            run = runs[i]
+            relax(
+                i + 1,
+                j,
+                state.score - (_LEFT_OUT_LABELLED if run.label else _LEFT_OUT),
+                state.plans,
+            )
+            least, most = run.capacity()
+            total = 0
+            for k in range(j, m):
+                row = rows[k]
+                named = run.label == row.key
+                if k == j and run.label is not None and not named:
+                    break
+                if row.optional and not (k == j and named):
+                    break
+                total += cells[k]
+                if total > most:
+                    break
+                if total >= least:
+                    gain = _COVERED * (k + 1 - j) + (_LABELLED if named else 0)
+                    cover = Cover(i, j, k + 1)
+                    relax(i + 1, k + 1, state.score + gain, [(*p, cover) for p in state.plans])
+    final = table[n][m]
+    assert final is not None  # leaving every run out and skipping every row always works
+    plans = [set(p) for p in final.plans]
+    agreed = set.intersection(*plans)
+    undecided = {k for p in plans for c in p - agreed for k in range(c.first, c.stop)}
+    return sorted(agreed, key=lambda c: c.run), undecided
+
+
+# --- one table -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Placed:
+    """A cell of a row, once known: a table cell or a not-applicable mark, or a glued run's."""
+
+    key: str
+    piece: Piece | None = None  # a cell printed alone
+    run: int | None = None  # else: the glued run and the cell's index in it
+    index: int = 0
+
+
+def _read_table(
+    spec: TableSpec,
+    rows: list[Label],
+    runs: list[Run],
+    given: Mapping[str, Figure],
+    wanted: set[str],
+    *,
+    reading: Reading,
+    diagnostics: list[Diagnostic],
+) -> None:
+    cells = [len(_columns(spec, r)) for r in rows]
+    covers, undecided = _align(runs, rows, cells)
+    placed: list[_Placed] = []
+    glued: list[tuple[Run, list[str]]] = []  # the glued runs, each with the keys of its cells
+    unread: dict[int, str] = {k: "its values could not be placed" for k in undecided}
+    for cover in covers:
+        run = runs[cover.run]
+        keys = [
+            spec.figure(r.key, col)
+            for r in rows[cover.first : cover.stop]
+            for col in _columns(spec, r)
+        ]
+        fixed = _fixed_cells(run, len(keys))
+        if fixed is not None:
+            placed += [_Placed(key, piece=piece) for key, piece in zip(keys, fixed, strict=True)]
+        elif all(p.glued for p in run.pieces):
+            placed += [_Placed(key, run=len(glued), index=n) for n, key in enumerate(keys)]
+            glued.append((run, keys))
+        else:
+            for k in range(cover.first, cover.stop):
+                unread[k] = f"{run.printed()!r} mixes not-applicable marks with glued figures"
+    left_out = {i for i in range(len(runs))} - {c.run for c in covers}
+    covered = {k for c in covers for k in range(c.first, c.stop)} - set(unread)
+
+    splits, unsolved = _split(spec, glued, placed, given)
+    for key, split_index in unsolved.items():
+        row = next(k for k, r in enumerate(rows) if key.startswith(spec.figure(r.key, "")))
+        unread[row] = splits[split_index].note or "its figures split no way the sums allow"
+        covered.discard(row)
+    figures = _figures(spec, placed, glued, splits, reading=reading, diagnostics=diagnostics)
+
+    read_rows = {rows[k].key for k in covered} & wanted
+    for key, fig in figures.items():
+        if not any(
+            key == spec.figure(r, c) for r in read_rows for c in _columns(spec, spec.row(r))
+        ):
+            continue
+        old = given.get(key)
+        if old is not None and (old.value != fig.value or old.raw != fig.raw):
+            diagnostics.append(
+                Diagnostic(
+                    code="figures.reread",
+                    severity="warning",
+                    message=f"{key}: the tables gave {old.raw!r}, but its row is incomplete there; "
+                    f"read in the form's row order it is {fig.raw!r}",
+                    origin=fig.origin,
+                )
+            )
+        reading.figures[key] = fig
+
+    for k, why in sorted(unread.items()):
+        if rows[k].key not in wanted:
+            continue
+        diagnostics.append(
+            Diagnostic(
+                code="figures.unaligned_row",
+                severity="warning",
+                message=f"{spec.key} row {rows[k].key} ({rows[k].label}) is not read: {why}",
+            )
+        )
+    for k, missing in enumerate(rows):
+        if k not in covered and k not in unread and not missing.optional and missing.key in wanted:
+            diagnostics.append(
+                Diagnostic(
+                    code="figures.unaligned_row",
+                    severity="warning",
+                    message=f"{spec.key} row {missing.key} ({missing.label}) is not read: "
+                    f"no run of {cells[k]} figures fits it in the form's order",
+                )
+            )
+    for i in sorted(left_out):
+        run = runs[i]
+        if run.label is not None and run.label not in wanted:
+            continue  # a row the tables read: not lost
+        diagnostics.append(
+            Diagnostic(
+                code="figures.unplaced_values",
+                severity="info",
+                message=f"{run.printed()!r} in the {spec.key} table's text fits none of its rows "
+                "in order: not read",
+                origin=run.pieces[0].origin,
+            )
+        )
+    if read_rows:
+        diagnostics.append(
+            Diagnostic(
+                code="figures.read_linearly",
+                severity="info",
+                message=f"{len(read_rows)} rows of the {spec.key} table read from the text in "
+                f"the {_form_of(spec)} form's row order: the document's tables did not give them",
+            )
+        )
+
+
+def _fixed_cells(run: Run, needed: int) -> list[Piece] | None:
+    """The run's cells when each piece is one cell (table cells; as many pieces as cells)."""
+    if any(p.glued for p in run.pieces):
+        return list(run.pieces) if len(run.pieces) == needed else None
+    required = [p for p in run.pieces if not p.optional]
+    extra = needed - len(required)
+    out = []
+    for piece in run.pieces:
+        if not piece.optional:
+            out.append(piece)
+        elif extra > 0:
+            out.append(piece)
+            extra -= 1
+    return out if len(out) == needed else None
+
+
+# --- splitting glued runs --------------------------------------------------------------------
+
+
+def _split(
+    spec: TableSpec,
+    glued: list[tuple[Run, list[str]]],
+    placed: list[_Placed],
+    given: Mapping[str, Figure],
+) -> tuple[list[RunSplit], dict[str, int]]:
+    """Each glued run cut under the table's checks; the keys of the runs cut no way."""
+    if not glued:
+        return [], {}
+    texts = [(" ".join(p.text for p in run.pieces), len(keys)) for run, keys in glued]
+    where: dict[str, Cell] = {p.key: (p.run, p.index) for p in placed if p.run is not None}
+    # Figures known already (cells printed alone, the tables' own) take part as one more run.
+    known = {k: f.value for k, f in given.items() if f.value is not None}
+    known |= {
+        p.key: v
+        for p in placed
+        if p.piece is not None and (v := parse_value(p.piece.text).value) is not None
+    }
+    known = {k: v for k, v in known.items() if k not in where}
+    constants = list(known)
+    if constants:
+        texts.append((" ".join(_printable(known[k]) for k in constants), len(constants)))
+        where |= {k: (len(glued), n) for n, k in enumerate(constants)}
+    equations = list(_equations(spec, where, len(glued)))
+    splits = split_runs(texts, equations)
+    unsolved = {keys[0]: n for n, (_, keys) in enumerate(glued) if not splits[n].candidates}
+    return splits, unsolved
+
+
+def _printable(value: float) -> str:
+    text = f"{value}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _equations(spec: TableSpec, where: Mapping[str, Cell], n_glued: int) -> Iterator[Equation]:
+    """The forms' checks over this table's cells, where every figure they name is placed."""
+    for check in FORMS.checks:
+        for equation, name in _instances(check):
+            left = _side(equation.left, where)
+            right = _side(equation.right, where)
+            if left is None or right is None:
+                continue
+            if not any(run < n_glued for run, _ in (*left, *right)):
+                continue  # only figures known already: nothing to decide
+            yield Equation(tuple(left), tuple(right), name)
+
+
+def _instances(check: CheckSpec) -> Iterator[tuple[KeyEquation, str]]:
+    if check.for_each is None:
+        yield check.equation, check.rule
+        return
+    table_key, over = check.for_each
+    table = FORMS.table(table_key)
+    labels = table.rows if over == "rows" else table.columns
+    for label in labels:
+        values = {"row": label.key} if over == "rows" else {"col": label.key}
+        yield check.equation.expand(**values), f"{check.rule} {label.key}"
+
+
+def _side(terms: tuple[object, ...], where: Mapping[str, Cell]) -> list[Cell] | None:
+    """The cells of one side: each term's first choice the report prints; None if one is lost."""
+    out: list[Cell] = []
+    for term in terms:
+        choices = getattr(term, "choices", ())
+        chosen = next((c for c in choices if any(k in where for k in c)), None)
+        if chosen is None or not all(k in where for k in chosen):
+            return None
+        out += [where[k] for k in chosen]
+    return out
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _figures(
+    spec: TableSpec,
+    placed: list[_Placed],
+    glued: list[tuple[Run, list[str]]],
+    splits: list[RunSplit],
+    *,
+    reading: Reading,
+    diagnostics: list[Diagnostic],
+) -> dict[str, Figure]:
+    out: dict[str, Figure] = {}
+    # A column whose label states a unit (本年收费金额（单位：万元）) gives it to its figures.
+    units = {
+        spec.figure(row.key, col): unit_note(spec.column(col).label)
+        for row in spec.rows
+        for col in _columns(spec, row)
+    }
+    for p in placed:
+        if p.piece is not None:
+            raw = p.piece.text + p.piece.unit.strip()
+            out[p.key] = _figure(raw, p.piece.origin, 1.0, units[p.key])
+    for n, (run, keys) in enumerate(glued):
+        split = splits[n]
+        if not split.candidates:
+            continue
+        spans = [list(_spans(run, c)) for c in split.candidates]
+        # Cells the digits alone leave open (no sums applied) and those the sums still leave open.
+        shape_only = split_runs([(" ".join(p.text for p in run.pieces), len(keys))], [])[0]
+        loose = _open_cells([list(_spans(run, c)) for c in shape_only.candidates])
+        unsure = _open_cells(spans)
+        confidence = min(split.confidence, 0.99) if unsure else 1.0
+        for i, key in enumerate(keys):
+            piece, start, end = spans[0][i]
+            raw = run.pieces[piece].text[start:end]
+            text_end = run.pieces[piece].start + end
+            if end == len(run.pieces[piece].text) and run.pieces[piece].unit:
+                raw += run.pieces[piece].unit.strip()
+                text_end += len(run.pieces[piece].unit)
+            origin = TextSpanOrigin(
+                block=run.pieces[piece].block, start=run.pieces[piece].start + start, end=text_end
+            )
+            out[key] = _figure(raw, origin, confidence if i in unsure else 1.0, units[key])
+            if i in unsure:
+                reading.ambiguous.append(key)
+            elif i in loose:
+                reading.by_arithmetic.append(key)
+        if unsure:
+            shown = " | ".join(", ".join(c) for c in split.candidates[:_CANDIDATES_SHOWN]) + (
+                " | …" if len(split.candidates) > _CANDIDATES_SHOWN else ""
+            )
+            names = ", ".join(keys[i] for i in sorted(unsure))
+            diagnostics.append(
+                Diagnostic(
+                    code="figures.split_ambiguous",
+                    severity="warning",
+                    message=f"{compact(run.printed())!r} splits {len(split.candidates)} ways "
+                    f"that the table's sums allow; {names} kept as the first ({shown}), "
+                    f"confidence {confidence:.2f}",
+                    origin=out[keys[min(unsure)]].origin,
+                )
+            )
+    return out
+
+
+def _open_cells(readings: list[list[tuple[int, int, int]]]) -> set[int]:
+    """The cells whose place differs between the readings."""
+    return {i for i in range(len(readings[0])) if len({r[i] for r in readings}) > 1}
+
+
+def _spans(run: Run, cells: tuple[str, ...]) -> Iterator[tuple[int, int, int]]:
+    """(piece, start, end) of each cell: cells never span the blanks between pieces."""
+    piece, offset = 0, 0
+    for cell in cells:
+        while offset == len(run.pieces[piece].text):
+            piece, offset = piece + 1, 0
+        yield piece, offset, offset + len(cell)
+        offset += len(cell)
+
+
+def _figure(raw: str, origin: Origin, confidence: float, unit: str | None) -> Figure:
+    parsed = parse_value(raw)
+    return Figure(
+        value=parsed.value,
+        raw=raw,
+        unit=parsed.unit or unit,
+        source="table",
+        origin=origin,
+        confidence=confidence,
+    )

@@ -1,0 +1,342 @@
+"""The figures of a form table as a stream of runs, wherever the table's structure went.
+
+A table that reaches us as text keeps two things whatever happened to its grid: the order of its
+rows, and the labels printed beside some of them. This module reads a section of a document into
+`Run`s: each a stretch of figures printed together (a table row's value cells, the digits after a
+label in a one-line dump such as `行政规范性文件6233440`, consecutive one-value lines), with the
+row its label names when a label is printed right before it. `linear` then lays the runs over the
+form's rows.
+
+Where a run ends matters more than where it starts: anything that is neither a figure nor a label
+of the table (a column header, `第二十条第（五）项`, a sentence) ends it, and so does the end of a
+table row. Sentences are never read: a block with a full stop is prose, and a number followed by
+a counter (`34件`, `2024年`) is a count in a sentence, not a cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from nianbao.convert.annual_report.grids import classify
+from nianbao.convert.annual_report.labels import (
+    best_label,
+    core,
+    fold,
+    numbering,
+    strip_numbering,
+)
+from nianbao.convert.annual_report.values import parse_value
+from nianbao.convert.model import (
+    Block,
+    Document,
+    Origin,
+    TableCell,
+    TableCellOrigin,
+    TextSpanOrigin,
+)
+from nianbao.forms import FORMS, SectionKey, TableSpec
+
+_PROSE = re.compile(r"[。；;！？]")
+# Figures and the blanks between them; `/` and `-` alone are the not-applicable marks.
+_FIGURES = re.compile(r"[\d./\-]*\d[\d./\-]*(?:[ \t]+[\d./\-]+)*|(?<![\w.])[/\-](?![\w.])")
+_MONEY = re.compile(r"\s*(万元|亿元|元)")
+_COUNTER = re.compile(r"\s*(?:件|条|篇|次|人|个|项|家|户|期|场|年|月|日|号|%|％|万|亿)")
+_SOLVABLE = re.compile(r"[\d.\-]+")
+_NOT_APPLICABLE = frozenset({"-", "/", "--"})
+# What may stand between a label and its figures: spaces, pipes, a colon, a bracketed note.
+_BETWEEN = re.compile(r"^(?:[\s|:：]|\([^()]*\)|（[^（）]*）)*$")
+_QUOTES = frozenset("“”‘’\"'「」『』")
+_CELL_ROW_MATCH = 0.75
+_CELL_LEAF_MIN = 0.55
+_HEADING_MAX = 40
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Figures printed together: one table cell, or characters of a text block.
+
+    `glued` pieces come from running text and may hold several cells run together; a table cell
+    is one cell. An `optional` piece is a blank that a table pads its rows with (a trailing empty
+    cell, the column a figure was stretched over): a cell only if the row needs one more.
+    """
+
+    text: str  # the figures as printed, without the unit; '' for a blank cell
+    origin: Origin
+    glued: bool
+    optional: bool = False
+    unit: str = ""  # a money unit printed right after the last figure (251000元)
+    block: int = -1  # text pieces: the block and the offset of `text` in its text
+    start: int = 0
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.text in _NOT_APPLICABLE
+
+
+@dataclass
+class Run:
+    pieces: list[Piece] = field(default_factory=list)
+    label: str | None = None  # the key of the row whose label is printed right before it
+
+    def capacity(self) -> tuple[int, int]:
+        """The fewest and the most cells the run can hold."""
+        fixed = [p for p in self.pieces if not p.glued]
+        glued = [p for p in self.pieces if p.glued]
+        least = sum(1 for p in fixed if not p.optional) + len(glued)
+        most = len(fixed) + sum(sum(c.isdigit() for c in p.text) for p in glued)
+        return least, most
+
+    def printed(self) -> str:
+        return " ".join(p.text or "(blank)" for p in self.pieces)
+
+
+# --- where a section's table is --------------------------------------------------------------
+
+
+def regions(document: Document, section: SectionKey) -> list[range]:
+    """Block ranges headed by a heading of `section`, each up to the next section's heading.
+
+    Every heading that names the section counts, not only the first: a report may tell its work
+    in chapters named like the standard sections and then print the standard sections again,
+    tables and all. Headings that read as a row of a form table (section 三's last row, numbered
+    四、) are rows.
+    """
+    heads = [(i, key) for i, b in enumerate(document.blocks) if (key := _section_of(b))]
+    out = []
+    for n, (start, key) in enumerate(heads):
+        if key == section:
+            end = heads[n + 1][0] if n + 1 < len(heads) else len(document.blocks)
+            out.append(range(start + 1, end))
+    return out
+
+
+def _section_of(block: Block) -> SectionKey | None:
+    text = fold(block.text).strip()
+    numbered = re.match(r"^[一二三四五六七八九十]{1,3}\s*[、.]", text) is not None
+    top = block.kind == "heading" and block.level in (None, 1)
+    if not (top or (numbered and len(text) <= _HEADING_MAX and not _PROSE.search(text))):
+        return None
+    if core(text) in _row_labels():
+        return None
+    return next((key for key, words in FORMS.sections if any(w in text for w in words)), None)
+
+
+@cache
+def _row_labels() -> frozenset[str]:
+    return frozenset(core(label) for t in FORMS.tables for r in t.rows for label in r.labels)
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Stream:
+    """Runs as they are read: a label waits for the figures that follow it."""
+
+    runs: list[Run] = field(default_factory=list)
+    current: Run | None = None
+    label: str | None = None
+    named: set[str] = field(default_factory=set)  # every row whose label is printed
+
+    def add_label(self, key: str) -> None:
+        self.close()
+        self.label = key
+        self.named.add(key)
+
+    def add(self, piece: Piece) -> None:
+        if self.current is None:
+            self.current = Run(label=self.label)
+            self.label = None
+        self.current.pieces.append(piece)
+
+    def close(self) -> None:
+        if self.current is not None:
+            self.runs.append(self.current)
+        self.current = None
+
+    def stop(self) -> None:
+        """Something that is neither a figure nor a label: the run and any waiting label end."""
+        self.close()
+        self.label = None
+
+
+def runs_in(document: Document, blocks: range, spec: TableSpec) -> tuple[list[Run], set[str]]:
+    """The runs of figures in `blocks`, read against the rows of `spec`; the rows named there."""
+    stream = _Stream()
+    for index in blocks:
+        block = document.blocks[index]
+        if block.kind == "table" and block.table is not None:
+            stream.stop()
+            _table_runs(document, block.table, spec, stream)
+            stream.stop()
+        else:
+            _text_runs(block.text, index, spec, stream)
+    stream.stop()
+    return stream.runs, stream.named
+
+
+def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream) -> None:
+    """One run per table row holding figures: the cells after its labels."""
+    table = document.tables[index]
+    if classify(table) not in (None, spec.key):
+        return  # another form table, or a 统计表: none of this table's figures
+    for r, row in enumerate(table.grid()):
+        cells: list[TableCell] = []
+        for cell in row:
+            if cell is not None and cell.row == r and (not cells or cells[-1] is not cell):
+                cells.append(cell)
+        first = next((n for n, c in enumerate(cells) if _is_figure(c.text)), None)
+        if first is None:
+            # A header row: its labels (行政复议, 复议后起诉) are evidence of the table only.
+            stream.named |= {k for c in cells if (k := _row_of_cell(c.text, spec)) is not None}
+            continue
+        labels = [c for c in cells[:first] if c.text.strip()]
+        stream.stop()
+        if labels:
+            key = _row_of_cell(labels[-1].text, spec)
+            if key is not None:
+                stream.add_label(key)
+        values = cells[first:]
+        while values and not values[-1].text.strip():
+            values.pop()
+        for cell in values:
+            if cell.text.strip() and not _is_figure(cell.text):
+                break  # a note where a figure should be: the row's figures end here
+            origin = TableCellOrigin(table=index, row=r, col=cell.col)
+            stream.add(Piece(cell.text.strip(), origin, glued=False))
+        # Blanks a table pads a row with: empty cells after the last figure, and the columns
+        # the last figure was stretched over when the empty cells were read as its span.
+        last = values[-1] if values else cells[first]
+        padding = [last.col + k for k in range(1, last.col_span)]
+        padding += [c.col for c in cells[first:] if c.col > last.col and not c.text.strip()]
+        for col in padding:
+            origin = TableCellOrigin(table=index, row=r, col=col)
+            stream.add(Piece("", origin, glued=False, optional=True))
+        stream.stop()
+
+
+def _is_figure(text: str) -> bool:
+    """A cell holding a figure or a not-applicable mark; `1.` and the words after it are a label."""
+    if numbering(text) is not None and strip_numbering(text):
+        return False
+    return bool(text.strip()) and parse_value(text).numeric
+
+
+def _row_of_cell(text: str, spec: TableSpec) -> str | None:
+    """The row a table's label cell names: its words, its numbering, nothing shared alone."""
+    best: tuple[float, str] | None = None
+    printed = numbering(text)
+    for row in spec.rows:
+        score = best_label(text, row.labels)
+        if score < _CELL_LEAF_MIN:
+            continue
+        if row.numbering is not None and printed is not None:
+            score += 0.25 if printed == numbering(row.numbering) else -0.25
+        if printed is None and any(label in FORMS.shared_labels for label in row.labels):
+            continue  # 其他 or 总计 alone may be a column header
+        if best is None or score > best[0]:
+            best = (score, row.key)
+    return best[1] if best is not None and best[0] >= _CELL_ROW_MATCH else None
+
+
+def _text_runs(text: str, block: int, spec: TableSpec, stream: _Stream) -> None:
+    """Labels and figures of a text block, in order; a sentence ends any run."""
+    if _PROSE.search(text):
+        stream.stop()
+        return
+    folded = fold(text)
+    position = 0
+    for start, end, key in [*_labels_in(folded, spec), (len(text), len(text), None)]:
+        _figures_between(text, folded, position, start, block=block, stream=stream)
+        if key is not None:
+            stream.add_label(key)
+        position = end
+
+
+def _figures_between(
+    text: str, folded: str, start: int, end: int, *, block: int, stream: _Stream
+) -> None:
+    position = start
+    for match in _FIGURES.finditer(folded, start, end):
+        if not _BETWEEN.match(folded[position : match.start()]):
+            stream.stop()
+        after = folded[match.end() : end]
+        if _COUNTER.match(after) and not _MONEY.match(after):
+            stream.stop()  # 34件, 2024年: a count in a sentence
+            position = match.end()
+            continue
+        money = _MONEY.match(after)
+        pieces = list(re.finditer(r"\S+", folded[match.start() : match.end()]))
+        for n, piece in enumerate(pieces):
+            printed = piece.group()
+            # `5.` before a label's words is its numbering, and nothing ends in a dot.
+            numbering_mark = printed.endswith(".") and printed not in _NOT_APPLICABLE
+            if numbering_mark or not (_SOLVABLE.fullmatch(printed) or printed in _NOT_APPLICABLE):
+                stream.stop()
+                continue
+            offset = match.start() + piece.start()
+            unit = money.group(1) if money and n == len(pieces) - 1 else ""
+            origin = TextSpanOrigin(
+                block=block, start=offset, end=offset + len(printed) + len(unit)
+            )
+            stream.add(
+                Piece(
+                    text[offset : offset + len(printed)],
+                    origin,
+                    glued=printed not in _NOT_APPLICABLE,
+                    unit=unit,
+                    block=block,
+                    start=offset,
+                )
+            )
+        position = match.end() + (money.end() if money else 0)
+    if not _BETWEEN.match(folded[position:end]):
+        stream.stop()
+
+
+def _labels_in(folded: str, spec: TableSpec) -> list[tuple[int, int, str]]:
+    """(start, end, row key) of each row label printed in `folded`, numbering included.
+
+    Labels are found word for word (spaces and quotes aside): in running text there is no cell
+    to compare a fuzzy label with. A label two rows share (其他) counts only with its numbering
+    (3.其他); where labels overlap the longest wins (a longer label over the 其他 it begins with).
+    """
+    squeezed, where = _squeeze(folded)
+    found: list[tuple[int, int, str]] = []
+    for row in spec.rows:
+        for label in row.labels:
+            target, _ = _squeeze(fold(label))
+            if not target:
+                continue
+            for match in re.finditer(re.escape(target), squeezed):
+                start = where[match.start()]
+                end = where[match.end() - 1] + 1
+                numbered = _numbering_before(folded, start, row.numbering)
+                if numbered is None and label in FORMS.shared_labels:
+                    continue
+                found.append((numbered if numbered is not None else start, end, row.key))
+    kept: list[tuple[int, int, str]] = []
+    for candidate in sorted(found, key=lambda f: f[0] - f[1]):
+        if all(candidate[1] <= k[0] or candidate[0] >= k[1] for k in kept):
+            kept.append(candidate)
+    return sorted(kept)
+
+
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    """`text` without spaces and quotes, and where each character left stood in `text`."""
+    where = [i for i, c in enumerate(text) if not c.isspace() and c not in _QUOTES]
+    return "".join(text[i] for i in where), where
+
+
+def _numbering_before(folded: str, start: int, expected: str | None) -> int | None:
+    """Where the row's own numbering (2. or （七）) starts, printed right before its label."""
+    if expected is None:
+        return None
+    wanted = numbering(expected)
+    for length in (2, 3, 4):
+        prefix = folded[max(start - length, 0) : start]
+        if len(prefix) == length and numbering(prefix) == wanted and not strip_numbering(prefix):
+            return start - length
+    return None
