@@ -351,3 +351,35 @@ def test_statistics_table_indicators_and_children_sum() -> None:
     assert [(c.status, c.expected, c.actual) for c in checks] == [("fail", 5, 2), ("pass", 2, 2)]
     assert "(一)收到申请数" in checks[0].message
     assert [d.code for d in diagnostics].count("check.failed") == 1
+
+
+def test_the_same_form_table_printed_whole_twice_with_other_figures_is_refused() -> None:
+    """Two years' section 三 tables one after the other: a comparison, not one report."""
+    this_year = application_rows({"granted": ["5", "0", "0", "0", "0", "0", "5"]})
+    last_year = application_rows({"granted": ["7", "0", "0", "0", "0", "0", "7"]})
+    doc = document(
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "2021年",
+        this_year,
+        "2020年",
+        last_year,
+        title="某某镇2021年政府信息公开工作年度报告",
+    )
+    annual, diagnostics = profile(doc)
+    assert annual is None
+    assert [d.code for d in diagnostics] == ["annual_report.comparison"]
+    # The same table printed twice with the same figures is one report's table, read once.
+    doc = document(
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        this_year,
+        "续表",
+        this_year,
+        title="某某镇2021年政府信息公开工作年度报告",
+    )
+    annual, diagnostics = profile(doc)
+    assert annual is not None
+    assert annual.figures["applications.granted.total"].value == 5

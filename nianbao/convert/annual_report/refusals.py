@@ -4,7 +4,8 @@ Each would otherwise be profiled with figures that belong to no single report:
 
 - a notice or letter about the reports (关于做好…年度报告编制发布工作的通知), which quotes the
   form's headings and blank tables and last year's totals;
-- a comparison of two years' reports, whose tables set two sets of figures side by side;
+- a comparison of two years' reports, whose tables set two sets of figures side by side, or
+  print the same form table twice, whole, with different figures;
 - two whole reports in one file, whose statements of the period reported on name two years.
 
 Each refusal is one diagnostic saying which it is and why; the document then has no
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 import re
 
-from nianbao.convert.annual_report.figures import side_by_side
+from nianbao.convert.annual_report.figures import side_by_side, table_figures
 from nianbao.convert.annual_report.grids import Logical
 from nianbao.convert.annual_report.labels import fold
 from nianbao.convert.annual_report.recognise import period_years
 from nianbao.convert.model import Diagnostic, Document
+from nianbao.forms import FORMS
 
 # A document whose title is a notice, letter or reply about something (关于…的通知) is about the
 # reports, unless it publishes one: 关于印发《…2023年政府信息公开工作年度报告》的通知.
@@ -44,6 +46,13 @@ def refusal(document: Document, tables: list[Logical]) -> Diagnostic | None:
             f"{len(compared)} table(s) set two sets of figures side by side (a comparison of "
             "two reports, e.g. of two years): no single report's figures can be read from them",
         )
+    repeated = _repeated_tables(tables)
+    if repeated is not None:
+        return _refused(
+            "annual_report.comparison",
+            f"the {repeated} table is printed whole twice with different figures (a comparison "
+            "of two reports, or two reports): no single report's figures can be read from them",
+        )
     years = period_years(document)
     if len(years) >= 2:
         listed = ", ".join(str(y) for y in years)
@@ -52,6 +61,22 @@ def refusal(document: Document, tables: list[Logical]) -> Diagnostic | None:
             f"the document states {len(years)} different periods reported on ({listed}): it "
             "holds several reports, which are not mixed into one; split the file to read them",
         )
+    return None
+
+
+def _repeated_tables(tables: list[Logical]) -> str | None:
+    """A form table printed whole (half its cells or more) twice, with different figures."""
+    whole: dict[str, list[dict[str, object]]] = {}
+    for table in tables:
+        if table.kind not in {t.key for t in FORMS.tables}:
+            continue
+        keys = FORMS.table(table.kind).figure_keys()
+        found = {k: f.value for k, f in table_figures(table, []).items()}
+        if 2 * len(found) >= len(FORMS.table(table.kind).figure_keys(optional=False)):
+            whole.setdefault(table.kind, []).append({k: found.get(k) for k in keys})
+    for kind, readings in whole.items():
+        if any(reading != readings[0] for reading in readings[1:]):
+            return kind
     return None
 
 
