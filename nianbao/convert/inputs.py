@@ -14,7 +14,6 @@ run's reports in the same folder are not "converted".
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import secrets
@@ -149,13 +148,3 @@ def write_report(path: Path, content: str | bytes) -> None:
     except BaseException:
         staging.unlink(missing_ok=True)
         raise
-
-
-def report_source_name(path: Path) -> str | None:
-    """`source.name` of the report at `path`, or None if it is not a readable report."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        name = data["source"]["name"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return name if isinstance(name, str) else None
