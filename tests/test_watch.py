@@ -37,7 +37,7 @@ from nianbao.convert.worker import (
 from tests.conftest import ROOT, SAMPLES, TEXT_SAMPLES
 
 SETTLE = 0.2
-RECHECK = 5.0  # long enough for the paused PDF copy below, short enough for the bad files
+RECHECK = 1.0  # how long a converted file is held in INBOX in case more is written to it
 WAIT = 60.0  # the longest any test waits for anything: generous for a loaded CI machine
 PDF = SAMPLES / "real" / "hongze-2024.pdf"
 
@@ -51,7 +51,9 @@ def _wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT) -
 
 
 @contextmanager
-def _watcher(inbox: Path, outbox: Path, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def _watcher(
+    inbox: Path, outbox: Path, log: Path, *, recheck: float = RECHECK
+) -> Iterator[subprocess.Popen[bytes]]:
     """The watcher as a person runs it; stopped with SIGTERM, and must exit 0 by itself."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     with log.open("ab") as sink:
@@ -67,7 +69,7 @@ def _watcher(inbox: Path, outbox: Path, log: Path) -> Iterator[subprocess.Popen[
                 "--settle",
                 str(SETTLE),
                 "--recheck",
-                str(RECHECK),
+                str(recheck),
             ],
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -94,6 +96,17 @@ def _text(path: Path) -> str:
 
 def _lines(log: Path, word: str) -> list[str]:
     return [line for line in _text(log).splitlines() if f" {word} " in line]
+
+
+def _finished(inbox: Path) -> list[Path]:
+    """The inputs moved to done/ or failed/ (their error reports aside)."""
+    return [
+        path
+        for folder in (inbox / "done", inbox / "failed")
+        if folder.exists()
+        for path in folder.iterdir()
+        if not path.name.endswith(".error.json")
+    ]
 
 
 def _kernel_tells_writers(folder: Path) -> bool:
@@ -135,10 +148,10 @@ def test_hot_folder_converts_seeds_pdf_halves_and_bad_files_then_stops_on_sigter
             time.sleep(stall)
             handle.write(whole[len(whole) // 2 :])
 
-        expected = 2 + len(TEXT_SAMPLES[2:]) + 1 + 2 + 1  # converted/failed lines, halves too
+        expected = 2 + len(TEXT_SAMPLES[2:]) + 1 + 2 + 1  # seeds, PDF, bad files, halves
         _wait_for(
-            lambda: len(_lines(log, "converted") + _lines(log, "failed")) >= expected,
-            f"{expected} files handled",
+            lambda: len(_finished(inbox)) >= expected,
+            f"{expected} files moved to done/ or failed/",
         )
         assert process.poll() is None  # bad files did not take it down
         process.send_signal(signal.SIGTERM)
@@ -194,12 +207,12 @@ def test_a_pdf_copied_in_two_halves_seconds_apart_is_converted_whole_once(
     inbox, outbox, log = tmp_path / "inbox", tmp_path / "out", tmp_path / "watch.log"
     inbox.mkdir()
     pdf = PDF.read_bytes()
-    with _watcher(inbox, outbox, log) as process:
+    with _watcher(inbox, outbox, log, recheck=2.5) as process:
         (inbox / "split.pdf").write_bytes(pdf[: len(pdf) // 2])
         time.sleep(8 * SETTLE)
         with (inbox / "split.pdf").open("ab") as handle:
             handle.write(pdf[len(pdf) // 2 :])
-        _wait_for(lambda: bool(_lines(log, "converted") + _lines(log, "failed")), "split.pdf")
+        _wait_for(lambda: bool(_finished(inbox)), "split.pdf")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=WAIT) == 0
     report = json.loads((outbox / "split.json").read_text(encoding="utf-8"))
@@ -308,21 +321,24 @@ def test_stopping_mid_conversion_leaves_the_input_in_the_inbox_and_no_output(
     assert any("stopped while converting slow.txt" in line for line in lines)
 
 
-def test_same_stem_gets_another_name_and_the_same_file_again_replaces_its_report(
-    tmp_path: Path,
-) -> None:
+def test_same_stem_and_same_name_each_get_their_own_numbered_report(tmp_path: Path) -> None:
     inbox, outbox = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
-    with _folder_in_thread(HotFolder(inbox, outbox, WatchOptions(settle=SETTLE))):
+    options = WatchOptions(settle=SETTLE, recheck=RECHECK)
+    with _folder_in_thread(HotFolder(inbox, outbox, options)):
         _drop(TEXT_SAMPLES[0], inbox, "report.txt")
         _wait_for((inbox / "done" / "report.txt").exists, "report.txt")
         _drop(TEXT_SAMPLES[1], inbox, "report.text")
-        _wait_for((inbox / "done" / "report.text").exists, "report.text")
-        _drop(TEXT_SAMPLES[2], inbox, "report.txt")  # a new version of the first
-        _wait_for((inbox / "done" / "report (2).txt").exists, "report.txt again")
-    assert sorted(p.name for p in outbox.iterdir()) == ["report.json", "report.text.json"]
-    again = json.loads((outbox / "report.json").read_text(encoding="utf-8"))
-    assert again["source"]["sha256"] == hashlib.sha256(TEXT_SAMPLES[2].read_bytes()).hexdigest()
+        _wait_for((inbox / "done" / "report (2).text").exists, "report.text")
+        _drop(TEXT_SAMPLES[2], inbox, "report.txt")  # another file of the same name
+        _wait_for((inbox / "done" / "report (3).txt").exists, "report.txt again")
+    # A report and its input share a name; none is ever replaced by another input's report.
+    names = ["report (2).json", "report (3).json", "report.json"]
+    assert sorted(p.name for p in outbox.iterdir()) == names
+    sources = (TEXT_SAMPLES[1], TEXT_SAMPLES[2], TEXT_SAMPLES[0])
+    for report, source in zip(names, sources, strict=True):
+        data = json.loads((outbox / report).read_text(encoding="utf-8"))
+        assert data["source"]["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
 
 
 def test_polling_finds_files_too(tmp_path: Path) -> None:
@@ -376,7 +392,8 @@ def test_control_characters_in_names_cannot_forge_log_lines() -> None:
 def test_a_file_that_changes_while_converted_is_converted_again_whole(tmp_path: Path) -> None:
     inbox, outbox = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
-    folder = HotFolder(inbox, outbox, WatchOptions(settle=SETTLE), work=grow_once)
+    options = WatchOptions(settle=SETTLE, recheck=RECHECK)
+    folder = HotFolder(inbox, outbox, options, work=grow_once)
     with _folder_in_thread(folder) as lines:
         source = _drop(TEXT_SAMPLES[4], inbox, "grow.txt")
         size = source.stat().st_size

@@ -130,12 +130,14 @@ def _parser() -> argparse.ArgumentParser:
         help="convert every file dropped into a folder (a hot folder)",
         description=(
             "Convert what is in INBOX, then every file dropped into it, one at a time, into "
-            "OUTBOX/<stem>.json (report.pdf -> report.json; report.pdf.json if report.json "
-            "holds another input's report). Converted inputs move to INBOX/done/, failed ones "
-            "to INBOX/failed/ beside <name>.error.json (code, message, exit code, when). "
-            "Subfolders, hidden and temporary files (~$x.docx, *.part, *.crdownload, *.tmp) "
-            "are left alone. Stop with Ctrl-C or SIGTERM: the file in progress stays in INBOX, "
-            "and a restart picks up where this run left off."
+            "OUTBOX/<stem>.json. Converted inputs move to INBOX/done/ once unchanged for "
+            "--recheck seconds, under their report's name (report.pdf -> report.json and "
+            "done/report.pdf; report (2).json and done/report (2).pdf when either name is "
+            "taken); failed ones to INBOX/failed/ beside <name>.error.json (code, message, exit "
+            "code, when). Subfolders, hidden and temporary files (~$x.docx, *.part, "
+            "*.crdownload, *.tmp) are left alone; symbolic links are refused, unread. One "
+            "watcher per INBOX (a lock file in it). Stop with Ctrl-C or SIGTERM: the file in "
+            "progress stays in INBOX, and a restart picks up where this run left off."
         ),
     )
     watch.add_argument("inbox", type=Path, metavar="INBOX", help="the folder to watch")
@@ -154,8 +156,9 @@ def _parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=10.0,
         metavar="SECONDS",
-        help="a file that fails within SECONDS of its last change (a copy that paused?) is "
-        "tried again once it has been unchanged that long (default %(default)s)",
+        help="a file stays in INBOX until unchanged for SECONDS after its last change, in case "
+        "its writer adds more (a copy that paused, >> in pieces): it is converted again and its "
+        "report replaced (default %(default)s)",
     )
     watch.add_argument(
         "--poll",

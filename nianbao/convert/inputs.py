@@ -13,9 +13,14 @@ run's reports in the same folder are not "converted".
 
 from __future__ import annotations
 
-import json
+import hashlib
+import os
+import re
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
+
+from nianbao.convert.emit import write_atomic
 
 TEMPORARY_SUFFIXES = frozenset(
     {".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp", ".lock"}
@@ -53,14 +58,66 @@ def documents_in(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+def shown(text: str) -> str:
+    """`text` as valid Unicode: a lossless stand-in for a file name that is not UTF-8.
+
+    Python holds such a name (GBK from a Windows share) with lone surrogates for its bytes, which
+    no UTF-8 file, JSON or log line can take. In each word (between spaces and slashes) that
+    holds one, every byte that is not ASCII is written `\\xc4`, not just the invalid ones, which
+    would leave stray characters that happen to be valid UTF-8 (`\\xc4걨.txt` for 年报.txt in
+    GBK). Valid text, and the other words of a message naming such a file, are left as they are.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _WORD.sub(lambda match: _shown_word(match.group()), text)
+    return text
+
+
+_WORD = re.compile(r"[^\s/]+")
+
+
+def _shown_word(word: str) -> str:
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return word
+    try:
+        return word.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no undecodable byte stands for
+        return word.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def printable(text: str) -> str:
-    """`text` with control characters shown as `?`: a file named `a\nb` cannot forge log lines."""
-    return "".join(ch if ch.isprintable() or ch == " " else "?" for ch in text)
+    """`text` with control characters shown as `?` (a file named `a\nb` cannot forge log lines)
+    and bytes that are not UTF-8 as `\\xc4`."""
+    return "".join(ch if ch.isprintable() or ch == " " else "?" for ch in shown(text))
+
+
+#: The longest file name most file systems take, in bytes (ext4, XFS, btrfs, NTFS in UTF-16
+#: units, which a name of 255 bytes never exceeds).
+NAME_MAX = 255
+
+
+def fit_name(base: str, tail: str) -> str:
+    """`base + tail`, with `base` cut short and marked with a hash of it if the whole would be
+    longer than `NAME_MAX` bytes: `<base>.error.json` for an input whose name is already long."""
+    name = base + tail
+    if len(os.fsencode(name)) <= NAME_MAX:
+        return name
+    mark = "~" + hashlib.sha256(os.fsencode(base)).hexdigest()[:8]
+    room = NAME_MAX - len(os.fsencode(mark + tail))
+    cut = base
+    while len(os.fsencode(cut)) > room:
+        cut = cut[:-1]
+    return cut + mark + tail
 
 
 def report_name(source: Path) -> str:
     """`report.pdf` -> `report.json`: the name a report gets unless that one is taken."""
-    return f"{source.stem}.json"
+    return fit_name(source.stem, ".json")
 
 
 def alternative_names(source: Path) -> Iterable[str]:
@@ -70,18 +127,24 @@ def alternative_names(source: Path) -> Iterable[str]:
     then numbered ones, so that a name is never reused for a different input.
     """
     yield report_name(source)
-    yield f"{source.name}.json"
+    yield fit_name(source.name, ".json")
     n = 2
     while True:
-        yield f"{source.stem} ({n}).json"
+        yield fit_name(source.stem, f" ({n}).json")
         n += 1
 
 
-def report_source_name(path: Path) -> str | None:
-    """`source.name` of the report at `path`, or None if it is not a readable report."""
+def write_report(path: Path, content: str | bytes) -> None:
+    """`write_atomic`, for any name a report can have.
+
+    `write_atomic`'s temporary file is named after the file it makes, 14 bytes longer; for a
+    report named after a long input (79 Chinese characters are 237 bytes) that is longer than a
+    file name can be. So the report is made under a short hidden name first, then renamed.
+    """
+    staging = path.with_name(f".nianbao-{secrets.token_hex(4)}.json")
+    write_atomic(staging, content)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        name = data["source"]["name"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return name if isinstance(name, str) else None
+        staging.replace(path)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise

@@ -4,28 +4,39 @@
 arrives, one at a time, each in a worker process with a time and a memory limit
 (`nianbao.convert.worker`), so no input can hang or kill the watcher.
 
+- **One watcher per folder.** It holds an `flock` on `INBOX/.nianbao-watch.lock` (which says its
+  pid) while it runs; a second one on the same INBOX says who holds it and exits 1. The kernel
+  drops the lock when the process ends, however it ends.
 - **When a file is complete.** Its size and mtime must stay the same for the settle period, and,
   on Linux, no process may still have it open for writing (asked of the kernel with a read
-  lease, which it refuses while a writer exists). The second test is what makes a copy that stalls
-  longer than the settle period safe on a local disk; on a network share only the settle period
-  can tell, so give it a generous one there (`--settle 10`), or have the sender write `x.part`
-  and rename it. A file that changes while it is being converted is converted again once it
-  settles; its first result is thrown away. A copy that pauses for longer than the settle
-  period with the file closed looks complete, and truncated: a file that fails within
-  `--recheck` seconds (default 10) of its last change is tried once more when it has been still
-  that long, and only then given up as failed.
-- **Where things go.** The report is written atomically to `OUTBOX/<stem>.json`; if that name
-  holds the report of a different input (`report.pdf` and `report.docx`), `<name>.json`, then
-  `<stem> (2).json`, ... Then the input moves to `INBOX/done/`. On failure, the input moves to
-  `INBOX/failed/` beside `<name>.error.json` (code, message, exit code, when). A name already
-  taken in done/ or failed/ (the same file dropped twice) gets ` (2)` before its extension.
+  lease, which it refuses while a writer exists). A file that changes while it is being
+  converted is converted again once it settles; its first result is thrown away.
+- **Held for `--recheck` seconds** (default 10). A writer can close a file and reopen it to add
+  more (`>>` in pieces, a copy that pauses): nothing outside the writer can tell that from a
+  finished file. So a file stays in INBOX until it has been unchanged for `--recheck` seconds
+  after its last change (by its mtime: a file moved in whole, or there before the watcher
+  started, is not held). Its report is written as soon as it settles; if the file changes while
+  held it is converted again, as a new version of the same input, and its report replaced. A
+  failure that looks like a partial file (unreadable, not yet recognisable) is only given up
+  when the hold ends. A writer that pauses for longer than that should write `x.part` and
+  rename it: what is added to a name after its file has moved to done/ is a new input.
+- **Where things go.** A report and its input share a name: `OUTBOX/年报.json` and
+  `INBOX/done/年报.pdf`; when either name is taken by another input, `年报 (2).json` and
+  `done/年报 (2).pdf`, and so on, so no report is ever replaced by another input's. On failure
+  the input moves to `INBOX/failed/` beside `<name>.error.json` (code, message, exit code,
+  when), numbered the same way. A name that is not UTF-8 (GBK from a Windows share) keeps its
+  bytes in the report's file name, and is written `\\xc4\\xea.txt` inside it. done/ and
+  failed/ are made again if someone removes them.
+- **Refused**: symbolic links (moved to failed/ unread: following them would let anyone who can
+  drop a file publish any file the service can read).
 - **Ignored**: subfolders (done/ and failed/ among them), hidden and temporary files
-  (`nianbao.convert.inputs.is_ignored`).
+  (`nianbao.convert.inputs.is_ignored`), and what is neither a regular file nor a link.
 - **Restarts.** Outputs are written before their input moves, so a restart converts exactly the
-  inputs still in INBOX: nothing is lost, and only an input whose report was written in the
-  instant before a crash is converted again, to the same file with the same bytes.
-- **Stopping** (SIGTERM, Ctrl-C): the file being converted is abandoned (its worker killed,
-  nothing written, the input left in INBOX for next time) and the watcher exits 0.
+  inputs still in INBOX: nothing is lost, and an input whose report was already written gets the
+  same report name again (it names the same input and bytes).
+- **Stopping** (SIGTERM, also to the whole process group, or Ctrl-C): the file being converted
+  is abandoned (its worker killed, nothing written, the input left in INBOX for next time) and
+  the watcher exits 0. Killed outright, it takes its worker with it.
 
 Change events come from watchdog (inotify on Linux), or from polling with `--poll` or where the
 native observer cannot start (inotify limits, some network file systems). Events only say *when*
@@ -44,7 +55,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,31 +65,33 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from nianbao.__about__ import __version__
-from nianbao.convert.emit import write_atomic
-from nianbao.convert.inputs import (
-    alternative_names,
-    is_ignored,
-    printable,
-    report_source_name,
-)
+from nianbao.convert.inputs import fit_name, is_ignored, printable, shown, write_report
 from nianbao.convert.worker import (
     Converted,
     Failure,
     Limits,
+    NotARegularFileError,
     Outcome,
     Work,
     WorkerPool,
-    convert_file,
+    convert_inbox_file,
     describe_limit,
+    link_refusal,
 )
+from nianbao.errors import NianbaoError
 
-if sys.platform == "linux":
+if sys.platform != "win32":
     import fcntl
 
 DONE = "done"
 FAILED = "failed"
+LOCK = ".nianbao-watch.lock"
 # The failures a half-copied file causes: truncated or not yet recognisable.
 _INCOMPLETE_LOOKS_LIKE = frozenset({"DocumentLoadError", "UnsupportedFormatError"})
+
+
+class InboxInUseError(NianbaoError):
+    """Another watcher already watches this folder (it holds the folder's lock)."""
 
 
 class _ShutdownNoise(logging.Filter):
@@ -97,19 +110,28 @@ class WatchOptions:
     poll: bool = False  # poll the folder instead of using the platform's change notification
     limits: Limits = field(default_factory=Limits)
     rescan: float = 2.0  # list INBOX at least this often, whatever the events say
-    # A file that fails to convert within this many seconds of its last change is tried again
-    # once it has been still that long, before it is given up as failed: a copy that pauses
-    # between two halves for longer than `settle` looks complete, and truncated, meanwhile.
+    # A file stays in INBOX until it has been unchanged this many seconds since its last change,
+    # so that a writer who closes it and comes back to add more (`>>` in pieces, a copy that
+    # pauses) adds to the same input: its report is replaced, and only then does it move.
     recheck: float = 10.0
 
 
-Stat = tuple[int, int]  # size, mtime in ns
+Stat = tuple[int, int, int]  # size, mtime in ns, inode: of the entry itself, links not followed
 
 
 @dataclass
 class _Seen:
     stat: Stat
     since: float  # monotonic time the stat was first seen as it is
+
+
+@dataclass
+class _Held:
+    """A converted file kept in INBOX until `until`, in case its writer comes back."""
+
+    stat: Stat
+    outcome: Outcome
+    until: float  # monotonic
 
 
 class HotFolder:
@@ -123,7 +145,7 @@ class HotFolder:
         outbox: Path,
         options: WatchOptions | None = None,
         *,
-        work: Work = convert_file,
+        work: Work = convert_inbox_file,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.inbox = inbox
@@ -136,8 +158,9 @@ class HotFolder:
         self._stopping = False
         self._wake = threading.Event()
         self._seen: dict[Path, _Seen] = {}
-        self._stuck: dict[Path, Stat] = {}  # could not be moved: retried once it changes
-        self._retry: dict[Path, tuple[Stat, float]] = {}  # failed while fresh: retry at time
+        self._stuck: dict[Path, Stat] = {}  # could not be finished: retried once it changes
+        self._held: dict[Path, _Held] = {}
+        self._reports: dict[Path, Path] = {}  # an input still in INBOX -> its report, written
         self._scan_error: str | None = None
 
     def stop(self) -> None:
@@ -145,31 +168,37 @@ class HotFolder:
         self._stopping = True
 
     def run(self) -> None:
-        for folder in (self.outbox, self.done, self.failed):
-            folder.mkdir(parents=True, exist_ok=True)
-        observer, how = self._observe()
-        self._log(
-            f"watching {self.inbox} -> {self.outbox} ({how}, settle {self.options.settle:g} s, "
-            f"limits {describe_limit(self.options.limits)})"
-        )
+        """Watch until `stop()`; `InboxInUseError` if another watcher has the folder."""
+        with _locked(self.inbox):
+            for folder in (self.outbox, self.done, self.failed):
+                folder.mkdir(parents=True, exist_ok=True)
+            observer, how = self._observe()
+            self._log(
+                f"watching {self.inbox} -> {self.outbox} ({how}, settle "
+                f"{self.options.settle:g} s, recheck {self.options.recheck:g} s, limits "
+                f"{describe_limit(self.options.limits)})"
+            )
+            try:
+                self._loop()
+            finally:
+                observer.stop()
+                observer.join(5)
+            self._log("stopped")
+
+    def _loop(self) -> None:
         next_scan = 0.0
-        try:
-            with WorkerPool(1, self.options.limits, self._work) as pool:
-                while not self._stopping:
-                    now = time.monotonic()
-                    if self._wake.is_set() or now >= next_scan:
-                        self._wake.clear()
-                        next_scan = now + self._scan_or_say_why(now)
-                        for path in self._ready():
-                            if self._stopping:
-                                break
-                            self._convert(pool, path)
-                            next_scan = 0.0  # look again: more may have come meanwhile
-                    self._wake.wait(self._TICK)
-        finally:
-            observer.stop()
-            observer.join(5)
-        self._log("stopped")
+        with WorkerPool(1, self.options.limits, self._work) as pool:
+            while not self._stopping:
+                now = time.monotonic()
+                if self._wake.is_set() or now >= next_scan:
+                    self._wake.clear()
+                    next_scan = now + self._scan_or_say_why(now)
+                    for path in self._ready():
+                        if self._stopping:
+                            break
+                        self._handle(pool, path)
+                        next_scan = 0.0  # look again: more may have come meanwhile
+                self._wake.wait(self._TICK)
 
     # --- finding complete files ---------------------------------------------------------------
 
@@ -206,47 +235,76 @@ class HotFolder:
         return seconds
 
     def _scan(self, now: float) -> float:
-        """Note what INBOX holds now; the seconds until the next file could have settled."""
+        """Note what INBOX holds now; the seconds until the next file could be ready."""
         present: dict[Path, Stat] = {}
         with os.scandir(self.inbox) as entries:
             for entry in entries:
-                if is_ignored(entry.name) or not entry.is_file():
-                    continue
-                stat = _stat(Path(entry.path))
-                if stat is not None:
-                    present[Path(entry.path)] = stat
+                if is_ignored(entry.name) or entry.name in (DONE, FAILED):
+                    continue  # done/ and failed/ as links are the owner's choice, not inputs
+                if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+                    stat = _stat(Path(entry.path))
+                    if stat is not None:
+                        present[Path(entry.path)] = stat
         for path in self._seen.keys() - present.keys():
-            del self._seen[path]
-        for path in self._stuck.keys() - present.keys():
-            del self._stuck[path]
-        for path in [p for p, (stat, _) in self._retry.items() if present.get(p) != stat]:
-            del self._retry[path]  # gone or grown: it settles afresh
+            self._forget(path)
+        for path in [p for p, held in self._held.items() if present.get(p) != held.stat]:
+            del self._held[path]  # changed while held: it settles afresh, a new version
         for path, stat in present.items():
             seen = self._seen.get(path)
             if seen is None or seen.stat != stat:
                 self._seen[path] = _Seen(stat, now)
-        waits = [
-            max(seen.since + self.options.settle, self._retry_time(path)) - now
-            for path, seen in self._seen.items()
-            if self._stuck.get(path) != seen.stat
-        ]
+        times = [self._ready_at(path, seen) for path, seen in self._seen.items()]
+        waits = [at - now for at in times if at is not None]
         return max(self._TICK, min(waits, default=self.options.rescan))
+
+    def _ready_at(self, path: Path, seen: _Seen) -> float | None:
+        """When `path` is next worth a look; None while it is stuck and unchanged."""
+        if self._stuck.get(path) == seen.stat:
+            return None
+        held = self._held.get(path)
+        return held.until if held is not None else seen.since + self.options.settle
 
     def _ready(self) -> list[Path]:
         now = time.monotonic()
-        return sorted(
-            path
-            for path, seen in self._seen.items()
-            if now - seen.since >= self.options.settle
-            and now >= self._retry_time(path)
-            and self._stuck.get(path) != seen.stat
-            and not _open_for_writing(path)
-        )
+        ready = []
+        for path, seen in self._seen.items():
+            at = self._ready_at(path, seen)
+            if at is not None and now >= at and not _open_for_writing(path):
+                ready.append(path)
+        return sorted(ready)
+
+    def _forget(self, path: Path) -> None:
+        """`path` has left INBOX: whatever report it has is its own now."""
+        self._seen.pop(path, None)
+        self._stuck.pop(path, None)
+        self._held.pop(path, None)
+        self._reports.pop(path, None)
 
     # --- converting one -----------------------------------------------------------------------
 
-    def _convert(self, pool: WorkerPool, path: Path) -> None:
-        seen = self._seen[path]
+    def _handle(self, pool: WorkerPool, path: Path) -> None:
+        stat = self._seen[path].stat
+        try:
+            held = self._held.pop(path, None)
+            if held is not None:
+                self._finish(path, held.outcome)  # unchanged all the while it was held
+            elif path.is_symlink():
+                failure = Failure.of(NotARegularFileError(link_refusal(path)))
+                self._finish(path, Outcome(path, failure, 0.0))
+            else:
+                self._convert(pool, path, stat)
+        except Exception as exc:
+            # Disk full, permissions (or a bug): leave the input where it is and say so once;
+            # it is tried again when it changes or the watcher restarts. One file never ends
+            # the watcher.
+            self._stuck[path] = stat
+            if isinstance(exc, OSError):
+                detail = str(exc.strerror or exc)
+            else:
+                detail = f"internal error: {type(exc).__name__}: {exc} (please report it)"
+            self._log(f"could not finish {path.name}: {detail}; it stays in {self.inbox}")
+
+    def _convert(self, pool: WorkerPool, path: Path, stat: Stat) -> None:
         outcome = pool.run_one(path, lambda: self._stopping)
         if outcome is None:
             self._log(f"stopped while converting {path.name}; it stays in {self.inbox}")
@@ -254,78 +312,111 @@ class HotFolder:
         now_stat = _stat(path)
         if now_stat is None:
             self._log(f"skipped {path.name}: removed while it was being converted")
-            del self._seen[path]
+            self._forget(path)
             return
-        if now_stat != seen.stat:  # still being written after all: this result is of a part
+        if now_stat != stat:  # still being written after all: this result is of a part
             self._seen[path] = _Seen(now_stat, time.monotonic())
             self._log(f"{path.name} changed while being converted; will convert it again")
             return
-        if isinstance(outcome.result, Failure) and self._defer(path, seen.stat, outcome.result):
+        hold = self._hold_for(stat, outcome.result)
+        if hold <= 0:
+            self._finish(path, outcome)
             return
-        try:
-            if isinstance(outcome.result, Converted):
-                self._publish(path, outcome, outcome.result)
-            else:
-                self._reject(path, outcome, outcome.result)
-        except OSError as exc:
-            # Disk full, permissions: leave the input where it is and say so once; it is tried
-            # again when it changes or the watcher restarts.
-            self._stuck[path] = seen.stat
-            self._log(f"could not finish {path.name}: {exc}; it stays in {self.inbox}")
-            return
-        del self._seen[path]
-        self._retry.pop(path, None)
+        if isinstance(outcome.result, Converted):
+            self._write(path, outcome, outcome.result)
+        else:
+            self._log(
+                f"could not read {path.name} yet ({outcome.result.message}); it changed "
+                f"{self.options.recheck - hold:.1f} s ago: it fails in {hold:.1f} s unless it "
+                "changes, in case it is still being copied"
+            )
+        self._held[path] = _Held(stat, outcome, time.monotonic() + hold)
 
-    def _retry_time(self, path: Path) -> float:
-        retry = self._retry.get(path)
-        return retry[1] if retry is not None else 0.0
-
-    def _defer(self, path: Path, stat: Stat, failure: Failure) -> bool:
-        """Keep a freshly changed file that failed for one more try once it has been quiet."""
-        if failure.code not in _INCOMPLETE_LOOKS_LIKE:
-            return False  # a time or memory limit says nothing about the file being complete
+    def _hold_for(self, stat: Stat, result: Converted | Failure) -> float:
+        """How long to keep a file that just changed in INBOX, in case more is coming."""
+        if isinstance(result, Failure) and result.code not in _INCOMPLETE_LOOKS_LIKE:
+            return 0.0  # a time or memory limit says nothing about the file being complete
         age = time.time() - stat[1] / 1e9
-        if age >= self.options.recheck or path in self._retry:
-            return False
-        wait = self.options.recheck - age
-        self._retry[path] = (stat, time.monotonic() + wait)
-        self._log(
-            f"could not read {path.name} yet ({failure.message}); it changed {age:.1f} s ago, "
-            f"trying again in {wait:.1f} s in case it is still being copied"
-        )
-        return True
+        return max(0.0, min(self.options.recheck, self.options.recheck - age))
 
-    def _publish(self, path: Path, outcome: Outcome, converted: Converted) -> None:
-        output = self._output_for(path)
-        write_atomic(output, converted.text)
-        _move(path, self.done)
-        self._log(
-            f"converted {path.name} -> {output} ({converted.summary()}) in {outcome.seconds:.2f} s"
-        )
+    def _finish(self, path: Path, outcome: Outcome) -> None:
+        result = outcome.result
+        if isinstance(result, Converted):
+            report = self._reports.get(path)
+            if report is None:  # not written while held: write it now
+                report = self._write(path, outcome, result)
+            self._release(path, report)
+        else:
+            self._reject(path, outcome, result)
+
+    def _write(self, path: Path, outcome: Outcome, converted: Converted) -> Path:
+        """Write (or replace) the report of the input at `path`, which stays where it is."""
+        again = path in self._reports
+        report = self._reports.get(path) or self._report_path(path, _identity(converted.text))
+        write_report(report, converted.text)
+        self._reports[path] = report
+        verb = f"converted {path.name} again (it changed)" if again else f"converted {path.name}"
+        self._log(f"{verb} -> {report} ({converted.summary()}) in {outcome.seconds:.2f} s")
+        return report
+
+    def _report_path(self, path: Path, identity: tuple[str, str] | None) -> Path:
+        """The first numbered report name that is free, with the same number free in done/.
+
+        A report already there is taken over only when it is of this very input (same name and
+        bytes): its input never reached done/, the watcher stopped first.
+        """
+        claimed = set(self._reports.values())
+        for base in _numbered(path):
+            report = self.outbox / fit_name(base, ".json")
+            if _lexists(self.done / fit_name(base, path.suffix)) or report in claimed:
+                continue
+            if not _lexists(report) or (identity and _report_identity(report) == identity):
+                return report
+        raise AssertionError("_numbered never ends")
+
+    def _release(self, path: Path, report: Path) -> None:
+        """Move a converted input to done/ under its report's name."""
+        _ensure_folder(self.done)
+        target = self._done_path(path, report)
+        if _lexists(target):  # put there by hand meanwhile: both move on to a free number
+            moved = self._report_path(path, None)
+            report.replace(moved)
+            self._log(f"{target} was taken; the report of {path.name} is {moved} instead")
+            target = self._done_path(path, moved)
+        path.rename(target)
+        self._forget(path)
+
+    def _done_path(self, path: Path, report: Path) -> Path:
+        """Where `path` goes in done/: the name whose report name is `report`'s."""
+        for base in _numbered(path):
+            if fit_name(base, ".json") == report.name:
+                return self.done / fit_name(base, path.suffix)
+        raise AssertionError("_numbered never ends")
 
     def _reject(self, path: Path, outcome: Outcome, failure: Failure) -> None:
-        target = _free_path(self.failed, path.name)
+        _ensure_folder(self.failed)
+        for base in _numbered(path):
+            target = self.failed / fit_name(base, path.suffix)
+            error_file = self.failed / fit_name(target.name, ".error.json")
+            if not _lexists(target) and not _lexists(error_file):
+                break
         error = {
-            "source": path.name,
+            "source": shown(path.name),
             "code": failure.code,
-            "message": failure.message,
+            "message": shown(failure.message),
             "exit_code": failure.exit_code,
             "when": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "seconds": round(outcome.seconds, 3),
             "nianbao": __version__,
         }
-        text = json.dumps(error, ensure_ascii=False, indent=2) + "\n"
-        write_atomic(self.failed / f"{target.name}.error.json", text)
+        write_report(error_file, json.dumps(error, ensure_ascii=False, indent=2) + "\n")
         path.rename(target)
         self._log(f"failed {path.name}: {failure.message} -> {target}")
-
-    def _output_for(self, source: Path) -> Path:
-        """The first free report name, or the one already holding this input's report."""
-        for name in alternative_names(source):
-            candidate = self.outbox / name
-            if not candidate.exists() or report_source_name(candidate) == source.name:
-                return candidate
-        raise AssertionError("alternative_names never ends")
+        earlier = self._reports.get(path)
+        if earlier is not None:  # the report of a version this one replaced: not its report
+            earlier.unlink(missing_ok=True)
+            self._log(f"removed {earlier}, the report of an earlier version of {path.name}")
+        self._forget(path)
 
     def _log(self, message: str) -> None:
         self._log_line(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {printable(message)}")
@@ -350,25 +441,77 @@ def _print_line(line: str) -> None:
 
 def _stat(path: Path) -> Stat | None:
     try:
-        st = path.stat()
+        st = path.lstat()
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def _move(path: Path, folder: Path) -> Path:
-    target = _free_path(folder, path.name)
-    path.rename(target)
-    return target
+def _lexists(path: Path) -> bool:
+    return os.path.lexists(path)
 
 
-def _free_path(folder: Path, name: str) -> Path:
-    candidate = folder / name
+def _numbered(path: Path) -> Iterator[str]:
+    """`年报`, `年报 (2)`, `年报 (3)`, ...: the stems an input and its report share (each cut
+    short by `fit_name` where a whole name would be too long)."""
+    yield path.stem
     n = 2
-    while candidate.exists():
-        candidate = folder / f"{Path(name).stem} ({n}){Path(name).suffix}"
+    while True:
+        yield f"{path.stem} ({n})"
         n += 1
-    return candidate
+
+
+def _ensure_folder(folder: Path) -> None:
+    """Make done/ or failed/ again if someone removed it; never follow a link put there."""
+    if folder.is_symlink():
+        raise OSError(f"{folder} is a symbolic link; not moving anything into it")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _identity(text: str) -> tuple[str, str] | None:
+    """(source name, sha256) of a report's JSON text, if it is a report."""
+    try:
+        source = json.loads(text)["source"]
+        name, sha256 = source["name"], source["sha256"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (name, sha256) if isinstance(name, str) and isinstance(sha256, str) else None
+
+
+def _report_identity(path: Path) -> tuple[str, str] | None:
+    try:
+        return _identity(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def _locked(inbox: Path) -> Iterator[None]:
+    """Hold INBOX's lock (an `flock` on LOCK, which says our pid) for the duration."""
+    if sys.platform == "win32":  # no flock; one watcher per folder is up to the user there
+        yield
+        return
+    path = inbox / LOCK
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        raise InboxInUseError(f"cannot open its lock file {path}: {exc.strerror or exc}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip()
+            who = f"process {holder}" if holder.isdigit() else "another process"
+            raise InboxInUseError(
+                f"{shown(str(inbox))} is already watched by {who} (it holds {shown(str(path))}); "
+                "one watcher per folder"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _open_for_writing(path: Path) -> bool:
@@ -383,7 +526,8 @@ def _open_for_writing(path: Path) -> bool:
     if sys.platform != "linux":
         return False
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        # Never through a link: opening some devices has effects (a tape rewinds).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError:
         return False
     try:

@@ -7,8 +7,16 @@ never a bare `fork` of a process that runs watchdog's threads) that
 - has its address space capped with `RLIMIT_AS`, so a zip bomb or a runaway table ends in a
   `MemoryError` (or, inside C code, the worker's death) instead of the machine swapping;
 - gets `Limits.seconds` per input, after which the parent kills it with SIGKILL;
-- ignores Ctrl-C, so that a terminal's SIGINT, which reaches the whole process group, leaves the
-  decision to the parent.
+- ignores Ctrl-C and SIGTERM, so that a signal sent to the whole process group (a terminal's
+  Ctrl-C, systemd's stop, `timeout`) leaves the decision to the parent: a stop is not a failure
+  of the input in hand;
+- dies with its parent. On Linux the kernel kills it (`PR_SET_PDEATHSIG`, SIGKILL) when the
+  process that forked it ends: the forkserver, which itself exits as soon as the pool's process
+  is gone, or the pool's process under `spawn`. That works even while the worker is stuck in C
+  code holding the GIL. Everywhere, and for the instant before the kernel was asked, a thread
+  in the worker also waits on a pipe whose other end only the parent holds and ends the worker
+  when it reads end-of-file. So a `kill -9` of the watcher leaves no worker running without a
+  time limit, and none writing tracebacks about a broken pipe into the log.
 
 A worker hands back the report's JSON text, not a file: only the parent writes outputs, so a
 worker killed half-way can never leave half a report behind. Workers live for many inputs
@@ -31,11 +39,15 @@ is that class's, so batch, watcher and single-file CLI agree on exit codes::
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
+import stat
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
@@ -46,8 +58,9 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from nianbao.convert.emit import to_json
-from nianbao.convert.pipeline import convert_path
-from nianbao.errors import NianbaoError
+from nianbao.convert.inputs import shown
+from nianbao.convert.pipeline import convert_bytes, read_input
+from nianbao.errors import DocumentLoadError, NianbaoError
 
 if sys.platform != "win32":
     import resource
@@ -144,9 +157,53 @@ class Outcome:
 Work = Callable[[Path], Converted]
 
 
+class NotARegularFileError(DocumentLoadError):
+    """A hot folder's input is a symbolic link or not a regular file: refused, never read."""
+
+
 def convert_file(path: Path) -> Converted:
     """The work a worker does by default: the whole pipeline, then the canonical JSON text."""
-    report = convert_path(path)
+    if path.is_dir():
+        raise DocumentLoadError("is a directory, not a file", source=shown(str(path)))
+    return _converted(read_input(path), path)
+
+
+def convert_inbox_file(path: Path) -> Converted:
+    """`convert_file` for a file someone else dropped: a symbolic link is not followed.
+
+    Whoever can drop a file could otherwise have the service publish any file it can read
+    (`ln -s /proc/self/environ x.txt`). The watcher refuses links when it finds them; opening
+    with `O_NOFOLLOW` here also closes the gap between that look and this read, and a FIFO put
+    in the file's place cannot block the worker (`O_NONBLOCK`, then only a regular file is read).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if path.is_symlink():
+            raise NotARegularFileError(link_refusal(path), source=shown(str(path))) from exc
+        return _converted(read_input(path), path)  # its own words for missing, denied, ...
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise NotARegularFileError("is not a regular file", source=shown(str(path)))
+        data = handle.read()
+    return _converted(data, path)
+
+
+def link_refusal(path: Path) -> str:
+    """Why a symbolic link is refused; its target is named, never read."""
+    try:
+        target = f" to {shown(str(path.readlink()))}"
+    except OSError:
+        target = ""
+    return (
+        f"is a symbolic link{target}; links are not followed (copy the file itself into the folder)"
+    )
+
+
+def _converted(data: bytes, path: Path) -> Converted:
+    # A name that is not UTF-8 is named losslessly (`\xc4\xea.txt`): JSON cannot hold it raw.
+    report = convert_bytes(data, filename=shown(path.name), display_name=shown(str(path)))
     annual = report.annual_report
     if annual is None:
         return Converted(to_json(report))
@@ -173,8 +230,10 @@ def _size(n: int) -> str:
 # --- the child side -----------------------------------------------------------------------------
 
 
-def _child_main(conn: Connection, work: Work, memory: int) -> None:
+def _child_main(conn: Connection, lifeline: Connection, work: Work, memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent(lifeline)
     if memory and sys.platform != "win32":  # Windows has no RLIMIT_AS; the time limit still holds
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:
@@ -194,7 +253,8 @@ def _child_main(conn: Connection, work: Work, memory: int) -> None:
             result = Failure.of(
                 MemoryLimitError(f"needed more than the memory limit of {_size(memory)}")
             )
-            conn.send((result, True))
+            with contextlib.suppress(OSError):
+                conn.send((result, True))
             return
         except Exception as exc:
             result = Failure(
@@ -202,7 +262,28 @@ def _child_main(conn: Connection, work: Work, memory: int) -> None:
                 f"internal error: {type(exc).__name__}: {exc} (please report it)",
                 70,
             )
-        conn.send((result, False))  # (result, retiring)
+        try:
+            conn.send((result, False))  # (result, retiring)
+        except OSError:
+            return  # the parent is gone: no one is waiting for this result
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(lifeline: Connection) -> None:
+    """End this worker when its parent ends, however it ends (see the module docstring)."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            lifeline.recv()  # the parent never writes: this returns when its end is closed
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
 
 
 # --- the parent side ----------------------------------------------------------------------------
@@ -221,13 +302,18 @@ def _context() -> BaseContext:
 class _Worker:
     def __init__(self, context: BaseContext, work: Work, limits: Limits) -> None:
         parent_end, child_end = context.Pipe()
+        lifeline_child, lifeline_parent = context.Pipe(duplex=False)
         self.conn: Connection = parent_end
+        self.lifeline = lifeline_parent  # never written; closed when this worker is let go
         # typeshed's BaseContext lacks `Process`, which every concrete context has.
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_child_main, args=(child_end, work, limits.memory), daemon=True
+            target=_child_main,
+            args=(child_end, lifeline_child, work, limits.memory),
+            daemon=True,
         )
         self.process.start()
         child_end.close()
+        lifeline_child.close()
         self.path: Path | None = None
         self.started = 0.0
         self.retiring = False  # it said it will exit after this input
@@ -242,6 +328,7 @@ class _Worker:
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+        self.lifeline.close()
 
     def close(self) -> None:
         with contextlib.suppress(OSError):  # already gone
@@ -292,7 +379,12 @@ class WorkerPool:
                     worker = self._take()
                     worker.give(pending.popleft())
                     busy.append(worker)
-                for worker, outcome in self._collect(busy):
+                finished = self._collect(busy)
+                if finished and should_stop():
+                    # Asked to stop while waiting: what ended meanwhile may have ended because of
+                    # the stop (SIGTERM to the process group), so it is abandoned like the rest.
+                    return
+                for worker, outcome in finished:
                     busy.remove(worker)
                     if worker.retiring or not worker.process.is_alive():
                         worker.kill()
