@@ -31,7 +31,8 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     renamed into place, so no reader ever sees half a report or half a table."""
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A short prefix: the name of the file itself may already be near the 255-byte limit.
+    fd, tmp = tempfile.mkstemp(prefix=".nianbao-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
