@@ -5,14 +5,15 @@ one. When the label wraps, the row's cells stay on the line where each is aligne
 aligned to the top prints on the label's first line, the others on a later one. Section 三's
 row （二）, its label and note over three lines, prints `…只计这一情 29` / `29 0 0 0 0 0` /
 `形，不计其他情形）`: 29 in the first column and 29 in 总计. Read in printed order that is 29, 29,
-0, 0, 0, 0, 0: a row that does not add up, though the report's row does. The line order is no evidence of the column order, and a
-failing check would blame the report for our misreading.
+0, 0, 0, 0, 0: a row that does not add up, though the report's row does. The line order is no
+evidence of the column order, and a failing check would blame the report for our misreading.
 
-So a row is read *as printed* only when its cells are printed in one line (a table row, a line of
-text), or one per line (a flattening that keeps the cells' order). When a few lines hold them,
-several on one line, each line keeps its left-to-right order but the lines may interleave any
-way; every such order is tried against the row's own equations (总计 = the six applicant
-columns; section 四's group totals):
+So a row is read *as printed*, and a sum it breaks is the report's, only when its cells are
+printed in one line (a table row, a line of text) or one per line (a flattening of a table, cell
+after cell, keeps their order). When a few lines hold them, several on one line, each line keeps
+its left-to-right order but the lines may interleave any way; every such order (up to
+`_MAX_LINES` lines; beyond, the printed one alone) is tried against the row's own equations
+(总计 = the six applicant columns; section 四's group totals):
 
 - the values of exactly one order satisfy them: that order is read (`figures.reordered` says so
   where it is not the printed one);
@@ -37,7 +38,7 @@ from nianbao.convert.model import TableCellOrigin
 from nianbao.forms import FORMS, CheckSpec, Label, TableSpec
 from nianbao.forms.equations import Equation as KeyEquation
 
-_MAX_LINES = 3  # more lines than this, one cell each: a cell-per-line flattening, in order
+_MAX_LINES = 3  # lines whose interleavings are tried
 _SHOWN = 4
 
 
@@ -58,13 +59,12 @@ def order_row(spec: TableSpec, row: Label, columns: Sequence[str], pieces: list[
     lines = _lines(pieces)
     equations = list(own_equations(spec, row.key))
     values = [parse_value(p.text).value for p in pieces]
-    if len(lines) == 1 or not equations or any(v is None for v in values):
+    one_per_line = all(len(line) == 1 for line in lines)  # a flattening: the lines are the order
+    if len(lines) == 1 or one_per_line or not equations or any(v is None for v in values):
         return Ordered(pieces)
     keys = [spec.figure(row.key, col) for col in columns]
-    if all(len(line) == 1 for line in lines) or len(lines) > _MAX_LINES:
-        orders = [list(range(len(pieces)))]  # one cell per line: the lines are the order
-    else:
-        orders = list(_interleavings(lines))
+    # Too many lines to try their orders: the printed one only, read if it adds up.
+    orders = list(_interleavings(lines)) if len(lines) <= _MAX_LINES else [list(range(len(keys)))]
     fitting: dict[tuple[str, ...], list[int]] = {}
     for order in orders:
         cells = {k: values[i] for k, i in zip(keys, order, strict=True)}
@@ -75,8 +75,9 @@ def order_row(spec: TableSpec, row: Label, columns: Sequence[str], pieces: list[
     if not fitting:
         return Ordered(
             None,
-            f"its figures are {where} and add up to its total in no order of those lines: "
-            "a misreading is likelier than the report's misprint",
+            f"its figures are {where} and add up to its total in none of the {len(orders)} "
+            "orders that keep each line's own: a misreading is likelier than the report's "
+            "misprint",
         )
     if len(fitting) > 1:
         shown = " | ".join(", ".join(v) for v in list(fitting)[:_SHOWN])

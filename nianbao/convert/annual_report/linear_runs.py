@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from nianbao.convert.annual_report.grids import classify
+from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import (
     best_label,
     core,
@@ -48,7 +48,6 @@ _NOT_APPLICABLE = frozenset({"-", "/", "--"})
 # What may stand between a label and its figures: spaces, pipes, a colon, quotes, a bracketed
 # note, and a note the line breaks before it closes (`（二）…（区分处理的，只计这一情 29`).
 _BETWEEN = re.compile(r"^(?:[\s|:：“”‘’\"'「」『』]|\([^()]*\)|（[^（）]*）)*(?:[(（][^()（）]*)?$")
-_TRAILING_FIGURES = re.compile(r"(?:\s+[\d./\-]+)+$")
 _QUOTES = frozenset("“”‘’\"'「」『』")
 _CELL_ROW_MATCH = 0.75
 _CELL_LEAF_MIN = 0.55
@@ -125,14 +124,9 @@ def _section_of(block: Block) -> SectionKey | None:
     top = block.kind == "heading" and block.level in (None, 1)
     if not (top or (numbered and len(text) <= _HEADING_MAX and not _PROSE.search(text))):
         return None
-    if core(_TRAILING_FIGURES.sub("", text)) in _row_labels():
+    if names_a_row(text):
         return None
     return next((key for key, words in FORMS.sections if any(w in text for w in words)), None)
-
-
-@cache
-def _row_labels() -> frozenset[str]:
-    return frozenset(core(label) for t in FORMS.tables for r in t.rows for label in r.labels)
 
 
 # --- runs ------------------------------------------------------------------------------------
