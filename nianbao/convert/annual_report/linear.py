@@ -15,7 +15,17 @@ cells each has, and which sums must hold. So:
 3. runs whose digits are glued together are cut by `splitting.split_runs` under the forms'
    checks, written over the cells (`_equations`); a run that still splits more than one way keeps
    the first reading with a confidence below 1 and a `figures.split_ambiguous` diagnostic naming
-   the candidates; one that splits no way gives no figures and a `figures.unaligned_row`.
+   the candidates; one that splits no way gives no figures and a `figures.unaligned_row`;
+4. a row whose cells are not glued but lie on a few lines (a PDF row whose label wrapped) is
+   put in the one order of those lines its own sums allow (`linear_order`, `figures.reordered`);
+   when no order or several do, it is not read.
+
+A row's failing sum is the report's misprint, not our misreading, only when the reading is
+certain: its cells printed on one line (a table row, a line of text) or one per line, each piece
+one cell. Then its figures are kept as printed and the check fails, as for a table. A row whose
+order the text leaves open is never read into a failing check. (Glued digits are the splitter's:
+it drops an equation that contradicts the others, so a misprint costs that equation; a glued row
+spread over lines is not yet held to this rule.)
 
 A table the document's tables gave in full is never read here: the table mapping keeps priority.
 A row it gave only in part (cells lost to a broken grid) is read again here, and the reading here
@@ -28,7 +38,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
-from nianbao.convert.annual_report.linear_order import Ordered, instances, order_row
+from nianbao.convert.annual_report.linear_order import instances, order_row
 from nianbao.convert.annual_report.linear_runs import Piece, Run, regions, runs_in
 from nianbao.convert.annual_report.splitting import Equation, RunSplit, split_runs
 from nianbao.convert.annual_report.values import parse_value
@@ -273,7 +283,7 @@ def _read_table(
                     continue
                 if ordered.reordered and rows[k].key in wanted:
                     reading.reordered += row_keys
-                    diagnostics.append(_reordered(spec, rows[k], ordered))
+                    diagnostics.append(ordered.diagnostic(spec, rows[k]))
                 pairs = zip(row_keys, ordered.pieces, strict=True)
                 placed += [_Placed(key, piece=piece) for key, piece in pairs]
         elif all(p.glued for p in run.pieces):
@@ -353,16 +363,6 @@ def _read_table(
                 f"the {_form_of(spec)} form's row order: the document's tables did not give them",
             )
         )
-
-
-def _reordered(spec: TableSpec, row: Label, ordered: Ordered) -> Diagnostic:
-    assert ordered.pieces is not None
-    return Diagnostic(
-        code="figures.reordered",
-        severity="info",
-        message=f"{spec.key} row {row.key} ({row.label}): {ordered.note}",
-        origin=ordered.pieces[0].origin,
-    )
 
 
 def _fixed_cells(run: Run, needed: int) -> list[Piece] | None:

@@ -34,7 +34,7 @@ from itertools import combinations
 
 from nianbao.convert.annual_report.linear_runs import Piece
 from nianbao.convert.annual_report.values import parse_value
-from nianbao.convert.model import TableCellOrigin
+from nianbao.convert.model import Diagnostic, TableCellOrigin
 from nianbao.forms import FORMS, CheckSpec, Label, TableSpec
 from nianbao.forms.equations import Equation as KeyEquation
 
@@ -52,6 +52,16 @@ class Ordered:
     @property
     def reordered(self) -> bool:
         return self.pieces is not None and bool(self.note)
+
+    def diagnostic(self, spec: TableSpec, row: Label) -> Diagnostic:
+        """`figures.reordered`, for a row read in another order than printed."""
+        assert self.pieces is not None
+        return Diagnostic(
+            code="figures.reordered",
+            severity="info",
+            message=f"{spec.key} row {row.key} ({row.label}): {self.note}",
+            origin=self.pieces[0].origin,
+        )
 
 
 def order_row(spec: TableSpec, row: Label, columns: Sequence[str], pieces: list[Piece]) -> Ordered:
