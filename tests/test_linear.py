@@ -314,3 +314,86 @@ def test_a_section_4_table_read_in_part_is_completed_in_the_form_s_order() -> No
     expected = json.loads(fixture.with_name(fixture.name + ".expected.json").read_text("utf-8"))
     report = nianbao.convert(fixture)
     assert {k: f.value for k, f in _figures(report).items()} == expected["figures"]
+
+
+# --- a PDF's text of section 三 alone ------------------------------------------------------------
+
+SECTION_3_ONLY = Path(__file__).resolve().parent / "fixtures" / "forms" / "section3-only.txt"
+WRAPPED_29 = "（二）部分公开（区分处理的，只计这一情 29\n29 0 0 0 0 0\n"
+
+
+def _section_3_only(text: str | None = None) -> Report:
+    printed = SECTION_3_ONLY.read_text(encoding="utf-8")
+    if text is None:
+        return nianbao.convert(SECTION_3_ONLY)
+    assert text != printed
+    return nianbao.convert(text.encode("utf-8"), filename="section3-only-altered.txt")
+
+
+def test_a_pdfs_text_of_section_3_alone_gives_every_figure_as_read_by_hand() -> None:
+    # No title, no headings; labels wrapped over lines, the group labels interleaved with rows,
+    # the 总计 of the three wrapped rows on their label's first line, （五）5's figures above it.
+    expected = json.loads(
+        SECTION_3_ONLY.with_name(SECTION_3_ONLY.name + ".expected.json").read_text("utf-8")
+    )
+    report = _section_3_only()
+    assert report.annual_report is not None
+    assert (report.annual_report.template, report.annual_report.year) == ("2021", None)
+    assert {k: f.value for k, f in _figures(report).items()} == expected["figures"]
+    assert all(f.confidence == 1 for f in _figures(report).values())
+    statuses: dict[str, set[str]] = {}
+    for check in report.annual_report.checks:
+        statuses.setdefault(check.rule, set()).add(check.status)
+    assert statuses == {rule: {status} for rule, status in expected["checks"].items()}
+    for code in ("figures.unaligned_row", "figures.unplaced_values", "check.failed"):
+        assert not _codes(report, code), code
+    # The two rows whose 总计 stands on a line of its own are put in order by their own sum.
+    reordered = _codes(report, "figures.reordered")
+    assert [m.split()[2] for m in reordered] == ["partially_granted", "other_overdue_correction"]
+    assert "29, 29, 0, 0, 0, 0, 0" in reordered[0] and "29, 0, 0, 0, 0, 0, 29" in reordered[0]
+    # Its header lines are the table's words, not a web page's menus.
+    assert not _codes(report, "boilerplate.removed")
+    rows = [b for b in report.document.blocks if re.search(r"(?: \d+){7}$", b.text)]
+    assert len(rows) == 21 and {b.kind for b in rows} == {"paragraph"}
+
+
+def test_a_total_misprinted_on_a_row_of_its_own_line_is_the_reports() -> None:
+    # One line, one cell per figure: the reading is as certain as a table's, the slip is printed.
+    printed = SECTION_3_ONLY.read_text(encoding="utf-8")
+    report = _section_3_only(
+        printed.replace("（七）总计 217 1 0 0 0 0 218", "（七）总计 217 1 0 0 0 0 228")
+    )
+    assert _figures(report)["applications.total_handled.total"].value == 228
+    assert report.annual_report is not None
+    failed = {c.rule for c in report.annual_report.checks if c.status == "fail"}
+    assert failed == {
+        "applications.balance",
+        "applications.results_sum",
+        "applications.row_totals",
+    }
+
+
+def test_a_wrapped_row_adding_up_in_no_order_of_its_lines_is_not_read() -> None:
+    # 28 on the label's line and 29 below: no order of the two lines adds up. Our reading is in
+    # doubt, not the report's sums: the row is left out and said so, and no check blames it.
+    printed = SECTION_3_ONLY.read_text(encoding="utf-8")
+    report = _section_3_only(printed.replace(WRAPPED_29, WRAPPED_29.replace("情 29", "情 28")))
+    assert not any(k.startswith("applications.partially_granted.") for k in _figures(report))
+    (unaligned,) = _codes(report, "figures.unaligned_row")
+    assert "partially_granted" in unaligned and "in none of the 7 orders" in unaligned
+    assert report.annual_report is not None
+    assert not [c for c in report.annual_report.checks if c.status == "fail"]
+    assert not _codes(report, "check.failed")
+
+
+def test_a_wrapped_row_adding_up_in_two_orders_is_not_read() -> None:
+    # 29 above and 0 0 0 0 0 29 below: the 29 above is 自然人 (printed order), or 总计 and the 29
+    # below 其他, or any other column just as well. The row's sum cannot tell: not read.
+    printed = SECTION_3_ONLY.read_text(encoding="utf-8")
+    altered = WRAPPED_29.replace("\n29 0 0 0 0 0", "\n0 0 0 0 0 29")
+    report = _section_3_only(printed.replace(WRAPPED_29, altered))
+    assert not any(k.startswith("applications.partially_granted.") for k in _figures(report))
+    (unaligned,) = _codes(report, "figures.unaligned_row")
+    assert "6 orders of those lines add up" in unaligned
+    assert "(29, 0, 0, 0, 0, 0, 29 | 0, 29, 0, 0, 0, 0, 29 |" in unaligned
+    assert not _codes(report, "check.failed")

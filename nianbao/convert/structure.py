@@ -2,7 +2,8 @@
 
 Depth comes from the numbering (see `nianbao.convert.numbering`). A numbered line that reads
 like a heading (short, no sentence punctuation) is a heading; a numbered line that goes on as
-prose is a list item of that depth.
+prose is a list item of that depth. A numbered line that ends in a row of figures is a table's
+row whose grid was lost: a paragraph.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from nianbao.convert.tables import FoundTable, Line
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _HEADING_MAX = 50
+# A numbered line ending in two or more figures is a table's row printed as text (a row label
+# numbered `1.`, then `4 0 0 0 0 0 4`), not a heading.
+_TABLE_ROW = re.compile(r"\D(?:\s+[\d.,\-/]+){2,}$")
 _TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).*(?:报告|工作)$|年度报告$")
 _TITLE_WINDOW = 8  # non-blank lines at the top where a title may stand
 
@@ -60,6 +64,8 @@ def _text_block(text: str, origin: LineOrigin) -> Block:
     level = numbering_level(text)
     if level is None:
         return Block(kind="paragraph", text=text, origin=origin)
+    if _TABLE_ROW.search(text):
+        return Block(kind="paragraph", text=text, origin=origin)  # a table row, its grid lost
     if len(text) <= _HEADING_MAX and not _SENTENCE_END.search(text.rstrip("。")):
         return Block(kind="heading", text=text, level=level, origin=origin)
     return Block(kind="list_item", text=text, level=level, origin=origin)

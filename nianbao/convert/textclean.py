@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import pairwise
 
 from nianbao.convert.model import Diagnostic, LineOrigin
@@ -125,7 +126,7 @@ def remove_chrome(lines: Sequence[Line]) -> Cleaned:
         if stripped and (
             _CHROME_LINE.match(stripped)
             or _is_chrome_bar(stripped)
-            or _MENU.match(stripped)
+            or _is_menu(stripped)
             or _is_footer(stripped)
         ):
             removed.add(i)
@@ -161,6 +162,24 @@ def _title_index(lines: Sequence[Line]) -> int | None:
         if seen >= _HEAD_WINDOW:
             return None
     return None
+
+
+def _is_menu(text: str) -> bool:
+    """A menu bar, unless every word is part of a form table's column header: a header whose
+    labels a narrow column wrapped (section 三's applicant columns print as `自然 商业 科研 …`)."""
+    if not _MENU.match(text):
+        return False
+    return not all(any(word in label for label in _header_labels()) for word in text.split())
+
+
+@cache
+def _header_labels() -> tuple[str, ...]:
+    return tuple(
+        label
+        for table in FORMS.tables
+        for c in (*table.columns, *table.groups)
+        for label in c.labels
+    )
 
 
 def _is_head_chrome(text: str) -> bool:

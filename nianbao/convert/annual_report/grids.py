@@ -8,10 +8,11 @@ joined to it, its columns aligned on the right, where the figures are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from nianbao.convert.annual_report.labels import best_label, compact, core
+from nianbao.convert.annual_report.labels import best_label, compact, core, fold
 from nianbao.convert.annual_report.values import is_number
 from nianbao.convert.model import Document, Table, TableCell, TableCellOrigin
 from nianbao.forms import FORMS, TableSpec
@@ -20,6 +21,7 @@ from nianbao.forms import FORMS, TableSpec
 Kind = str
 
 _MATCH = 0.85  # a label this close to a canonical one counts as evidence of a table's kind
+_TRAILING_FIGURES = re.compile(r"(?:\s+[\d./\-]+)+$")
 
 
 @dataclass
@@ -149,3 +151,15 @@ def _statistics_headers() -> tuple[str, ...]:
     if spec is None:
         return ()
     return (*spec.indicator_headers, *spec.unit_headers, *spec.value_headers[:1])
+
+
+def names_a_row(text: str) -> bool:
+    """Whether `text` is a form table's row label, with the row's figures if printed after it
+    (section 三's last row, numbered 四、; its first, numbered 一、 and followed by its seven
+    figures): a row of a table, not a section heading, however it is numbered."""
+    return core(_TRAILING_FIGURES.sub("", fold(text).strip())) in _row_labels()
+
+
+@cache
+def _row_labels() -> frozenset[str]:
+    return frozenset(core(label) for t in FORMS.tables for r in t.rows for label in r.labels)

@@ -15,7 +15,17 @@ cells each has, and which sums must hold. So:
 3. runs whose digits are glued together are cut by `splitting.split_runs` under the forms'
    checks, written over the cells (`_equations`); a run that still splits more than one way keeps
    the first reading with a confidence below 1 and a `figures.split_ambiguous` diagnostic naming
-   the candidates; one that splits no way gives no figures and a `figures.unaligned_row`.
+   the candidates; one that splits no way gives no figures and a `figures.unaligned_row`;
+4. a row whose cells are not glued but lie on a few lines (a PDF row whose label wrapped) is
+   put in the one order of those lines its own sums allow (`linear_order`, `figures.reordered`);
+   when no order or several do, it is not read.
+
+A row's failing sum is the report's misprint, not our misreading, only when the reading is
+certain: its cells printed on one line (a table row, a line of text) or one per line, each piece
+one cell. Then its figures are kept as printed and the check fails, as for a table. A row whose
+order the text leaves open is never read into a failing check. (Glued digits are the splitter's:
+it drops an equation that contradicts the others, so a misprint costs that equation; a glued row
+spread over lines is not yet held to this rule.)
 
 A table the document's tables gave in full is never read here: the table mapping keeps priority.
 A row it gave only in part (cells lost to a broken grid) is read again here, and the reading here
@@ -28,12 +38,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
+from nianbao.convert.annual_report.linear_order import instances, order_row
 from nianbao.convert.annual_report.linear_runs import Piece, Run, regions, runs_in
 from nianbao.convert.annual_report.splitting import Equation, RunSplit, split_runs
 from nianbao.convert.annual_report.values import parse_value
 from nianbao.convert.model import Diagnostic, Document, Figure, Origin, TextSpanOrigin
-from nianbao.forms import FORMS, CheckSpec, Form, Label, TableSpec
-from nianbao.forms.equations import Equation as KeyEquation
+from nianbao.forms import FORMS, Form, Label, TableSpec
 
 Cell = tuple[int, int]
 
@@ -52,6 +62,7 @@ class Reading:
     figures: dict[str, Figure] = field(default_factory=dict)
     by_arithmetic: list[str] = field(default_factory=list)  # glued cells only the sums could cut
     ambiguous: list[str] = field(default_factory=list)  # cut more than one way: confidence < 1
+    reordered: list[str] = field(default_factory=list)  # a wrapped row's cells put in order
 
 
 def linear_figures(
@@ -261,7 +272,20 @@ def _read_table(
         ]
         fixed = _fixed_cells(run, len(keys))
         if fixed is not None:
-            placed += [_Placed(key, piece=piece) for key, piece in zip(keys, fixed, strict=True)]
+            for k in range(cover.first, cover.stop):
+                row_keys = _keys(spec, rows[k])
+                offset = keys.index(row_keys[0])
+                ordered = order_row(
+                    spec, rows[k], _columns(spec, rows[k]), fixed[offset : offset + cells[k]]
+                )
+                if ordered.pieces is None:
+                    unread[k] = ordered.note
+                    continue
+                if ordered.reordered and rows[k].key in wanted:
+                    reading.reordered += row_keys
+                    diagnostics.append(ordered.diagnostic(spec, rows[k]))
+                pairs = zip(row_keys, ordered.pieces, strict=True)
+                placed += [_Placed(key, piece=piece) for key, piece in pairs]
         elif all(p.glued for p in run.pieces):
             placed += [_Placed(key, run=len(glued), index=n) for n, key in enumerate(keys)]
             glued.append((run, keys))
@@ -397,7 +421,7 @@ def _printable(value: float) -> str:
 def _equations(spec: TableSpec, where: Mapping[str, Cell], n_glued: int) -> Iterator[Equation]:
     """The forms' checks over this table's cells, where every figure they name is placed."""
     for check in FORMS.checks:
-        for equation, name in _instances(check):
+        for equation, name in instances(check):
             left = _side(equation.left, where)
             right = _side(equation.right, where)
             if left is None or right is None:
@@ -405,18 +429,6 @@ def _equations(spec: TableSpec, where: Mapping[str, Cell], n_glued: int) -> Iter
             if not any(run < n_glued for run, _ in (*left, *right)):
                 continue  # only figures known already: nothing to decide
             yield Equation(tuple(left), tuple(right), name)
-
-
-def _instances(check: CheckSpec) -> Iterator[tuple[KeyEquation, str]]:
-    if check.for_each is None:
-        yield check.equation, check.rule
-        return
-    table_key, over = check.for_each
-    table = FORMS.table(table_key)
-    labels = table.rows if over == "rows" else table.columns
-    for label in labels:
-        values = {"row": label.key} if over == "rows" else {"col": label.key}
-        yield check.equation.expand(**values), f"{check.rule} {label.key}"
 
 
 def _side(terms: tuple[object, ...], where: Mapping[str, Cell]) -> list[Cell] | None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from nianbao.convert.annual_report.grids import classify
+from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import (
     best_label,
     core,
@@ -45,8 +45,9 @@ _MONEY = re.compile(r"\s*(万元|亿元|元)")
 _COUNTER = re.compile(r"\s*(?:件|条|篇|次|人|个|项|家|户|期|场|年|月|日|号|%|％|万|亿)")
 _SOLVABLE = re.compile(r"[\d.\-]+")
 _NOT_APPLICABLE = frozenset({"-", "/", "--"})
-# What may stand between a label and its figures: spaces, pipes, a colon, a bracketed note.
-_BETWEEN = re.compile(r"^(?:[\s|:：]|\([^()]*\)|（[^（）]*）)*$")
+# What may stand between a label and its figures: spaces, pipes, a colon, quotes, a bracketed
+# note, and a note the line breaks before it closes (`（二）…（区分处理的，只计这一情 29`).
+_BETWEEN = re.compile(r"^(?:[\s|:：“”‘’\"'「」『』]|\([^()]*\)|（[^（）]*）)*(?:[(（][^()（）]*)?$")
 _QUOTES = frozenset("“”‘’\"'「」『』")
 _CELL_ROW_MATCH = 0.75
 _CELL_LEAF_MIN = 0.55
@@ -101,9 +102,14 @@ def regions(document: Document, section: SectionKey) -> list[range]:
     Every heading that names the section counts, not only the first: a report may tell its work
     in chapters named like the standard sections and then print the standard sections again,
     tables and all. Headings that read as a row of a form table (section 三's last row, numbered
-    四、) are rows.
+    四、, or its first row, numbered 一、, printed with its figures) are rows.
+
+    A document with no section heading at all (a form table printed alone, as a PDF's text) is
+    one region: the table's labels still have to be found there for it to be read.
     """
     heads = [(i, key) for i, b in enumerate(document.blocks) if (key := _section_of(b))]
+    if not heads:
+        return [range(len(document.blocks))]
     out = []
     for n, (start, key) in enumerate(heads):
         if key == section:
@@ -118,14 +124,9 @@ def _section_of(block: Block) -> SectionKey | None:
     top = block.kind == "heading" and block.level in (None, 1)
     if not (top or (numbered and len(text) <= _HEADING_MAX and not _PROSE.search(text))):
         return None
-    if core(text) in _row_labels():
+    if names_a_row(text):
         return None
     return next((key for key, words in FORMS.sections if any(w in text for w in words)), None)
-
-
-@cache
-def _row_labels() -> frozenset[str]:
-    return frozenset(core(label) for t in FORMS.tables for r in t.rows for label in r.labels)
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -249,19 +250,25 @@ def _text_runs(text: str, block: int, spec: TableSpec, stream: _Stream) -> None:
     folded = fold(text)
     position = 0
     for start, end, key in [*_labels_in(folded, spec), (len(text), len(text), None)]:
-        _figures_between(text, folded, position, start, block=block, stream=stream)
+        _figures_between(text, folded, position, start, block=block, spec=spec, stream=stream)
         if key is not None:
             stream.add_label(key)
         position = end
 
 
 def _figures_between(
-    text: str, folded: str, start: int, end: int, *, block: int, stream: _Stream
+    text: str,
+    folded: str,
+    start: int,
+    end: int,
+    *,
+    block: int,
+    spec: TableSpec,
+    stream: _Stream,
 ) -> None:
     position = start
     for match in _FIGURES.finditer(folded, start, end):
-        if not _BETWEEN.match(folded[position : match.start()]):
-            stream.stop()
+        _between(folded[position : match.start()], spec, stream)
         after = folded[match.end() : end]
         if _COUNTER.match(after) and not _MONEY.match(after):
             stream.stop()  # 34件, 2024年: a count in a sentence
@@ -292,8 +299,32 @@ def _figures_between(
                 )
             )
         position = match.end() + (money.end() if money else 0)
-    if not _BETWEEN.match(folded[position:end]):
-        stream.stop()
+    _between(folded[position:end], spec, stream)
+
+
+def _between(text: str, spec: TableSpec, stream: _Stream) -> None:
+    """Text between figures: a label's note leaves the run open, anything else ends it.
+
+    A piece of a row's or a group's label that a narrow label column wrapped onto lines of its
+    own (`行政机关不再处理其政府信息公开 1 0 0 0 0 0` under `1.申请人无正当理由逾期不补正、 1`)
+    leaves the run open too: the row's figures are printed around it. Where such a piece starts
+    with a numbering (`（六）其`), a new row begins: the run ends, no label waits.
+    """
+    if _BETWEEN.match(text):
+        return
+    words = core(text)
+    if words and any(words in label for label in _label_words(spec.key)):
+        if numbering(text) is not None:
+            stream.close()
+        return
+    stream.stop()
+
+
+@cache
+def _label_words(table_key: str) -> tuple[str, ...]:
+    """The table's row and group labels as `core` compares them."""
+    spec = FORMS.table(table_key)
+    return tuple(core(label) for r in (*spec.rows, *spec.groups) for label in r.labels)
 
 
 def _labels_in(folded: str, spec: TableSpec) -> list[tuple[int, int, str]]:

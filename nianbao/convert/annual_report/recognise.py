@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
 
-from nianbao.convert.annual_report.grids import classify
+from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import best_label, chinese_digits, chinese_number, fold
 from nianbao.convert.model import Block, Diagnostic, Document, Section
 from nianbao.forms import FORMS, Form, SectionKey
@@ -110,6 +110,8 @@ def find_sections(document: Document) -> list[Section]:
 
 def _is_top_heading(block: Block) -> bool:
     text = fold(block.text).strip()
+    if names_a_row(text):
+        return False  # a table's row printed as a line of text, numbered 一、 as its form does
     if block.kind == "heading" and block.level in (None, 1):
         return True
     return (
