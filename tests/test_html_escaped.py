@@ -20,7 +20,7 @@ from nianbao.convert.model import ElementOrigin, LineOrigin
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "html"
 REPORT_2021 = ROOT / "samples" / "html" / "report-2021.html"
-PINGTAN_2024 = ROOT / "tests" / "fixtures" / "forms" / "sources" / "pingtan-2024.html"
+PINGTAN_2024 = ROOT / "tests" / "fixtures" / "linear" / "pingtan-2024.html"
 
 PAIRS = [
     (REPORT_2021, "report-2021-in-script.html"),
