@@ -113,6 +113,9 @@ class Form:
     tables: tuple[TableSpec, ...]
     checks: tuple[CheckSpec, ...]
     statistics: Statistics | None
+    # Checks across a body's reports of consecutive years: the left side of each equation is read
+    # from the year's report, the right side from the report of the year before.
+    series: tuple[CheckSpec, ...] = ()
 
     def table(self, key: str) -> TableSpec | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -193,6 +196,40 @@ class Forms:
             for check in form.checks:
                 found.setdefault(check.rule, check)
         return tuple(found.values())
+
+    @cached_property
+    def series(self) -> tuple[CheckSpec, ...]:
+        """Every series check once, oldest form's first to newest's."""
+        found: dict[str, CheckSpec] = {}
+        for form in reversed(self.forms):
+            for check in form.series:
+                found.setdefault(check.rule, check)
+        return tuple(found.values())
+
+    def instances(self, check: CheckSpec) -> tuple[tuple[Equation, dict[str, str]], ...]:
+        """`check` for each row or column it is repeated over, with the placeholders' values
+        (`col`, `col_label`, `row`, `row_label`); only the instances whose keys are all figure
+        keys of the forms."""
+        known = set(self.figure_keys)
+        found: list[tuple[Equation, dict[str, str]]] = []
+        candidates: list[tuple[Equation, dict[str, str]]]
+        if check.for_each is None:
+            candidates = [(check.equation, {})]
+        else:
+            table = self.table(check.for_each[0])
+            labels = table.rows if check.for_each[1] == "rows" else table.columns
+            name = "row" if check.for_each[1] == "rows" else "col"
+            candidates = [
+                (
+                    check.equation.expand(**{name: label.key}),
+                    {name: label.key, f"{name}_label": _display(label)},
+                )
+                for label in labels
+            ]
+        for equation, values in candidates:
+            if all(key in known for key in equation.keys):
+                found.append((equation, values))
+        return tuple(found)
 
     @cached_property
     def statistics(self) -> Statistics | None:
