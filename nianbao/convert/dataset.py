@@ -202,12 +202,13 @@ class FigureInfo:
     column_label: str | None
 
 
-def _figure_info() -> dict[str, FigureInfo]:
+def _figure_info(form: str | None = None) -> dict[str, FigureInfo]:
+    """Each figure key's parts and labels, as `form` prints them where it does."""
     info: dict[str, FigureInfo] = {}
     for table in FORMS.tables:
         for row, col in table.cells():
             key = table.figure(row.key, col.key)
-            heading, row_label, col_label = FORMS.describe(key) or ("", row.label, col.label)
+            heading, row_label, col_label = FORMS.describe(key, form) or ("", row.label, col.label)
             info.setdefault(
                 key, FigureInfo(table.section, row.key, col.key, heading, row_label, col_label)
             )
@@ -217,7 +218,10 @@ def _figure_info() -> dict[str, FigureInfo]:
     return info
 
 
-FIGURES: dict[str, FigureInfo] = _figure_info()
+#: Figure keys' parts and labels by the form of the report (None: a report of no known form).
+FIGURES: dict[str | None, dict[str, FigureInfo]] = {
+    form: _figure_info(form) for form in (None, *FORMS.ids)
+}
 
 
 @dataclass
@@ -300,8 +304,9 @@ class _Rows:
         indicators: list[Mapping[str, Any]] = annual.get("indicators") or []
         checks: list[Mapping[str, Any]] = annual.get("checks") or []
         diagnostics: list[Mapping[str, Any]] = data.get("diagnostics") or []
+        labels = FIGURES.get(annual.get("template")) or FIGURES[None]
         for key, figure in figures.items():
-            info = FIGURES.get(key)
+            info = labels.get(key)
             self.add(
                 "figures",
                 report=sha,

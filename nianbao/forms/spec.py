@@ -248,13 +248,18 @@ class Forms:
                         seen.setdefault(text, set()).add((table.key, kind, label.key))
         return frozenset(text for text, owners in seen.items() if len(owners) > 1)
 
-    def describe(self, key: str) -> tuple[str, str, str] | None:
-        """(section heading, row label, column label) of a figure key, for people to read."""
-        for table in self.tables:
-            for row, col in table.cells():
-                if table.figure(row.key, col.key) == key:
-                    heading = self._heading(table.section)
-                    return heading, _display(row), _display(col)
+    def describe(self, key: str, form: str | None = None) -> tuple[str, str, str] | None:
+        """(section heading, row label, column label) of a figure key, for people to read: as
+        the form `form` prints it if it does, else as the newest form that prints it does (a
+        column key such as `amount` is 本年收费金额 in the 2021 form, 采购总金额 in the 2019
+        form's 政府集中采购 row)."""
+        forms = sorted(self.forms, key=lambda f: f.id != form)  # `form` first, else in order
+        for candidate in forms:
+            for table in candidate.tables:
+                for row, col in table.cells():
+                    if table.figure(row.key, col.key) == key:
+                        heading = self._heading(table.section)
+                        return heading, _display(row), _display(col)
         for prose in self.prose:
             if prose.key == key:
                 return self._heading(prose.section), prose.label, ""
@@ -269,7 +274,9 @@ class Forms:
 
 
 def _display(label: Label) -> str:
-    return f"{label.group} {label.label}" if label.group else label.label
+    if label.group and label.group != label.label:  # not a group printed as one row
+        return f"{label.group} {label.label}"
+    return label.label
 
 
 def _union(a: TableSpec, b: TableSpec) -> TableSpec:
