@@ -52,6 +52,12 @@ def _reports(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
 
 
+def _count(db: duckdb.DuckDBPyConnection, path: Path) -> int:
+    row = db.execute(f"SELECT count(*) FROM '{path}'").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def _types(db: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
     rows = db.execute(f"DESCRIBE SELECT * FROM '{path}'").fetchall()
     return {row[0]: row[1] for row in rows}
@@ -87,14 +93,11 @@ def test_every_report_and_figure_is_there_once(exported: Path, collection: Path)
     rows = db.execute(f"SELECT sha256 FROM '{exported / 'reports.parquet'}'").fetchall()
     assert sorted(r[0] for r in rows) == sorted(shas)
     n_figures = sum(len((r["annual_report"] or {}).get("figures") or {}) for r in reports)
-    (count,) = db.execute(f"SELECT count(*) FROM '{exported / 'figures.parquet'}'").fetchone() or (
-        0,
-    )
-    assert count == n_figures
+    assert _count(db, exported / "figures.parquet") == n_figures
     n_diagnostics = sum(len(r["diagnostics"]) for r in reports)
-    (count,) = db.execute(f"SELECT count(*) FROM '{exported / 'diagnostics.parquet'}'").fetchone() or (
-        0,
-    )
+    (count,) = db.execute(
+        f"SELECT count(*) FROM '{exported / 'diagnostics.parquet'}'"
+    ).fetchone() or (0,)
     assert count == n_diagnostics
 
 
@@ -117,7 +120,7 @@ def test_pingtan_figures_with_their_chinese_labels_and_cells(exported: Path) -> 
     assert cell == [0, 17, 2]
     key = "applications.carried_over.research"
     labels = db.execute(
-        f"SELECT DISTINCT section, row, \"column\", row_label, column_label "
+        f'SELECT DISTINCT section, row, "column", row_label, column_label '
         f"FROM '{exported / 'figures.parquet'}' WHERE key = ?",
         [key],
     ).fetchall()
@@ -198,7 +201,9 @@ def test_an_update_replaces_by_sha256_and_adds(collection: Path, tmp_path: Path)
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging left
 
 
-def test_the_same_sha256_twice_in_one_update_is_there_once(collection: Path, tmp_path: Path) -> None:
+def test_the_same_sha256_twice_in_one_update_is_there_once(
+    collection: Path, tmp_path: Path
+) -> None:
     path = collection / "004_7635fab03e0d303d.txt.json"
     copy = tmp_path / "copy.json"
     shutil.copyfile(path, copy)

@@ -54,7 +54,7 @@ from nianbao.convert.inputs import (
     is_ignored,
     printable,
 )
-from nianbao.convert.worker import Converted, Failure, Limits, WorkerPool
+from nianbao.convert.worker import Converted, Failure, Limits, Work, WorkerPool, convert_file
 from nianbao.errors import DocumentLoadError, MissingDependencyError, NianbaoError
 
 _LOCAL = re.compile(r"local(?::(\d+))?$")
@@ -222,29 +222,31 @@ def _report_sha256(path: Path) -> str | None:
 _pools = threading.local()
 
 
-def _pool(limits: Limits) -> WorkerPool:
+def _pool(limits: Limits, work: Work) -> WorkerPool:
     """This thread's worker pool (one conversion at a time per Dask worker thread)."""
     pool: WorkerPool | None = getattr(_pools, "pool", None)
-    if pool is None or pool.limits != limits:
+    if pool is None or (pool.limits, getattr(_pools, "work", None)) != (limits, work):
         if pool is not None:
             pool.close()
         process = multiprocessing.current_process()
         if process.daemon:
             process.daemon = False  # see the module's docstring
-        pool = WorkerPool(1, limits)
-        _pools.pool = pool
+        pool = WorkerPool(1, limits, work)
+        _pools.pool, _pools.work = pool, work
     return pool
 
 
-def convert_task(source: str, limits: Limits, known: frozenset[str] | set[str]) -> Done:
+def convert_task(
+    source: str, limits: Limits, known: frozenset[str] | set[str], work: Work = convert_file
+) -> Done:
     """Convert one input in a worker process of this Dask worker; skip it if its bytes have a
-    report already."""
+    report already. `work` is what the worker process runs, as for `WorkerPool`."""
     try:
         with _local_copy(source) as path:
             sha = _sha256(path)
             if sha in known:
                 return Done(source, sha, None, 0.0)
-            outcome = _pool(limits).run_one(path)
+            outcome = _pool(limits, work).run_one(path)
     except NianbaoError as exc:
         return Done(source, None, Failure.of(exc), 0.0)
     except OSError as exc:
@@ -311,7 +313,7 @@ def connect(address: str) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             memory_limit=0,  # the conversions' own limit holds; Dask's would kill the worker
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never a clash with another cluster
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as client,
@@ -327,6 +329,7 @@ def run(
     known: set[str] | None = None,
     console: Console | None = None,
     out: TextIO | None = None,
+    work: Work = convert_file,
 ) -> ClusterSummary:
     """Convert `jobs` as tasks of `client`'s cluster, writing each report as it comes back."""
     from distributed import as_completed  # noqa: PLC0415 (an optional dependency)
@@ -346,7 +349,7 @@ def run(
     pending = iter(jobs)
 
     def submit(job: Job) -> Any:
-        return client.submit(convert_task, job.source, limits, shared, pure=False)
+        return client.submit(convert_task, job.source, limits, shared, work, pure=False)
 
     futures = as_completed([submit(job) for job in _take(pending, window)])
     if bar:
