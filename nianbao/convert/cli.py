@@ -59,6 +59,7 @@ exit codes: 0 ok, 1 invalid report or other error, 2 bad usage, 3 unreadable inp
 """
 
 EXIT_INTERNAL = 70
+_SHOWN = 20  # series failures printed by export
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -397,8 +398,11 @@ def _export(args: argparse.Namespace) -> int:
     print(f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""))
     if summary is not None:
         print(_dataset_line(args.parquet, summary))
-        for failure in summary.series_failed:
+        failed = summary.series_failed
+        for failure in failed[:_SHOWN]:
             print(f"series check failed: {failure.rule}: {failure.message}")
+        if len(failed) > _SHOWN:
+            print(f"... and {len(failed) - _SHOWN} more: `nianbao check {args.parquet}` lists all")
     return 1 if problems else 0
 
 
