@@ -407,7 +407,10 @@ def _partial(annual: Mapping[str, Any]) -> bool:
     if template is None or template not in FORMS.ids:
         return True
     figures = annual.get("figures") or {}
-    return any(key not in figures for key in FORMS.form(template).figure_keys())
+    return not _FORM_KEYS[template] <= figures.keys()
+
+
+_FORM_KEYS = {form.id: frozenset(form.figure_keys()) for form in FORMS.forms}
 
 
 def report_tables(paths: Sequence[Path]) -> tuple[dict[str, pa.Table], list[NianbaoError]]:
@@ -487,23 +490,36 @@ def check(directory: Path) -> list[SeriesCheck]:
 
 def series_reports(directory: Path) -> list[SeriesReport]:
     """The reports of the dataset in `directory` that are in a series (a body with more than
-    one report), with the figures the checks read."""
+    one report), with the figures the checks read: those the forms' series equations name, and
+    every figure of a report that shares its body and year with another (to compare them)."""
     reports = pq.read_table(
         directory / "reports.parquet",
         columns=["sha256", "source", "organization", "body", "year", "template"],
     ).to_pylist()
     bodies: dict[str, int] = {}
+    years: dict[tuple[str, int], int] = {}
     for row in reports:
         if row["body"] is not None and row["year"] is not None:
             bodies[row["body"]] = bodies.get(row["body"], 0) + 1
+            years[row["body"], row["year"]] = years.get((row["body"], row["year"]), 0) + 1
     wanted = [r for r in reports if r["body"] is not None and bodies.get(r["body"], 0) > 1]
     if not wanted:
         return []
+    twice = [r["sha256"] for r in wanted if years.get((r["body"], r["year"]), 0) > 1]
+    keys = sorted(
+        {key for spec in FORMS.series for eq, _ in FORMS.instances(spec) for key in eq.keys}
+    )
     shas = pa.array([r["sha256"] for r in wanted], type=pa.string())
+    report = pc.field("report")
+    needed = pc.is_in(report, value_set=shas) & pc.is_in(
+        pc.field("key"), value_set=pa.array(keys, type=pa.string())
+    )
+    if twice:
+        needed = needed | pc.is_in(report, value_set=pa.array(twice, type=pa.string()))
     figures = pq.read_table(
         directory / "figures.parquet",
         columns=["report", "key", "value", "raw", "origin"],
-        filters=pc.is_in(pc.field("report"), value_set=shas),
+        filters=needed,
     )
     by_report: dict[str, dict[str, FigureValue]] = {}
     for row in figures.to_pylist():
