@@ -413,59 +413,66 @@ def _partial(annual: Mapping[str, Any]) -> bool:
 _FORM_KEYS = {form.id: frozenset(form.figure_keys()) for form in FORMS.forms}
 
 
-def report_tables(paths: Sequence[Path]) -> tuple[dict[str, pa.Table], list[NianbaoError]]:
-    """The report tables of the reports at `paths` (the last of the same sha256 wins) and the
-    files that are not reports."""
+@dataclass
+class _Staged:
+    """The new reports' rows, staged batch by batch in files with their `_seq` column."""
+
+    files: dict[str, Path]
+    last: dict[str, int]  # sha256 -> the seq of its last report (the one that counts)
+    problems: list[NianbaoError]
+
+
+def _stage_new(paths: Sequence[Path], staging: Path) -> _Staged:
+    """Read the reports at `paths` into staged files, `_BATCH` reports at a time, so that memory
+    holds one batch whatever the number of reports."""
     rows = _Rows()
-    parts: dict[str, list[pa.Table]] = {name: [] for name in REPORT_TABLES}
+    files = {name: staging / f"new-{name}.parquet" for name in REPORT_TABLES}
+    schemas = {name: SCHEMAS[name].append(pa.field(_SEQ, pa.int64())) for name in REPORT_TABLES}
+    writers = {name: pq.ParquetWriter(files[name], schemas[name]) for name in REPORT_TABLES}
+    last: dict[str, int] = {}
     problems: list[NianbaoError] = []
-    for path in paths:
-        try:
-            data = read_report(path)
-        except NianbaoError as exc:
-            problems.append(exc)
-            continue
-        rows.add_report(data, str(path))
-        if rows.count >= _BATCH:
-            for name, table in rows.tables().items():
-                parts[name].append(table)
-    for name, table in rows.tables().items():
-        parts[name].append(table)
-    tables = {name: pa.concat_tables(parts[name]) for name in REPORT_TABLES}
-    return _last_of_each(tables), problems
-
-
-def _last_of_each(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    """The tables with only the last report of each sha256, without the `_seq` column."""
-    reports = tables["reports"]
-    shas = reports.column("sha256").to_pylist()
-    seqs = reports.column(_SEQ).to_pylist()
-    if len(set(shas)) != len(shas):
-        last = dict(zip(shas, seqs, strict=True))
-        keep = pa.array(sorted(last.values()), type=pa.int64())
-        tables = {
-            name: table.filter(pc.is_in(table.column(_SEQ), value_set=keep))
-            for name, table in tables.items()
-        }
-    return {name: table.drop_columns([_SEQ]) for name, table in tables.items()}
-
-
-# --- the dataset folder --------------------------------------------------------------------------
+    try:
+        for path in paths:
+            try:
+                data = read_report(path)
+            except NianbaoError as exc:
+                problems.append(exc)
+                continue
+            rows.add_report(data, str(path))
+            last[data["source"]["sha256"]] = rows.seq
+            if rows.count >= _BATCH:
+                for name, table in rows.tables().items():
+                    writers[name].write_table(table)
+        for name, table in rows.tables().items():
+            writers[name].write_table(table)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return _Staged(files, last, problems)
 
 
 def update(directory: Path, paths: Sequence[Path]) -> Summary:
     """Add the reports at `paths` to the dataset in `directory` (made if need be), replacing the
-    rows of reports of the same sha256, then run the series checks over the whole dataset."""
-    new, problems = report_tables(paths)
+    rows of reports of the same sha256 (the last of several with one sha256 wins), then run the
+    series checks over the whole dataset."""
     directory.mkdir(parents=True, exist_ok=True)
-    new_shas = new["reports"].column("sha256").combine_chunks()
     before = _shas(directory / "reports.parquet")
-    summary = Summary(problems=problems)
-    summary.replaced = sum(1 for sha in new_shas.to_pylist() if sha in before)
-    summary.added = len(new_shas) - summary.replaced
     with _staging(directory) as staging:
+        new = _stage_new(paths, staging)
+        summary = Summary(problems=new.problems)
+        summary.replaced = sum(1 for sha in new.last if sha in before)
+        summary.added = len(new.last) - summary.replaced
+        replaced = pa.array(sorted(new.last), type=pa.string())
+        keep = pa.array(sorted(new.last.values()), type=pa.int64())
         for name in REPORT_TABLES:
-            _merge(directory / f"{name}.parquet", staging / f"{name}.parquet", new[name], new_shas)
+            _merge(
+                directory / f"{name}.parquet",
+                staging / f"{name}.parquet",
+                new.files[name],
+                replaced=replaced,
+                keep=keep,
+            )
+            new.files[name].unlink()
         summary.series = check_series(series_reports(staging))
         _write(series_table(summary.series), staging / f"{SERIES}.parquet")
         summary.total = pq.read_metadata(staging / "reports.parquet").num_rows
@@ -557,8 +564,9 @@ def _shas(path: Path) -> set[str]:
     return {sha for sha in column.to_pylist() if sha is not None}
 
 
-def _merge(old: Path, out: Path, new: pa.Table, replaced: pa.Array) -> None:
-    """Write `out`: the rows of `old` whose report is not in `replaced`, then `new`'s rows."""
+def _merge(old: Path, out: Path, new: Path, *, replaced: pa.Array, keep: pa.Array) -> None:
+    """Write `out`: the rows of `old` whose report is not in `replaced`, then the rows staged in
+    `new` of the reports whose seq is in `keep`, batch by batch."""
     name = out.stem
     schema = SCHEMAS[name]
     key = _KEY[name]
@@ -575,8 +583,10 @@ def _merge(old: Path, out: Path, new: pa.Table, replaced: pa.Array) -> None:
                 kept = batch.filter(pc.invert(pc.is_in(batch.column(key), value_set=replaced)))
                 if kept.num_rows:
                     writer.write_batch(kept)
-        if new.num_rows:
-            writer.write_table(new.cast(schema))
+        for batch in pq.ParquetFile(new).iter_batches(batch_size=65536):
+            kept = batch.filter(pc.is_in(batch.column(_SEQ), value_set=keep))
+            if kept.num_rows:
+                writer.write_batch(kept.drop_columns([_SEQ]).cast(schema))
     _sync(out)
 
 
