@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from nianbao.convert.cli import main
 from nianbao.convert.emit import to_json
-from nianbao.convert.export import COLUMNS, FIGURE_COLUMNS, META_COLUMNS
+from nianbao.convert.export import COLUMNS, FIGURE_COLUMNS, INDICATOR_PREFIX, META_COLUMNS
 from nianbao.convert.pipeline import convert_path
 from tests.canonical_keys import KEYS_2021
 from tests.conftest import TEXT_SAMPLES
@@ -65,7 +65,8 @@ def test_csv_opens_with_one_row_per_report(
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
     with table.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == list(COLUMNS)
+    assert list(rows[0])[: len(COLUMNS)] == list(COLUMNS)
+    assert all(c.startswith(INDICATOR_PREFIX) for c in list(rows[0])[len(COLUMNS) :])
     assert [row["source"] for row in rows] == [path.name for path in TEXT_SAMPLES]
     row = rows[4]
     report = json.loads(seed_reports[4].read_text(encoding="utf-8"))
@@ -85,9 +86,9 @@ def test_xlsx_opens_with_numbers_as_numbers(reports: Path, tmp_path: Path) -> No
     assert main(["export", str(reports), "--xlsx", str(table)]) == 0
     sheet = load_workbook(table)["reports"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == list(COLUMNS)
+    assert list(rows[0])[: len(COLUMNS)] == list(COLUMNS)  # then the indicators found
     assert len(rows) == 1 + len(TEXT_SAMPLES)
-    by_source = {row[0]: dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]}
+    by_source = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     row = by_source[TEXT_SAMPLES[4].name]
     assert row["year"] == 2021 and row[TEXT_PROACTIVE_ITEMS] == 77
     assert row["applications.new_received.total"] is not None
@@ -100,7 +101,8 @@ def test_xlsx_legend_names_each_column_as_the_form_prints_it(reports: Path, tmp_
     rows = list(load_workbook(table)["legend"].iter_rows(values_only=True))
     assert rows[0] == ("column", "section", "row", "column label")
     legend = {row[0]: row[1:] for row in rows[1:]}
-    assert list(legend) == list(FIGURE_COLUMNS)
+    assert list(legend)[: len(FIGURE_COLUMNS)] == list(FIGURE_COLUMNS)
+    assert all(c.startswith(INDICATOR_PREFIX) for c in list(legend)[len(FIGURE_COLUMNS) :])
     assert legend["applications.refused_state_secret.commercial"] == (
         "三、收到和处理政府信息公开申请情况",
         "不予公开 属于国家秘密",

@@ -1,8 +1,10 @@
 """The `nianbao` command line.
 
 `convert` on one file runs in this process, as it always has; on several files or a folder it
-hands them to `batch` (worker processes, a progress bar). `watch` is the hot folder, `export`
-the table of figures. Every error ends as one line and the exit code of its exception class.
+hands them to `batch` (worker processes, a progress bar), or with `--cluster` to `cluster` (the
+same worker processes on a Dask cluster). `watch` is the hot folder, `export` the table of
+figures or the Parquet dataset, `check` the checks across a dataset's reports. Every error ends
+as one line and the exit code of its exception class.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nianbao.__about__ import __version__
-from nianbao.convert import batch
+from nianbao.convert import batch, cluster, dataset
 from nianbao.convert.emit import write_atomic
 from nianbao.convert.export import export
 from nianbao.convert.schema import check_schema_version, load_schema, schema_errors, schema_text
@@ -44,7 +46,11 @@ examples:
   nianbao convert report.txt -o report.json                       report into a file
   nianbao convert reports/ a.pdf b.docx -o out/ -j 4              many, in parallel
   nianbao watch inbox/ --out out/                                 hot folder: drop files in
+  nianbao convert s3://bucket/reports/ -o out/ --cluster tcp://scheduler:8786
+                                                                  on a Dask cluster
   nianbao export out/ --csv figures.csv --xlsx figures.xlsx       one row per report
+  nianbao export out/ --parquet dataset/                          a Parquet dataset
+  nianbao check dataset/                                          checks across reports
   nianbao validate report.json                                    check a report
   nianbao schema > report.schema.json                             the JSON Schema
 
@@ -53,6 +59,7 @@ exit codes: 0 ok, 1 invalid report or other error, 2 bad usage, 3 unreadable inp
 """
 
 EXIT_INTERNAL = 70
+_SHOWN = 20  # series failures printed by export
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,7 +112,10 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     convert.add_argument(
-        "inputs", type=Path, nargs="+", metavar="INPUT", help="report files or folders of them"
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="report files or folders of them (with --cluster also fsspec URLs: s3://, file://)",
     )
     convert.add_argument(
         "-o",
@@ -121,6 +131,19 @@ def _parser() -> argparse.ArgumentParser:
         default=default_jobs(),
         metavar="N",
         help="convert N files at a time (default: the number of cores, %(default)s)",
+    )
+    convert.add_argument(
+        "--cluster",
+        type=_cluster_address,
+        metavar="ADDRESS",
+        help="convert on a Dask cluster: local:N (N worker processes here) or a scheduler's "
+        "address (tcp://host:8786); inputs already converted (same sha256) are skipped",
+    )
+    convert.add_argument(
+        "--parquet",
+        type=Path,
+        metavar="DIR",
+        help="also add the reports converted to the Parquet dataset in DIR",
     )
     _limit_arguments(convert, default=None)
     convert.set_defaults(command=_convert)
@@ -183,7 +206,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     export_.add_argument("--csv", type=Path, metavar="FILE", help="write the table as CSV")
     export_.add_argument("--xlsx", type=Path, metavar="FILE", help="write the table as XLSX")
+    export_.add_argument(
+        "--parquet",
+        type=Path,
+        metavar="DIR",
+        help="write or update the Parquet dataset in DIR (reports, figures, indicators, "
+        "checks, diagnostics, series_checks), replacing reports of the same sha256",
+    )
     export_.set_defaults(command=_export)
+
+    check = commands.add_parser(
+        "check",
+        help="check a dataset's reports against each other",
+        description=(
+            "Run the checks across the reports of the Parquet dataset DIR (the same body's "
+            "consecutive years: 上年结转 against the year before's 结转下年度, the 2019 form's "
+            "上一年项目数量; two reports of one body and year that differ; years missing in a "
+            "series) and write them to DIR/series_checks.parquet. Failures are printed; like "
+            "a report's own failed checks they are information, and the exit status is 0."
+        ),
+    )
+    check.add_argument("dataset", type=Path, metavar="DIR", help="a folder made by export")
+    check.set_defaults(command=_check)
 
     schema = commands.add_parser(
         "schema",
@@ -231,11 +275,56 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    inputs: list[Path] = args.inputs
+    if args.cluster is not None:
+        return _convert_cluster(args)
+    urls = [given for given in args.inputs if cluster.is_url(given)]
+    if urls:
+        _error(f"{urls[0]}: URL inputs need --cluster (e.g. --cluster local:4)")
+        return 2
+    inputs: list[Path] = [Path(given) for given in args.inputs]
+    args.inputs = inputs
     output: Path | None = args.output
-    if len(inputs) > 1 or inputs[0].is_dir() or (output is not None and output.is_dir()):
+    if (
+        len(inputs) > 1
+        or inputs[0].is_dir()
+        or (output is not None and output.is_dir())
+        or args.parquet is not None
+    ):
         return _convert_many(args)
     return _convert_one(args)
+
+
+def _convert_cluster(args: argparse.Namespace) -> int:
+    if args.output is None:
+        _error("--cluster needs -o OUTDIR, the folder for the reports")
+        return 2
+    if args.output.exists() and not args.output.is_dir():
+        _error(f"{args.output}: is a file; -o must name a folder for the reports")
+        return 2
+    jobs = cluster.plan(args.inputs, args.output)
+    known = cluster.known_reports(
+        args.output, *([args.parquet] if args.parquet is not None else [])
+    )
+    with cluster.connect(args.cluster) as client:
+        summary = cluster.run(jobs, client, limits=_limits(args), known=known)
+    print(summary.line())
+    _update_dataset(args.parquet, [job.output for job in jobs])
+    return 1 if summary.failed else 0
+
+
+def _update_dataset(directory: Path | None, outputs: Sequence[Path]) -> None:
+    if directory is None:
+        return
+    summary = dataset.update(directory, [path for path in outputs if path.is_file()])
+    print(_dataset_line(directory, summary))
+
+
+def _dataset_line(directory: Path, summary: dataset.Summary) -> str:
+    failed = len(summary.series_failed)
+    return (
+        f"{directory}: {summary.total} reports ({summary.added} added, {summary.replaced} "
+        f"replaced), {len(summary.series)} series checks, {failed} failed"
+    )
 
 
 def _convert_one(args: argparse.Namespace) -> int:
@@ -272,6 +361,7 @@ def _convert_many(args: argparse.Namespace) -> int:
     jobs = batch.plan(args.inputs, args.output)
     summary = batch.run(jobs, workers=args.jobs, limits=_limits(args))
     print(summary.line())
+    _update_dataset(args.parquet, [job.output for job in jobs])
     return 1 if summary.failed else 0
 
 
@@ -299,15 +389,37 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    if args.csv is None and args.xlsx is None:
-        _error("say where the table goes: --csv FILE, --xlsx FILE, or both")
+    if args.csv is None and args.xlsx is None and args.parquet is None:
+        _error("say where the table goes: --csv FILE, --xlsx FILE, --parquet DIR, or several")
         return 2
-    rows, problems = export(args.reports, csv_path=args.csv, xlsx_path=args.xlsx)
+    rows, problems, summary = export(
+        args.reports, csv_path=args.csv, xlsx_path=args.xlsx, parquet_dir=args.parquet
+    )
     for problem in problems:
         _error(str(problem))
-    written = " and ".join(str(p) for p in (args.csv, args.xlsx) if p is not None)
+    written = " and ".join(str(p) for p in (args.csv, args.xlsx, args.parquet) if p is not None)
     print(f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""))
+    if summary is not None:
+        print(_dataset_line(args.parquet, summary))
+        failed = summary.series_failed
+        for failure in failed[:_SHOWN]:
+            print(f"series check failed: {failure.rule}: {failure.message}")
+        if len(failed) > _SHOWN:
+            print(f"... and {len(failed) - _SHOWN} more: `nianbao check {args.parquet}` lists all")
     return 1 if problems else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    results = dataset.check(args.dataset)
+    for result in results:
+        if result.status == "fail":
+            print(f"{result.rule}: {result.message}")
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("pass", "fail", "skipped")}
+    print(
+        f"{len(results)} series checks: {counts['pass']} passed, {counts['fail']} failed, "
+        f"{counts['skipped']} skipped -> {args.dataset / (dataset.SERIES + '.parquet')}"
+    )
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -347,6 +459,14 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _cluster_address(text: str) -> str:
+    if not cluster.valid_address(text):
+        raise argparse.ArgumentTypeError(
+            f"not a cluster: {text!r} (try local:4 or tcp://scheduler:8786)"
+        )
+    return text
 
 
 def _seconds(text: str) -> float:

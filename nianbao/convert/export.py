@@ -10,6 +10,14 @@ has a second sheet, `legend`, giving each column's section, row and column as th
 them in Chinese. A figure's cell holds its value, blank when the report lacks the figure or
 printed the cell blank; `raw` text and origins stay in the JSON, where they can be traced.
 
+After the figures come the indicators of 2008-era 统计表, whose rows differ from province to
+province: one column per indicator found in the reports exported (`indicator:` and the row's
+path and label, with its unit in brackets), in the order first met; the legend gives their path,
+label and unit. The fixed columns come first, so tables of different collections still line up.
+
+`--parquet DIR` writes the collection as a dataset instead (`nianbao.convert.dataset`): long
+tables of figures, indicators, checks and diagnostics, and the checks across reports.
+
 The CSV is UTF-8 with a byte-order mark. Excel opens a CSV without one in the machine's
 "ANSI" code page (GBK on Chinese Windows, cp1252 elsewhere) and turns every Chinese name into
 mojibake; the BOM is how Excel learns the file is UTF-8, and Python (`utf-8-sig`), pandas and R
@@ -28,6 +36,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from nianbao.convert import dataset
 from nianbao.convert.emit import write_atomic
 from nianbao.convert.schema import check_schema_version, schema_errors
 from nianbao.errors import DocumentLoadError, NianbaoError
@@ -46,6 +55,9 @@ META_COLUMNS: tuple[str, ...] = (
 FIGURE_COLUMNS: tuple[str, ...] = FORMS.figure_keys
 
 COLUMNS: tuple[str, ...] = META_COLUMNS + FIGURE_COLUMNS
+
+INDICATOR_PREFIX = "indicator:"
+_INDICATOR_SECTION = "统计表"
 
 Cell = str | int | float | None
 Row = list[Cell]
@@ -73,8 +85,13 @@ def report_files(paths: Sequence[Path]) -> list[Path]:
 
 def read_row(path: Path) -> Row:
     """The table row of the report at `path`; a `NianbaoError` if it is not a report."""
+    return row_of(read_data(path))
+
+
+def read_data(path: Path) -> dict[str, Any]:
+    """The report at `path` as data; a `NianbaoError` if it is not a report."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise DocumentLoadError("no such file", source=str(path)) from exc
     except OSError as exc:
@@ -85,7 +102,7 @@ def read_row(path: Path) -> Row:
     problems = schema_errors(data)  # the row reads fields blindly: they must be where it looks
     if problems:
         raise NianbaoError(f"is not a valid report: {problems[0]}", source=str(path))
-    return row_of(data)
+    return data
 
 
 def row_of(data: dict[str, Any]) -> Row:
@@ -106,20 +123,46 @@ def row_of(data: dict[str, Any]) -> Row:
     return meta + values
 
 
-def csv_bytes(rows: Iterable[Row]) -> bytes:
+def indicators_of(data: dict[str, Any]) -> dict[str, Cell]:
+    """The report's indicators by column name; a row printed twice gets `#2`, `#3`, ..."""
+    annual = data.get("annual_report") or {}
+    found: dict[str, Cell] = {}
+    for indicator in annual.get("indicators") or []:
+        name = indicator_column(indicator.get("path") or [], indicator["label"], indicator["unit"])
+        n = 2
+        unique = name
+        while unique in found:
+            unique = f"{name} #{n}"
+            n += 1
+        found[unique] = indicator.get("value")
+    return found
+
+
+def indicator_column(path: Sequence[str], label: str, unit: str | None) -> str:
+    """`indicator:一、主动公开 › 主动公开信息数 [条]`"""
+    name = INDICATOR_PREFIX + " › ".join((*path, label))
+    return f"{name} [{unit}]" if unit else name
+
+
+def csv_bytes(rows: Iterable[Row], columns: Sequence[str] = COLUMNS) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # the excel dialect: quoted as needed, CRLF line ends
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(rows: Iterable[Row]) -> bytes:
+def xlsx_bytes(
+    rows: Iterable[Row],
+    columns: Sequence[str] = COLUMNS,
+    indicators: Sequence[tuple[str, Sequence[str], str, str | None]] = (),
+) -> bytes:
+    """The workbook; `indicators` are the indicator columns' (name, path, label, unit)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("reports")
     sheet.freeze_panes = "B2"  # the header and the source name stay in view when scrolling
     sheet.column_dimensions[get_column_letter(1)].width = 32
-    sheet.append(list(COLUMNS))
+    sheet.append(list(columns))
     for row in rows:
         sheet.append(row)  # None is an empty cell; numbers stay numbers
     legend = book.create_sheet("legend")
@@ -127,28 +170,69 @@ def xlsx_bytes(rows: Iterable[Row]) -> bytes:
     for key in FIGURE_COLUMNS:
         section, row_label, column_label = FORMS.describe(key) or ("", "", "")
         legend.append([key, section, row_label, column_label])
+    for name, path, label, unit in indicators:
+        legend.append([name, _INDICATOR_SECTION, " › ".join((*path, label)), unit or ""])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
 def export(
-    paths: Sequence[Path], *, csv_path: Path | None = None, xlsx_path: Path | None = None
-) -> tuple[int, list[NianbaoError]]:
-    """Write the tables asked for; the number of rows and the reports that could not be read.
+    paths: Sequence[Path],
+    *,
+    csv_path: Path | None = None,
+    xlsx_path: Path | None = None,
+    parquet_dir: Path | None = None,
+) -> tuple[int, list[NianbaoError], dataset.Summary | None]:
+    """Write the tables asked for; the number of rows, the reports that could not be read, and
+    what the dataset update did (None without `parquet_dir`).
 
     A report that cannot be read is left out and returned, so that one bad file in thousands
     costs its row, not the table.
     """
-    rows: list[Row] = []
+    files = report_files(paths)
     problems: list[NianbaoError] = []
-    for path in report_files(paths):
+    rows = 0
+    if csv_path is not None or xlsx_path is not None:
+        rows, problems = _wide(files, csv_path, xlsx_path)
+    summary = None
+    if parquet_dir is not None:
+        summary = dataset.update(parquet_dir, files)
+        if csv_path is None and xlsx_path is None:
+            problems = summary.problems
+            rows = len(files) - len(problems)
+    return rows, problems, summary
+
+
+def _wide(
+    files: Sequence[Path], csv_path: Path | None, xlsx_path: Path | None
+) -> tuple[int, list[NianbaoError]]:
+    rows: list[Row] = []
+    by_report: list[dict[str, Cell]] = []
+    indicators: dict[str, tuple[str, Sequence[str], str, str | None]] = {}
+    problems: list[NianbaoError] = []
+    for path in files:
         try:
-            rows.append(read_row(path))
+            data = read_data(path)
         except NianbaoError as exc:
             problems.append(exc)
+            continue
+        rows.append(row_of(data))
+        values = indicators_of(data)
+        by_report.append(values)
+        annual = data.get("annual_report") or {}
+        for indicator, name in zip(annual.get("indicators") or [], values, strict=True):
+            indicators.setdefault(
+                name, (name, indicator.get("path") or [], indicator["label"], indicator["unit"])
+            )
+    names = list(indicators)
+    columns = (*COLUMNS, *names)
+    full = [
+        row + [values.get(name) for name in names]
+        for row, values in zip(rows, by_report, strict=True)
+    ]
     if csv_path is not None:
-        write_atomic(csv_path, csv_bytes(rows))
+        write_atomic(csv_path, csv_bytes(full, columns))
     if xlsx_path is not None:
-        write_atomic(xlsx_path, xlsx_bytes(rows))
+        write_atomic(xlsx_path, xlsx_bytes(full, columns, list(indicators.values())))
     return len(rows), problems

@@ -105,6 +105,7 @@ class _RawForm(_Raw):
     sections: list[_RawSection] = []
     tables: list[_RawTable] = []
     checks: list[_RawCheck] = []
+    series: list[_RawCheck] = []
     statistics: _RawStatistics | None = None
 
 
@@ -203,6 +204,9 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
     checks = {c.rule: c for c in parent.checks} if parent else {}
     for check in raw.checks:
         checks[check.rule] = _check(check)
+    series = {c.rule: c for c in parent.series} if parent else {}
+    for check in raw.series:
+        series[check.rule] = _check(check)
     statistics = raw.statistics
     return Form(
         id=raw.id,
@@ -217,6 +221,7 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
         sections=tuple(sections.values()),
         tables=tuple(tables.values()),
         checks=tuple(checks.values()),
+        series=tuple(series.values()),
         statistics=None
         if statistics is None
         else Statistics(
@@ -342,6 +347,11 @@ def _validate(path: Path, form: Form, forms: Forms) -> None:
                 for key in equation.keys
                 if key not in known
             ]
+    for check in form.series:
+        # Repeated over a table's rows, a series check holds for the rows that print its
+        # columns (the 2019 form's 上一年项目数量 is in four rows of section 二, not all).
+        if not any(all(k in known for k in eq.keys) for eq in _instances(check, forms)):
+            problems.append(f"series {check.rule}: no instance names only figure keys")
     if problems:
         raise FormSpecError(f"{path}: {'; '.join(dict.fromkeys(problems))}")
 

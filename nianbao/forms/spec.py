@@ -113,6 +113,9 @@ class Form:
     tables: tuple[TableSpec, ...]
     checks: tuple[CheckSpec, ...]
     statistics: Statistics | None
+    # Checks across a body's reports of consecutive years: the left side of each equation is read
+    # from the year's report, the right side from the report of the year before.
+    series: tuple[CheckSpec, ...] = ()
 
     def table(self, key: str) -> TableSpec | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -195,6 +198,40 @@ class Forms:
         return tuple(found.values())
 
     @cached_property
+    def series(self) -> tuple[CheckSpec, ...]:
+        """Every series check once, oldest form's first to newest's."""
+        found: dict[str, CheckSpec] = {}
+        for form in reversed(self.forms):
+            for check in form.series:
+                found.setdefault(check.rule, check)
+        return tuple(found.values())
+
+    def instances(self, check: CheckSpec) -> tuple[tuple[Equation, dict[str, str]], ...]:
+        """`check` for each row or column it is repeated over, with the placeholders' values
+        (`col`, `col_label`, `row`, `row_label`); only the instances whose keys are all figure
+        keys of the forms."""
+        known = set(self.figure_keys)
+        found: list[tuple[Equation, dict[str, str]]] = []
+        candidates: list[tuple[Equation, dict[str, str]]]
+        if check.for_each is None:
+            candidates = [(check.equation, {})]
+        else:
+            table = self.table(check.for_each[0])
+            labels = table.rows if check.for_each[1] == "rows" else table.columns
+            name = "row" if check.for_each[1] == "rows" else "col"
+            candidates = [
+                (
+                    check.equation.expand(**{name: label.key}),
+                    {name: label.key, f"{name}_label": _display(label)},
+                )
+                for label in labels
+            ]
+        for equation, values in candidates:
+            if all(key in known for key in equation.keys):
+                found.append((equation, values))
+        return tuple(found)
+
+    @cached_property
     def statistics(self) -> Statistics | None:
         return next((f.statistics for f in self.forms if f.statistics is not None), None)
 
@@ -211,13 +248,18 @@ class Forms:
                         seen.setdefault(text, set()).add((table.key, kind, label.key))
         return frozenset(text for text, owners in seen.items() if len(owners) > 1)
 
-    def describe(self, key: str) -> tuple[str, str, str] | None:
-        """(section heading, row label, column label) of a figure key, for people to read."""
-        for table in self.tables:
-            for row, col in table.cells():
-                if table.figure(row.key, col.key) == key:
-                    heading = self._heading(table.section)
-                    return heading, _display(row), _display(col)
+    def describe(self, key: str, form: str | None = None) -> tuple[str, str, str] | None:
+        """(section heading, row label, column label) of a figure key, for people to read: as
+        the form `form` prints it if it does, else as the newest form that prints it does (a
+        column key such as `amount` is 本年收费金额 in the 2021 form, 采购总金额 in the 2019
+        form's 政府集中采购 row)."""
+        forms = sorted(self.forms, key=lambda f: f.id != form)  # `form` first, else in order
+        for candidate in forms:
+            for table in candidate.tables:
+                for row, col in table.cells():
+                    if table.figure(row.key, col.key) == key:
+                        heading = self._heading(table.section)
+                        return heading, _display(row), _display(col)
         for prose in self.prose:
             if prose.key == key:
                 return self._heading(prose.section), prose.label, ""
@@ -232,7 +274,9 @@ class Forms:
 
 
 def _display(label: Label) -> str:
-    return f"{label.group} {label.label}" if label.group else label.label
+    if label.group and label.group != label.label:  # not a group printed as one row
+        return f"{label.group} {label.label}"
+    return label.label
 
 
 def _union(a: TableSpec, b: TableSpec) -> TableSpec:

@@ -1,0 +1,397 @@
+"""Conversions on a Dask cluster: `nianbao convert INPUTS -o OUT --cluster tcp://host:8786`.
+
+The same code as `-j`, spread over machines. Each input is one `dask.distributed` task that
+runs it through the worker isolation of `nianbao.convert.worker` (a `WorkerPool` per Dask
+worker thread: the conversion happens in a child process with the same time and memory limits
+as `-j`, so no input can hang, exhaust or crash a Dask worker). Tasks hand back the report's
+JSON text; only this process writes reports, atomically, into OUT, keeping a folder's layout as
+`-j` does, and a progress bar (or a line per file in a pipe) shows how the run goes.
+
+Inputs are local paths (which every worker must see at the same path: a shared file system)
+or fsspec URLs: `file:///data/reports/`, `s3://bucket/reports/` with `s3fs` installed, or any
+protocol fsspec knows. A folder or prefix is searched recursively for the document suffixes
+`-j` looks for. A worker copies a remote input into a temporary folder under its own name
+before converting it, so the report's `source.name` is the input's name whichever way it came.
+
+A run is resumable: the sha256 of every report already in OUT (and, with `--parquet DIR`, in
+the dataset) is sent to the workers once; a worker hashes each input's bytes and skips one that
+has a report already, without converting it. Run the same command again after an interruption
+and only what is missing is converted.
+
+`--cluster local:N` starts a `LocalCluster` of N single-threaded worker processes on this
+machine. Dask runs workers as daemonic processes by default, and Python forbids a daemonic
+process to start children; each task therefore clears the daemon flag of its worker process
+before it starts the conversion's child (the children are daemonic themselves, and exit when
+the worker that started them goes away, see `nianbao.convert.worker`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import multiprocessing
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, TextIO
+
+from rich.console import Console
+
+from nianbao.convert.batch import Summary, _progress
+from nianbao.convert.emit import write_atomic
+from nianbao.convert.inputs import (
+    DOCUMENT_SUFFIXES,
+    alternative_names,
+    documents_in,
+    is_ignored,
+    printable,
+)
+from nianbao.convert.worker import Converted, Failure, Limits, Work, WorkerPool, convert_file
+from nianbao.errors import DocumentLoadError, MissingDependencyError, NianbaoError
+
+_LOCAL = re.compile(r"local(?::(\d+))?$")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SHA = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Job:
+    """An input (a local path or an fsspec URL) and where its report goes."""
+
+    source: str
+    output: Path
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a task hands back: the input's sha256 and its result (None: skipped, known)."""
+
+    source: str
+    sha256: str | None
+    result: Converted | Failure | None
+    seconds: float
+
+
+@dataclass
+class ClusterSummary(Summary):
+    skipped: int = 0  # inputs that already had a report
+
+    def line(self) -> str:
+        text = super().line()
+        return f"{text}; {self.skipped} skipped (already converted)" if self.skipped else text
+
+
+# --- planning, on the client ------------------------------------------------------------------
+
+
+def valid_address(text: str) -> bool:
+    """`local`, `local:N` (N >= 1), `tcp://host:port` or another scheduler address."""
+    local = _LOCAL.match(text)
+    if local is not None:
+        return local.group(1) is None or int(local.group(1)) >= 1
+    return is_url(text) or bool(re.fullmatch(r"[\w.-]+:\d+", text))
+
+
+def is_url(text: str) -> bool:
+    return bool(_URL.match(text))
+
+
+def plan(inputs: Sequence[str], outdir: Path) -> list[Job]:
+    """Each input and where its report goes; folders and prefixes expanded, duplicates dropped,
+    the layout of a folder kept under `outdir` (as `nianbao.convert.batch.plan` does)."""
+    jobs: list[Job] = []
+    taken: set[Path] = set()
+    sources: set[str] = set()
+    for given in inputs:
+        for source, relative in _expand(given):
+            if source in sources:
+                continue
+            sources.add(source)
+            folder = outdir.joinpath(*relative.parent.parts)
+            output = next(
+                folder / name
+                for name in alternative_names(Path(relative.name))
+                if folder / name not in taken
+            )
+            taken.add(output)
+            jobs.append(Job(source, output))
+    return jobs
+
+
+def _expand(given: str) -> list[tuple[str, PurePosixPath]]:
+    """(source, path relative to the folder given) of each document `given` names."""
+    if not is_url(given):
+        path = Path(given)
+        if path.is_dir():
+            found = documents_in(path)
+            if not found:
+                raise _no_documents(given)
+            return [
+                (str(doc.resolve()), PurePosixPath(doc.relative_to(path).as_posix()))
+                for doc in found
+            ]
+        return [(str(path.resolve()), PurePosixPath(path.name))]
+    fs, root = _filesystem(given)
+    protocol = given.split("://", 1)[0]
+    if not fs.isdir(root):
+        return [(given, PurePosixPath(PurePosixPath(root).name))]
+    base = PurePosixPath(root.rstrip("/"))
+    found_urls: list[tuple[str, PurePosixPath]] = []
+    for name in sorted(fs.find(root)):
+        relative = PurePosixPath(name).relative_to(base)
+        if any(is_ignored(part) for part in relative.parts):
+            continue
+        if relative.suffix.lower() in DOCUMENT_SUFFIXES:
+            url = name if is_url(name) else f"{protocol}://{name}"
+            found_urls.append((url, relative))
+    if not found_urls:
+        raise _no_documents(given)
+    return found_urls
+
+
+def _no_documents(given: str) -> DocumentLoadError:
+    suffixes = ", ".join(sorted(DOCUMENT_SUFFIXES))
+    return DocumentLoadError(
+        f"is a directory with no documents to convert (looked for {suffixes})", source=given
+    )
+
+
+def _filesystem(url: str) -> tuple[Any, str]:
+    try:
+        from fsspec.core import url_to_fs  # noqa: PLC0415 (an optional dependency)
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "URL inputs need fsspec: pip install 'nianbao[cluster]'", source=url
+        ) from exc
+    try:
+        fs, root = url_to_fs(url)
+    except (ImportError, ValueError) as exc:  # e.g. s3:// without s3fs
+        raise MissingDependencyError(f"cannot open this kind of URL: {exc}", source=url) from exc
+    return fs, str(root)
+
+
+def known_reports(*folders: Path) -> set[str]:
+    """The input sha256 of every report in `folders` (searched recursively), and of every
+    report in a dataset folder (its `reports.parquet`)."""
+    known: set[str] = set()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        dataset = folder / "reports.parquet"
+        if dataset.is_file():
+            import pyarrow.parquet as pq  # noqa: PLC0415 (only for a dataset)
+
+            column = pq.read_table(dataset, columns=["sha256"]).column("sha256")
+            known.update(sha for sha in column.to_pylist() if sha)
+        for path in folder.rglob("*.json"):
+            if path.name.startswith(".") or path.name.endswith(".error.json"):
+                continue
+            sha = _report_sha256(path)
+            if sha:
+                known.add(sha)
+    return known
+
+
+def _report_sha256(path: Path) -> str | None:
+    """The `source.sha256` of a report, from its first bytes (reports are emitted in a fixed
+    key order, `source` near the top), else from the whole file."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+        match = _SHA.search(head)
+        if match:
+            return match.group(1).decode("ascii")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        sha = data["source"]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return sha if isinstance(sha, str) else None
+
+
+# --- the task, on a Dask worker ---------------------------------------------------------------
+
+_pools = threading.local()
+
+
+def _pool(limits: Limits, work: Work) -> WorkerPool:
+    """This thread's worker pool (one conversion at a time per Dask worker thread)."""
+    pool: WorkerPool | None = getattr(_pools, "pool", None)
+    if pool is None or (pool.limits, getattr(_pools, "work", None)) != (limits, work):
+        if pool is not None:
+            pool.close()
+        process = multiprocessing.current_process()
+        if process.daemon:
+            process.daemon = False  # see the module's docstring
+        pool = WorkerPool(1, limits, work)
+        _pools.pool, _pools.work = pool, work
+    return pool
+
+
+def convert_task(
+    source: str, limits: Limits, known: frozenset[str] | set[str], work: Work = convert_file
+) -> Done:
+    """Convert one input in a worker process of this Dask worker; skip it if its bytes have a
+    report already. `work` is what the worker process runs, as for `WorkerPool`."""
+    try:
+        with _local_copy(source) as path:
+            sha = _sha256(path)
+            if sha in known:
+                return Done(source, sha, None, 0.0)
+            outcome = _pool(limits, work).run_one(path)
+    except NianbaoError as exc:
+        return Done(source, None, Failure.of(exc), 0.0)
+    except OSError as exc:
+        failure = Failure("DocumentLoadError", f"cannot be read: {exc.strerror or exc}", 3)
+        return Done(source, None, failure, 0.0)
+    assert outcome is not None  # nothing asks it to stop
+    return Done(source, sha, outcome.result, outcome.seconds)
+
+
+@contextlib.contextmanager
+def _local_copy(source: str) -> Iterator[Path]:
+    """A local path holding the input: the path itself, or a temporary copy of a URL's bytes
+    under the input's own name."""
+    if not is_url(source):
+        path = Path(source)
+        if not path.is_file():
+            raise DocumentLoadError("no such file", source=source)
+        yield path
+        return
+    from fsspec.implementations.local import LocalFileSystem  # noqa: PLC0415
+
+    fs, root = _filesystem(source)
+    if isinstance(fs, LocalFileSystem):
+        yield Path(root)
+        return
+    with tempfile.TemporaryDirectory(prefix="nianbao-") as folder:
+        path = Path(folder) / (PurePosixPath(root).name or "input")
+        with fs.open(root, "rb") as remote, path.open("wb") as local:
+            shutil.copyfileobj(remote, local, _CHUNK)
+        yield path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- the run, on the client -------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def connect(address: str) -> Iterator[Any]:
+    """A `distributed.Client` for `local:N` (a LocalCluster here) or a scheduler's address."""
+    try:
+        import dask  # noqa: PLC0415 (an optional dependency)
+        from distributed import Client, LocalCluster  # noqa: PLC0415
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "--cluster needs dask.distributed: pip install 'nianbao[cluster]'"
+        ) from exc
+    local = _LOCAL.match(address)
+    if local is None:
+        with Client(address, timeout="30s") as client:
+            yield client
+        return
+    workers = int(local.group(1) or 1)
+    with (
+        dask.config.set({"distributed.worker.daemon": False}),
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=0,  # the conversions' own limit holds; Dask's would kill the worker
+            dashboard_address=":0",  # any free port: never a clash with another cluster
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def run(
+    jobs: Sequence[Job],
+    client: Any,
+    *,
+    limits: Limits | None = None,
+    known: set[str] | None = None,
+    console: Console | None = None,
+    out: TextIO | None = None,
+    work: Work = convert_file,
+) -> ClusterSummary:
+    """Convert `jobs` as tasks of `client`'s cluster, writing each report as it comes back."""
+    from distributed import as_completed  # noqa: PLC0415 (an optional dependency)
+
+    limits = limits or Limits()
+    console = console or Console(stderr=True)
+    out = out or sys.stdout
+    outputs = {job.source: job.output for job in jobs}
+    summary = ClusterSummary(total=len(jobs))
+    start = time.perf_counter()
+    bar = _progress(console) if console.is_terminal else None
+    task = bar.add_task("converting", total=len(jobs)) if bar else None
+    threads = max(1, sum(client.nthreads().values()))
+    window = max(64, 4 * threads)  # tasks in flight: enough to keep every thread busy
+    # Sent to every worker once (a list of one: a bare set would be scattered item by item).
+    [shared] = client.scatter([frozenset(known or ())], broadcast=True, hash=False)
+    pending = iter(jobs)
+
+    def submit(job: Job) -> Any:
+        return client.submit(convert_task, job.source, limits, shared, work, pure=False)
+
+    futures = as_completed([submit(job) for job in _take(pending, window)])
+    if bar:
+        bar.start()
+    try:
+        for future in futures:
+            done: Done = future.result()
+            future.release()
+            for job in _take(pending, 1):
+                futures.add(submit(job))
+            line = printable(_finish(done, outputs[done.source], summary))
+            if bar is not None and task is not None:
+                if isinstance(done.result, Failure):
+                    bar.console.print(line, markup=False, highlight=False)
+                bar.advance(task)
+            else:
+                print(line, file=out, flush=True)
+    finally:
+        if bar:
+            bar.stop()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _take(jobs: Iterator[Job], n: int) -> list[Job]:
+    return [job for _, job in zip(range(n), jobs, strict=False)]
+
+
+def _finish(done: Done, output: Path, summary: ClusterSummary) -> str:
+    result = done.result
+    if result is None:
+        summary.skipped += 1
+        return f"skipped {done.source}: already converted (sha256 {done.sha256})"
+    if isinstance(result, Converted):
+        try:
+            write_atomic(output, result.text)
+        except OSError as exc:
+            result = Failure("OSError", f"cannot write {output}: {exc.strerror or exc}", 1)
+    if isinstance(result, Failure):
+        summary.failed += 1
+        return f"failed {done.source}: {result.message}"
+    summary.converted += 1
+    if result.checks_failed:
+        summary.checks_failed += 1
+    return f"converted {done.source} -> {output} ({result.summary()}) in {done.seconds:.2f} s"

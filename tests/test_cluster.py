@@ -1,0 +1,158 @@
+"""`convert --cluster`: a real LocalCluster of two workers, a handful of files; the same reports
+as in-process conversion, the worker isolation's time and memory limits, file:// URLs, a
+resumable run, the dataset updated, and the CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from rich.console import Console
+
+from nianbao.convert import cluster
+from nianbao.convert.cli import main
+from nianbao.convert.emit import to_json
+from nianbao.convert.pipeline import convert_path
+from nianbao.convert.worker import Converted, Limits, convert_file
+from tests.conftest import SAMPLES, TEXT_SAMPLES
+
+PDF = SAMPLES / "real" / "hongze-2024.pdf"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with cluster.connect("local:2") as client:
+        yield client
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    (folder / "2017").mkdir(parents=True)
+    for path in TEXT_SAMPLES[:3]:
+        shutil.copyfile(path, folder / "2017" / path.name)
+    shutil.copyfile(TEXT_SAMPLES[4], folder / TEXT_SAMPLES[4].name)
+    (folder / "notes.md").write_text("not a report", encoding="utf-8")
+    return folder
+
+
+def _run(jobs: list[cluster.Job], client: Any, **kwargs: Any) -> tuple[cluster.ClusterSummary, str]:
+    out = io.StringIO()
+    console = Console(file=io.StringIO(), force_terminal=False)
+    summary = cluster.run(jobs, client, console=console, out=out, **kwargs)
+    return summary, out.getvalue()
+
+
+def test_reports_are_those_of_an_in_process_conversion(
+    client: Any, inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    jobs = cluster.plan([str(inputs)], out)
+    assert sorted(j.output.relative_to(out).as_posix() for j in jobs) == sorted(
+        [f"2017/{p.stem}.json" for p in TEXT_SAMPLES[:3]] + [f"{TEXT_SAMPLES[4].stem}.json"]
+    )
+    summary, lines = _run(jobs, client)
+    assert (summary.total, summary.converted, summary.failed, summary.skipped) == (4, 4, 0, 0)
+    assert lines.count("converted ") == 4
+    for job in jobs:
+        expected = to_json(convert_path(Path(job.source)))
+        assert job.output.read_text(encoding="utf-8") == expected
+
+
+def test_a_second_run_skips_what_is_converted(client: Any, inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    jobs = cluster.plan([str(inputs)], out)
+    _run(jobs[:2], client)
+    known = cluster.known_reports(out)
+    assert len(known) == 2
+    summary, lines = _run(jobs, client, known=known)
+    assert (summary.converted, summary.skipped) == (2, 2)
+    assert lines.count("skipped ") == 2 and "already converted" in lines
+    assert "2 skipped (already converted)" in summary.line()
+
+
+def test_file_urls_are_read_through_fsspec(client: Any, inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    jobs = cluster.plan([inputs.as_uri()], out)
+    assert all(job.source.startswith("file://") for job in jobs)
+    assert len(jobs) == 4
+    summary, _ = _run(jobs, client)
+    assert summary.converted == 4
+    report = (out / "2017" / f"{TEXT_SAMPLES[0].stem}.json").read_text(encoding="utf-8")
+    assert f'"name": "{TEXT_SAMPLES[0].name}"' in report
+
+
+def test_the_time_limit_of_minus_j_holds_on_the_cluster(client: Any, tmp_path: Path) -> None:
+    jobs = cluster.plan([str(PDF), str(TEXT_SAMPLES[4])], tmp_path / "out")
+    summary, lines = _run(jobs, client, limits=Limits(seconds=0.05))
+    assert summary.failed >= 1  # the PDF takes far longer than 50 ms
+    assert "took longer than the time limit of 0.05 s" in lines
+    assert not (tmp_path / "out" / "hongze-2024.json").exists()
+
+
+def allocate_too_much(path: Path) -> Converted:
+    hoard = bytearray(4 * 2**30)
+    return Converted(str(len(hoard)))
+
+
+def die_or_convert(path: Path) -> Converted:
+    if path.name.startswith("000"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return convert_file(path)
+
+
+def test_the_memory_limit_of_minus_j_holds_on_the_cluster(client: Any, tmp_path: Path) -> None:
+    jobs = cluster.plan([str(TEXT_SAMPLES[4])], tmp_path / "out")
+    limits = Limits(seconds=60, memory=512 * 2**20)
+    summary, lines = _run(jobs, client, limits=limits, work=allocate_too_much)
+    assert summary.failed == 1
+    assert "needed more than the memory limit of 512 MiB" in lines
+    summary, _ = _run(jobs, client)  # the Dask worker survived: the next task converts
+    assert summary.converted == 1
+
+
+def test_a_dying_conversion_leaves_the_dask_worker_alive(client: Any, tmp_path: Path) -> None:
+    jobs = cluster.plan([str(p) for p in TEXT_SAMPLES[:2]], tmp_path / "out")
+    summary, lines = _run(jobs, client, work=die_or_convert)
+    assert (summary.failed, summary.converted) == (1, 1)
+    assert "the worker process converting it died (killed by SIGKILL" in lines
+
+
+def test_an_unreadable_input_is_a_failure_not_a_crash(client: Any, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    jobs = cluster.plan([str(empty), str(tmp_path / "gone.txt")], tmp_path / "out")
+    summary, lines = _run(jobs, client)
+    assert summary.failed == 2
+    assert "file is empty" in lines and "no such file" in lines
+
+
+def test_addresses() -> None:
+    assert cluster.valid_address("local:2") and cluster.valid_address("local")
+    assert cluster.valid_address("tcp://10.0.0.1:8786") and cluster.valid_address("host:8786")
+    assert not cluster.valid_address("local:0") and not cluster.valid_address("nowhere")
+
+
+def test_the_command_line_converts_resumes_and_fills_the_dataset(
+    inputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, data = tmp_path / "out", tmp_path / "dataset"
+    args = ["convert", str(inputs), "-o", str(out), "--cluster", "local:1", "--parquet", str(data)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "4 files: 4 converted, 0 failed" in printed
+    assert pq.read_metadata(data / "reports.parquet").num_rows == 4
+    assert main(args) == 0
+    assert "4 skipped (already converted)" in capsys.readouterr().out
+
+
+def test_urls_need_the_cluster(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["convert", "s3://bucket/x.pdf", "-o", str(tmp_path)]) == 2
+    assert "--cluster" in capsys.readouterr().err
