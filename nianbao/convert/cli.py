@@ -20,7 +20,14 @@ from nianbao.convert import batch
 from nianbao.convert.export import export
 from nianbao.convert.inputs import printable
 from nianbao.convert.options import TABLE_ENGINES, ConvertOptions
-from nianbao.convert.outputs import STDIO, OutputError, make_folder, names_folder, write_output
+from nianbao.convert.outputs import (
+    STDIO,
+    OutputError,
+    cannot_write,
+    make_folder,
+    names_folder,
+    write_output,
+)
 from nianbao.convert.schema import check_schema_version, load_schema, schema_errors, schema_text
 from nianbao.convert.watch import HotFolder, WatchOptions
 from nianbao.convert.worker import (
@@ -84,15 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Inputs' problems are DocumentLoadErrors by now: what is left is an output's.
         if args.debug:
             raise
-        _error(
-            printable(
-                str(
-                    OutputError(
-                        f"cannot write: {exc.strerror or exc}", source=str(exc.filename or "output")
-                    )
-                )
-            )
-        )
+        error = cannot_write(exc.filename or "output", exc)
+        _error(printable(str(error)))
         return OutputError.exit_code
     except Exception as exc:
         if args.debug:
