@@ -10,12 +10,16 @@ Everything not named in `__all__` may change between versions.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from nianbao.__about__ import __version__
 from nianbao.convert.emit import to_json
 from nianbao.convert.model import Document, Report, Table
+from nianbao.convert.options import ConvertOptions
 from nianbao.convert.pipeline import convert_bytes, convert_path
+from nianbao.convert.worker import MemoryLimitError, TimeLimitError, convert_limited
 from nianbao.errors import (
     DocumentLoadError,
     MissingDependencyError,
@@ -25,13 +29,16 @@ from nianbao.errors import (
 )
 
 __all__ = [
+    "ConvertOptions",
     "Document",
     "DocumentLoadError",
+    "MemoryLimitError",
     "MissingDependencyError",
     "NianbaoError",
     "Report",
     "ReportValidationError",
     "Table",
+    "TimeLimitError",
     "UnsupportedFormatError",
     "__version__",
     "convert",
@@ -40,12 +47,36 @@ __all__ = [
 ]
 
 
-def convert(source: str | Path | bytes, *, filename: str | None = None) -> Report:
-    """Convert a file (a path) or its contents (bytes) into a validated `Report`.
+def convert(
+    source: str | Path | bytes | BinaryIO,
+    *,
+    filename: str | None = None,
+    options: ConvertOptions | None = None,
+) -> Report:
+    """Convert a file (a path), its contents (bytes) or an open binary file into a validated
+    `Report`, as `options` say (PDF table engine, pages, encoding, limits).
 
-    Raises a `NianbaoError` subclass when no report can be made; problems inside the document
-    are listed in `report.diagnostics` instead.
+    Runs in this process, unless `options` set a time or memory limit: then in a worker process
+    that is killed when it passes them (`TimeLimitError`, `MemoryLimitError`). Raises a
+    `NianbaoError` subclass when no report can be made; problems inside the document are listed
+    in `report.diagnostics` instead.
     """
+    options = options or ConvertOptions()
+    if not isinstance(source, str | Path | bytes | bytearray):
+        filename = filename or _file_name(source)
+        source = source.read()
     if isinstance(source, bytes | bytearray):
-        return convert_bytes(bytes(source), filename=filename)
-    return convert_path(source)
+        if options.limited:
+            with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
+                path = Path(tmp) / Path(filename or "input").name
+                path.write_bytes(source)
+                return Report.model_validate_json(convert_limited(path, options))
+        return convert_bytes(bytes(source), filename=filename, options=options)
+    if options.limited:
+        return Report.model_validate_json(convert_limited(Path(source), options))
+    return convert_path(source, options=options)
+
+
+def _file_name(handle: BinaryIO) -> str | None:
+    name = getattr(handle, "name", None)
+    return Path(name).name if isinstance(name, str) else None

@@ -268,7 +268,8 @@ def test_issue11_a_name_that_is_not_utf8_does_not_abort_a_batch(tmp_path: Path) 
         timeout=WAIT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[-1].startswith("2 files: 2 converted, 0 failed")
+    summary = result.stdout.splitlines()[-1]
+    assert summary.startswith("2 files: 2 converted, 0 partial, 0 not a report, 0 failed")
     assert sorted(_byte_names(out)) == [b"ok.json", b"\xc4\xea\xb1\xa8.json"]
 
 

@@ -58,7 +58,7 @@ class DocxAdapter(Adapter):
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
         lower = info.name.lower()
-        if info.format == "docx":
+        if info.format in ("docx", "rtf"):  # RTF, like .doc, through LibreOffice
             return True
         if info.format == "ole2":
             return _WORD_STREAM in head or lower.endswith(_LEGACY_SUFFIXES)
@@ -67,7 +67,7 @@ class DocxAdapter(Adapter):
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         diagnostics: list[Diagnostic] = []
-        if info.format == "ole2":
+        if info.format in ("ole2", "rtf"):
             data = _convert_legacy(data, info)
             diagnostics.append(
                 Diagnostic(
@@ -292,7 +292,7 @@ def _convert_legacy(data: bytes, info: InputInfo) -> bytes:
             source=info.name,
         )
     suffix = Path(info.name).suffix.lower()
-    suffix = suffix if suffix in _LEGACY_SUFFIXES else ".doc"
+    suffix = ".rtf" if info.format == "rtf" else suffix if suffix in _LEGACY_SUFFIXES else ".doc"
     with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
         source = Path(tmp) / f"input{suffix}"
         source.write_bytes(data)

@@ -85,7 +85,7 @@ class HtmlAdapter(Adapter):
         return info.format == "html"
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
-        decoded = decode(data)
+        decoded = decode(data, info.encoding)
         # A JSON API response with raw `<table>` in its strings sniffs as HTML; it is not a page.
         from_json = read_escaped_text(decoded, info, json_only=True)
         if from_json is not None:

@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from nianbao.adapters.base import Adapter
 from nianbao.adapters.docx import DocxAdapter
 from nianbao.adapters.html import HtmlAdapter
-from nianbao.adapters.pdf import PdfAdapter
+from nianbao.adapters.pdf import PdfAdapter, PdfOptions
 from nianbao.adapters.text import TextAdapter
 from nianbao.adapters.xlsx import XlsxAdapter
 from nianbao.convert.sniff import InputInfo
@@ -62,10 +62,10 @@ class AdapterRegistry:
                 )
 
 
-def default_registry() -> AdapterRegistry:
-    """The built-in adapters and every installed plug-in."""
+def default_registry(pdf: PdfOptions | None = None) -> AdapterRegistry:
+    """The built-in adapters (the PDF one with `pdf` options) and every installed plug-in."""
     registry = AdapterRegistry(
-        [DocxAdapter(), XlsxAdapter(), HtmlAdapter(), PdfAdapter(), TextAdapter()]
+        [DocxAdapter(), XlsxAdapter(), HtmlAdapter(), PdfAdapter(pdf), TextAdapter()]
     )
     registry.load_entry_points()
     return registry

@@ -26,7 +26,7 @@ class TextAdapter(Adapter):
         return info.format == "text"
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
-        decoded = decode(data)
+        decoded = decode(data, info.encoding)
         text = decoded.text
         if text.count("\ufffd") > _MAX_UNDECODABLE * max(len(text), 1):
             raise DocumentLoadError(

@@ -7,7 +7,10 @@ collections are usually filed by year or province, for the document suffixes in
 reports keep its layout under OUTDIR (`reports/2021/x.pdf` -> `OUTDIR/2021/x.json`); a file
 named on the command line goes straight into OUTDIR. When two inputs would get the same report
 name, the later one is named after its full file name (`x.docx.json`), then numbered. Reports
-already in OUTDIR are replaced, so running a batch again refreshes it.
+already in OUTDIR are replaced, so running a batch again refreshes it; with `--skip-existing` a
+report made from the same bytes (its `source.sha256`) is kept instead, so that a stopped batch
+of thousands resumes. The summary counts complete reports, partial ones, files that are not
+reports and failures (`nianbao.convert.partial`).
 
 On a terminal a progress bar shows on stderr and failures are printed above it; in a pipe or a
 log there is no bar, just one line per file. Either way a summary ends the run, and the exit
@@ -16,6 +19,8 @@ status is 1 if any input failed (failed checks are information, not failure).
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -40,6 +45,7 @@ from nianbao.convert.inputs import (
     printable,
     write_report,
 )
+from nianbao.convert.options import ConvertOptions
 from nianbao.convert.worker import (
     Converted,
     Failure,
@@ -48,6 +54,7 @@ from nianbao.convert.worker import (
     Work,
     WorkerPool,
     convert_file,
+    work_with,
 )
 from nianbao.errors import DocumentLoadError
 
@@ -60,10 +67,16 @@ class Job:
 
 @dataclass
 class Summary:
+    """Counts of a batch. `converted` are complete reports; `partial` and `not_report` are
+    written too, but lack what `nianbao.convert.partial` says."""
+
     total: int = 0
     converted: int = 0
+    partial: int = 0
+    not_report: int = 0
     failed: int = 0
-    checks_failed: int = 0  # converted reports with at least one failed check
+    checks_failed: int = 0  # reports with at least one failed check
+    skipped: int = 0  # --skip-existing: already converted from the same bytes
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -71,17 +84,26 @@ class Summary:
         text = f"{self.total} file{'' if self.total == 1 else 's'}: {self.converted} converted"
         if self.checks_failed:
             text += f" ({self.checks_failed} with failed checks)"
-        return f"{text}, {self.failed} failed, in {self.seconds:.1f} s ({rate:.1f} files/s)"
+        text += f", {self.partial} partial, {self.not_report} not a report, {self.failed} failed"
+        if self.skipped:
+            text += f", {self.skipped} already converted"
+        return f"{text}, in {self.seconds:.1f} s ({rate:.1f} files/s)"
 
 
-def plan(inputs: Sequence[Path], outdir: Path) -> list[Job]:
-    """Each input file and where its report goes; folders expanded, duplicates dropped."""
+def plan(
+    inputs: Sequence[Path], outdir: Path, *, not_documents: list[Path] | None = None
+) -> list[Job]:
+    """Each input file and where its report goes; folders expanded, duplicates dropped.
+
+    Files of a folder that are not documents by their name are left out, and added to
+    `not_documents` for the caller to say so.
+    """
     jobs: list[Job] = []
     taken: set[Path] = set()
     sources: set[Path] = set()
     for given in inputs:
         if given.is_dir():
-            documents = documents_in(given)
+            documents = documents_in(given, not_documents)
             if not documents:
                 suffixes = ", ".join(sorted(DOCUMENT_SUFFIXES))
                 raise DocumentLoadError(
@@ -109,17 +131,35 @@ def run(
     *,
     workers: int,
     limits: Limits | None = None,
-    work: Work = convert_file,
+    options: ConvertOptions | None = None,
+    work: Work | None = None,
+    skip_existing: bool = False,
+    verbosity: int = 0,
     console: Console | None = None,
     out: TextIO | None = None,
 ) -> Summary:
-    """Convert `jobs` with `workers` processes; lines go to `out`, the bar to `console`."""
+    """Convert `jobs` with `workers` processes; lines go to `out`, the bar to `console`.
+
+    `options` reach every conversion; `limits`, if given, replace theirs. With `skip_existing`,
+    a job whose report is already there, made from the same bytes (its `source.sha256`), is not
+    converted again: a stopped batch run again resumes where it stopped. `verbosity` -1 shows
+    only failures (no bar), 1 a line for every file even above the bar.
+    """
     console = console or Console(stderr=True)
     out = out or sys.stdout
-    outputs = {job.source: job.output for job in jobs}
+    limits = limits or Limits.of(options)
+    work = work or work_with(convert_file, options)
     summary = Summary(total=len(jobs))
     start = time.perf_counter()
-    bar = _progress(console) if console.is_terminal else None
+    if skip_existing:
+        todo = [job for job in jobs if not already_converted(job)]
+        summary.skipped = len(jobs) - len(todo)
+        jobs = todo
+    outputs = {job.source: job.output for job in jobs}
+    if not jobs:
+        summary.seconds = time.perf_counter() - start
+        return summary
+    bar = _progress(console) if console.is_terminal and verbosity >= 0 else None
     task = bar.add_task("converting", total=len(jobs)) if bar else None
     with WorkerPool(max(1, min(workers, len(jobs))), limits, work) as pool:
         if bar:
@@ -128,10 +168,10 @@ def run(
             for outcome in pool.map(list(outputs)):
                 line = printable(_finish(outcome, outputs[outcome.source], summary))
                 if bar is not None and task is not None:
-                    if not outcome.ok:
+                    if not outcome.ok or verbosity > 0:
                         bar.console.print(line, markup=False, highlight=False)
                     bar.advance(task)
-                else:
+                elif verbosity >= 0 or not outcome.ok:
                     print(line, file=out, flush=True)
         finally:
             if bar:
@@ -152,10 +192,39 @@ def _finish(outcome: Outcome, output: Path, summary: Summary) -> str:
     if isinstance(result, Failure):
         summary.failed += 1
         return f"failed {outcome.source}: {result.message}"
-    summary.converted += 1
+    if result.status == "not a report":
+        summary.not_report += 1
+    elif result.status == "partial":
+        summary.partial += 1
+    else:
+        summary.converted += 1
     if result.checks_failed:
         summary.checks_failed += 1
     return f"converted {outcome.source} -> {output} ({result.summary()}) in {outcome.seconds:.2f} s"
+
+
+_SHA256 = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
+_REPORT_HEAD = 1 << 16  # `source` comes first in a report: its sha256 is within this
+
+
+def already_converted(job: Job) -> bool:
+    """True when `job.output` is a report of the very bytes of `job.source`."""
+    try:
+        with job.output.open("rb") as handle:
+            head = handle.read(_REPORT_HEAD)
+    except OSError:
+        return False
+    match = _SHA256.search(head)
+    if match is None:
+        return False
+    digest = hashlib.sha256()
+    try:
+        with job.source.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return False  # converting it says what is wrong
+    return digest.hexdigest() == match.group(1).decode("ascii")
 
 
 def _progress(console: Console) -> Progress:

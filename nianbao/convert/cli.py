@@ -13,22 +13,34 @@ import argparse
 import json
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nianbao.__about__ import __version__
 from nianbao.convert import batch, cluster, dataset
-from nianbao.convert.emit import write_atomic
 from nianbao.convert.export import export
+from nianbao.convert.inputs import printable
+from nianbao.convert.options import TABLE_ENGINES, ConvertOptions
+from nianbao.convert.outputs import (
+    STDIO,
+    OutputError,
+    cannot_write,
+    make_folder,
+    names_folder,
+    write_output,
+)
 from nianbao.convert.schema import check_schema_version, load_schema, schema_errors, schema_text
 from nianbao.convert.watch import HotFolder, WatchOptions
 from nianbao.convert.worker import (
     GIB,
     Converted,
+    Failure,
     Limits,
     WorkerPool,
     convert_file,
     default_jobs,
+    work_with,
 )
 from nianbao.errors import NianbaoError
 
@@ -44,7 +56,9 @@ _EPILOG = """\
 examples:
   nianbao convert samples/text/004_7635fab03e0d303d.txt            report on stdout
   nianbao convert report.txt -o report.json                       report into a file
+  curl -s URL | nianbao convert - --encoding gbk > report.json    standard input and output
   nianbao convert reports/ a.pdf b.docx -o out/ -j 4              many, in parallel
+  nianbao convert reports/ -o out/ --skip-existing                resume a stopped batch
   nianbao watch inbox/ --out out/                                 hot folder: drop files in
   nianbao convert s3://bucket/reports/ -o out/ --cluster tcp://scheduler:8786
                                                                   on a Dask cluster
@@ -54,8 +68,9 @@ examples:
   nianbao validate report.json                                    check a report
   nianbao schema > report.schema.json                             the JSON Schema
 
-exit codes: 0 ok, 1 invalid report or other error, 2 bad usage, 3 unreadable input,
-4 unsupported format, 5 missing optional dependency, 70 internal error (please report it)
+exit codes: 0 ok, 1 invalid report or other error, 2 bad usage, 3 unreadable input or an
+output that cannot be written, 4 unsupported format, 5 missing optional dependency, 70 internal
+error (please report it)
 """
 
 EXIT_INTERNAL = 70
@@ -65,6 +80,9 @@ _SHOWN = 20  # series failures printed by export
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    for flag, default in (("debug", False), ("verbose", 0), ("quiet", False)):
+        if not hasattr(args, flag):  # given neither before nor after the command
+            setattr(args, flag, default)
     command: Callable[[argparse.Namespace], int] = args.command
     try:
         return command(args)
@@ -76,6 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except OSError as exc:
+        # Inputs' problems are DocumentLoadErrors by now: what is left is an output's.
+        if args.debug:
+            raise
+        error = cannot_write(exc.filename or "output", exc)
+        _error(printable(str(error)))
+        return OutputError.exit_code
     except Exception as exc:
         if args.debug:
             raise
@@ -93,14 +118,14 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
-    parser.add_argument(
-        "--debug", action="store_true", help="show the full traceback when something goes wrong"
-    )
+    parser.add_argument("-V", "--version", action="version", version=f"nianbao {__version__}")
+    common = _common_flags()
+    _add_common_flags(parser)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     convert = commands.add_parser(
         "convert",
+        parents=[common],
         help="convert reports into canonical JSON",
         description=(
             "Convert INPUT into a canonical JSON report. Given several inputs or a folder, "
@@ -108,21 +133,22 @@ def _parser() -> argparse.ArgumentParser:
             "time and a memory limit, and exit 1 if any fails. Folders are searched "
             "recursively for .pdf, .doc(x), .xls(x), .htm(l) and .txt files (hidden and "
             "temporary ones skipped) and their layout is kept under OUTPUT; a file named "
-            "directly goes to OUTPUT/<stem>.json."
+            "directly goes to OUTPUT/<stem>.json. INPUT - is standard input."
         ),
     )
     convert.add_argument(
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="report files or folders of them (with --cluster also fsspec URLs: s3://, file://)",
+        help="report files or folders of them; - for standard input (with --cluster also "
+        "fsspec URLs: s3://, file://)",
     )
     convert.add_argument(
         "-o",
         "--output",
-        type=Path,
         metavar="OUTPUT",
-        help="write the report here instead of to standard output (a folder for several)",
+        help="write the report here instead of to standard output (- is standard output); a "
+        "folder (ending in /, or one that exists) for several, or OUTPUT/<stem>.json for one",
     )
     convert.add_argument(
         "-j",
@@ -145,11 +171,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="also add the reports converted to the Parquet dataset in DIR",
     )
+    convert.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="keep a report already in OUTPUT made from the same bytes (its source.sha256) "
+        "instead of converting again: a stopped batch resumes",
+    )
     _limit_arguments(convert, default=None)
+    _option_arguments(convert)
     convert.set_defaults(command=_convert)
 
     watch = commands.add_parser(
         "watch",
+        parents=[common],
         help="convert every file dropped into a folder (a hot folder)",
         description=(
             "Convert what is in INBOX, then every file dropped into it, one at a time, into "
@@ -188,11 +222,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="poll the folder instead of relying on change notification (network shares)",
     )
-    _limit_arguments(watch, default=Limits())
+    _limit_arguments(watch, default=None)
+    _option_arguments(watch)
     watch.set_defaults(command=_watch)
 
     export_ = commands.add_parser(
         "export",
+        parents=[common],
         help="tabulate reports' figures as CSV or XLSX",
         description=(
             "Write one row per REPORT (report JSON files, or folders searched recursively) with "
@@ -231,6 +267,7 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser(
         "schema",
+        parents=[common],
         help="print the report's JSON Schema",
         description="Print the JSON Schema every report validates against.",
     )
@@ -238,12 +275,82 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate",
+        parents=[common],
         help="check reports against the schema",
         description="Check that each REPORT is a valid nianbao report; exit 1 if any is not.",
     )
     validate.add_argument("reports", type=Path, nargs="+", metavar="REPORT")
     validate.set_defaults(command=_validate)
     return parser
+
+
+def _common_flags() -> argparse.ArgumentParser:
+    """--debug, -v and -q for every command, after its name as well as before it."""
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common_flags(common)
+    return common
+
+
+def _add_common_flags(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: a flag given before the command is not reset by the command's own defaults.
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback when something goes wrong",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,
+        help="say more: each report's diagnostics, a line per file under a progress bar",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="say only what went wrong: no summary, progress or per-file lines",
+    )
+
+
+def _option_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--encoding",
+        metavar="CODEC",
+        help="decode text and HTML inputs with CODEC (gbk, utf-8, big5, ...) instead of "
+        "detecting it; the report says method 'override'",
+    )
+    parser.add_argument(
+        "--table-engine",
+        choices=TABLE_ENGINES,
+        default="pdfplumber",
+        help="how PDF tables are found (camelot needs nianbao[camelot]; default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-pages",
+        type=_positive_int,
+        metavar="N",
+        help="read at most N pages of a PDF (the report says so)",
+    )
+
+
+def _options(args: argparse.Namespace) -> ConvertOptions:
+    try:
+        return ConvertOptions(
+            table_engine=args.table_engine,
+            max_pages=args.max_pages,
+            time_limit=args.time_limit,
+            memory_limit=args.memory_limit,
+            encoding=args.encoding,
+        )
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from exc
+
+
+class _UsageError(NianbaoError):
+    exit_code = 2
 
 
 def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None) -> None:
@@ -267,13 +374,6 @@ def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None)
     )
 
 
-def _limits(args: argparse.Namespace) -> Limits:
-    default = Limits()
-    seconds = default.seconds if args.time_limit is None else args.time_limit
-    memory = default.memory if args.memory_limit is None else args.memory_limit
-    return Limits(seconds=seconds, memory=memory)
-
-
 def _convert(args: argparse.Namespace) -> int:
     if args.cluster is not None:
         return _convert_cluster(args)
@@ -283,11 +383,15 @@ def _convert(args: argparse.Namespace) -> int:
         return 2
     inputs: list[Path] = [Path(given) for given in args.inputs]
     args.inputs = inputs
-    output: Path | None = args.output
+    output: str | None = args.output
+    stdin = [p for p in inputs if str(p) == STDIO]
+    if stdin and len(inputs) > 1:
+        _error("- (standard input) is one input: it cannot be converted with others")
+        return 2
     if (
         len(inputs) > 1
         or inputs[0].is_dir()
-        or (output is not None and output.is_dir())
+        or (output is not None and names_folder(output))
         or args.parquet is not None
     ):
         return _convert_many(args)
@@ -295,18 +399,17 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _convert_cluster(args: argparse.Namespace) -> int:
-    if args.output is None:
+    if args.output is None or args.output == STDIO:
         _error("--cluster needs -o OUTDIR, the folder for the reports")
         return 2
-    if args.output.exists() and not args.output.is_dir():
-        _error(f"{args.output}: is a file; -o must name a folder for the reports")
+    outdir = Path(args.output)
+    if outdir.exists() and not outdir.is_dir():
+        _error(f"{outdir}: is a file; -o must name a folder for the reports")
         return 2
-    jobs = cluster.plan(args.inputs, args.output)
-    known = cluster.known_reports(
-        args.output, *([args.parquet] if args.parquet is not None else [])
-    )
+    jobs = cluster.plan(args.inputs, outdir)
+    known = cluster.known_reports(outdir, *([args.parquet] if args.parquet is not None else []))
     with cluster.connect(args.cluster) as client:
-        summary = cluster.run(jobs, client, limits=_limits(args), known=known)
+        summary = cluster.run(jobs, client, limits=Limits.of(_options(args)), known=known)
     print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
     return 1 if summary.failed else 0
@@ -332,34 +435,74 @@ def _convert_one(args: argparse.Namespace) -> int:
     hang or exhaust the machine; in this process with `--debug` (a worker cannot show the
     traceback) or when both limits are 0."""
     source: Path = args.inputs[0]
-    limits = _limits(args)
-    if args.debug or not (limits.seconds or limits.memory):
-        converted = convert_file(source)
+    options = _options(args)
+    if str(source) == STDIO:
+        with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
+            staged = Path(tmp) / "stdin"  # the report's source.name
+            staged.write_bytes(sys.stdin.buffer.read())
+            result = _convert_file(staged, options, args.debug, shown="<stdin>")
+        shown = "<stdin>"
     else:
-        with WorkerPool(1, limits) as pool:
-            outcome = pool.run_one(source)
-        assert outcome is not None  # nothing asks it to stop
-        if not isinstance(outcome.result, Converted):
-            _error(f"{source}: {outcome.result.message}")
-            return outcome.result.exit_code
-        converted = outcome.result
-    if args.output is None:
-        sys.stdout.write(converted.text)
-    else:
-        write_atomic(args.output, converted.text)
-        print(f"{source} -> {args.output}: {converted.summary()}")
+        result = _convert_file(source, options, args.debug, shown=str(source))
+        shown = str(source)
+    if isinstance(result, Failure):
+        _error(f"{shown}: {result.message}")
+        return result.exit_code
+    write_output(args.output, result.text)
+    if args.quiet:
+        return 0
+    if args.output not in (None, STDIO):
+        print(f"{shown} -> {args.output}: {result.summary()}")
+    elif result.partial or args.verbose:  # the report is on stdout: the word goes to stderr
+        print(f"nianbao: {shown}: {result.summary()}", file=sys.stderr)
+    if args.verbose:
+        for diagnostic in json.loads(result.text)["diagnostics"]:
+            print(f"  {diagnostic['code']}: {diagnostic['message']}", file=sys.stderr)
     return 0
+
+
+def _convert_file(
+    path: Path, options: ConvertOptions, debug: bool, *, shown: str
+) -> Converted | Failure:
+    limits = Limits.of(options)
+    if debug or not (limits.seconds or limits.memory):
+        try:
+            return convert_file(path, options)
+        except NianbaoError as exc:
+            if debug:
+                raise
+            return Failure.of(exc)
+    with WorkerPool(1, limits, work_with(convert_file, options)) as pool:
+        outcome = pool.run_one(path)
+    assert outcome is not None  # nothing asks it to stop
+    return outcome.result
 
 
 def _convert_many(args: argparse.Namespace) -> int:
     if args.output is None:
         _error("several inputs or a folder need -o OUTDIR, the folder for their reports")
         return 2
-    if args.output.exists() and not args.output.is_dir():
-        _error(f"{args.output}: is a file; -o must name a folder for several reports")
+    if args.output == STDIO:
+        _error("several reports cannot all go to standard output: -o OUTDIR names a folder")
         return 2
-    jobs = batch.plan(args.inputs, args.output)
-    summary = batch.run(jobs, workers=args.jobs, limits=_limits(args))
+    outdir = Path(args.output)
+    if outdir.exists() and not outdir.is_dir():
+        _error(f"{outdir}: is a file; -o must name a folder for several reports")
+        return 2
+    not_documents: list[Path] = []
+    jobs = batch.plan(args.inputs, outdir, not_documents=not_documents)
+    make_folder(outdir)
+    if not_documents and not args.quiet:
+        shown = ", ".join(printable(str(p)) for p in not_documents[:5])
+        more = f" and {len(not_documents) - 5} more" if len(not_documents) > 5 else ""
+        print(f"skipped {len(not_documents)} files not documents by their names: {shown}{more}")
+    summary = batch.run(
+        jobs,
+        workers=args.jobs,
+        options=_options(args),
+        skip_existing=args.skip_existing,
+        verbosity=-1 if args.quiet else args.verbose,
+    )
     print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
     return 1 if summary.failed else 0
@@ -374,7 +517,7 @@ def _watch(args: argparse.Namespace) -> int:
         _error("OUTBOX must not be INBOX: the reports would be taken for new inputs")
         return 2
     options = WatchOptions(
-        settle=args.settle, poll=args.poll, limits=_limits(args), recheck=args.recheck
+        settle=args.settle, poll=args.poll, recheck=args.recheck, convert=_options(args)
     )
     folder = HotFolder(inbox, args.out, options)
 

@@ -60,8 +60,14 @@ def canonical_codec(name: str) -> str | None:
     return _SUPERSETS.get(codec, codec)
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode `data`, recording the encoding, the evidence for it, and anything that went wrong."""
+def decode(data: bytes, override: str | None = None) -> Decoded:
+    """Decode `data`, recording the encoding, the evidence for it, and anything that went wrong.
+
+    `override` (a codec the user named) replaces detection: the method is then `override`, and
+    bytes it cannot decode are reported as usual. A byte-order mark of that codec is dropped.
+    """
+    if override is not None:
+        return _overridden(data, override)
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return _finish(data[len(bom) :], codec, 1.0, "bom")
@@ -101,6 +107,17 @@ def decode(data: bytes) -> Decoded:
         # Chinese documents, so a GB18030 reading with a handful of gaps is the better guess.
         codec, confidence = "gb18030", min(confidence, 0.5)
     return _with(_finish(data, codec, round(confidence, 3), "detected"), diagnostics)
+
+
+def _overridden(data: bytes, name: str) -> Decoded:
+    codec = canonical_codec(name)
+    if codec is None:
+        raise LookupError(f"unknown encoding: {name!r}")
+    for bom, bom_codec in _BOMS:
+        if data.startswith(bom) and codec == bom_codec:  # `utf-16` reads its own BOM
+            data = data[len(bom) :]
+            break
+    return _finish(data, codec, 1.0, "override")
 
 
 def _finish(

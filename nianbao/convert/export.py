@@ -3,7 +3,8 @@
 One row per report, in the order the reports were named (a folder's reports, found recursively,
 in path order). The columns are always the same, whatever the reports hold, so tables made from
 different collections line up: `source`, `sha256`, `organization`, `year`, `template`,
-`published_on`, `checks_failed`, then every canonical figure key of the forms in
+`published_on`, `checks_failed`, `partial` (why the report is partial, blank when it is not:
+see `nianbao.convert.partial`), then every canonical figure key of the forms in
 `nianbao/forms`, in the order the official forms print them (section 二 of the 2021 form, then of
 the 2019 form, section 三 row by row, section 四, then the figures stated in prose). The workbook
 has a second sheet, `legend`, giving each column's section, row and column as the form prints
@@ -38,6 +39,7 @@ from openpyxl.utils import get_column_letter
 
 from nianbao.convert import dataset
 from nianbao.convert.emit import write_atomic
+from nianbao.convert.partial import of_data
 from nianbao.convert.schema import check_schema_version, schema_errors
 from nianbao.errors import DocumentLoadError, NianbaoError
 from nianbao.forms import FORMS
@@ -50,6 +52,7 @@ META_COLUMNS: tuple[str, ...] = (
     "template",
     "published_on",
     "checks_failed",
+    "partial",
 )
 
 FIGURE_COLUMNS: tuple[str, ...] = FORMS.figure_keys
@@ -118,6 +121,7 @@ def row_of(data: dict[str, Any]) -> Row:
         annual.get("template"),
         annual.get("published_on"),
         sum(1 for check in checks if check.get("status") == "fail"),
+        of_data(data).text() or None,  # why the report is partial; blank when complete
     ]
     values: Row = [(figures.get(key) or {}).get("value") for key in FIGURE_COLUMNS]
     return meta + values

@@ -7,8 +7,11 @@ thumbnails Windows drops everywhere. A program that writes `x.pdf.part` and rena
 when complete is the safest way to feed the hot folder, and it works here as intended.
 
 Format is decided by the bytes, never the name (see `nianbao.convert.sniff`); names only decide
-which files of a *folder* given to `nianbao convert` are worth trying, so that a README or last
-run's reports in the same folder are not "converted".
+which files are worth trying, so that a picture, last run's reports or a `.json` in the same
+folder are not "converted". One rule, `is_document_name`, for a folder given to `nianbao
+convert` (other files are skipped and listed) and for the hot folder (other files are refused to
+failed/, unread): a document suffix (`DOCUMENT_SUFFIXES`, Markdown included), or none at all, as
+crawlers often save pages. A file named on the command line is always tried.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 DOCUMENT_SUFFIXES = frozenset(
     {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".mht", ".mhtml"}
     | {".pdf", ".doc", ".docx", ".docm", ".wps", ".xls", ".xlsx", ".xlsm", ".et", ".rtf"}
+    | {".md", ".markdown"}
 )
 
 
@@ -46,15 +50,36 @@ def is_ignored(name: str) -> bool:
     )
 
 
-def documents_in(folder: Path) -> list[Path]:
-    """The documents under `folder`, recursively, sorted; hidden folders are not entered."""
+def is_document_name(name: str) -> bool:
+    """True for a name worth trying as an input: not ignored, and a document's suffix or none."""
+    suffix = Path(name).suffix.lower()
+    return not is_ignored(name) and (suffix in DOCUMENT_SUFFIXES or not suffix)
+
+
+def not_a_document(name: str) -> str:
+    """Why a file is not tried, for the log and failed/."""
+    return (
+        f"not a document by its name ({Path(name).suffix}): nianbao reads "
+        f"{', '.join(sorted(DOCUMENT_SUFFIXES))} and files without a suffix"
+    )
+
+
+def documents_in(folder: Path, others: list[Path] | None = None) -> list[Path]:
+    """The documents under `folder`, recursively, sorted; hidden folders are not entered.
+
+    Files that `is_document_name` leaves out (but not ignored ones) are added to `others`.
+    """
     found = []
     for path in folder.rglob("*"):
         relative = path.relative_to(folder)
-        if any(is_ignored(part) for part in relative.parts):
+        if any(is_ignored(part) for part in relative.parts) or not path.is_file():
             continue
-        if path.suffix.lower() in DOCUMENT_SUFFIXES and path.is_file():
+        if is_document_name(path.name):
             found.append(path)
+        elif others is not None:
+            others.append(path)
+    if others is not None:
+        others.sort()
     return sorted(found)
 
 

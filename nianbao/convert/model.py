@@ -105,7 +105,7 @@ Origin = Annotated[
 # --- source and diagnostics ------------------------------------------------------------------
 
 
-EncodingMethod = Literal["bom", "declared", "utf-8", "detected", "utf-16-pattern"]
+EncodingMethod = Literal["bom", "declared", "utf-8", "detected", "utf-16-pattern", "override"]
 
 
 class EncodingInfo(_Model):

@@ -6,10 +6,12 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+from nianbao.adapters.pdf import PdfOptions
 from nianbao.adapters.registry import AdapterRegistry, default_registry
 from nianbao.convert.annual_report import profile
 from nianbao.convert.emit import report_data
 from nianbao.convert.model import Report, Source
+from nianbao.convert.options import ConvertOptions
 from nianbao.convert.schema import validate_report_data
 from nianbao.convert.sniff import InputInfo, sniff
 from nianbao.errors import DocumentLoadError, UnsupportedFormatError
@@ -18,8 +20,8 @@ _HEAD_BYTES = 8192
 
 
 @cache
-def _registry() -> AdapterRegistry:
-    return default_registry()
+def _registry(pdf: PdfOptions) -> AdapterRegistry:
+    return default_registry(pdf)  # one per set of PDF options: adapters hold their options
 
 
 def read_input(path: Path) -> bytes:
@@ -36,12 +38,21 @@ def read_input(path: Path) -> bytes:
         raise DocumentLoadError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from exc
 
 
-def convert_path(path: str | Path, *, registry: AdapterRegistry | None = None) -> Report:
+def convert_path(
+    path: str | Path,
+    *,
+    registry: AdapterRegistry | None = None,
+    options: ConvertOptions | None = None,
+) -> Report:
     path = Path(path)
     if path.is_dir():
         raise DocumentLoadError("is a directory, not a file", source=str(path))
     return convert_bytes(
-        read_input(path), filename=path.name, registry=registry, display_name=str(path)
+        read_input(path),
+        filename=path.name,
+        registry=registry,
+        display_name=str(path),
+        options=options,
     )
 
 
@@ -51,14 +62,20 @@ def convert_bytes(
     filename: str | None = None,
     registry: AdapterRegistry | None = None,
     display_name: str | None = None,
+    options: ConvertOptions | None = None,
 ) -> Report:
-    """Convert one input held in memory. `filename` names it in the report and in errors."""
+    """Convert one input held in memory. `filename` names it in the report and in errors.
+
+    `options` choose the PDF engine, pages and encoding (limits are the caller's to apply: see
+    `nianbao.convert`); a `registry` given replaces the default adapters and their options.
+    """
+    options = options or ConvertOptions()
     name = filename or "<bytes>"
     shown = display_name or name
     if not data:
         raise DocumentLoadError("file is empty", source=shown)
-    info = InputInfo(name=shown, size=len(data), format=sniff(data))
-    adapter = (registry or _registry()).find(data[:_HEAD_BYTES], info)
+    info = InputInfo(name=shown, size=len(data), format=sniff(data), encoding=options.encoding)
+    adapter = (registry or _registry(options.pdf_options())).find(data[:_HEAD_BYTES], info)
     if adapter is None:
         what = "binary data, not a document" if info.format == "binary" else f"{info.format} files"
         raise UnsupportedFormatError(f"no adapter reads {what}", source=shown)

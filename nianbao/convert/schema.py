@@ -63,14 +63,58 @@ def _validator() -> jsonschema_rs.Draft202012Validator:
 
 
 def schema_errors(data: Any) -> list[str]:
-    """Every way `data` breaks the schema, as `path: message` lines; empty when it is valid."""
+    """Every way `data` breaks the schema, as `path: reason` lines; empty when it is valid.
+
+    The path is the JSON pointer of the field at fault: where a value may be one of several
+    shapes (`annual_report` or null, a number or null), the reason is the one from inside the
+    shape it came closest to, not "does not match any" at the top of a 57 KB object. A value
+    quoted in the reason is cut short.
+    """
     if _validator().is_valid(data):
         return []
-    problems = [
-        (list(map(str, error.instance_path)), error.message)
-        for error in _validator().iter_errors(data)
-    ]
-    return [f"/{'/'.join(path)}: {message}" for path, message in sorted(problems)]
+    problems = {problem for error in _validator().iter_errors(data) for problem in _reasons(error)}
+    return [f"/{'/'.join(path)}: {reason}" for path, reason in sorted(problems)]
+
+
+_QUOTED = 60  # characters of a value quoted in a reason
+
+
+def _reasons(error: Any) -> list[tuple[tuple[str, ...], str]]:
+    """(path, reason) of `error`; for anyOf/oneOf, those of the branch that got furthest into
+    the value, recursively, or, when none got inside it, each branch's reason in one line."""
+    path = tuple(map(str, error.instance_path))
+    branches: list[list[Any]] = list(getattr(error.kind, "context", None) or [])
+    if not branches or not all(branches):
+        return [(path, _short(error))]
+    best = max(branches, key=lambda branch: max(len(e.instance_path) for e in branch))
+    if max(len(e.instance_path) for e in best) > len(path):
+        return [found for branch_error in best for found in _reasons(branch_error)]
+    # A branch that is more than a wrong type (an object missing a field) is the one meant.
+    shaped = [b for b in branches if any(type(e.kind).__name__ != "Type" for e in b)]
+    if len(shaped) == 1:
+        return [found for branch_error in shaped[0] for found in _reasons(branch_error)]
+    quoted = _cut(json.dumps(error.instance, ensure_ascii=False, separators=(",", ":")))
+    types = sorted({json.dumps(t) for b in branches for e in b for t in _types(e)})
+    if types and not shaped:
+        return [(path, f"{quoted} is not of type {' or '.join(types)}")]
+    return [(path, _short(error))]
+
+
+def _types(error: Any) -> list[str]:
+    expected = error.kind.types if type(error.kind).__name__ == "Type" else []
+    return [str(t) for t in expected]
+
+
+def _short(error: Any) -> str:
+    message: str = error.message
+    quoted = json.dumps(error.instance, ensure_ascii=False, separators=(",", ":"))
+    if len(quoted) > _QUOTED and message.startswith(quoted):
+        return _cut(quoted) + message[len(quoted) :]
+    return _cut(message, 4 * _QUOTED)
+
+
+def _cut(text: str, size: int = _QUOTED) -> str:
+    return text if len(text) <= size else f"{text[: size - 12]}… ({len(text)} characters)"
 
 
 def check_schema_version(data: Any, *, source: str | None = None) -> None:

@@ -20,6 +20,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
     "ole2": "application/x-ole-storage",
+    "rtf": "application/rtf",
     "html": "text/html",
     "text": "text/plain",
     "binary": "application/octet-stream",
@@ -33,6 +34,8 @@ class InputInfo:
     name: str
     size: int
     format: str
+    #: A codec the user named to decode text and HTML with, instead of detecting one.
+    encoding: str | None = None
 
     @property
     def media_type(self) -> str:
@@ -40,7 +43,7 @@ class InputInfo:
 
 
 def sniff(data: bytes) -> str:
-    """The format of `data`: pdf, docx, xlsx, zip, ole2, html, text or binary."""
+    """The format of `data`: pdf, docx, xlsx, zip, ole2, rtf, html, text or binary."""
     head = data[:_SNIFF_WINDOW]
     # PDF readers accept the header anywhere in the first KiB; so do we.
     if b"%PDF-" in data[:1024]:
@@ -49,6 +52,8 @@ def sniff(data: bytes) -> str:
         return _zip_format(data)
     if head.startswith(_OLE2_MAGIC):
         return "ole2"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"  # Word's RTF, often saved as .doc: markup, not text to read as it is
     if _looks_like_text(head):
         return "html" if _HTML_MARKERS.search(head.lstrip()[:_SNIFF_WINDOW]) else "text"
     return "binary"

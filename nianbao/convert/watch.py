@@ -56,7 +56,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -65,7 +65,16 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from nianbao.__about__ import __version__
-from nianbao.convert.inputs import fit_name, is_ignored, printable, shown, write_report
+from nianbao.convert.inputs import (
+    fit_name,
+    is_document_name,
+    is_ignored,
+    not_a_document,
+    printable,
+    shown,
+    write_report,
+)
+from nianbao.convert.options import ConvertOptions
 from nianbao.convert.worker import (
     Converted,
     Failure,
@@ -77,8 +86,9 @@ from nianbao.convert.worker import (
     convert_inbox_file,
     describe_limit,
     link_refusal,
+    work_with,
 )
-from nianbao.errors import NianbaoError
+from nianbao.errors import NianbaoError, UnsupportedFormatError
 
 if sys.platform != "win32":
     import fcntl
@@ -108,12 +118,19 @@ logging.getLogger("watchdog.observers.inotify").addFilter(_ShutdownNoise())
 class WatchOptions:
     settle: float = 1.0  # seconds a file must stay unchanged before it is read
     poll: bool = False  # poll the folder instead of using the platform's change notification
-    limits: Limits = field(default_factory=Limits)
+    #: Per input; None for those `convert` asks for (by default 120 s and 2 GiB).
+    limits: Limits | None = None
     rescan: float = 2.0  # list INBOX at least this often, whatever the events say
     # A file stays in INBOX until it has been unchanged this many seconds since its last change,
     # so that a writer who closes it and comes back to add more (`>>` in pieces, a copy that
     # pauses) adds to the same input: its report is replaced, and only then does it move.
     recheck: float = 10.0
+    #: How each input is converted: PDF engine, pages, encoding, limits.
+    convert: ConvertOptions | None = None
+
+    @property
+    def worker_limits(self) -> Limits:
+        return self.limits or Limits.of(self.convert)
 
 
 Stat = tuple[int, int, int]  # size, mtime in ns, inode: of the entry itself, links not followed
@@ -145,7 +162,7 @@ class HotFolder:
         outbox: Path,
         options: WatchOptions | None = None,
         *,
-        work: Work = convert_inbox_file,
+        work: Work | None = None,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.inbox = inbox
@@ -153,7 +170,7 @@ class HotFolder:
         self.options = options or WatchOptions()
         self.done = inbox / DONE
         self.failed = inbox / FAILED
-        self._work = work
+        self._work = work or work_with(convert_inbox_file, self.options.convert)
         self._log_line = log or _print_line
         self._stopping = False
         self._wake = threading.Event()
@@ -176,7 +193,7 @@ class HotFolder:
             self._log(
                 f"watching {self.inbox} -> {self.outbox} ({how}, settle "
                 f"{self.options.settle:g} s, recheck {self.options.recheck:g} s, limits "
-                f"{describe_limit(self.options.limits)})"
+                f"{describe_limit(self.options.worker_limits)})"
             )
             try:
                 self._loop()
@@ -187,7 +204,7 @@ class HotFolder:
 
     def _loop(self) -> None:
         next_scan = 0.0
-        with WorkerPool(1, self.options.limits, self._work) as pool:
+        with WorkerPool(1, self.options.worker_limits, self._work) as pool:
             while not self._stopping:
                 now = time.monotonic()
                 if self._wake.is_set() or now >= next_scan:
@@ -290,6 +307,9 @@ class HotFolder:
                 self._finish(path, held.outcome)  # unchanged all the while it was held
             elif path.is_symlink():
                 failure = Failure.of(NotARegularFileError(link_refusal(path)))
+                self._finish(path, Outcome(path, failure, 0.0))
+            elif not is_document_name(path.name):  # the batch's rule too: refused unread
+                failure = Failure.of(UnsupportedFormatError(not_a_document(path.name)))
                 self._finish(path, Outcome(path, failure, 0.0))
             else:
                 self._convert(pool, path, stat)

@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -59,8 +60,16 @@ from pathlib import Path
 
 from nianbao.convert.emit import to_json
 from nianbao.convert.inputs import shown
+from nianbao.convert.options import ConvertOptions
+from nianbao.convert.partial import Status, of_report
 from nianbao.convert.pipeline import convert_bytes, read_input
-from nianbao.errors import DocumentLoadError, NianbaoError
+from nianbao.errors import (
+    DocumentLoadError,
+    MissingDependencyError,
+    NianbaoError,
+    ReportValidationError,
+    UnsupportedFormatError,
+)
 
 if sys.platform != "win32":
     import resource
@@ -105,6 +114,17 @@ class Limits:
         if self.seconds < 0 or self.memory < 0:
             raise ValueError("limits cannot be negative")
 
+    @classmethod
+    def of(cls, options: ConvertOptions | None) -> Limits:
+        """The limits `options` ask for, the defaults where they leave them at None."""
+        default = cls()
+        if options is None:
+            return default
+        return cls(
+            seconds=default.seconds if options.time_limit is None else options.time_limit,
+            memory=default.memory if options.memory_limit is None else options.memory_limit,
+        )
+
 
 @dataclass(frozen=True)
 class Converted:
@@ -116,15 +136,20 @@ class Converted:
     recognised: bool = False
     checks_passed: int = 0
     checks_failed: int = 0
+    #: `complete`, `partial` or `not a report`, and why (`nianbao.convert.partial`).
+    status: Status = "complete"
+    partial: tuple[str, ...] = ()
 
     def summary(self) -> str:
-        """`2021, 中山镇人民政府, 42 checks passed` (or why there is less to say)."""
+        """`2021, 中山镇人民政府, 42 checks passed` (or why there is less to say), then what is
+        missing: `; partial: 1 page without text (2), 39 of 42 checks skipped`."""
         if not self.recognised:
-            return "not recognised as an annual report"
+            return "; ".join(self.partial or ("not recognised as an annual report",))
         checks = f"{self.checks_passed} check{'s' if self.checks_passed != 1 else ''} passed"
         if self.checks_failed:
             checks += f", {self.checks_failed} failed"
-        return f"{self.year or 'year unknown'}, {self.organization or 'body unknown'}, {checks}"
+        text = f"{self.year or 'year unknown'}, {self.organization or 'body unknown'}, {checks}"
+        return text + (f"; partial: {', '.join(self.partial)}" if self.partial else "")
 
 
 @dataclass(frozen=True)
@@ -134,6 +159,24 @@ class Failure:
     code: str
     message: str
     exit_code: int
+
+    def error(self, *, source: str | None = None) -> NianbaoError:
+        """The exception this failure came from, again (a plain `NianbaoError` for a bug)."""
+        kinds: dict[str, type[NianbaoError]] = {
+            kind.__name__: kind
+            for kind in (
+                DocumentLoadError,
+                UnsupportedFormatError,
+                MissingDependencyError,
+                ReportValidationError,
+                TimeLimitError,
+                MemoryLimitError,
+                WorkerDiedError,
+            )
+        }
+        error = kinds.get(self.code, NianbaoError)(self.message, source=source)
+        error.exit_code = self.exit_code
+        return error
 
     @classmethod
     def of(cls, exc: NianbaoError) -> Failure:
@@ -161,14 +204,19 @@ class NotARegularFileError(DocumentLoadError):
     """A hot folder's input is a symbolic link or not a regular file: refused, never read."""
 
 
-def convert_file(path: Path) -> Converted:
+def convert_file(path: Path, options: ConvertOptions | None = None) -> Converted:
     """The work a worker does by default: the whole pipeline, then the canonical JSON text."""
     if path.is_dir():
         raise DocumentLoadError("is a directory, not a file", source=shown(str(path)))
-    return _converted(read_input(path), path)
+    return _converted(read_input(path), path, options)
 
 
-def convert_inbox_file(path: Path) -> Converted:
+def work_with(work: Callable[..., Converted], options: ConvertOptions | None) -> Work:
+    """`work` with `options` bound: still picklable, so a worker process can be handed it."""
+    return work if options is None else functools.partial(work, options=options)
+
+
+def convert_inbox_file(path: Path, options: ConvertOptions | None = None) -> Converted:
     """`convert_file` for a file someone else dropped: a symbolic link is not followed.
 
     Whoever can drop a file could otherwise have the service publish any file it can read
@@ -182,12 +230,13 @@ def convert_inbox_file(path: Path) -> Converted:
     except OSError as exc:
         if path.is_symlink():
             raise NotARegularFileError(link_refusal(path), source=shown(str(path))) from exc
-        return _converted(read_input(path), path)  # its own words for missing, denied, ...
+        # its own words for missing, denied, ...
+        return _converted(read_input(path), path, options)
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise NotARegularFileError("is not a regular file", source=shown(str(path)))
         data = handle.read()
-    return _converted(data, path)
+    return _converted(data, path, options)
 
 
 def link_refusal(path: Path) -> str:
@@ -201,12 +250,15 @@ def link_refusal(path: Path) -> str:
     )
 
 
-def _converted(data: bytes, path: Path) -> Converted:
+def _converted(data: bytes, path: Path, options: ConvertOptions | None = None) -> Converted:
     # A name that is not UTF-8 is named losslessly (`\xc4\xea.txt`): JSON cannot hold it raw.
-    report = convert_bytes(data, filename=shown(path.name), display_name=shown(str(path)))
+    report = convert_bytes(
+        data, filename=shown(path.name), display_name=shown(str(path)), options=options
+    )
     annual = report.annual_report
+    found = of_report(report)
     if annual is None:
-        return Converted(to_json(report))
+        return Converted(to_json(report), status=found.status, partial=found.reasons)
     return Converted(
         to_json(report),
         year=annual.year,
@@ -214,7 +266,21 @@ def _converted(data: bytes, path: Path) -> Converted:
         recognised=True,
         checks_passed=sum(1 for c in annual.checks if c.status == "pass"),
         checks_failed=sum(1 for c in annual.checks if c.status == "fail"),
+        status=found.status,
+        partial=found.reasons,
     )
+
+
+def convert_limited(path: Path, options: ConvertOptions) -> str:
+    """The report JSON of `path`, converted in a worker process under `options`' limits; the
+    failure raised here as the exception it was (`TimeLimitError`, `DocumentLoadError`, ...)."""
+    with WorkerPool(1, Limits.of(options), work_with(convert_file, options)) as pool:
+        outcome = pool.run_one(path)
+    assert outcome is not None  # nothing asks it to stop
+    result = outcome.result
+    if isinstance(result, Converted):
+        return result.text
+    raise result.error(source=shown(str(path)))
 
 
 def describe_limit(limits: Limits) -> str:
