@@ -79,6 +79,20 @@ class Summary:
     skipped: int = 0  # --skip-existing: already converted from the same bytes
     seconds: float = 0.0
 
+    def count(self, result: Converted | Failure) -> None:
+        """Count one file's result as failed, not a report, partial or converted."""
+        if isinstance(result, Failure):
+            self.failed += 1
+            return
+        if result.status == "not a report":
+            self.not_report += 1
+        elif result.status == "partial":
+            self.partial += 1
+        else:
+            self.converted += 1
+        if result.checks_failed:
+            self.checks_failed += 1
+
     def line(self) -> str:
         rate = self.total / self.seconds if self.seconds else 0.0
         text = f"{self.total} file{'' if self.total == 1 else 's'}: {self.converted} converted"
@@ -189,17 +203,9 @@ def _finish(outcome: Outcome, output: Path, summary: Summary) -> str:
         except (OSError, ValueError) as exc:  # disk full, permissions; never the end of a batch
             detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             result = Failure("OSError", f"cannot write {output}: {detail}", 1)
+    summary.count(result)
     if isinstance(result, Failure):
-        summary.failed += 1
         return f"failed {outcome.source}: {result.message}"
-    if result.status == "not a report":
-        summary.not_report += 1
-    elif result.status == "partial":
-        summary.partial += 1
-    else:
-        summary.converted += 1
-    if result.checks_failed:
-        summary.checks_failed += 1
     return f"converted {outcome.source} -> {output} ({result.summary()}) in {outcome.seconds:.2f} s"
 
 

@@ -81,13 +81,8 @@ class Done:
     seconds: float
 
 
-@dataclass
 class ClusterSummary(Summary):
-    skipped: int = 0  # inputs that already had a report
-
-    def line(self) -> str:
-        text = super().line()
-        return f"{text}; {self.skipped} skipped (already converted)" if self.skipped else text
+    """The counts of a batch, for a run on a cluster."""
 
 
 # --- planning, on the client ------------------------------------------------------------------
@@ -388,10 +383,7 @@ def _finish(done: Done, output: Path, summary: ClusterSummary) -> str:
             write_atomic(output, result.text)
         except OSError as exc:
             result = Failure("OSError", f"cannot write {output}: {exc.strerror or exc}", 1)
+    summary.count(result)
     if isinstance(result, Failure):
-        summary.failed += 1
         return f"failed {done.source}: {result.message}"
-    summary.converted += 1
-    if result.checks_failed:
-        summary.checks_failed += 1
     return f"converted {done.source} -> {output} ({result.summary()}) in {done.seconds:.2f} s"
