@@ -19,11 +19,13 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from nianbao.adapters._damage import STDLIB_XML_DAMAGE, ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, assemble, check_zip
 from nianbao.adapters._sheet import MAX_CELLS, Rect, SheetData, printed, sheet_items
 from nianbao.adapters.base import Adapter, AdapterResult
@@ -83,15 +85,35 @@ def _read_xlsx(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diag
         # Imported on first use, like the other adapters' libraries (see docx._load).
         import openpyxl  # noqa: PLC0415
         from lxml import etree  # noqa: PLC0415
+        from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
     except ImportError as exc:
         raise MissingDependencyError(
             f"reading XLSX needs openpyxl ({exc}): pip install openpyxl", source=info.name
         ) from exc
-    scan = _prescan(data, info, etree)
+    try:
+        scan = _prescan(data, info, etree)
+    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
+        raise refuse("XLSX", exc, info.name) from exc
+    # openpyxl's error for a package that is not a workbook, and the plain Python errors its
+    # readers let out on damaged parts (a shared-string index past the table is an IndexError,
+    # a worksheet's broken XML the standard library's ParseError). Only openpyxl runs in this
+    # `try`, so these cannot hide a bug of ours.
+    damage = (
+        InvalidFileException,
+        etree.XMLSyntaxError,
+        *STDLIB_XML_DAMAGE,
+        *ZIP_DAMAGE,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        OverflowError,
+    )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(scan.data), data_only=True)
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise DocumentLoadError(f"not a readable XLSX: {exc}", source=info.name) from exc
+    except damage as exc:
+        raise refuse("XLSX", exc, info.name) from exc
     sheets: list[SheetData] = []
     diagnostics: list[Diagnostic] = []
     for worksheet in workbook.worksheets:
@@ -265,16 +287,38 @@ def _read_xls(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diagn
         raise MissingDependencyError(
             f"reading legacy .xls needs xlrd ({exc}): pip install xlrd", source=info.name
         ) from exc
+    # xlrd's own errors, and the plain Python errors its BIFF and compound-file readers let out
+    # on damaged records (a record cut short is a struct.error, a broken invariant an
+    # AssertionError). Only xlrd runs in these `try`s, so these cannot hide a bug of ours.
+    damage = (
+        xlrd.XLRDError,
+        xlrd.compdoc.CompDocError,
+        struct.error,
+        AssertionError,
+        ValueError,
+        IndexError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OverflowError,
+        EOFError,
+    )
     try:
         # formatting_info for the merged cells and number formats; on_demand loads one sheet
         # at a time, so a large workbook is never held twice.
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-    except (xlrd.XLRDError, ValueError, IndexError, KeyError, AssertionError) as exc:
-        raise DocumentLoadError(f"not a readable .xls workbook: {exc}", source=info.name) from exc
+        # xlrd writes its warnings to stdout, where a report may be going: kept apart.
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
+    except damage as exc:
+        raise refuse(".xls workbook", exc, info.name) from exc
     sheets = []
     total = 0
     for index in range(book.nsheets):
-        sheet = book.sheet_by_index(index)
+        try:
+            sheet = book.sheet_by_index(index)
+        except damage as exc:
+            raise refuse(".xls workbook", exc, info.name) from exc
         total += sheet.nrows * sheet.ncols  # .xls caps a sheet at 65536 x 256
         if total > MAX_CELLS:
             raise DocumentLoadError(
@@ -311,6 +355,8 @@ def _xlrd_text(book: Any, cell: Any, xlrd: Any) -> str:
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return printed(cell.value)
     if cell.ctype == xlrd.XL_CELL_NUMBER:
-        fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
+        # A damaged file may point a cell at a format record it lacks: shown as General.
+        xf = book.xf_list[cell.xf_index] if 0 <= cell.xf_index < len(book.xf_list) else None
+        fmt = book.format_map.get(xf.format_key) if xf is not None else None
         return printed(cell.value, fmt.format_str if fmt is not None else "General")
     return str(cell.value)
