@@ -44,6 +44,9 @@ _DIMENSION = re.compile(
 )
 _MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # XFD1048576: the format's own bounds
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Za-z]{1,3})(\d+):([A-Za-z]{1,3})(\d+)"\s*/>')
+_SHARED_STRINGS_PART = re.compile(r"(?i)sharedstrings\d*\.xml$")
+_SHARED_STRING = re.compile(rb"<(?:\w{1,16}:)?si[\s>/]")
+_MAX_SHARED_STRINGS_BYTES = 256 * 2**20
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -210,6 +213,7 @@ def _prescan(data: bytes, info: InputInfo, etree: Any) -> _Prescan:
     rewrites: dict[str, bytes] = {}
     total = 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _check_shared_strings(archive, info)
         for name, part in _sheet_parts(archive, etree):
             xml = archive.read(part)
             cells = len(_CELL.findall(xml))
@@ -232,6 +236,36 @@ def _prescan(data: bytes, info: InputInfo, etree: Any) -> _Prescan:
                     target.writestr(member, rewrites.get(member.filename) or archive.read(member))
             scan.data = out.getvalue()
     return scan
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, info: InputInfo) -> None:
+    """Refuse a shared-strings table of more than MAX_CELLS strings, or larger than
+    `_MAX_SHARED_STRINGS_BYTES`, before openpyxl makes a Python string of each: half a megabyte
+    of deflated `<si><t>a</t></si>` is 28 million of them. Counted as it inflates, a chunk at
+    a time, so the count costs no more memory than a chunk."""
+    for member in archive.infolist():
+        if not _SHARED_STRINGS_PART.search(member.filename):
+            continue
+        if member.file_size > _MAX_SHARED_STRINGS_BYTES:
+            raise DocumentLoadError(
+                f"refused: the shared-strings table inflates to {member.file_size / 2**20:.0f} "
+                f"MiB (limit {_MAX_SHARED_STRINGS_BYTES / 2**20:.0f} MiB)",
+                source=info.name,
+            )
+        count, tail = 0, b""
+        with archive.open(member) as stream:
+            while chunk := stream.read(2**20):
+                window = tail + chunk
+                # an entry begun in the previous chunk's tail and ended in this one is counted
+                # now; one wholly in the tail was counted with the previous chunk
+                count += sum(1 for m in _SHARED_STRING.finditer(window) if m.end() > len(tail))
+                tail = window[-24:]
+                if count > MAX_CELLS:
+                    raise DocumentLoadError(
+                        f"refused: the shared-strings table holds more than {MAX_CELLS:,} "
+                        "strings",
+                        source=info.name,
+                    )
 
 
 def _rect(match: re.Match[bytes]) -> Rect:
@@ -302,6 +336,7 @@ def _read_xls(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diagn
         AttributeError,
         OverflowError,
         EOFError,
+        RecursionError,
     )
     try:
         # formatting_info for the merged cells and number formats; on_demand loads one sheet
