@@ -297,3 +297,12 @@ def test_text_tables_are_bounded_by_their_text() -> None:
     assert time.monotonic() - start < TIME_BOUND
     assert sum(len(f.table.cells) for f in found) <= 2 * MAX_TEXT_TABLE_CELLS
     assert "table.search_stopped" in {d.code for f in found for d in f.diagnostics}
+
+
+def test_a_glyph_mapped_to_no_text_is_skipped() -> None:
+    from nianbao.adapters._pdf_text import group_lines  # noqa: PLC0415
+
+    char = {"text": "", "x0": 10.0, "x1": 12.0, "top": 5.0, "bottom": 15.0, "size": 10.0}
+    other = dict(char, text="A", x0=13.0, x1=19.0, fontname="F")
+    [line] = group_lines([dict(char, fontname="F"), other], page=1)
+    assert line.text == "A"

@@ -146,7 +146,7 @@ def _line(chars: list[Char], page: int) -> TextLine | None:
     previous: Char | None = None
     for char in chars:
         ch = str(char["text"])
-        if ch.isspace():
+        if not ch or ch.isspace():  # a damaged font can map a glyph to no text at all
             continue
         if (
             previous is not None

@@ -262,8 +262,7 @@ def _check_shared_strings(archive: zipfile.ZipFile, info: InputInfo) -> None:
                 tail = window[-24:]
                 if count > MAX_CELLS:
                     raise DocumentLoadError(
-                        f"refused: the shared-strings table holds more than {MAX_CELLS:,} "
-                        "strings",
+                        f"refused: the shared-strings table holds more than {MAX_CELLS:,} strings",
                         source=info.name,
                     )
 
