@@ -306,3 +306,20 @@ def test_a_glyph_mapped_to_no_text_is_skipped() -> None:
     other = dict(char, text="A", x0=13.0, x1=19.0, fontname="F")
     [line] = group_lines([dict(char, fontname="F"), other], page=1)
     assert line.text == "A"
+
+
+def test_a_merge_with_a_5000_digit_row_is_refused_not_a_crash() -> None:
+    source = (ROOT / "samples/xlsx/report-2021-tables.xlsx").read_bytes()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as archive,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in archive.infolist():
+            body = archive.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                at = body.index(b'<mergeCell ref="') + len(b'<mergeCell ref="A')
+                body = body[:at] + b"9" * 5000 + body[at:]
+            target.writestr(member, body)
+    with pytest.raises(DocumentLoadError, match="damaged"):
+        convert_bytes(out.getvalue(), filename="merge.xlsx")

@@ -43,7 +43,11 @@ _DIMENSION = re.compile(
     rb'(?::\$?(?P<col2>[A-Za-z]{1,7})\$?(?P<row2>\d{1,20}))?"'
 )
 _MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # XFD1048576: the format's own bounds
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Za-z]{1,3})(\d+):([A-Za-z]{1,3})(\d+)"\s*/>')
+# Row numbers of at most 20 digits: int() of a 5,000-digit run would raise (Python's limit on
+# converting digit strings); a longer one is left to openpyxl, which refuses it.
+_MERGE = re.compile(
+    rb'<(?:\w+:)?mergeCell\s+ref="([A-Za-z]{1,3})(\d{1,20}):([A-Za-z]{1,3})(\d{1,20})"\s*/>'
+)
 _SHARED_STRINGS_PART = re.compile(r"(?i)sharedstrings\d*\.xml$")
 _SHARED_STRING = re.compile(rb"<(?:\w{1,16}:)?si[\s>/]")
 _MAX_SHARED_STRINGS_BYTES = 256 * 2**20
