@@ -323,3 +323,11 @@ def test_a_merge_with_a_5000_digit_row_is_refused_not_a_crash() -> None:
             target.writestr(member, body)
     with pytest.raises(DocumentLoadError, match="damaged"):
         convert_bytes(out.getvalue(), filename="merge.xlsx")
+
+
+def test_a_page_of_a_million_cells_is_refused_before_they_are_built() -> None:
+    page = "<html><body><h1>表</h1><table>" + ("<tr>" + "<td>1" * 1000) * 1000 + "</table>"
+    start = time.monotonic()
+    with pytest.raises(DocumentLoadError, match="more than 200,000 cells"):
+        convert_bytes(page.encode(), filename="cells.html")
+    assert time.monotonic() - start < TIME_BOUND

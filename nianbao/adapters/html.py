@@ -72,6 +72,12 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _INLINE_TAG = re.compile(
     r"</?(?:font|span|b|i|u|s|em|strong|small|big|sup|sub|o:p|a)(?:\s[^<>]*)?/?>", re.I
 )
+_CELLS = (
+    "count(tr/*[self::td or self::th]"
+    " | *[self::thead or self::tbody or self::tfoot]/tr/*[self::td or self::th])"
+)
+#: Table cells a page may hold: a report's tables have a few hundred.
+MAX_PAGE_CELLS = 200_000
 # A tag with more attributes than this is damage or an attack: libxml2 checks each attribute
 # against the others, so 500,000 of them take minutes. Only tags this long can hold that many.
 _MAX_ATTRIBUTES = 1000
@@ -103,14 +109,14 @@ class HtmlAdapter(Adapter):
             return from_json
         parsed: list[Diagnostic] = []
         root = _parse(decoded.text, info, parsed)
-        reader = _read_page(root)
+        reader = _read_page(root, info.name)
         items, chrome = _drop_chrome_paragraphs(reader.items)
         escaped = _escaped_content(root, items, info)
         unescaped: list[Diagnostic] = []
         if escaped is not None:
             script, fragment, note = escaped
             _splice(root, script, fragment)
-            reader = _read_page(root)
+            reader = _read_page(root, info.name)
             items, chrome = _drop_chrome_paragraphs(reader.items)
             unescaped.append(note)
         if not items:
@@ -145,7 +151,7 @@ def read_escaped_text(
     if not found:
         return None
     fragment = _fragment(_joined(found), info)
-    reader = _Reader()
+    reader = _Reader(source=info.name)
     reader.flow(fragment, "content")
     outside = _text_size_outside(text, found)
     if _text_size(reader.items) <= outside:
@@ -171,9 +177,9 @@ def read_escaped_text(
     )
 
 
-def _read_page(root: HtmlElement) -> _Reader:
+def _read_page(root: HtmlElement, source: str) -> _Reader:
     body = root.find("body")
-    reader = _Reader()
+    reader = _Reader(source=source)
     reader.flow(body if body is not None else root, "body" if body is not None else "html")
     return reader
 
@@ -384,6 +390,8 @@ class _Reader:
 
     items: list[Para | Table] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: str = ""  # the input's name, for a refusal
+    cells: int = 0  # table cells read so far
     _buffer: list[str] = field(default_factory=list)
     _buffer_path: str = ""
 
@@ -458,6 +466,15 @@ class _Reader:
 
     def _table(self, table: HtmlElement, path: str) -> Table:
         rows = list(_rows(table, path))
+        # Counted before any is built: a page of four million cells must not become four
+        # million cell objects (gigabytes) before we notice.
+        self.cells += _cell_count(table)
+        if self.cells > MAX_PAGE_CELLS:
+            raise DocumentLoadError(
+                f"refused: the page's tables hold more than {MAX_PAGE_CELLS:,} cells, more than "
+                "any report's",
+                source=self.source,
+            )
         occupied: set[tuple[int, int]] = set()
         cells: list[Placed] = []
         clamped = False
@@ -519,8 +536,19 @@ def _rows(table: HtmlElement, path: str) -> Iterator[tuple[HtmlElement, str]]:
 
 def _is_layout(table: HtmlElement) -> bool:
     """A table that frames tables, or a single cell framing the page."""
-    cells = [c for tr, _ in _rows(table, "") for c, _ in _children(tr, "") if c.tag in ("td", "th")]
-    return len(cells) <= 1 or any(c.find(".//table") is not None for c in cells)
+    if _cell_count(table) <= 1:
+        return True
+    # most tables hold no table at all: one search in C settles it, not one per cell
+    if table.find(".//table") is None:
+        return False
+    cells = [c for tr, _ in _rows(table, "") for c in tr if c.tag in ("td", "th")]
+    return any(c.find(".//table") is not None for c in cells)
+
+
+def _cell_count(table: HtmlElement) -> int:
+    """The table's own cells (`_rows`' cells), counted by libxml2 without making an element
+    object of each: a page of millions of cells is measured in a fraction of a second."""
+    return int(table.xpath(_CELLS))
 
 
 def _is_chrome(element: HtmlElement) -> bool:
