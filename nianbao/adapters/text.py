@@ -19,8 +19,8 @@ _MAX_UNDECODABLE = 0.05
 # An annual report's text is tens of KB in a few hundred lines, a crawler's dump with its page
 # around it a few MB; past these bounds it is a data dump or a file made to exhaust us, which
 # every line a block and every tab a cell would (a 20 MB text once needed more than 2 GiB).
-MAX_TEXT_CHARS = 8_000_000
-MAX_TEXT_LINES = 200_000
+MAX_TEXT_CHARS = 4_000_000
+MAX_TEXT_LINES = 50_000
 
 
 class TextAdapter(Adapter):
