@@ -131,7 +131,7 @@ def check_zip(data: bytes, source: str, *, required_prefix: str, kind: str) -> N
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
         raise DocumentLoadError(
             f"not a valid {kind} file: the zip is corrupt ({exc})", source=source
         ) from exc

@@ -16,6 +16,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from nianbao.convert.numbering import numbering_level
@@ -60,6 +62,38 @@ class Paragraph:
     lines: list[TextLine]
     text: str
     heading_font: bool
+
+
+def dedupe(chars: Sequence[Char], tolerance: float = 1) -> list[Char]:
+    """pdfplumber's `Page.dedupe_chars()`: of the characters with the same text, font and size
+    within `tolerance` of each other (fake bold, printed twice), the first by position is kept.
+    The same characters as pdfplumber keeps, in their order on the page, in n log n time:
+    pdfplumber restores the order with `chars.index`, quadratic, a minute for one 32,000-glyph
+    text operator."""
+    order = {id(char): i for i, char in enumerate(chars)}
+    same = itemgetter("upright", "text", "fontname", "size")
+    kept: list[Char] = []
+    for _, group in groupby(sorted(chars, key=same), key=same):
+        for row in _clusters(list(group), "doctop", tolerance):
+            for spot in _clusters(row, "x0", tolerance):
+                kept.append(min(spot, key=itemgetter("doctop", "x0")))
+    return sorted(kept, key=lambda char: order[id(char)])
+
+
+def _clusters(chars: list[Char], attr: str, tolerance: float) -> list[list[Char]]:
+    """`chars` grouped by `attr`, values less than `tolerance` apart chained into one group
+    (pdfplumber's `cluster_objects`); groups in order of value, characters in their order."""
+    index: dict[Any, int] = {}
+    cluster, last = -1, None
+    for value in sorted({char[attr] for char in chars}):
+        if last is None or value > last + tolerance:
+            cluster += 1
+        index[value] = cluster
+        last = value
+    groups: dict[int, list[Char]] = {}
+    for char in chars:
+        groups.setdefault(index[char[attr]], []).append(char)
+    return [groups[key] for key in sorted(groups)]
 
 
 def is_unmapped(char: Char) -> bool:
@@ -112,7 +146,7 @@ def _line(chars: list[Char], page: int) -> TextLine | None:
     previous: Char | None = None
     for char in chars:
         ch = str(char["text"])
-        if ch.isspace():
+        if not ch or ch.isspace():  # a damaged font can map a glyph to no text at all
             continue
         if (
             previous is not None

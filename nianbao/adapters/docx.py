@@ -21,11 +21,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from nianbao.adapters._damage import ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, Placed, assemble, check_zip, clean_text, make_table
 from nianbao.adapters.base import Adapter, AdapterResult
 from nianbao.convert.model import Diagnostic, ParagraphOrigin, Table
@@ -49,6 +49,9 @@ _TEXT = frozenset(f"{_W}{tag}" for tag in ("t", "tab", "br", "cr", "noBreakHyphe
 # Wrappers that hold body-level content without being content themselves.
 _WRAPPERS = frozenset(f"{_W}{tag}" for tag in ("sdt", "sdtContent", "customXml", "smartTag"))
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
+#: Columns a table's spans may reach when its `w:tblGrid` declares fewer (Word's limit is 63).
+_MIN_GRID = 64
+_HUGE = 10**9
 _SOFFICE_TIMEOUT = 180  # seconds; LibreOffice converts a report in a few
 
 
@@ -91,7 +94,7 @@ class DocxAdapter(Adapter):
                 if text:
                     items.append(Para(text, origin, _heading_level(element, styles)))
             else:
-                items.extend(_tables(element, origin))
+                items.extend(_tables(element, origin, diagnostics))
         if not items:
             raise DocumentLoadError("DOCX contains no text and no tables", source=info.name)
         return AdapterResult(document=assemble(items), diagnostics=diagnostics)
@@ -103,6 +106,7 @@ def _load(data: bytes, info: InputInfo) -> tuple[Any, Any]:
     # text inputs included; and a broken install then fails only this format, with advice.
     try:
         import docx  # noqa: PLC0415
+        from docx.exceptions import PythonDocxError  # noqa: PLC0415
         from docx.opc.exceptions import PackageNotFoundError  # noqa: PLC0415
         from lxml import etree  # noqa: PLC0415
     except ImportError as exc:
@@ -110,13 +114,25 @@ def _load(data: bytes, info: InputInfo) -> tuple[Any, Any]:
             f"reading DOCX needs python-docx and lxml ({exc}): pip install python-docx",
             source=info.name,
         ) from exc
+    # python-docx's own errors for a damaged package, and the plain Python errors it lets out
+    # of its readers (a content-types part with the wrong root element is an AttributeError).
+    # Only library code runs in this `try`, so these cannot hide a bug of ours.
+    damage = (
+        PackageNotFoundError,
+        PythonDocxError,
+        etree.XMLSyntaxError,
+        *ZIP_DAMAGE,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+    )
     try:
         document = docx.Document(io.BytesIO(data))
         return document.element, document.styles.element
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise DocumentLoadError(f"not a readable DOCX: {exc}", source=info.name) from exc
-    except etree.XMLSyntaxError as exc:
-        raise DocumentLoadError(f"DOCX with broken XML: {exc}", source=info.name) from exc
+    except damage as exc:
+        raise refuse("DOCX", exc, info.name) from exc
 
 
 def _children(element: etree._Element) -> Iterator[etree._Element]:
@@ -209,7 +225,8 @@ def _heading_styles(styles: etree._Element) -> dict[str, int]:
 def _outline_level(element: etree._Element) -> int | None:
     value = element.get(f"{_W}val", "9")
     # Level 9 is "body text"; 0..8 are heading levels 1..9.
-    return int(value) + 1 if value.isdigit() and int(value) < 9 else None
+    level = _number(value, 9)
+    return level + 1 if level < 9 else None
 
 
 def _heading_level(paragraph: etree._Element, styles: dict[str, int]) -> int | None:
@@ -220,18 +237,30 @@ def _heading_level(paragraph: etree._Element, styles: dict[str, int]) -> int | N
     return styles.get(style.get(f"{_W}val", "")) if style is not None else None
 
 
-def _tables(tbl: etree._Element, origin: ParagraphOrigin) -> list[Table]:
-    """The table, then every table nested in its cells, depth first."""
+def _tables(
+    tbl: etree._Element, origin: ParagraphOrigin, notes: list[Diagnostic] | None = None
+) -> list[Table]:
+    """The table, then every table nested in its cells, depth first. A `gridBefore` or
+    `gridSpan` reaching past the table's grid (damage: `gridSpan="100000000000000000000"`) is cut
+    back to the grid, said in `notes`; the grid is the table's `w:tblGrid`, or `_MIN_GRID`
+    columns if it declares fewer."""
+    notes = [] if notes is None else notes
     cells: list[Placed] = []
     nested: list[Table] = []
     open_at: dict[int, Placed] = {}  # by column: the cell a vMerge continue extends
+    grid = max(sum(1 for _ in tbl.iterfind(f"{_W}tblGrid/{_W}gridCol")), _MIN_GRID)
+    clamped = False
     rows = [tr for tr in _children(tbl) if tr.tag == f"{_W}tr" and not _deleted_row(tr)]
     for r, tr in enumerate(rows):
         col = _int_property(tr, "trPr/{w}gridBefore", 0)
+        if col > grid:
+            col, clamped = grid, True
         previous: Placed | None = None
         for tc in (el for el in _children(tr) if el.tag == f"{_W}tc"):
             span = max(_int_property(tc, "tcPr/{w}gridSpan", 1), 1)
-            text = clean_text("\n".join(_cell_paragraphs(tc, origin, nested)))
+            if col + span > grid and span > 1:
+                span, clamped = max(grid - col, 1), True
+            text = clean_text("\n".join(_cell_paragraphs(tc, origin, nested, notes)))
             v_merge = tc.find(f"{_W}tcPr/{_W}vMerge")
             h_merge = tc.find(f"{_W}tcPr/{_W}hMerge")
             above = open_at.get(col)
@@ -251,10 +280,22 @@ def _tables(tbl: etree._Element, origin: ParagraphOrigin) -> list[Table]:
                 if v_merge is not None:
                     open_at[col] = previous
             col += span
+    if clamped:
+        notes.append(
+            Diagnostic(
+                code="table.span_clamped",
+                severity="warning",
+                message=f"a table's gridBefore or gridSpan reaches past its {grid} columns "
+                "(a damaged file); cut back to the table's grid",
+                origin=origin,
+            )
+        )
     return [make_table(cells, method="native", origin=origin), *nested]
 
 
-def _cell_paragraphs(tc: etree._Element, origin: ParagraphOrigin, nested: list[Table]) -> list[str]:
+def _cell_paragraphs(
+    tc: etree._Element, origin: ParagraphOrigin, nested: list[Table], notes: list[Diagnostic]
+) -> list[str]:
     """The cell's own paragraphs; a table inside the cell goes to `nested` as a table of its own,
     so its figures are read once, from it, and not again from the outer cell's text."""
     texts: list[str] = []
@@ -262,14 +303,21 @@ def _cell_paragraphs(tc: etree._Element, origin: ParagraphOrigin, nested: list[T
         if child.tag == f"{_W}p":
             texts.append(_paragraph_text(child))
         elif child.tag == f"{_W}tbl":
-            nested.extend(_tables(child, origin))
+            nested.extend(_tables(child, origin, notes))
     return texts
 
 
 def _int_property(element: etree._Element, path: str, default: int) -> int:
     found = element.find(f"{_W}" + path.format(w=_W))
-    value = found.get(f"{_W}val", "") if found is not None else ""
-    return int(value) if value.isdigit() else default
+    return _number(found.get(f"{_W}val", "") if found is not None else "", default)
+
+
+def _number(value: str, default: int) -> int:
+    """A decimal attribute value, or `default`. ASCII digits only: `"²".isdigit()` is true and
+    `int("²")` fails. Past nine digits it is damage, read as `_HUGE` for the caller to clamp."""
+    if not (value.isascii() and value.isdigit()):
+        return default
+    return int(value) if len(value) <= 9 else _HUGE
 
 
 def _deleted_row(tr: etree._Element) -> bool:

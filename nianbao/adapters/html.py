@@ -25,8 +25,9 @@ the script (or the lines of a text or JSON file) where the HTML was found.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from nianbao.adapters._escaped_html import Escaped, find_in_json, find_in_script
@@ -67,6 +68,22 @@ _BLOCKS = frozenset(
 _HEADING = re.compile(r"^h([1-6])$")
 _SPACE_RUN = re.compile(r"[ \t\r\n\f]+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Formatting tags that hold no text of their own, dropped when a page nests too deeply to parse.
+_INLINE_TAG = re.compile(
+    r"</?(?:font|span|b|i|u|s|em|strong|small|big|sup|sub|o:p|a)(?:\s[^<>]*)?/?>", re.I
+)
+_CELLS = (
+    "count(tr/*[self::td or self::th]"
+    " | *[self::thead or self::tbody or self::tfoot]/tr/*[self::td or self::th])"
+)
+#: Table cells a page may hold: a report's tables have a few hundred.
+MAX_PAGE_CELLS = 200_000
+# A tag with more attributes than this is damage or an attack: libxml2 checks each attribute
+# against the others, so 500,000 of them take minutes. Only tags this long can hold that many.
+_MAX_ATTRIBUTES = 1000
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{2 * _MAX_ATTRIBUTES},}}>")
+_TAG_NAME = re.compile(r"<[A-Za-z][^\s/>]*")
+_ATTRIBUTE = re.compile(r"""\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']*))?""")
 # HTML's own limits (the spec clamps colspan at 1000, rowspan at 65534); rows are also clamped
 # to the rows the table really has, so a `rowspan="65534"` on the last row costs nothing.
 _MAX_COLSPAN = 1000
@@ -90,22 +107,29 @@ class HtmlAdapter(Adapter):
         from_json = read_escaped_text(decoded, info, json_only=True)
         if from_json is not None:
             return from_json
-        root = _parse(decoded.text, info)
-        reader = _read_page(root)
+        parsed: list[Diagnostic] = []
+        root = _parse(decoded.text, info, parsed)
+        reader = _read_page(root, info.name)
         items, chrome = _drop_chrome_paragraphs(reader.items)
         escaped = _escaped_content(root, items, info)
         unescaped: list[Diagnostic] = []
         if escaped is not None:
             script, fragment, note = escaped
             _splice(root, script, fragment)
-            reader = _read_page(root)
+            reader = _read_page(root, info.name)
             items, chrome = _drop_chrome_paragraphs(reader.items)
             unescaped.append(note)
         if not items:
-            raise DocumentLoadError("the page holds no text", source=info.name)
+            cut = [note.message for note in parsed if note.code == "html.truncated"]
+            raise DocumentLoadError(
+                f"the page holds no text that could be read: {cut[0]}"
+                if cut
+                else "the page holds no text",
+                source=info.name,
+            )
         return AdapterResult(
             document=assemble(items),
-            diagnostics=decoded.diagnostics + unescaped + reader.diagnostics + chrome,
+            diagnostics=decoded.diagnostics + parsed + unescaped + reader.diagnostics + chrome,
             encoding=decoded.encoding,
         )
 
@@ -127,7 +151,7 @@ def read_escaped_text(
     if not found:
         return None
     fragment = _fragment(_joined(found), info)
-    reader = _Reader()
+    reader = _Reader(source=info.name)
     reader.flow(fragment, "content")
     outside = _text_size_outside(text, found)
     if _text_size(reader.items) <= outside:
@@ -153,9 +177,9 @@ def read_escaped_text(
     )
 
 
-def _read_page(root: HtmlElement) -> _Reader:
+def _read_page(root: HtmlElement, source: str) -> _Reader:
     body = root.find("body")
-    reader = _Reader()
+    reader = _Reader(source=source)
     reader.flow(body if body is not None else root, "body" if body is not None else "html")
     return reader
 
@@ -266,7 +290,12 @@ def _path(element: HtmlElement) -> str:
     return "/".join(reversed(steps)) if steps else "html"
 
 
-def _parse(text: str, info: InputInfo) -> HtmlElement:
+def _parse(text: str, info: InputInfo, notes: list[Diagnostic] | None = None) -> HtmlElement:
+    """The page parsed whole. lxml stops at its default limits (elements 256 deep, a text node
+    of 10 MB) and silently drops the rest of the page; `huge_tree` lifts them, but nesting stays
+    capped at 2048. Pages deeper than that (thousands of unclosed `<font>` tags, as Word leaves
+    them) are parsed again without their inline formatting tags, which hold no text; what is
+    still cut off is said in `notes` (`html.truncated`), never dropped unsaid."""
     try:
         # Imported on first use, like the other adapters' libraries (see docx._load).
         from lxml import etree  # noqa: PLC0415
@@ -275,16 +304,84 @@ def _parse(text: str, info: InputInfo) -> HtmlElement:
         raise MissingDependencyError(
             f"reading HTML needs lxml ({exc}): pip install lxml", source=info.name
         ) from exc
+    notes = [] if notes is None else notes
     # No network: a page must not make us fetch its DTD. lxml refuses a str that still carries
     # an XML encoding declaration; the text is decoded already, so the declaration goes.
-    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-    try:
-        root: HtmlElement = lxml_html.document_fromstring(
-            _XML_DECLARATION.sub("", text), parser=parser
+    text = _XML_DECLARATION.sub("", text)
+    text, dropped = _cap_attributes(text)
+    if dropped:
+        notes.append(
+            Diagnostic(
+                code="html.attributes_dropped",
+                severity="warning",
+                message=f"{dropped:,} attributes beyond the first {_MAX_ATTRIBUTES:,} of a tag "
+                "were dropped unread (the parser's time grows with their square)",
+            )
         )
-    except (etree.ParserError, ValueError) as exc:
-        raise DocumentLoadError(f"not a readable HTML page: {exc}", source=info.name) from exc
+    for attempt in ("whole", "without inline tags"):
+        parser = lxml_html.HTMLParser(
+            no_network=True, remove_comments=True, remove_pis=True, huge_tree=True
+        )
+        try:
+            root: HtmlElement = lxml_html.document_fromstring(text, parser=parser)
+        except (etree.ParserError, ValueError) as exc:
+            raise DocumentLoadError(f"not a readable HTML page: {exc}", source=info.name) from exc
+        limit = next((e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
+        if limit is None:
+            break
+        if attempt == "whole":
+            stripped = _INLINE_TAG.sub("", text)
+            if stripped == text:
+                break
+            notes.append(
+                Diagnostic(
+                    code="html.deep_nesting",
+                    severity="info",
+                    message=f"{_limit_words(limit.message)} at line {limit.line}, as thousands "
+                    "of unclosed <font> or <span> tags make them: read again without its inline "
+                    "formatting tags, which hold no text",
+                    origin=LineOrigin(line_start=limit.line, line_end=limit.line),
+                )
+            )
+            text = stripped
+    if limit is not None:
+        lines = text.count("\n") + 1
+        notes.append(
+            Diagnostic(
+                code="html.truncated",
+                severity="warning",
+                message=f"the page is cut off at line {limit.line} of {lines} "
+                f"({_limit_words(limit.message)}): what follows was not read",
+                origin=LineOrigin(line_start=limit.line, line_end=max(lines, limit.line)),
+            )
+        )
     return root
+
+
+def _limit_words(message: str) -> str:
+    """libxml2's resource-limit error in a reader's words, without its advice to programmers."""
+    depth = re.search(r"depth in document: (\d+)", message)
+    if depth:
+        return f"elements nest more than {depth.group(1)} levels deep"
+    return message.split(",", maxsplit=1)[0].strip()
+
+
+def _cap_attributes(text: str) -> tuple[str, int]:
+    """`text` with each tag cut to its first `_MAX_ATTRIBUTES` attributes, and how many were
+    cut. Only tags long enough to hold that many are looked at."""
+    dropped = 0
+
+    def cap(match: re.Match[str]) -> str:
+        nonlocal dropped
+        tag = match.group()
+        name = _TAG_NAME.match(tag)
+        attributes = list(_ATTRIBUTE.finditer(tag, name.end() if name else 1))
+        if len(attributes) <= _MAX_ATTRIBUTES:
+            return tag
+        dropped += len(attributes) - _MAX_ATTRIBUTES
+        return tag[: attributes[_MAX_ATTRIBUTES - 1].end()] + ">"
+
+    return _LONG_TAG.sub(cap, text), dropped
 
 
 @dataclass
@@ -293,32 +390,53 @@ class _Reader:
 
     items: list[Para | Table] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: str = ""  # the input's name, for a refusal
+    cells: int = 0  # table cells read so far
     _buffer: list[str] = field(default_factory=list)
     _buffer_path: str = ""
 
     def flow(self, element: HtmlElement, path: str, level: int | None = None) -> None:
-        """Read `element`'s content as page flow: text runs become paragraphs at block edges."""
+        """Read `element`'s content as page flow: text runs become paragraphs at block edges.
+
+        Steps wait on a stack rather than in Python's call stack: a page may nest elements
+        thousands deep (unclosed `<font>` tags), past Python's recursion limit."""
+        todo: list[Callable[[], None]] = []
+        todo.append(partial(self._enter, element, path, level, todo))
+        while todo:
+            todo.pop()()
+
+    def _enter(
+        self, element: HtmlElement, path: str, level: int | None, todo: list[Callable[[], None]]
+    ) -> None:
+        """`element`'s own text now; the steps for its children onto `todo`, first on top."""
         if element.text:
             self._add(element.text, path)
+        steps: list[Callable[[], None]] = []
         for child, child_path in _children(element, path):
             tag = child.tag
             if _is_chrome(child):
-                self._flush(level)
-                self._note_dropped(child, child_path)
+                steps += [
+                    partial(self._flush, level),
+                    partial(self._note_dropped, child, child_path),
+                ]
             elif tag == "br":
-                self._add("\n", path)
+                steps.append(partial(self._add, "\n", path))
             elif tag == "table" and not _is_layout(child):
-                self._flush(level)
-                self.items.append(self._table(child, child_path))
+                steps += [partial(self._flush, level), partial(self._add_table, child, child_path)]
             elif tag in _BLOCKS:
-                self._flush(level)
                 heading = _HEADING.match(tag)
-                self.flow(child, child_path, int(heading.group(1)) if heading else None)
-                self._flush(int(heading.group(1)) if heading else None)
-            else:
-                self.flow(child, path, level)  # inline: its text joins the paragraph around it
+                inner = int(heading.group(1)) if heading else None
+                steps.append(partial(self._flush, level))
+                steps.append(partial(self._enter, child, child_path, inner, todo))
+                steps.append(partial(self._flush, inner))
+            else:  # inline: its text joins the paragraph around it
+                steps.append(partial(self._enter, child, path, level, todo))
             if child.tail:
-                self._add(child.tail, path)
+                steps.append(partial(self._add, child.tail, path))
+        todo.extend(reversed(steps))
+
+    def _add_table(self, table: HtmlElement, path: str) -> None:
+        self.items.append(self._table(table, path))
 
     def _add(self, text: str, path: str) -> None:
         if not self._buffer:
@@ -348,6 +466,15 @@ class _Reader:
 
     def _table(self, table: HtmlElement, path: str) -> Table:
         rows = list(_rows(table, path))
+        # Counted before any is built: a page of four million cells must not become four
+        # million cell objects (gigabytes) before we notice.
+        self.cells += _cell_count(table)
+        if self.cells > MAX_PAGE_CELLS:
+            raise DocumentLoadError(
+                f"refused: the page's tables hold more than {MAX_PAGE_CELLS:,} cells, more than "
+                "any report's",
+                source=self.source,
+            )
         occupied: set[tuple[int, int]] = set()
         cells: list[Placed] = []
         clamped = False
@@ -409,8 +536,19 @@ def _rows(table: HtmlElement, path: str) -> Iterator[tuple[HtmlElement, str]]:
 
 def _is_layout(table: HtmlElement) -> bool:
     """A table that frames tables, or a single cell framing the page."""
-    cells = [c for tr, _ in _rows(table, "") for c, _ in _children(tr, "") if c.tag in ("td", "th")]
-    return len(cells) <= 1 or any(c.find(".//table") is not None for c in cells)
+    if _cell_count(table) <= 1:
+        return True
+    # most tables hold no table at all: one search in C settles it, not one per cell
+    if table.find(".//table") is None:
+        return False
+    cells = [c for tr, _ in _rows(table, "") for c in tr if c.tag in ("td", "th")]
+    return any(c.find(".//table") is not None for c in cells)
+
+
+def _cell_count(table: HtmlElement) -> int:
+    """The table's own cells (`_rows`' cells), counted by libxml2 without making an element
+    object of each: a page of millions of cells is measured in a fraction of a second."""
+    return int(table.xpath(_CELLS))
 
 
 def _is_chrome(element: HtmlElement) -> bool:
@@ -436,10 +574,11 @@ def _is_link_list(element: HtmlElement) -> bool:
 
 def _span(value: str | None, maximum: int, *, zero: int) -> int:
     """HTML's lenient integer parsing: leading digits count, junk after them is ignored."""
-    match = re.match(r"\s*(\d+)", value or "")
+    match = re.match(r"\s*([0-9]+)", value or "")  # ASCII digits: `int("²")` fails
     if match is None:
         return 1
-    number = int(match.group(1))
+    digits = match.group(1).lstrip("0") or "0"
+    number = int(digits) if len(digits) <= 9 else maximum
     return zero if number == 0 else min(number, maximum)
 
 
@@ -450,20 +589,27 @@ def _cell_text(cell: HtmlElement) -> str:
 
 
 def _inline(element: HtmlElement, out: list[str]) -> None:
-    if element.text:
-        out.append(_SPACE_RUN.sub(" ", element.text))
-    for child in element:
-        if isinstance(child.tag, str) and child.tag not in _DROP:
-            if child.tag == "br":
-                out.append("\n")
-            elif child.tag in _BLOCKS:
-                out.append("\n")
-                _inline(child, out)
-                out.append("\n")
-            else:
-                _inline(child, out)
-        if child.tail:
-            out.append(_SPACE_RUN.sub(" ", child.tail))
+    """`element`'s text, a block inside it on lines of its own; iterative, like `flow`."""
+    todo: list[HtmlElement | str] = [element]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        pending: list[HtmlElement | str] = []
+        if item.text:
+            pending.append(_SPACE_RUN.sub(" ", item.text))
+        for child in item:
+            if isinstance(child.tag, str) and child.tag not in _DROP:
+                if child.tag == "br":
+                    pending.append("\n")
+                elif child.tag in _BLOCKS:
+                    pending += ["\n", child, "\n"]
+                else:
+                    pending.append(child)
+            if child.tail:
+                pending.append(_SPACE_RUN.sub(" ", child.tail))
+        todo.extend(reversed(pending))
 
 
 def _drop_chrome_paragraphs(

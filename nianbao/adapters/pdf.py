@@ -46,6 +46,7 @@ from nianbao.adapters._pdf_text import (
     Char,
     Paragraph,
     TextLine,
+    dedupe,
     furniture,
     group_lines,
     is_heading,
@@ -121,10 +122,13 @@ class PdfAdapter(Adapter):
         engine = self.options.table_engine
         camelot_tables = camelot_boxes(data, engine, info.name) if engine != "pdfplumber" else None
         method: TableMethod = "stream" if engine == "camelot-stream" else "ruled"
-        pages: list[_Page] = []
+        read: list[_Read] = []
         unmapped: dict[int, int] = {}
         scanned: list[int] = []
         total = 0
+        # The boundary with pdfplumber and pdfminer, which parse lazily, as each page's objects
+        # are first asked for: what is read here is their work, and damage they meet becomes a
+        # DocumentLoadError. Building tables and lines from what was read is ours, done after.
         try:
             with pdfplumber.open(io.BytesIO(data), password="") as pdf:
                 total = len(pdf.pages)
@@ -139,10 +143,11 @@ class PdfAdapter(Adapter):
                         if camelot_tables is not None
                         else _pdfplumber_boxes(ruled, rules, chars)
                     )
-                    pages.append(_page(page, chars, boxes, method, rules))
+                    read.append(_Read(page.page_number, float(page.height), chars, boxes, rules))
                     page.close()  # drop the page's parsed objects before reading the next
         except errors as exc:
             raise _load_error(exc, info) from exc
+        pages = [_page(r, method) for r in read]
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
         diagnostics = _diagnostics(unmapped, scanned, len(pages))
@@ -159,11 +164,20 @@ class PdfAdapter(Adapter):
         return pages, diagnostics
 
 
-def _page(
-    page: Page, chars: list[Char], boxes: list[list[BBox]], method: TableMethod, rules: list[Rule]
-) -> _Page:
+@dataclass
+class _Read:
+    """What the PDF library read of one page."""
+
+    number: int
+    height: float
+    chars: list[Char]
+    boxes: list[list[BBox]]
+    rules: list[Rule]
+
+
+def _page(read: _Read, method: TableMethod) -> _Page:
     """One page's tables (frames around prose rejected) and the lines of everything else."""
-    number = page.page_number
+    number, chars, boxes, rules = read.number, read.chars, read.boxes, read.rules
     tables = [
         table
         for cells in boxes
@@ -174,7 +188,7 @@ def _page(
     taken = set().union(*(t.consumed for t in tables))
     left = [c for c in chars if id(c) not in taken]
     diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
-    return _Page(number, float(page.height), group_lines(left, number), tables, diagnostics)
+    return _Page(number, read.height, group_lines(left, number), tables, diagnostics)
 
 
 def _stray_text(table: RawTable, chars: list[Char], rules: list[Rule]) -> Diagnostic | None:
@@ -220,17 +234,24 @@ def _import_pdfplumber(info: InputInfo) -> tuple[Any, tuple[type[BaseException],
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect  # noqa: PLC0415
         from pdfminer.pdfparser import PDFSyntaxError  # noqa: PLC0415
         from pdfminer.psexceptions import PSException  # noqa: PLC0415
-        from pdfplumber.utils.exceptions import PdfminerException  # noqa: PLC0415
+        from pdfplumber.utils.exceptions import (  # noqa: PLC0415
+            MalformedPDFException,
+            PdfminerException,
+        )
     except ImportError as exc:
         raise MissingDependencyError(
             f"reading PDF needs pdfplumber ({exc}): pip install pdfplumber", source=info.name
         ) from exc
+    # pdfminer's and pdfplumber's own errors, and the plain Python errors pdfminer lets out of
+    # its parsers on damaged objects (a missing key, a wrong type, a stream cut short).
     errors = (
         PDFEncryptionError,
         PDFPasswordIncorrect,
         PDFSyntaxError,
         PSException,
         PdfminerException,
+        MalformedPDFException,
+        RecursionError,
         ValueError,
         KeyError,
         TypeError,
@@ -266,7 +287,7 @@ def _load_error(exc: BaseException, info: InputInfo) -> DocumentLoadError:
 def _chars(page: Page, unmapped: dict[int, int]) -> list[Char]:
     """The page's characters, fake-bold duplicates merged and unmapped glyphs left out."""
     chars: list[Char] = []
-    for char in page.dedupe_chars().chars:
+    for char in dedupe(page.chars):
         if is_unmapped(char):
             unmapped[page.page_number] = unmapped.get(page.page_number, 0) + 1
         else:

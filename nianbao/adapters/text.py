@@ -16,6 +16,11 @@ from nianbao.errors import DocumentLoadError
 
 # More replacement characters than this and the "text" is binary data, not a damaged document.
 _MAX_UNDECODABLE = 0.05
+# An annual report's text is tens of KB in a few hundred lines, a crawler's dump with its page
+# around it a few MB; past these bounds it is a data dump or a file made to exhaust us, which
+# every line a block and every tab a cell would (a 20 MB text once needed more than 2 GiB).
+MAX_TEXT_CHARS = 4_000_000
+MAX_TEXT_LINES = 50_000
 
 
 class TextAdapter(Adapter):
@@ -28,6 +33,14 @@ class TextAdapter(Adapter):
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         decoded = decode(data, info.encoding)
         text = decoded.text
+        lines = text.count("\n") + 1
+        if len(text) > MAX_TEXT_CHARS or lines > MAX_TEXT_LINES:
+            raise DocumentLoadError(
+                f"refused: {len(text):,} characters in {lines:,} lines of text, more than an "
+                f"annual report holds (limits {MAX_TEXT_CHARS:,} characters, "
+                f"{MAX_TEXT_LINES:,} lines)",
+                source=info.name,
+            )
         if text.count("\ufffd") > _MAX_UNDECODABLE * max(len(text), 1):
             raise DocumentLoadError(
                 f"not text: {text.count(chr(0xFFFD))} of {len(text)} characters cannot be "

@@ -19,11 +19,13 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from nianbao.adapters._damage import STDLIB_XML_DAMAGE, ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, assemble, check_zip
 from nianbao.adapters._sheet import MAX_CELLS, Rect, SheetData, printed, sheet_items
 from nianbao.adapters.base import Adapter, AdapterResult
@@ -41,7 +43,14 @@ _DIMENSION = re.compile(
     rb'(?::\$?(?P<col2>[A-Za-z]{1,7})\$?(?P<row2>\d{1,20}))?"'
 )
 _MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # XFD1048576: the format's own bounds
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Za-z]{1,3})(\d+):([A-Za-z]{1,3})(\d+)"\s*/>')
+# Row numbers of at most 20 digits: int() of a 5,000-digit run would raise (Python's limit on
+# converting digit strings); a longer one is left to openpyxl, which refuses it.
+_MERGE = re.compile(
+    rb'<(?:\w+:)?mergeCell\s+ref="([A-Za-z]{1,3})(\d{1,20}):([A-Za-z]{1,3})(\d{1,20})"\s*/>'
+)
+_SHARED_STRINGS_PART = re.compile(r"(?i)sharedstrings\d*\.xml$")
+_SHARED_STRING = re.compile(rb"<(?:\w{1,16}:)?si[\s>/]")
+_MAX_SHARED_STRINGS_BYTES = 256 * 2**20
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -83,15 +92,35 @@ def _read_xlsx(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diag
         # Imported on first use, like the other adapters' libraries (see docx._load).
         import openpyxl  # noqa: PLC0415
         from lxml import etree  # noqa: PLC0415
+        from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
     except ImportError as exc:
         raise MissingDependencyError(
             f"reading XLSX needs openpyxl ({exc}): pip install openpyxl", source=info.name
         ) from exc
-    scan = _prescan(data, info, etree)
+    try:
+        scan = _prescan(data, info, etree)
+    except (*ZIP_DAMAGE, etree.XMLSyntaxError) as exc:
+        raise refuse("XLSX", exc, info.name) from exc
+    # openpyxl's error for a package that is not a workbook, and the plain Python errors its
+    # readers let out on damaged parts (a shared-string index past the table is an IndexError,
+    # a worksheet's broken XML the standard library's ParseError). Only openpyxl runs in this
+    # `try`, so these cannot hide a bug of ours.
+    damage = (
+        InvalidFileException,
+        etree.XMLSyntaxError,
+        *STDLIB_XML_DAMAGE,
+        *ZIP_DAMAGE,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        OverflowError,
+    )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(scan.data), data_only=True)
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise DocumentLoadError(f"not a readable XLSX: {exc}", source=info.name) from exc
+    except damage as exc:
+        raise refuse("XLSX", exc, info.name) from exc
     sheets: list[SheetData] = []
     diagnostics: list[Diagnostic] = []
     for worksheet in workbook.worksheets:
@@ -188,6 +217,7 @@ def _prescan(data: bytes, info: InputInfo, etree: Any) -> _Prescan:
     rewrites: dict[str, bytes] = {}
     total = 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        _check_shared_strings(archive, info)
         for name, part in _sheet_parts(archive, etree):
             xml = archive.read(part)
             cells = len(_CELL.findall(xml))
@@ -210,6 +240,35 @@ def _prescan(data: bytes, info: InputInfo, etree: Any) -> _Prescan:
                     target.writestr(member, rewrites.get(member.filename) or archive.read(member))
             scan.data = out.getvalue()
     return scan
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, info: InputInfo) -> None:
+    """Refuse a shared-strings table of more than MAX_CELLS strings, or larger than
+    `_MAX_SHARED_STRINGS_BYTES`, before openpyxl makes a Python string of each: half a megabyte
+    of deflated `<si><t>a</t></si>` is 28 million of them. Counted as it inflates, a chunk at
+    a time, so the count costs no more memory than a chunk."""
+    for member in archive.infolist():
+        if not _SHARED_STRINGS_PART.search(member.filename):
+            continue
+        if member.file_size > _MAX_SHARED_STRINGS_BYTES:
+            raise DocumentLoadError(
+                f"refused: the shared-strings table inflates to {member.file_size / 2**20:.0f} "
+                f"MiB (limit {_MAX_SHARED_STRINGS_BYTES / 2**20:.0f} MiB)",
+                source=info.name,
+            )
+        count, tail = 0, b""
+        with archive.open(member) as stream:
+            while chunk := stream.read(2**20):
+                window = tail + chunk
+                # an entry begun in the previous chunk's tail and ended in this one is counted
+                # now; one wholly in the tail was counted with the previous chunk
+                count += sum(1 for m in _SHARED_STRING.finditer(window) if m.end() > len(tail))
+                tail = window[-24:]
+                if count > MAX_CELLS:
+                    raise DocumentLoadError(
+                        f"refused: the shared-strings table holds more than {MAX_CELLS:,} strings",
+                        source=info.name,
+                    )
 
 
 def _rect(match: re.Match[bytes]) -> Rect:
@@ -265,16 +324,39 @@ def _read_xls(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diagn
         raise MissingDependencyError(
             f"reading legacy .xls needs xlrd ({exc}): pip install xlrd", source=info.name
         ) from exc
+    # xlrd's own errors, and the plain Python errors its BIFF and compound-file readers let out
+    # on damaged records (a record cut short is a struct.error, a broken invariant an
+    # AssertionError). Only xlrd runs in these `try`s, so these cannot hide a bug of ours.
+    damage = (
+        xlrd.XLRDError,
+        xlrd.compdoc.CompDocError,
+        struct.error,
+        AssertionError,
+        ValueError,
+        IndexError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OverflowError,
+        EOFError,
+        RecursionError,
+    )
     try:
         # formatting_info for the merged cells and number formats; on_demand loads one sheet
         # at a time, so a large workbook is never held twice.
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-    except (xlrd.XLRDError, ValueError, IndexError, KeyError, AssertionError) as exc:
-        raise DocumentLoadError(f"not a readable .xls workbook: {exc}", source=info.name) from exc
+        # xlrd writes its warnings to stdout, where a report may be going: kept apart.
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
+    except damage as exc:
+        raise refuse(".xls workbook", exc, info.name) from exc
     sheets = []
     total = 0
     for index in range(book.nsheets):
-        sheet = book.sheet_by_index(index)
+        try:
+            sheet = book.sheet_by_index(index)
+        except damage as exc:
+            raise refuse(".xls workbook", exc, info.name) from exc
         total += sheet.nrows * sheet.ncols  # .xls caps a sheet at 65536 x 256
         if total > MAX_CELLS:
             raise DocumentLoadError(
@@ -311,6 +393,8 @@ def _xlrd_text(book: Any, cell: Any, xlrd: Any) -> str:
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return printed(cell.value)
     if cell.ctype == xlrd.XL_CELL_NUMBER:
-        fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
+        # A damaged file may point a cell at a format record it lacks: shown as General.
+        xf = book.xf_list[cell.xf_index] if 0 <= cell.xf_index < len(book.xf_list) else None
+        fmt = book.format_map.get(xf.format_key) if xf is not None else None
         return printed(cell.value, fmt.format_str if fmt is not None else "General")
     return str(cell.value)

@@ -63,8 +63,8 @@ def _zip_format(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return "binary"
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
+        return "binary"  # NotImplementedError: a zip version or feature zipfile lacks
     if any(name.startswith("word/") for name in names):
         return "docx"
     if any(name.startswith("xl/") for name in names):

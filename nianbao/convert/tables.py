@@ -63,6 +63,10 @@ AMBIGUITY_COST = 0.15
 FALLBACK_COST = 0.3
 MIN_CONFIDENCE = 0.1
 MAX_CELL_CHARS = 25  # longer single lines are prose, not cells
+# Bounds on what damaged or hostile text can make of its tables (see `_bounded`).
+MAX_ROW_CHARS = 4000
+MAX_TABLE_TEXT = 64 * 1024
+MAX_TEXT_TABLE_CELLS = 100_000
 MAX_CAPTION_CHARS = 60
 MAX_CAPTION_GAP = 3  # blank lines allowed between a caption and its table
 # A cell such as 办理情况 reads like a caption too; only longer lines end a cell-per-line run.
@@ -85,7 +89,9 @@ def find_tables(lines: Sequence[Line]) -> list[FoundTable]:
         _tab_separated_table,
         _cell_per_line_table,
     )
+    lines = _bounded(lines)
     found: list[FoundTable] = []
+    cells = 0
     i = 0
     floor = 0  # lines before this index belong to an earlier table or its caption
     while i < len(lines):
@@ -94,10 +100,40 @@ def find_tables(lines: Sequence[Line]) -> list[FoundTable]:
             if table is not None:
                 found.append(table)
                 floor = i = table.end
+                cells += len(table.table.cells)
                 break
         else:
             i += 1
+        if cells > MAX_TEXT_TABLE_CELLS and i < len(lines):
+            found[-1].diagnostics.append(
+                Diagnostic(
+                    code="table.search_stopped",
+                    severity="warning",
+                    message=f"the text's tables hold more than {MAX_TEXT_TABLE_CELLS:,} cells, "
+                    f"more than any report's: tables after line {lines[i - 1].number} were "
+                    "not looked for, their lines are read as text",
+                    origin=LineOrigin(line_start=lines[i].number, line_end=lines[-1].number),
+                )
+            )
+            break
     return found
+
+
+def _bounded(lines: Sequence[Line]) -> Sequence[Line]:
+    """`lines` as the detectors see them: a line too long to be a table row, and a line after
+    every `MAX_TABLE_TEXT` characters of a run of lines, read as a full stop, which no table
+    crosses. So no table holds more than that much text (a report's holds a few KB), and a
+    20 MB text with a tab every other character makes no table of ten million cells."""
+    out: list[Line] = []
+    run = 0
+    for line in lines:
+        run += len(line.text) + 1
+        if len(line.text) > MAX_ROW_CHARS or run > MAX_TABLE_TEXT:
+            out.append(Line(line.number, "。"))
+            run = 0
+        else:
+            out.append(line)
+    return out
 
 
 # --- line classes ----------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""Damaged input, said in plain words: the errors the format libraries raise on bad bytes.
+
+Each adapter calls its library inside one `try` whose `except` names the library's own error
+types for damaged input (the tuples below, and the adapter's own additions), never a bare
+`except Exception`: an error raised by nianbao's own code is a bug and must reach the user as
+one (exit 70), not pass for damage. `refuse` turns the library's error into a
+`DocumentLoadError` (exit 3) that names the damage and keeps the library's error as its cause.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from xml.etree.ElementTree import ParseError
+
+from nianbao.errors import DocumentLoadError
+
+#: What `zipfile` raises on a damaged member: a bad CRC or header (BadZipFile), a corrupt
+#: deflate stream (zlib.error), a stream that ends early (EOFError), a compression method or
+#: zip version it does not implement (NotImplementedError).
+ZIP_DAMAGE: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+)
+
+#: Python's own XML parser, which openpyxl uses for worksheets.
+STDLIB_XML_DAMAGE: tuple[type[Exception], ...] = (ParseError,)
+
+
+def describe(exc: BaseException) -> str:
+    """The damage `exc` stands for, in words a person reading an error line understands."""
+    detail = " ".join(str(exc).split())
+    if isinstance(exc, zipfile.BadZipFile):
+        words = "the zip is corrupt"
+    elif isinstance(exc, zlib.error):
+        words = "a compressed part is corrupt"
+    elif isinstance(exc, EOFError):
+        words = "a compressed part ends early (truncated)"
+    elif isinstance(exc, NotImplementedError):
+        words = "it uses a zip feature that cannot be read"
+    elif isinstance(exc, ParseError) or type(exc).__name__ == "XMLSyntaxError":
+        words = "a part's XML is broken"
+    elif isinstance(exc, struct.error):
+        words = "a record is cut short"
+    elif isinstance(exc, KeyError | IndexError):
+        words = "a part refers to an entry that is not there"
+    elif isinstance(exc, RecursionError):
+        words = "its structure nests too deeply"
+    else:
+        words = "its internal structure is broken"
+    if len(detail) > 200:
+        detail = detail[:200] + "…"
+    return f"{words} ({detail or type(exc).__name__})"
+
+
+def refuse(kind: str, exc: BaseException, source: str) -> DocumentLoadError:
+    """The error for a `kind` file (DOCX, XLSX, .xls workbook, PDF) damaged as `exc` says;
+    raise it `from exc` so that the library's error stays the cause."""
+    return DocumentLoadError(f"not a readable {kind}, damaged: {describe(exc)}", source=source)
