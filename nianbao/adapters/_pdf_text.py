@@ -49,6 +49,7 @@ class TextLine:
     bottom: float
     size: float
     heading_font: bool
+    confidence: float | None = None  # OCR'd text: its least certain character
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -136,7 +137,14 @@ def _line(chars: list[Char], page: int) -> TextLine | None:
         bottom=max(c["bottom"] for c in chars),
         size=statistics.median(c["size"] for c in chars),
         heading_font=all(_HEADING_FONT.search(str(c["fontname"])) for c in chars),
+        confidence=ocr_confidence(chars),
     )
+
+
+def ocr_confidence(chars: Sequence[Char]) -> float | None:
+    """The lowest OCR probability among `chars`; None for a text layer's characters."""
+    scores = [float(c["confidence"]) for c in chars if c.get("confidence") is not None]
+    return round(min(scores), 3) if scores else None
 
 
 def cell_text(chars: Sequence[Char]) -> str:
