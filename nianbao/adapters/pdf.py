@@ -433,6 +433,8 @@ def _para(lines: list[TextLine], body: Body) -> Para:
     )
     level = 1 if is_heading(paragraph, body) else None
     if isinstance(origin, PageOrigin):
-        scores = [line.confidence for line in lines if line.confidence is not None]
+        # What a figure read from the paragraph needs: how sure its digits are.
+        numbered = [line for line in lines if any(ch.isdigit() for ch in line.text)] or lines
+        scores = [line.confidence for line in numbered if line.confidence is not None]
         origin.confidence = min(scores) if scores else None
     return Para(paragraph.text, origin, level)

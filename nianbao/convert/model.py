@@ -46,8 +46,8 @@ class PageOrigin(_Model):
         le=1.0,
         exclude_if=lambda v: v is None,
         description="Where the text was read by OCR from a page image: the lowest probability "
-        "the recogniser gave any of its characters (0 where ink was seen but nothing read); "
-        "absent for text taken from a text layer",
+        "the recogniser gave any of its characters (of a paragraph: of its digits, where it has "
+        "any; 0 where a cell shows ink but nothing was read); absent for a text layer's text",
     )
 
 

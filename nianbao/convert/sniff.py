@@ -20,6 +20,9 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
     "ole2": "application/x-ole-storage",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "tiff": "image/tiff",
     "html": "text/html",
     "text": "text/plain",
     "binary": "application/octet-stream",
@@ -40,7 +43,7 @@ class InputInfo:
 
 
 def sniff(data: bytes) -> str:
-    """The format of `data`: pdf, docx, xlsx, zip, ole2, html, text or binary."""
+    """The format of `data`: pdf, docx, xlsx, zip, ole2, png, jpeg, tiff, html, text or binary."""
     head = data[:_SNIFF_WINDOW]
     # PDF readers accept the header anywhere in the first KiB; so do we.
     if b"%PDF-" in data[:1024]:
@@ -49,9 +52,23 @@ def sniff(data: bytes) -> str:
         return _zip_format(data)
     if head.startswith(_OLE2_MAGIC):
         return "ole2"
+    image = _image_format(head)
+    if image is not None:
+        return image
     if _looks_like_text(head):
         return "html" if _HTML_MARKERS.search(head.lstrip()[:_SNIFF_WINDOW]) else "text"
     return "binary"
+
+
+def _image_format(head: bytes) -> str | None:
+    """A page image: PNG, JPEG or TIFF (either byte order), by its magic bytes."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    return None
 
 
 def _zip_format(data: bytes) -> str:
