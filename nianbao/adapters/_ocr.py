@@ -6,8 +6,8 @@ path, so nothing is ever downloaded. Where the time goes (benchmarks/bench_ocr.p
 
     detection    on the page scaled down to ~110 dpi: text lines ~20 px high are plenty for it,
                  and it costs a quarter of running at 200 dpi
-    recognition  on each detected line cut from the full-resolution page (the part that costs:
-                 about a second per page of prose on one core); a line that crosses a table's
+    recognition  on each detected line cut from the full-resolution page, one line at a time
+                 (the part that costs: most of a page's time); a line that crosses a table's
                  cell boundary is cut at the boundary first, so a cell's text is its own
 
 Every recognised character comes out as a pdfplumber-style character (text, box in points,
@@ -131,6 +131,13 @@ def _load(source: str) -> OcrEngine:
         params={
             "Global.log_level": "error",
             "Global.use_cls": False,
+            # One line at a time: a batch is padded to its widest line, and a page's lines run
+            # from a lone 0 to a full line of prose; unbatched costs a third less CPU here.
+            "Rec.rec_batch_num": 1,
+            # One thread: `convert -j N` runs a worker per core, and on a busy machine a second
+            # thread spins more than it helps (bench_ocr: 4.3 CPU-s a page, not 7).
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             "Global.model_root_dir": str(models),
             "Det.model_path": str(paths[_DET_MODEL]),
             "Rec.model_path": str(paths[_REC_MODEL]),
