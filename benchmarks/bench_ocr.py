@@ -7,9 +7,9 @@ samples/real/hongze-2024.pdf (5 pages) three ways: its text layer; its pages ren
 JPEG-compressed at quality 60 (a poor scan). Each case runs in a subprocess of its own, so that
 its peak resident memory (`ru_maxrss`, imports and OCR models included) is its own. One warm-up
 conversion (which also loads the models, timed apart), then N timed ones; pages per second is
-pages / median wall time, pages per CPU-second pages / median process CPU time. onnxruntime runs
-one thread (nianbao's setting: a batch runs one worker per core). The machine may be shared: the load average is
-printed beside the numbers, and CPU time is the steadier of the two.
+pages / median wall time, pages per CPU-second pages / median process CPU time. onnxruntime
+runs one thread (nianbao's setting: a batch runs one worker per core). The machine may be
+shared: the load average is printed beside the numbers, and CPU time is the steadier of the two.
 
 Where the time goes, per page (median run): `render` (pypdfium2, the page to a grey image),
 `prepare` (deskew, ink mask, rules and cells found, rules erased), `detect` (text lines, on the
