@@ -181,12 +181,13 @@ def test_garbage_after_pdf_header_fails_cleanly() -> None:
         nianbao.convert(b"%PDF-1.7\n" + bytes(range(256)) * 40, filename="garbage.pdf")
 
 
-def test_scan_without_text_layer_is_reported() -> None:
+def test_scan_without_text_layer_is_read_by_ocr() -> None:
     report = nianbao.convert(FIXTURES / "scanned.pdf")
-    (diagnostic,) = [d for d in report.diagnostics if d.code == "pdf.no_text_layer"]
-    assert diagnostic.severity == "warning"
+    (diagnostic,) = [d for d in report.diagnostics if d.code == "pdf.ocr"]
+    assert diagnostic.severity == "info"
     assert diagnostic.origin == PagesOrigin(pages=[1])
-    assert report.document.blocks == []
+    assert report.source.ocr_pages == [1]
+    # (without the OCR extra: `pdf.no_text_layer`, see tests/test_ocr.py)
 
 
 def test_unmapped_glyphs_reported_not_passed_on() -> None:

@@ -28,7 +28,7 @@ def collection(tmp_path: Path) -> Path:
     for year, path in zip(("2017", "2017", "2017", "2024", "2021"), TEXT_SAMPLES, strict=True):
         (root / year).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, root / year / path.name)
-    (root / "cover.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a report")
+    (root / "cover.mp3").write_bytes(b"ID3 not a report")
     (root / "2021" / "~$draft.docx").write_bytes(b"lock")
     (root / ".git").mkdir()
     (root / ".git" / "x.txt").write_text("hidden", encoding="utf-8")
@@ -69,7 +69,7 @@ def test_files_and_a_folder_in_parallel_with_a_summary(
     # 001 has checks skipped and 003 has tables missing: partial, and counted so.
     assert lines[-1].startswith("6 files: 4 converted, 2 partial, 0 not a report, 0 failed")
     assert "files/s" in lines[-1]
-    assert f"skipped 1 files not documents by their names: {collection / 'cover.jpg'}" in lines
+    assert f"skipped 1 files not documents by their names: {collection / 'cover.mp3'}" in lines
     report = json.loads((out / "2021" / f"{TEXT_SAMPLES[4].stem}.json").read_text("utf-8"))
     assert report == json.loads(to_json(convert_path(TEXT_SAMPLES[4])))  # as in-process
     assert (out / "extra.json").exists()

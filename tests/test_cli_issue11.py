@@ -204,29 +204,30 @@ def test_issue11_folder_batch_converts_markdown_and_lists_what_it_skips(
     folder = tmp_path / "reports"
     folder.mkdir()
     shutil.copyfile(SAMPLES / "text" / "kewei-2024.md", folder / "kewei-2024.md")
-    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (folder / "song.mp3").write_bytes(b"ID3")
     assert [p.name for p in documents_in(folder)] == ["kewei-2024.md"]
     assert is_document_name("report.md") and is_document_name("content_12345")
-    assert not is_document_name("photo.jpg") and not is_document_name("~$x.docx")
+    assert not is_document_name("song.mp3") and not is_document_name("~$x.docx")
+    assert is_document_name("scan.JPG") and is_document_name("pages.tiff")  # read by OCR
     assert main(["convert", str(folder), "-o", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert f"skipped 1 files not documents by their names: {folder / 'photo.jpg'}" in out
+    assert f"skipped 1 files not documents by their names: {folder / 'song.mp3'}" in out
     assert (tmp_path / "out" / "kewei-2024.json").exists()
 
 
 def test_issue11_watch_refuses_what_a_batch_skips(tmp_path: Path) -> None:
     inbox, outbox = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
-    (inbox / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (inbox / "song.mp3").write_bytes(b"ID3")
     shutil.copyfile(SAMPLES / "text" / "kewei-2024.md", inbox / "kewei-2024.md")
     lines = _watch_until(inbox, outbox, WatchOptions(settle=0.1, recheck=0), 2)
     assert (outbox / "kewei-2024.json").exists()
-    error = json.loads((inbox / "failed" / "photo.jpg.error.json").read_text(encoding="utf-8"))
+    error = json.loads((inbox / "failed" / "song.mp3.error.json").read_text(encoding="utf-8"))
     assert (
         error["code"] == "UnsupportedFormatError"
         and "not a document by its name" in (error["message"])
     )
-    assert any("failed photo.jpg: not a document by its name" in line for line in lines)
+    assert any("failed song.mp3: not a document by its name" in line for line in lines)
 
 
 def _watch_until(inbox: Path, outbox: Path, options: WatchOptions, files: int) -> list[str]:

@@ -39,7 +39,7 @@ def inputs(tmp_path: Path) -> Path:
     for path in TEXT_SAMPLES[:3]:
         shutil.copyfile(path, folder / "2017" / path.name)
     shutil.copyfile(TEXT_SAMPLES[4], folder / TEXT_SAMPLES[4].name)
-    (folder / "notes.jpg").write_bytes(b"\xff\xd8\xff not a document by its name")
+    (folder / "notes.mp3").write_bytes(b"ID3 not a document by its name")
     return folder
 
 

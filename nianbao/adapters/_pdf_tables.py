@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nianbao.adapters._layout import Placed, make_table
-from nianbao.adapters._pdf_text import Char, cell_text
+from nianbao.adapters._pdf_text import Char, cell_text, ocr_confidence
 from nianbao.convert.model import PageOrigin, PagesOrigin, Table, TableMethod
 from nianbao.convert.numbering import numbering_level
 
@@ -41,6 +41,7 @@ class RawCell:
     bbox: BBox
     text: str = ""
     header: bool = False
+    confidence: float | None = None  # OCR'd text: its least certain character
 
 
 @dataclass
@@ -124,6 +125,7 @@ def from_boxes(
             table.consumed.add(id(char))
     for cell in cells:
         cell.text = cell_text(taken.get(id(cell), []))
+        cell.confidence = ocr_confidence(taken.get(id(cell), []))
     return table
 
 
@@ -201,6 +203,7 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
                     cell.bbox,
                     cell.text,
                     cell.header,
+                    cell.confidence,
                 )
             )
     return RawTable(
@@ -292,7 +295,7 @@ def to_model(table: RawTable) -> Table:
             col_span=c.col_span,
             text=c.text,
             header=c.header,
-            origin=PageOrigin(page=c.page, bbox=c.bbox),
+            origin=PageOrigin(page=c.page, bbox=c.bbox, confidence=c.confidence),
         )
         for c in table.cells
     ]

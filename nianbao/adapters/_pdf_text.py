@@ -51,6 +51,8 @@ class TextLine:
     bottom: float
     size: float
     heading_font: bool
+    # OCR'd text: its least certain digit (character, where it has no digit)
+    confidence: float | None = None
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -170,7 +172,17 @@ def _line(chars: list[Char], page: int) -> TextLine | None:
         bottom=max(c["bottom"] for c in chars),
         size=statistics.median(c["size"] for c in chars),
         heading_font=all(_HEADING_FONT.search(str(c["fontname"])) for c in chars),
+        confidence=ocr_confidence(chars, digits=True),
     )
+
+
+def ocr_confidence(chars: Sequence[Char], *, digits: bool = False) -> float | None:
+    """The lowest OCR probability among `chars` (among their digits, with `digits`, where they
+    have any); None for a text layer's characters."""
+    read = [c for c in chars if c.get("confidence") is not None]
+    if digits and any(str(c["text"]).isdigit() for c in read):
+        read = [c for c in read if str(c["text"]).isdigit()]
+    return round(min(float(c["confidence"]) for c in read), 3) if read else None
 
 
 def cell_text(chars: Sequence[Char]) -> str:

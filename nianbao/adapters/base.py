@@ -18,6 +18,7 @@ class AdapterResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     encoding: EncodingInfo | None = None
     pages: int | None = None
+    ocr_pages: list[int] | None = None  # pages read by OCR from their images
 
 
 class Adapter(ABC):

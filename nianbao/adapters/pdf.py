@@ -1,8 +1,11 @@
 """PDF: text in reading order, ruled tables with their spans, tables across pages joined.
 
-Born-digital reports only: a page without a text layer (a scan) is reported as
-`pdf.no_text_layer`, not read by OCR. Pages are read one at a time and their caches dropped,
-so memory stays flat on long reports and a caller's time limit can stop between pages.
+A page without a text layer (a scan) is rendered and read by OCR (`_ocr`, with the
+`nianbao[ocr]` extra): its characters and the cells of its ruled tables, found from the lines in
+the image (`_image_tables`), go through the same table and text code as a text layer's, so a
+mixed PDF reads each page the way that fits it. Without the extra a scan is reported as
+`pdf.no_text_layer`. Pages are read one at a time and their caches dropped, so memory stays flat
+on long reports and a caller's time limit can stop between pages.
 
     page -> characters (duplicates from fake bold removed, unmapped glyphs counted and dropped)
          -> tables from ruling lines (`_pdf_tables`), frames around prose rejected
@@ -31,6 +34,8 @@ from nianbao.adapters._pdf_ruling import (
     stray_lines,
     vertical_rules,
 )
+from nianbao.adapters._pdf_scans import INSTALL_HINT
+from nianbao.adapters._pdf_scans import Scans as _Scans
 from nianbao.adapters._pdf_tables import (
     BBox,
     RawTable,
@@ -62,6 +67,8 @@ from nianbao.errors import DocumentLoadError, MissingDependencyError
 if TYPE_CHECKING:
     from pdfplumber.page import Page
 
+    from nianbao.adapters._ocr import OcrPage
+
 TableEngine = Literal["pdfplumber", "camelot-lattice", "camelot-stream"]
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
@@ -81,6 +88,8 @@ class PdfOptions:
     table_engine: TableEngine = "pdfplumber"
     #: Read at most this many pages (`pdf.truncated` says so); None reads them all.
     max_pages: int | None = None
+    #: Resolution at which a page without a text layer is rendered for OCR.
+    ocr_dpi: int = 200
 
     def __post_init__(self) -> None:
         if self.table_engine not in get_args(TableEngine):
@@ -98,6 +107,7 @@ class _Page:
     lines: list[TextLine]
     tables: list[RawTable]
     diagnostics: list[Diagnostic]
+    ocr: bool = False
 
 
 class PdfAdapter(Adapter):
@@ -112,20 +122,27 @@ class PdfAdapter(Adapter):
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         pages, diagnostics = self._read_pages(data, info)
+        scanned = [p.number for p in pages if p.ocr]
         _drop_furniture(pages)
         items = _join_tables(pages)
         document = assemble(_items(items))
-        return AdapterResult(document=document, diagnostics=diagnostics, pages=len(pages))
+        return AdapterResult(
+            document=document,
+            diagnostics=diagnostics,
+            pages=len(pages),
+            ocr_pages=scanned or None,
+        )
 
     def _read_pages(self, data: bytes, info: InputInfo) -> tuple[list[_Page], list[Diagnostic]]:
         pdfplumber, errors = _import_pdfplumber(info)
         engine = self.options.table_engine
         camelot_tables = camelot_boxes(data, engine, info.name) if engine != "pdfplumber" else None
         method: TableMethod = "stream" if engine == "camelot-stream" else "ruled"
-        read: list[_Read] = []
+        read: list[_Read | tuple[int, OcrPage]] = []  # a scanned page: its number and its OCR
         unmapped: dict[int, int] = {}
         scanned: list[int] = []
         total = 0
+        ocr = _Scans(data, info, self.options.ocr_dpi)
         # The boundary with pdfplumber and pdfminer, which parse lazily, as each page's objects
         # are first asked for: what is read here is their work, and damage they meet becomes a
         # DocumentLoadError. Building tables and lines from what was read is ours, done after.
@@ -135,6 +152,11 @@ class PdfAdapter(Adapter):
                 for page in pdf.pages[: self.options.max_pages]:
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
+                        scan = ocr.page(page.page_number)
+                        if scan is not None:
+                            read.append((page.page_number, scan))
+                            page.close()
+                            continue
                         scanned.append(page.page_number)
                     ruled = page.filter(visible)
                     rules = vertical_rules(ruled.edges)
@@ -147,10 +169,13 @@ class PdfAdapter(Adapter):
                     page.close()  # drop the page's parsed objects before reading the next
         except errors as exc:
             raise _load_error(exc, info) from exc
-        pages = [_page(r, method) for r in read]
+        finally:
+            ocr.close()
+        pages = [_page(r, method) if isinstance(r, _Read) else scanned_page(*r) for r in read]
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
         diagnostics = _diagnostics(unmapped, scanned, len(pages))
+        diagnostics.extend(ocr.diagnostics())
         diagnostics.extend(d for p in pages for d in p.diagnostics)
         if total > len(pages):
             diagnostics.append(
@@ -177,7 +202,18 @@ class _Read:
 
 def _page(read: _Read, method: TableMethod) -> _Page:
     """One page's tables (frames around prose rejected) and the lines of everything else."""
-    number, chars, boxes, rules = read.number, read.chars, read.boxes, read.rules
+    return page_of(read.number, read.height, read.chars, read.boxes, method, read.rules)
+
+
+def page_of(  # noqa: PLR0917
+    number: int,
+    height: float,
+    chars: list[Char],
+    boxes: list[list[BBox]],
+    method: TableMethod,
+    rules: list[Rule],
+) -> _Page:
+    """A page from its characters and its tables' cell boxes, whatever read them."""
     tables = [
         table
         for cells in boxes
@@ -188,7 +224,19 @@ def _page(read: _Read, method: TableMethod) -> _Page:
     taken = set().union(*(t.consumed for t in tables))
     left = [c for c in chars if id(c) not in taken]
     diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
-    return _Page(number, read.height, group_lines(left, number), tables, diagnostics)
+    return _Page(number, height, group_lines(left, number), tables, diagnostics)
+
+
+def scanned_page(number: int, read: OcrPage) -> _Page:
+    """A page read by OCR, built like any other; a cell showing ink that OCR read nothing from
+    is kept empty with confidence 0, never passed off as blank."""
+    out = page_of(number, read.height, read.chars, read.tables, "ruled", [])
+    out.ocr = True
+    for table in out.tables:
+        for cell in table.cells:
+            if not cell.text and read.unread(cell.bbox):
+                cell.confidence = 0.0
+    return out
 
 
 def _stray_text(table: RawTable, chars: list[Char], rules: list[Rule]) -> Diagnostic | None:
@@ -325,8 +373,8 @@ def _diagnostics(unmapped: dict[int, int], no_text: list[int], n_pages: int) -> 
             Diagnostic(
                 code="pdf.no_text_layer",
                 severity="warning",
-                message=f"no text layer on {scope}: scanned images, which are not read (OCR "
-                "is not done), so their text and tables are missing from the report",
+                message=f"no text layer on {scope}: scanned images, which are not read without "
+                f"OCR ({INSTALL_HINT}), so their text and tables are missing from the report",
                 origin=PagesOrigin(pages=no_text),
             )
         )
@@ -405,4 +453,9 @@ def _para(lines: list[TextLine], body: Body) -> Para:
         else PagesOrigin(pages=pages)
     )
     level = 1 if is_heading(paragraph, body) else None
+    if isinstance(origin, PageOrigin):
+        # What a figure read from the paragraph needs: how sure its digits are.
+        numbered = [line for line in lines if any(ch.isdigit() for ch in line.text)] or lines
+        scores = [line.confidence for line in numbered if line.confidence is not None]
+        origin.confidence = min(scores) if scores else None
     return Para(paragraph.text, origin, level)

@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 from nianbao.adapters.base import Adapter
 from nianbao.adapters.docx import DocxAdapter
 from nianbao.adapters.html import HtmlAdapter
+from nianbao.adapters.image import ImageAdapter
 from nianbao.adapters.pdf import PdfAdapter, PdfOptions
 from nianbao.adapters.text import TextAdapter
 from nianbao.adapters.xlsx import XlsxAdapter
@@ -65,7 +66,14 @@ class AdapterRegistry:
 def default_registry(pdf: PdfOptions | None = None) -> AdapterRegistry:
     """The built-in adapters (the PDF one with `pdf` options) and every installed plug-in."""
     registry = AdapterRegistry(
-        [DocxAdapter(), XlsxAdapter(), HtmlAdapter(), PdfAdapter(pdf), TextAdapter()]
+        [
+            DocxAdapter(),
+            XlsxAdapter(),
+            HtmlAdapter(),
+            PdfAdapter(pdf),
+            ImageAdapter(),
+            TextAdapter(),
+        ]
     )
     registry.load_entry_points()
     return registry

@@ -36,6 +36,7 @@ DOCUMENT_SUFFIXES = frozenset(
     {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".mht", ".mhtml"}
     | {".pdf", ".doc", ".docx", ".docm", ".wps", ".xls", ".xlsx", ".xlsm", ".et", ".rtf"}
     | {".md", ".markdown"}
+    | {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans, read by OCR
 )
 
 

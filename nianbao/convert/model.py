@@ -35,11 +35,20 @@ class LineOrigin(_Model):
 
 
 class PageOrigin(_Model):
-    """A region on a page of a paged input (PDF), in PDF points from the top-left corner."""
+    """A region on a page of a paged input (PDF, image), in PDF points from the top-left corner."""
 
     kind: Literal["page"] = "page"
     page: int = Field(ge=1)
     bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        exclude_if=lambda v: v is None,
+        description="Where the text was read by OCR from a page image: the lowest probability "
+        "the recogniser gave any of its characters (of a paragraph: of its digits, where it has "
+        "any; 0 where a cell shows ink but nothing was read); absent for a text layer's text",
+    )
 
 
 class PagesOrigin(_Model):
@@ -125,6 +134,12 @@ class Source(_Model):
     adapter: str = Field(description="Name of the adapter that read the input")
     encoding: EncodingInfo | None = None
     pages: int | None = Field(default=None, ge=0)
+    ocr_pages: list[int] | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The pages read by OCR from their images (scans without a text layer, "
+        "image files); absent when none was",
+    )
 
 
 Severity = Literal["info", "warning", "error"]

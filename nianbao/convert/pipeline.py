@@ -91,6 +91,7 @@ def convert_bytes(
             adapter=adapter.name,
             encoding=result.encoding,
             pages=result.pages,
+            ocr_pages=result.ocr_pages,
         ),
         document=result.document,
         annual_report=annual_report,

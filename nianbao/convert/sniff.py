@@ -21,6 +21,9 @@ MEDIA_TYPES = {
     "zip": "application/zip",
     "ole2": "application/x-ole-storage",
     "rtf": "application/rtf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "tiff": "image/tiff",
     "html": "text/html",
     "text": "text/plain",
     "binary": "application/octet-stream",
@@ -43,7 +46,8 @@ class InputInfo:
 
 
 def sniff(data: bytes) -> str:
-    """The format of `data`: pdf, docx, xlsx, zip, ole2, rtf, html, text or binary."""
+    """The format of `data`: pdf, docx, xlsx, zip, ole2, rtf, png, jpeg, tiff, html, text or
+    binary."""
     head = data[:_SNIFF_WINDOW]
     # PDF readers accept the header anywhere in the first KiB; so do we.
     if b"%PDF-" in data[:1024]:
@@ -54,9 +58,23 @@ def sniff(data: bytes) -> str:
         return "ole2"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"  # Word's RTF, often saved as .doc: markup, not text to read as it is
+    image = _image_format(head)
+    if image is not None:
+        return image
     if _looks_like_text(head):
         return "html" if _HTML_MARKERS.search(head.lstrip()[:_SNIFF_WINDOW]) else "text"
     return "binary"
+
+
+def _image_format(head: bytes) -> str | None:
+    """A page image: PNG, JPEG or TIFF (either byte order), by its magic bytes."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    return None
 
 
 def _zip_format(data: bytes) -> str:

@@ -27,6 +27,7 @@ from nianbao.convert.annual_report.recognise import (
     template_from_figures,
 )
 from nianbao.convert.annual_report.refusals import refusal
+from nianbao.convert.annual_report.scanned import scanned_figures
 from nianbao.convert.model import AnnualReport, Diagnostic, Document, Figure, Section
 from nianbao.forms import FORMS
 
@@ -89,6 +90,7 @@ def profile(
 
     checks, failed = run_checks(figures, rows, recognised.template)
     diagnostics += failed
+    diagnostics += scanned_figures(document, figures, checks)
     report = AnnualReport(
         template=recognised.template,
         organization=recognised.organization,
