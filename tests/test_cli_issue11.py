@@ -323,16 +323,29 @@ def _mixed_pdf(tmp_path: Path) -> Path:
     return path
 
 
-def test_issue11_a_scanned_page_makes_the_terminal_line_say_partial(
+def test_issue11_a_scanned_page_left_unread_makes_the_terminal_line_say_partial(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mixed = _mixed_pdf(tmp_path)
     out = tmp_path / "mixed.json"
-    assert main(["convert", str(mixed), "-o", str(out)]) == 0
+    assert main(["convert", str(mixed), "-o", str(out), "--no-ocr"]) == 0
     line = capsys.readouterr().out
     assert "partial: 1 page without text (3)" in line, line
-    assert main(["convert", str(mixed)]) == 0  # the report on stdout, the word on stderr
+    assert (
+        main(["convert", str(mixed), "--no-ocr"]) == 0
+    )  # the report on stdout, the word on stderr
     assert "partial: 1 page without text (3)" in capsys.readouterr().err
+
+
+def test_issue11_a_scanned_page_read_by_ocr_is_not_partial(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mixed = _mixed_pdf(tmp_path)
+    assert main(["convert", str(mixed), "-o", str(tmp_path / "mixed.json")]) == 0
+    line = capsys.readouterr().out
+    assert "partial" not in line, line
+    report = json.loads((tmp_path / "mixed.json").read_text(encoding="utf-8"))
+    assert report["source"]["ocr_pages"] == [3]
 
 
 def test_issue11_partial_is_defined_once_from_diagnostics_and_checks() -> None:
@@ -355,7 +368,7 @@ def test_issue11_batch_summary_counts_partial_and_not_a_report(
     notice = tmp_path / "notice.txt"
     notice.write_text("关于报送年度报告的通知\n请各单位按时报送。\n", encoding="utf-8")
     inputs = [str(SAMPLE), str(TEXT_SAMPLES[3]), str(_mixed_pdf(tmp_path)), str(notice)]
-    assert main(["convert", *inputs, "-o", str(tmp_path / "out")]) == 0
+    assert main(["convert", *inputs, "-o", str(tmp_path / "out"), "--no-ocr"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1].startswith("4 files: 1 converted, 2 partial, 1 not a report, 0 failed")
     assert any("notice.txt" in x and "not recognised as an annual report" in x for x in lines)

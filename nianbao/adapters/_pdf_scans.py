@@ -22,12 +22,12 @@ INSTALL_HINT = "pip install nianbao[ocr]"
 class Scans:
     """Reads pages without a text layer from their images, one at a time, on demand."""
 
-    def __init__(self, data: bytes, info: InputInfo, dpi: int) -> None:
+    def __init__(self, data: bytes, info: InputInfo, dpi: int, *, enabled: bool = True) -> None:
         self._data = data
         self._info = info
         self._dpi = dpi
         self._document: Any = None
-        self._missing: str | None = None
+        self._missing: str | None = None if enabled else "OCR turned off"
         self._read: list[tuple[int, float]] = []  # page, skew
 
     def page(self, number: int) -> OcrPage | None:

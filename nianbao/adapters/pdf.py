@@ -90,6 +90,8 @@ class PdfOptions:
     max_pages: int | None = None
     #: Resolution at which a page without a text layer is rendered for OCR.
     ocr_dpi: int = 200
+    #: Read pages without a text layer by OCR (with the extra); False leaves them unread, said.
+    ocr: bool = True
 
     def __post_init__(self) -> None:
         if self.table_engine not in get_args(TableEngine):
@@ -142,7 +144,7 @@ class PdfAdapter(Adapter):
         unmapped: dict[int, int] = {}
         scanned: list[int] = []
         total = 0
-        ocr = _Scans(data, info, self.options.ocr_dpi)
+        ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
         # The boundary with pdfplumber and pdfminer, which parse lazily, as each page's objects
         # are first asked for: what is read here is their work, and damage they meet becomes a
         # DocumentLoadError. Building tables and lines from what was read is ours, done after.
@@ -174,7 +176,7 @@ class PdfAdapter(Adapter):
         pages = [_page(r, method) if isinstance(r, _Read) else scanned_page(*r) for r in read]
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
-        diagnostics = _diagnostics(unmapped, scanned, len(pages))
+        diagnostics = _diagnostics(unmapped, scanned, len(pages), ocr_off=not self.options.ocr)
         diagnostics.extend(ocr.diagnostics())
         diagnostics.extend(d for p in pages for d in p.diagnostics)
         if total > len(pages):
@@ -353,7 +355,9 @@ def _pdfplumber_boxes(ruled: Page, rules: list[Rule], chars: list[Char]) -> list
     return [list(table.cells) for table in tables]
 
 
-def _diagnostics(unmapped: dict[int, int], no_text: list[int], n_pages: int) -> list[Diagnostic]:
+def _diagnostics(
+    unmapped: dict[int, int], no_text: list[int], n_pages: int, *, ocr_off: bool = False
+) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     if unmapped:
         pages = sorted(unmapped)
@@ -373,8 +377,13 @@ def _diagnostics(unmapped: dict[int, int], no_text: list[int], n_pages: int) -> 
             Diagnostic(
                 code="pdf.no_text_layer",
                 severity="warning",
-                message=f"no text layer on {scope}: scanned images, which are not read without "
-                f"OCR ({INSTALL_HINT}), so their text and tables are missing from the report",
+                message=f"no text layer on {scope}: scanned images, "
+                + (
+                    "left unread as asked (OCR turned off)"
+                    if ocr_off
+                    else f"not read without OCR ({INSTALL_HINT})"
+                )
+                + ", so their text and tables are missing from the report",
                 origin=PagesOrigin(pages=no_text),
             )
         )

@@ -329,6 +329,13 @@ def _option_arguments(parser: argparse.ArgumentParser) -> None:
         help="how PDF tables are found (camelot needs nianbao[camelot]; default %(default)s)",
     )
     parser.add_argument(
+        "--no-ocr",
+        dest="ocr",
+        action="store_false",
+        help="leave PDF pages without a text layer unread instead of reading them by OCR "
+        "(faster; the report says which pages, and is partial)",
+    )
+    parser.add_argument(
         "--max-pages",
         type=_positive_int,
         metavar="N",
@@ -344,6 +351,7 @@ def _options(args: argparse.Namespace) -> ConvertOptions:
             time_limit=args.time_limit,
             memory_limit=args.memory_limit,
             encoding=args.encoding,
+            ocr=args.ocr,
         )
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc

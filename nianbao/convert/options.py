@@ -38,6 +38,9 @@ class ConvertOptions:
     #: Decode text and HTML inputs with this codec instead of detecting it (`gbk`, `utf-8`...);
     #: the report's `source.encoding.method` is then `override`.
     encoding: str | None = None
+    #: Read PDF pages without a text layer by OCR (`nianbao[ocr]`); False is faster and leaves
+    #: them unread, which the report says (`pdf.no_text_layer`) and counts as partial.
+    ocr: bool = True
 
     def __post_init__(self) -> None:
         self.pdf_options()  # validates the engine and max_pages
@@ -49,7 +52,7 @@ class ConvertOptions:
             raise ValueError(f"unknown encoding: {self.encoding!r}")
 
     def pdf_options(self) -> PdfOptions:
-        return PdfOptions(table_engine=self.table_engine, max_pages=self.max_pages)
+        return PdfOptions(table_engine=self.table_engine, max_pages=self.max_pages, ocr=self.ocr)
 
     @property
     def limited(self) -> bool:
