@@ -111,6 +111,8 @@ def test_every_reproducer_ends_as_a_report_or_a_refusal(name: str, tmp_path: Pat
         ("xls-open-struct-error.xls", struct.error, "cut short"),
         ("xls-sheet-AssertionError.xls", AssertionError, "structure is broken"),
         ("xls-sheet-KeyError.xls", KeyError, "entry that is not there"),
+        ("xlsx-negative-seek.xlsx", zipfile.BadZipFile, "negative seek"),
+        ("xlsx-no-workbook-part.xlsx", OSError, "no valid workbook part"),
     ],
 )
 def test_a_library_error_on_damage_is_a_load_error_with_its_cause(
@@ -331,3 +333,8 @@ def test_a_page_of_a_million_cells_is_refused_before_they_are_built() -> None:
     with pytest.raises(DocumentLoadError, match="more than 200,000 cells"):
         convert_bytes(page.encode(), filename="cells.html")
     assert time.monotonic() - start < TIME_BOUND
+
+
+def test_a_control_character_beside_an_escaped_report_is_dropped() -> None:
+    report = _convert("html-control-char-in-script-tail.html")
+    assert "html.unescaped" in {d.code for d in report.diagnostics}

@@ -67,6 +67,7 @@ _BLOCKS = frozenset(
 )
 _HEADING = re.compile(r"^h([1-6])$")
 _SPACE_RUN = re.compile(r"[ \t\r\n\f]+")
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Formatting tags that hold no text of their own, dropped when a page nests too deeply to parse.
 _INLINE_TAG = re.compile(
@@ -191,13 +192,14 @@ def _splice(root: HtmlElement, script: HtmlElement, fragment: HtmlElement) -> No
     from lxml import html as lxml_html  # noqa: PLC0415  # loaded already by _parse
 
     block: HtmlElement = lxml_html.Element(_UNESCAPED)
-    block.text = fragment.text
+    # lxml's parser keeps control characters that its API refuses to be given back
+    block.text = _XML_UNSAFE.sub("", fragment.text) if fragment.text else None
     block.extend(list(fragment))
     body = root.find("body")
     start = body if body is not None else root
     parent = script.getparent()
     if parent is not None and _reached(script, start):
-        block.tail = script.tail
+        block.tail = _XML_UNSAFE.sub("", script.tail) if script.tail else None
         parent.replace(script, block)
     else:
         start.insert(0, block)

@@ -107,6 +107,7 @@ def _read_xlsx(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diag
     # `try`, so these cannot hide a bug of ours.
     damage = (
         InvalidFileException,
+        OSError,  # "File contains no valid workbook part"
         etree.XMLSyntaxError,
         *STDLIB_XML_DAMAGE,
         *ZIP_DAMAGE,
@@ -219,7 +220,7 @@ def _prescan(data: bytes, info: InputInfo, etree: Any) -> _Prescan:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         _check_shared_strings(archive, info)
         for name, part in _sheet_parts(archive, etree):
-            xml = archive.read(part)
+            xml = _read(archive, part)
             cells = len(_CELL.findall(xml))
             total += cells
             _check_dimension(xml, name, cells, scan, info)
@@ -237,7 +238,7 @@ def _prescan(data: bytes, info: InputInfo, etree: Any) -> _Prescan:
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
                 for member in archive.infolist():
-                    target.writestr(member, rewrites.get(member.filename) or archive.read(member))
+                    target.writestr(member, rewrites.get(member.filename) or _read(archive, member))
             scan.data = out.getvalue()
     return scan
 
@@ -257,18 +258,36 @@ def _check_shared_strings(archive: zipfile.ZipFile, info: InputInfo) -> None:
                 source=info.name,
             )
         count, tail = 0, b""
+        for chunk in _chunks(archive, member):
+            window = tail + chunk
+            # an entry begun in the previous chunk's tail and ended in this one is counted
+            # now; one wholly in the tail was counted with the previous chunk
+            count += sum(1 for m in _SHARED_STRING.finditer(window) if m.end() > len(tail))
+            tail = window[-24:]
+            if count > MAX_CELLS:
+                raise DocumentLoadError(
+                    f"refused: the shared-strings table holds more than {MAX_CELLS:,} strings",
+                    source=info.name,
+                )
+
+
+def _read(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo) -> bytes:
+    """A member's bytes. zipfile raises ValueError on a local header whose offset points
+    before the file's start: damage, passed on as the BadZipFile it is."""
+    try:
+        return archive.read(member)
+    except ValueError as exc:
+        raise zipfile.BadZipFile(f"a member's header is damaged ({exc})") from exc
+
+
+def _chunks(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member's bytes as they inflate, a MiB at a time; damage as in `_read`."""
+    try:
         with archive.open(member) as stream:
             while chunk := stream.read(2**20):
-                window = tail + chunk
-                # an entry begun in the previous chunk's tail and ended in this one is counted
-                # now; one wholly in the tail was counted with the previous chunk
-                count += sum(1 for m in _SHARED_STRING.finditer(window) if m.end() > len(tail))
-                tail = window[-24:]
-                if count > MAX_CELLS:
-                    raise DocumentLoadError(
-                        f"refused: the shared-strings table holds more than {MAX_CELLS:,} strings",
-                        source=info.name,
-                    )
+                yield chunk
+    except ValueError as exc:
+        raise zipfile.BadZipFile(f"a member's header is damaged ({exc})") from exc
 
 
 def _rect(match: re.Match[bytes]) -> Rect:
@@ -301,8 +320,8 @@ def _sheet_parts(archive: zipfile.ZipFile, etree: Any) -> Iterator[tuple[str, st
     try:
         # Entities unresolved, no network: a hostile workbook must not make us read files.
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        workbook = etree.fromstring(archive.read("xl/workbook.xml"), parser)
-        rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"), parser)
+        workbook = etree.fromstring(_read(archive, "xl/workbook.xml"), parser)
+        rels = etree.fromstring(_read(archive, "xl/_rels/workbook.xml.rels"), parser)
     except (KeyError, etree.XMLSyntaxError):
         return  # openpyxl will say what is wrong with the package
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
