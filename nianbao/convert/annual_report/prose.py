@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from nianbao.convert.annual_report.labels import fold
+from nianbao.convert.annual_report.values import MAX_DIGITS
 from nianbao.convert.model import Document, Figure, TextSpanOrigin
 from nianbao.forms import FORMS, SectionKey
 
@@ -52,6 +53,8 @@ def _first(
             ends = [i for c in _SENTENCE_END if (i := text.find(c, match.end())) >= 0]
             end = min(ends) + 1 if ends else len(text)
             number = match.group(1).replace(",", "")
+            if len(number.split(".")[0]) > MAX_DIGITS:
+                continue  # not a count: damage, or digits run together
             value: int | float = float(number) if "." in number else int(number)
             return Figure(
                 value=value,

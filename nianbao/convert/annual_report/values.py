@@ -13,6 +13,9 @@ from nianbao.convert.annual_report.labels import fold
 
 _NUMBER = re.compile(r"^([+-]?)\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
 _UNIT = re.compile(r"^\s*(万元|亿元|元|件|条|宗|个|次|人次|人|项|篇|期|份|家|户|%)")
+#: No count or amount in these reports has more digits before the point (万元 amounts reach
+#: eleven); a longer run is damage or concatenation, and as a float it would lose digits.
+MAX_DIGITS = 15
 _NOT_APPLICABLE = frozenset({"-", "/", "--", "\\", "无", "不适用", "—", "×", "x"})
 
 
@@ -34,6 +37,8 @@ def parse_value(text: str) -> Parsed:
         return Parsed(None, None, numeric=False)
     sign, digits, decimals = match.groups()
     number_text = digits.replace(",", "")
+    if len(number_text) > MAX_DIGITS:
+        return Parsed(None, None, numeric=False)  # not a count or an amount: kept as raw text
     value: int | float
     value = float(number_text + decimals) if decimals else int(number_text)
     if sign == "-":
