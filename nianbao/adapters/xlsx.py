@@ -352,8 +352,7 @@ def _read_xls(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diagn
         struct.error,
         AssertionError,
         ValueError,
-        IndexError,
-        KeyError,
+        LookupError,  # IndexError, KeyError, and an unknown code page ("cp1202")
         TypeError,
         AttributeError,
         OverflowError,
