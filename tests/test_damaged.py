@@ -99,6 +99,7 @@ def test_every_reproducer_ends_as_a_report_or_a_refusal(name: str, tmp_path: Pat
         ("xls-sheet-KeyError.xls", KeyError, "entry that is not there"),
         ("xlsx-negative-seek.xlsx", zipfile.BadZipFile, "negative seek"),
         ("xls-unknown-codepage.xls", LookupError, "cp1202"),
+        ("xls-zero-division.xls", ZeroDivisionError, "structure is broken"),
         ("xlsx-no-workbook-part.xlsx", OSError, "no valid workbook part"),
     ],
 )

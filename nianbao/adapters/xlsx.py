@@ -116,7 +116,7 @@ def _read_xlsx(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diag
         TypeError,
         IndexError,
         AttributeError,
-        OverflowError,
+        ArithmeticError,  # OverflowError, and ZeroDivisionError on a sector size of 0
     )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(scan.data), data_only=True)
@@ -355,7 +355,7 @@ def _read_xls(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diagn
         LookupError,  # IndexError, KeyError, and an unknown code page ("cp1202")
         TypeError,
         AttributeError,
-        OverflowError,
+        ArithmeticError,  # OverflowError, and ZeroDivisionError on a sector size of 0
         EOFError,
         RecursionError,
     )
