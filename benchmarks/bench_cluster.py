@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-FIXTURES = ROOT / "tests" / "fixtures" / "series"
+FIXTURES = ROOT / "tests" / "fixtures" / "linear"
 SUFFIXES = {".txt", ".html", ".docx", ".xlsx", ".pdf"}
 _RATE = re.compile(r"in ([\d.]+) s \(([\d.]+) files/s\)")
 

@@ -25,7 +25,7 @@ from nianbao.convert.pipeline import convert_path
 from nianbao.forms import FORMS
 from tests.conftest import GOLDEN
 
-SERIES = Path(__file__).resolve().parent / "fixtures" / "series"
+SERIES = Path(__file__).resolve().parent / "fixtures" / "linear"  # the real 平潭 pages, kept once
 PINGTAN = ("pingtan-2019.html", "pingtan-2024.html")
 
 

@@ -20,7 +20,7 @@ from nianbao.convert.pipeline import convert_path
 from nianbao.convert.series import body_key
 from nianbao.forms import FORMS
 
-SERIES = Path(__file__).resolve().parent / "fixtures" / "series"
+SERIES = Path(__file__).resolve().parent / "fixtures" / "linear"  # the real 平潭 pages, kept once
 COLUMNS = [c.key for c in FORMS.table("applications").columns]
 BODY = "某县人民政府"
 

@@ -16,9 +16,10 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nianbao.__about__ import __version__
-from nianbao.convert import batch, cluster, dataset
+from nianbao.convert import batch, cluster
 from nianbao.convert.export import export
 from nianbao.convert.inputs import printable
 from nianbao.convert.options import TABLE_ENGINES, ConvertOptions
@@ -43,6 +44,9 @@ from nianbao.convert.worker import (
     work_with,
 )
 from nianbao.errors import NianbaoError
+
+if TYPE_CHECKING:  # pyarrow costs 0.4 s to import: only the dataset's commands pay it
+    from nianbao.convert import dataset
 
 _DESCRIPTION = """\
 Turn government information-disclosure annual reports (政府信息公开工作年度报告) -- PDF, Word
@@ -426,6 +430,8 @@ def _convert_cluster(args: argparse.Namespace) -> int:
 def _update_dataset(directory: Path | None, outputs: Sequence[Path]) -> None:
     if directory is None:
         return
+    from nianbao.convert import dataset  # noqa: PLC0415
+
     summary = dataset.update(directory, [path for path in outputs if path.is_file()])
     print(_dataset_line(directory, summary))
 
@@ -561,6 +567,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from nianbao.convert import dataset  # noqa: PLC0415
+
     results = dataset.check(args.dataset)
     for result in results:
         if result.status == "fail":

@@ -32,17 +32,19 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from nianbao.convert import dataset
 from nianbao.convert.emit import write_atomic
 from nianbao.convert.partial import of_data
 from nianbao.convert.schema import check_schema_version, schema_errors
 from nianbao.errors import DocumentLoadError, NianbaoError
 from nianbao.forms import FORMS
+
+if TYPE_CHECKING:  # pyarrow costs 0.4 s to import: only `--parquet` pays it
+    from nianbao.convert import dataset
 
 META_COLUMNS: tuple[str, ...] = (
     "source",
@@ -201,6 +203,8 @@ def export(
         rows, problems = _wide(files, csv_path, xlsx_path)
     summary = None
     if parquet_dir is not None:
+        from nianbao.convert import dataset  # noqa: PLC0415
+
         summary = dataset.update(parquet_dir, files)
         if csv_path is None and xlsx_path is None:
             problems = summary.problems
