@@ -38,12 +38,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from nianbao.convert.emit import write_atomic
 from nianbao.convert.inputs import (
     DOCUMENT_SUFFIXES,
     alternative_names,
     documents_in,
     printable,
-    write_report,
 )
 from nianbao.convert.options import ConvertOptions
 from nianbao.convert.worker import (
@@ -199,7 +199,7 @@ def _finish(outcome: Outcome, output: Path, summary: Summary) -> str:
     result: Converted | Failure = outcome.result
     if isinstance(result, Converted):
         try:
-            write_report(output, result.text)
+            write_atomic(output, result.text)
         except (OSError, ValueError) as exc:  # disk full, permissions; never the end of a batch
             detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             result = Failure("OSError", f"cannot write {output}: {detail}", 1)

@@ -19,11 +19,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
-
-from nianbao.convert.emit import write_atomic
 
 TEMPORARY_SUFFIXES = frozenset(
     {".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp", ".lock"}
@@ -158,19 +155,3 @@ def alternative_names(source: Path) -> Iterable[str]:
     while True:
         yield fit_name(source.stem, f" ({n}).json")
         n += 1
-
-
-def write_report(path: Path, content: str | bytes) -> None:
-    """`write_atomic`, for any name a report can have.
-
-    `write_atomic`'s temporary file is named after the file it makes, 14 bytes longer; for a
-    report named after a long input (79 Chinese characters are 237 bytes) that is longer than a
-    file name can be. So the report is made under a short hidden name first, then renamed.
-    """
-    staging = path.with_name(f".nianbao-{secrets.token_hex(4)}.json")
-    write_atomic(staging, content)
-    try:
-        staging.replace(path)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise

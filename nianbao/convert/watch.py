@@ -65,6 +65,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from nianbao.__about__ import __version__
+from nianbao.convert.emit import write_atomic
 from nianbao.convert.inputs import (
     fit_name,
     is_document_name,
@@ -72,7 +73,6 @@ from nianbao.convert.inputs import (
     not_a_document,
     printable,
     shown,
-    write_report,
 )
 from nianbao.convert.options import ConvertOptions
 from nianbao.convert.worker import (
@@ -373,7 +373,7 @@ class HotFolder:
         """Write (or replace) the report of the input at `path`, which stays where it is."""
         again = path in self._reports
         report = self._reports.get(path) or self._report_path(path, _identity(converted.text))
-        write_report(report, converted.text)
+        write_atomic(report, converted.text)
         self._reports[path] = report
         verb = f"converted {path.name} again (it changed)" if again else f"converted {path.name}"
         self._log(f"{verb} -> {report} ({converted.summary()}) in {outcome.seconds:.2f} s")
@@ -429,7 +429,7 @@ class HotFolder:
             "seconds": round(outcome.seconds, 3),
             "nianbao": __version__,
         }
-        write_report(error_file, json.dumps(error, ensure_ascii=False, indent=2) + "\n")
+        write_atomic(error_file, json.dumps(error, ensure_ascii=False, indent=2) + "\n")
         path.rename(target)
         self._log(f"failed {path.name}: {failure.message} -> {target}")
         earlier = self._reports.get(path)
