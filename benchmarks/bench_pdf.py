@@ -69,7 +69,8 @@ ONE_THREAD = {
 
 
 def _nianbao(engine: str) -> Callable[[Path], tuple[int, Any]]:
-    from nianbao.adapters.pdf import PdfAdapter, PdfOptions  # noqa: PLC0415
+    from nianbao.adapters.pdf import PdfAdapter  # noqa: PLC0415
+    from nianbao.adapters.pdf_options import PdfOptions  # noqa: PLC0415
     from nianbao.adapters.registry import AdapterRegistry  # noqa: PLC0415
     from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
 

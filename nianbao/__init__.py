@@ -10,16 +10,15 @@ Everything not named in `__all__` may change between versions.
 
 from __future__ import annotations
 
+import importlib
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+# The subpackage first, so that the function `convert` below is what `nianbao.convert` names
+# (importing `nianbao.convert.x` later does not rebind it).
+from nianbao import convert as _convert_package  # noqa: F401
 from nianbao.__about__ import __version__
-from nianbao.convert.emit import to_json
-from nianbao.convert.model import Document, Report, Table
-from nianbao.convert.options import ConvertOptions
-from nianbao.convert.pipeline import convert_bytes, convert_path
-from nianbao.convert.worker import MemoryLimitError, TimeLimitError, convert_limited
 from nianbao.errors import (
     DocumentLoadError,
     MissingDependencyError,
@@ -27,6 +26,36 @@ from nianbao.errors import (
     ReportValidationError,
     UnsupportedFormatError,
 )
+
+if TYPE_CHECKING:
+    from nianbao.convert.emit import to_json
+    from nianbao.convert.model import Document, Report, Table
+    from nianbao.convert.options import ConvertOptions
+    from nianbao.convert.pipeline import convert_bytes
+    from nianbao.convert.worker import MemoryLimitError, TimeLimitError
+
+# The rest is imported when first used: `import nianbao` stays cheap for a tool that only wants
+# the version or the errors, and pydantic and the adapters load with the first conversion.
+_LAZY = {
+    "to_json": "nianbao.convert.emit",
+    "Document": "nianbao.convert.model",
+    "Report": "nianbao.convert.model",
+    "Table": "nianbao.convert.model",
+    "ConvertOptions": "nianbao.convert.options",
+    "convert_bytes": "nianbao.convert.pipeline",
+    "MemoryLimitError": "nianbao.convert.worker",
+    "TimeLimitError": "nianbao.convert.worker",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nianbao' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ConvertOptions",
@@ -61,6 +90,11 @@ def convert(
     `NianbaoError` subclass when no report can be made; problems inside the document are listed
     in `report.diagnostics` instead.
     """
+    from nianbao.convert.model import Report  # noqa: PLC0415  # see _LAZY
+    from nianbao.convert.options import ConvertOptions  # noqa: PLC0415
+    from nianbao.convert.pipeline import convert_bytes, convert_path  # noqa: PLC0415
+    from nianbao.convert.worker import convert_limited  # noqa: PLC0415
+
     options = options or ConvertOptions()
     if not isinstance(source, str | Path | bytes | bytearray):
         filename = filename or _file_name(source)

@@ -15,7 +15,8 @@ import pytest
 import nianbao
 from nianbao.adapters._pdf_tables import accept, from_boxes
 from nianbao.adapters._pdf_text import TextLine, furniture, join_pieces
-from nianbao.adapters.pdf import PdfAdapter, PdfOptions
+from nianbao.adapters.pdf import PdfAdapter
+from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.registry import AdapterRegistry, default_registry
 from nianbao.convert.model import PageOrigin, PagesOrigin, Report
 from nianbao.convert.pipeline import convert_path

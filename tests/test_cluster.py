@@ -19,8 +19,10 @@ from rich.console import Console
 from nianbao.convert import cluster
 from nianbao.convert.cli import main
 from nianbao.convert.emit import to_json
+from nianbao.convert.inputs import valid_address
+from nianbao.convert.options import Limits
 from nianbao.convert.pipeline import convert_path
-from nianbao.convert.worker import Converted, Limits, convert_file
+from nianbao.convert.worker import Converted, convert_file
 from tests.conftest import SAMPLES, TEXT_SAMPLES
 
 PDF = SAMPLES / "real" / "hongze-2024.pdf"
@@ -137,9 +139,9 @@ def test_an_unreadable_input_is_a_failure_not_a_crash(client: Any, tmp_path: Pat
 
 
 def test_addresses() -> None:
-    assert cluster.valid_address("local:2") and cluster.valid_address("local")
-    assert cluster.valid_address("tcp://10.0.0.1:8786") and cluster.valid_address("host:8786")
-    assert not cluster.valid_address("local:0") and not cluster.valid_address("nowhere")
+    assert valid_address("local:2") and valid_address("local")
+    assert valid_address("tcp://10.0.0.1:8786") and valid_address("host:8786")
+    assert not valid_address("local:0") and not valid_address("nowhere")
 
 
 def test_the_command_line_converts_resumes_and_fills_the_dataset(

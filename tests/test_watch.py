@@ -26,11 +26,11 @@ import pytest
 
 from nianbao.convert import watch as watch_module
 from nianbao.convert.inputs import is_ignored, printable
+from nianbao.convert.options import Limits
 from nianbao.convert.watch import HotFolder, WatchOptions, _open_for_writing
 from nianbao.convert.worker import (
     Converted,
     Failure,
-    Limits,
     WorkerPool,
     convert_file,
 )

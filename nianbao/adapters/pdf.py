@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
@@ -60,6 +60,7 @@ from nianbao.adapters._pdf_text import (
     starts_paragraph,
 )
 from nianbao.adapters.base import Adapter, AdapterResult
+from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.convert.model import Diagnostic, PageOrigin, PagesOrigin, Table, TableMethod
 from nianbao.convert.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
@@ -69,37 +70,8 @@ if TYPE_CHECKING:
 
     from nianbao.adapters._ocr import OcrPage
 
-TableEngine = Literal["pdfplumber", "camelot-lattice", "camelot-stream"]
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
-
-
-@dataclass(frozen=True)
-class PdfOptions:
-    """How the PDF adapter reads a PDF.
-
-    `pdfplumber` (the default) finds tables from the ruling lines pdfminer reports. The camelot
-    engines (`pip install nianbao[camelot]`) are a second opinion: `camelot-lattice` finds the
-    lines in a rendered image of the page, `camelot-stream` guesses columns from text gaps for
-    tables without lines. On the corpus pdfplumber gets every figure right at a quarter of
-    lattice's time (see benchmarks/bench_pdf.py), hence the default.
-    """
-
-    table_engine: TableEngine = "pdfplumber"
-    #: Read at most this many pages (`pdf.truncated` says so); None reads them all.
-    max_pages: int | None = None
-    #: Resolution at which a page without a text layer is rendered for OCR.
-    ocr_dpi: int = 200
-    #: Read pages without a text layer by OCR (with the extra); False leaves them unread, said.
-    ocr: bool = True
-
-    def __post_init__(self) -> None:
-        if self.table_engine not in get_args(TableEngine):
-            raise ValueError(
-                f"table_engine must be one of {get_args(TableEngine)}, not {self.table_engine!r}"
-            )
-        if self.max_pages is not None and self.max_pages < 1:
-            raise ValueError(f"max_pages must be at least 1, not {self.max_pages}")
 
 
 @dataclass

@@ -18,7 +18,8 @@ from nianbao.adapters.base import Adapter
 from nianbao.adapters.docx import DocxAdapter
 from nianbao.adapters.html import HtmlAdapter
 from nianbao.adapters.image import ImageAdapter
-from nianbao.adapters.pdf import PdfAdapter, PdfOptions
+from nianbao.adapters.pdf import PdfAdapter
+from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.text import TextAdapter
 from nianbao.adapters.xlsx import XlsxAdapter
 from nianbao.convert.sniff import InputInfo

@@ -45,11 +45,10 @@ from nianbao.convert.inputs import (
     documents_in,
     printable,
 )
-from nianbao.convert.options import ConvertOptions
+from nianbao.convert.options import ConvertOptions, Limits
 from nianbao.convert.worker import (
     Converted,
     Failure,
-    Limits,
     Outcome,
     Work,
     WorkerPool,

@@ -10,43 +10,22 @@ as one line and the exit code of its exception class.
 from __future__ import annotations
 
 import argparse
-import json
-import signal
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nianbao.__about__ import __version__
-from nianbao.convert import batch, cluster
-from nianbao.convert.export import export
-from nianbao.convert.inputs import printable
-from nianbao.convert.options import TABLE_ENGINES, ConvertOptions
-from nianbao.convert.outputs import (
-    STDIO,
-    OutputError,
-    cannot_write,
-    make_folder,
-    names_folder,
-    write_output,
-)
-from nianbao.convert.schema import check_schema_version, load_schema, schema_errors, schema_text
-from nianbao.convert.watch import HotFolder, WatchOptions
-from nianbao.convert.worker import (
-    GIB,
-    Converted,
-    Failure,
-    Limits,
-    WorkerPool,
-    convert_file,
-    default_jobs,
-    work_with,
-)
+from nianbao.convert.inputs import is_url, printable, valid_address
+from nianbao.convert.options import GIB, TABLE_ENGINES, ConvertOptions, Limits, default_jobs
 from nianbao.errors import NianbaoError
 
-if TYPE_CHECKING:  # pyarrow costs 0.4 s to import: only the dataset's commands pay it
+# Each verb imports what it needs when it runs (ruff's PLC0415 is off for this module): `nianbao
+# --version` and a one-file `convert` must not pay for the dataset (pyarrow), the table export
+# (openpyxl), the hot folder (watchdog) or the progress bars (rich).
+if TYPE_CHECKING:
     from nianbao.convert import dataset
+    from nianbao.convert.worker import Converted, Failure
 
 _DESCRIPTION = """\
 Turn government information-disclosure annual reports (政府信息公开工作年度报告) -- PDF, Word
@@ -102,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Inputs' problems are DocumentLoadErrors by now: what is left is an output's.
         if args.debug:
             raise
+        from nianbao.convert.outputs import OutputError, cannot_write
+
         error = cannot_write(exc.filename or "output", exc)
         _error(printable(str(error)))
         return OutputError.exit_code
@@ -389,7 +370,9 @@ def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None)
 def _convert(args: argparse.Namespace) -> int:
     if args.cluster is not None:
         return _convert_cluster(args)
-    urls = [given for given in args.inputs if cluster.is_url(given)]
+    from nianbao.convert.outputs import STDIO, names_folder
+
+    urls = [given for given in args.inputs if is_url(given)]
     if urls:
         _error(f"{urls[0]}: URL inputs need --cluster (e.g. --cluster local:4)")
         return 2
@@ -411,6 +394,9 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _convert_cluster(args: argparse.Namespace) -> int:
+    from nianbao.convert import cluster
+    from nianbao.convert.outputs import STDIO
+
     if args.output is None or args.output == STDIO:
         _error("--cluster needs -o OUTDIR, the folder for the reports")
         return 2
@@ -430,7 +416,7 @@ def _convert_cluster(args: argparse.Namespace) -> int:
 def _update_dataset(directory: Path | None, outputs: Sequence[Path]) -> None:
     if directory is None:
         return
-    from nianbao.convert import dataset  # noqa: PLC0415
+    from nianbao.convert import dataset
 
     summary = dataset.update(directory, [path for path in outputs if path.is_file()])
     print(_dataset_line(directory, summary))
@@ -448,6 +434,12 @@ def _convert_one(args: argparse.Namespace) -> int:
     """One file, in a worker process with the time and memory limits, so that no input can
     hang or exhaust the machine; in this process with `--debug` (a worker cannot show the
     traceback) or when both limits are 0."""
+    import json
+    import tempfile
+
+    from nianbao.convert.outputs import STDIO, write_output
+    from nianbao.convert.worker import Failure
+
     source: Path = args.inputs[0]
     options = _options(args)
     if str(source) == STDIO:
@@ -478,6 +470,8 @@ def _convert_one(args: argparse.Namespace) -> int:
 def _convert_file(
     path: Path, options: ConvertOptions, debug: bool, *, shown: str
 ) -> Converted | Failure:
+    from nianbao.convert.worker import Failure, WorkerPool, convert_file, work_with
+
     limits = Limits.of(options)
     if debug or not (limits.seconds or limits.memory):
         try:
@@ -486,13 +480,16 @@ def _convert_file(
             if debug:
                 raise
             return Failure.of(exc)
-    with WorkerPool(1, limits, work_with(convert_file, options)) as pool:
+    with WorkerPool(1, limits, work_with(convert_file, options), fork_here=True) as pool:
         outcome = pool.run_one(path)
     assert outcome is not None  # nothing asks it to stop
     return outcome.result
 
 
 def _convert_many(args: argparse.Namespace) -> int:
+    from nianbao.convert import batch
+    from nianbao.convert.outputs import STDIO, make_folder
+
     if args.output is None:
         _error("several inputs or a folder need -o OUTDIR, the folder for their reports")
         return 2
@@ -523,6 +520,10 @@ def _convert_many(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
+    import signal
+
+    from nianbao.convert.watch import HotFolder, WatchOptions
+
     inbox: Path = args.inbox
     if not inbox.is_dir():
         _error(f"{inbox}: is not a folder")
@@ -546,6 +547,8 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from nianbao.convert.export import export
+
     if args.csv is None and args.xlsx is None and args.parquet is None:
         _error("say where the table goes: --csv FILE, --xlsx FILE, --parquet DIR, or several")
         return 2
@@ -567,7 +570,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from nianbao.convert import dataset  # noqa: PLC0415
+    from nianbao.convert import dataset
 
     results = dataset.check(args.dataset)
     for result in results:
@@ -582,6 +585,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from nianbao.convert.schema import load_schema, schema_text
+
     sys.stdout.write(schema_text(load_schema()))
     return 0
 
@@ -600,6 +605,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _report_problems(path: Path) -> list[str]:
+    import json
+
+    from nianbao.convert.schema import check_schema_version, schema_errors
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -621,7 +630,7 @@ def _positive_int(text: str) -> int:
 
 
 def _cluster_address(text: str) -> str:
-    if not cluster.valid_address(text):
+    if not valid_address(text):
         raise argparse.ArgumentTypeError(
             f"not a cluster: {text!r} (try local:4 or tcp://scheduler:8786)"
         )

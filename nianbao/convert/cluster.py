@@ -49,16 +49,17 @@ from nianbao.convert.batch import Summary, _progress
 from nianbao.convert.emit import write_atomic
 from nianbao.convert.inputs import (
     DOCUMENT_SUFFIXES,
+    LOCAL_CLUSTER,
     alternative_names,
     documents_in,
     is_ignored,
+    is_url,
     printable,
 )
-from nianbao.convert.worker import Converted, Failure, Limits, Work, WorkerPool, convert_file
+from nianbao.convert.options import Limits
+from nianbao.convert.worker import Converted, Failure, Work, WorkerPool, convert_file
 from nianbao.errors import DocumentLoadError, MissingDependencyError, NianbaoError
 
-_LOCAL = re.compile(r"local(?::(\d+))?$")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _SHA = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
 _CHUNK = 1 << 20
 
@@ -86,18 +87,6 @@ class ClusterSummary(Summary):
 
 
 # --- planning, on the client ------------------------------------------------------------------
-
-
-def valid_address(text: str) -> bool:
-    """`local`, `local:N` (N >= 1), `tcp://host:port` or another scheduler address."""
-    local = _LOCAL.match(text)
-    if local is not None:
-        return local.group(1) is None or int(local.group(1)) >= 1
-    return is_url(text) or bool(re.fullmatch(r"[\w.-]+:\d+", text))
-
-
-def is_url(text: str) -> bool:
-    return bool(_URL.match(text))
 
 
 def plan(inputs: Sequence[str], outdir: Path) -> list[Job]:
@@ -295,7 +284,7 @@ def connect(address: str) -> Iterator[Any]:
         raise MissingDependencyError(
             "--cluster needs dask.distributed: pip install 'nianbao[cluster]'"
         ) from exc
-    local = _LOCAL.match(address)
+    local = LOCAL_CLUSTER.match(address)
     if local is None:
         with Client(address, timeout="30s") as client:
             yield client

@@ -155,3 +155,21 @@ def alternative_names(source: Path) -> Iterable[str]:
     while True:
         yield fit_name(source.stem, f" ({n}).json")
         n += 1
+
+
+# Cluster addresses and URL inputs: checked when the command line is read, before the cluster's
+# own imports (dask) are paid for.
+LOCAL_CLUSTER = re.compile(r"local(?::(\d+))?$")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def valid_address(text: str) -> bool:
+    """`local`, `local:N` (N >= 1), `tcp://host:port` or another scheduler address."""
+    local = LOCAL_CLUSTER.match(text)
+    if local is not None:
+        return local.group(1) is None or int(local.group(1)) >= 1
+    return is_url(text) or bool(re.fullmatch(r"[\w.-]+:\d+", text))
+
+
+def is_url(text: str) -> bool:
+    return bool(_URL.match(text))

@@ -14,13 +14,17 @@ the caller's process with no limit unless one is given, and then in a worker pro
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import get_args
 
-from nianbao.adapters.pdf import PdfOptions, TableEngine
-from nianbao.convert.encoding import canonical_codec
+# Light on purpose: the command line builds its flags from this module before it knows which
+# verb runs, and `nianbao --version` must not pay for the model or the PDF libraries.
+from nianbao.adapters.pdf_options import PdfOptions, TableEngine
 
 TABLE_ENGINES: tuple[str, ...] = get_args(TableEngine)
+GIB = 2**30
+MIB = 2**20
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,11 @@ class ConvertOptions:
             raise ValueError(f"time_limit cannot be negative, not {self.time_limit}")
         if self.memory_limit is not None and self.memory_limit < 0:
             raise ValueError(f"memory_limit cannot be negative, not {self.memory_limit}")
-        if self.encoding is not None and canonical_codec(self.encoding) is None:
-            raise ValueError(f"unknown encoding: {self.encoding!r}")
+        if self.encoding is not None:
+            from nianbao.convert.encoding import canonical_codec  # noqa: PLC0415  # chardet, model
+
+            if canonical_codec(self.encoding) is None:
+                raise ValueError(f"unknown encoding: {self.encoding!r}")
 
     def pdf_options(self) -> PdfOptions:
         return PdfOptions(table_engine=self.table_engine, max_pages=self.max_pages, ocr=self.ocr)
@@ -58,3 +65,33 @@ class ConvertOptions:
     def limited(self) -> bool:
         """True when a time or memory limit was asked for."""
         return bool(self.time_limit) or bool(self.memory_limit)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per input: wall-clock seconds and address-space bytes; 0 means no limit."""
+
+    seconds: float = 120.0
+    memory: int = 2 * GIB
+
+    def __post_init__(self) -> None:
+        if self.seconds < 0 or self.memory < 0:
+            raise ValueError("limits cannot be negative")
+
+    @classmethod
+    def of(cls, options: ConvertOptions | None) -> Limits:
+        """The limits `options` ask for, the defaults where they leave them at None."""
+        default = cls()
+        if options is None:
+            return default
+        return cls(
+            seconds=default.seconds if options.time_limit is None else options.time_limit,
+            memory=default.memory if options.memory_limit is None else options.memory_limit,
+        )
+
+
+def default_jobs() -> int:
+    """The cores this process may run on: how many inputs to convert at a time."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)

@@ -6,7 +6,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from nianbao.adapters.pdf import PdfOptions
+from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.registry import AdapterRegistry, default_registry
 from nianbao.convert.annual_report import profile
 from nianbao.convert.emit import report_data

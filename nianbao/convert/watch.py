@@ -74,11 +74,10 @@ from nianbao.convert.inputs import (
     printable,
     shown,
 )
-from nianbao.convert.options import ConvertOptions
+from nianbao.convert.options import ConvertOptions, Limits
 from nianbao.convert.worker import (
     Converted,
     Failure,
-    Limits,
     NotARegularFileError,
     Outcome,
     Work,

@@ -1,0 +1,139 @@
+"""Start-up: what `import nianbao` and the command line load, and where a single conversion's
+worker comes from. Timings are benchmarks/bench_startup.py's; these are the facts behind them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from nianbao.convert.emit import to_json
+from nianbao.convert.options import Limits
+from nianbao.convert.pipeline import convert_path
+from nianbao.convert.worker import Converted, WorkerPool
+from tests.conftest import ROOT, TEXT_SAMPLES
+
+# What costs start-up time and no verb needs before it runs.
+HEAVY = ("pydantic", "pdfplumber", "pypdfium2", "openpyxl", "rich", "watchdog", "pyarrow", "lxml")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The heavy modules a fresh interpreter holds after running `code`."""
+    shown = f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    probe = f"{code}\nimport sys, json\n{shown}"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_import_nianbao_loads_no_heavy_library() -> None:
+    assert _loaded_after("import nianbao") == []
+
+
+def test_the_command_line_loads_no_heavy_library_before_a_verb_runs() -> None:
+    code = "from nianbao.convert import cli\ncli._parser().parse_args(['convert', 'x.txt'])"
+    assert _loaded_after(code) == []
+
+
+def test_the_first_conversion_loads_what_it_needs() -> None:
+    # The laziness is real: the same probe sees pydantic once a report was made.
+    code = f"import nianbao\nnianbao.convert({str(TEXT_SAMPLES[0])!r})"
+    assert "pydantic" in _loaded_after(code)
+
+
+def test_lazy_names_are_the_real_ones_and_convert_stays_the_function() -> None:
+    from nianbao.convert.model import Report  # noqa: PLC0415
+
+    assert nianbao.Report is Report
+    assert callable(nianbao.convert) and nianbao.convert.__module__ == "nianbao"
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = nianbao.no_such_name
+
+
+def parent_pid(path: Path) -> Converted:
+    """A worker's work for these tests: whose child the worker is."""
+    return Converted(text=str(os.getppid()))
+
+
+def test_a_single_conversion_forks_its_worker_from_this_process() -> None:
+    with WorkerPool(1, Limits(seconds=30), parent_pid, fork_here=True) as pool:
+        outcome = pool.run_one(Path("unused"))
+    assert outcome is not None and isinstance(outcome.result, Converted)
+    assert outcome.result.text == str(os.getpid())
+
+
+def test_with_another_thread_running_the_worker_comes_from_the_forkserver() -> None:
+    # A fork would copy any lock the other thread holds, held forever in the child.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with WorkerPool(1, Limits(seconds=30), parent_pid, fork_here=True) as pool:
+            outcome = pool.run_one(Path("unused"))
+    finally:
+        stop.set()
+        other.join()
+    assert outcome is not None and isinstance(outcome.result, Converted)
+    assert outcome.result.text != str(os.getpid())
+
+
+def test_a_forked_worker_gives_the_report_an_in_process_conversion_gives() -> None:
+    limited = nianbao.convert(TEXT_SAMPLES[4], options=nianbao.ConvertOptions(time_limit=60))
+    assert to_json(limited) == to_json(convert_path(TEXT_SAMPLES[4]))
+
+
+def test_a_forked_worker_dies_with_its_parent(tmp_path: Path) -> None:
+    pid_file = tmp_path / "worker.pid"
+    script = textwrap.dedent(
+        f"""
+        import os, time
+        from pathlib import Path
+        from nianbao.convert.options import Limits
+        from nianbao.convert.worker import Converted, WorkerPool
+
+        def hang(path):
+            Path({str(pid_file)!r}).write_text(str(os.getpid()))
+            time.sleep(600)
+            return Converted(text="")
+
+        with WorkerPool(1, Limits(seconds=0, memory=0), hang, fork_here=True) as pool:
+            pool.run_one(Path("x"))
+        """
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "the worker never started"
+            time.sleep(0.05)
+        worker = int(pid_file.read_text())
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 5
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(worker):
+        os.kill(worker, signal.SIGKILL)  # the test's own leftover, by its pid
+        pytest.fail("the forked worker outlived its parent")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead: reaped by init eventually, it converts nothing.
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "State:\tZ" in status.read_text())
