@@ -160,3 +160,28 @@ def test_the_command_line_converts_resumes_and_fills_the_dataset(
 def test_urls_need_the_cluster(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["convert", "s3://bucket/x.pdf", "-o", str(tmp_path)]) == 2
     assert "--cluster" in capsys.readouterr().err
+
+
+def name_of(path: Path) -> Converted:
+    """A conversion that only says which file it was given."""
+    return Converted(path.name)
+
+
+def test_batch_size_is_small_for_small_runs_and_bounded_for_large_ones() -> None:
+    assert cluster.batch_size(10, 2) == 1  # every input its own task: all threads busy
+    assert cluster.batch_size(40, 2) == 2
+    assert cluster.batch_size(2000, 2) == cluster.MAX_BATCH
+    assert cluster.batch_size(2000, 200) == 1
+
+
+def test_inputs_sent_in_batches_each_get_their_own_report(client: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"{n:02d}.txt").write_text(f"input {n}", encoding="utf-8")
+    jobs = cluster.plan([str(folder)], tmp_path / "out")
+    assert cluster.batch_size(len(jobs), sum(client.nthreads().values())) > 1
+    summary, lines = _run(jobs, client, work=name_of)
+    assert summary.total == 40 and lines.count("converted ") == 40
+    for job in jobs:
+        assert job.output.read_text(encoding="utf-8") == Path(job.source).name

@@ -1,9 +1,10 @@
 """Conversions on a Dask cluster: `nianbao convert INPUTS -o OUT --cluster tcp://host:8786`.
 
-The same code as `-j`, spread over machines. Each input is one `dask.distributed` task that
-runs it through the worker isolation of `nianbao.convert.worker` (a `WorkerPool` per Dask
-worker thread: the conversion happens in a child process with the same time and memory limits
-as `-j`, so no input can hang, exhaust or crash a Dask worker). Tasks hand back the report's
+The same code as `-j`, spread over machines. Inputs travel a few at a time (`batch_size`) as
+`dask.distributed` tasks; a task runs each of its inputs through the worker isolation of
+`nianbao.convert.worker` (a `WorkerPool` per Dask worker thread: the conversion happens in a
+child process with the same time and memory limits as `-j`, so no input can hang, exhaust or
+crash a Dask worker). Tasks hand back the report's
 JSON text; only this process writes reports, atomically, into OUT, keeping a folder's layout as
 `-j` does, and a progress bar (or a line per file in a pipe) shows how the run goes.
 
@@ -220,6 +221,17 @@ def _pool(limits: Limits, work: Work) -> WorkerPool:
     return pool
 
 
+def convert_tasks(
+    sources: Sequence[str],
+    limits: Limits,
+    known: frozenset[str] | set[str],
+    work: Work = convert_file,
+) -> list[Done]:
+    """A few inputs in one task, one after another: a task's round trip through the scheduler
+    costs more than converting a small report, so small inputs travel in batches."""
+    return [convert_task(source, limits, known, work) for source in sources]
+
+
 def convert_task(
     source: str, limits: Limits, known: frozenset[str] | set[str], work: Work = convert_file
 ) -> Done:
@@ -327,35 +339,52 @@ def run(
     bar = _progress(console) if console.is_terminal else None
     task = bar.add_task("converting", total=len(jobs)) if bar else None
     threads = max(1, sum(client.nthreads().values()))
-    window = max(64, 4 * threads)  # tasks in flight: enough to keep every thread busy
+    size = batch_size(len(jobs), threads)
+    window = max(16, 4 * threads)  # tasks in flight: enough to keep every thread busy
     # Sent to every worker once (a list of one: a bare set would be scattered item by item).
     [shared] = client.scatter([frozenset(known or ())], broadcast=True, hash=False)
     pending = iter(jobs)
 
-    def submit(job: Job) -> Any:
-        return client.submit(convert_task, job.source, limits, shared, work, pure=False)
+    def submit(batch: list[Job]) -> Any:
+        sources = [job.source for job in batch]
+        return client.submit(convert_tasks, sources, limits, shared, work, pure=False)
 
-    futures = as_completed([submit(job) for job in _take(pending, window)])
+    futures = as_completed(
+        [submit(batch) for _ in range(window) if (batch := _take(pending, size))]
+    )
     if bar:
         bar.start()
     try:
         for future in futures:
-            done: Done = future.result()
+            finished: list[Done] = future.result()
             future.release()
-            for job in _take(pending, 1):
-                futures.add(submit(job))
-            line = printable(_finish(done, outputs[done.source], summary))
-            if bar is not None and task is not None:
-                if isinstance(done.result, Failure):
-                    bar.console.print(line, markup=False, highlight=False)
-                bar.advance(task)
-            else:
-                print(line, file=out, flush=True)
+            if batch := _take(pending, size):
+                futures.add(submit(batch))
+            for done in finished:
+                line = printable(_finish(done, outputs[done.source], summary))
+                if bar is not None and task is not None:
+                    if isinstance(done.result, Failure):
+                        bar.console.print(line, markup=False, highlight=False)
+                    bar.advance(task)
+                else:
+                    print(line, file=out, flush=True)
     finally:
         if bar:
             bar.stop()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+#: Inputs per task at most: a batch of small reports takes about a second, long enough that the
+#: scheduler's round trip (milliseconds) is lost in it, short enough to share the last of a
+#: run among the workers and to keep the progress bar moving.
+MAX_BATCH = 8
+
+
+def batch_size(inputs: int, threads: int) -> int:
+    """Inputs per task: up to `MAX_BATCH`, and no more than leaves every worker thread eight
+    tasks, so that a slow input at the end does not leave the others idle."""
+    return max(1, min(MAX_BATCH, inputs // (8 * threads)))
 
 
 def _take(jobs: Iterator[Job], n: int) -> list[Job]:
