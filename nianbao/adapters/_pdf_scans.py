@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nianbao.adapters import effort
 from nianbao.convert.model import Diagnostic, PagesOrigin
 from nianbao.convert.sniff import InputInfo
 from nianbao.errors import MissingDependencyError
@@ -47,6 +48,7 @@ class Scans:
         import numpy as np  # noqa: PLC0415
         import pypdfium2  # noqa: PLC0415
 
+        effort.ocr_page_ahead()
         if self._document is None:
             self._document = pypdfium2.PdfDocument(self._data)
         scale = self._dpi / 72.0

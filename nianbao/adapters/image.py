@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any, ClassVar
 
+from nianbao.adapters import effort
 from nianbao.adapters._layout import assemble
 from nianbao.adapters._pdf_scans import INSTALL_HINT
 from nianbao.adapters.base import Adapter, AdapterResult
@@ -51,6 +52,8 @@ class ImageAdapter(Adapter):
                 for number, frame in enumerate(ImageSequence.Iterator(image), 1):
                     if number > MAX_PAGES:
                         break
+                    effort.pages_ahead(1)  # a TIFF's frames are counted as they are read
+                    effort.ocr_page_ahead()
                     gray, scale = _page_image(frame, Image)
                     read = read_page(np.asarray(gray, dtype=np.uint8), scale, info.name)
                     pages.append(scanned_page(number, read))

@@ -25,6 +25,7 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from nianbao.adapters import effort
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
 from nianbao.adapters._pdf_ruling import (
@@ -123,6 +124,7 @@ class PdfAdapter(Adapter):
         try:
             with pdfplumber.open(io.BytesIO(data), password="") as pdf:
                 total = len(pdf.pages)
+                effort.pages_ahead(min(total, self.options.max_pages or total))
                 for page in pdf.pages[: self.options.max_pages]:
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):

@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING
 
 from nianbao.__about__ import __version__
 from nianbao.convert.inputs import is_url, printable, valid_address
-from nianbao.convert.options import GIB, TABLE_ENGINES, ConvertOptions, Limits, default_jobs
+from nianbao.convert.options import (
+    GIB,
+    OCR_PAGE_WEIGHT,
+    PAGES_PER_LIMIT,
+    TABLE_ENGINES,
+    ConvertOptions,
+    Limits,
+    default_jobs,
+)
 from nianbao.errors import NianbaoError
 
 # Each verb imports what it needs when it runs (ruff's PLC0415 is off for this module): `nianbao
@@ -353,7 +361,8 @@ def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None)
         type=_seconds,
         default=None if default is None else default.seconds,
         metavar="SECONDS",
-        help=f"give up on a file after this long; 0 for none (default {shown.seconds:g})",
+        help=f"give up on a file after this long, for each {PAGES_PER_LIMIT} pages it has (a "
+        f"page read by OCR counts {OCR_PAGE_WEIGHT} more); 0 for none (default {shown.seconds:g})",
     )
     parser.add_argument(
         "--memory-limit",

@@ -35,7 +35,8 @@ class ConvertOptions:
     table_engine: TableEngine = "pdfplumber"
     #: Read at most this many pages of a PDF (`pdf.truncated` says so); None reads them all.
     max_pages: int | None = None
-    #: Give up on an input after this many seconds; 0 for no limit, None for the default.
+    #: Give up on an input after this many seconds (for each 100 pages, a page read by OCR
+    #: counting 20 more: `Limits.seconds_for`); 0 for no limit, None for the default.
     time_limit: float | None = None
     #: Memory one conversion may use, in bytes; 0 for no limit, None for the default.
     memory_limit: int | None = None
@@ -67,9 +68,18 @@ class ConvertOptions:
         return bool(self.time_limit) or bool(self.memory_limit)
 
 
+#: `Limits.seconds` is the time for this many pages; a longer document gets it again for each
+#: more (begun), so a 1,000-page PDF is not killed at the limit meant for a report of ten.
+PAGES_PER_LIMIT = 100
+#: A page read by OCR counts as this many pages more: it takes about a hundred times as long as
+#: a page with a text layer (benchmarks/bench_ocr.py), and this still leaves room to spare.
+OCR_PAGE_WEIGHT = 20
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Per input: wall-clock seconds and address-space bytes; 0 means no limit."""
+    """Per input: wall-clock seconds (for each `PAGES_PER_LIMIT` pages) and address-space
+    bytes; 0 means no limit."""
 
     seconds: float = 120.0
     memory: int = 2 * GIB
@@ -77,6 +87,11 @@ class Limits:
     def __post_init__(self) -> None:
         if self.seconds < 0 or self.memory < 0:
             raise ValueError("limits cannot be negative")
+
+    def seconds_for(self, pages: int = 0, ocr_pages: int = 0) -> float:
+        """The time limit of an input with `pages` pages, `ocr_pages` of them read by OCR."""
+        weight = pages + OCR_PAGE_WEIGHT * ocr_pages
+        return self.seconds * max(1, -(-weight // PAGES_PER_LIMIT))
 
     @classmethod
     def of(cls, options: ConvertOptions | None) -> Limits:

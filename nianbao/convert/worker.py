@@ -6,7 +6,9 @@ never a bare `fork` of a process that runs watchdog's threads) that
 
 - has its address space capped with `RLIMIT_AS`, so a zip bomb or a runaway table ends in a
   `MemoryError` (or, inside C code, the worker's death) instead of the machine swapping;
-- gets `Limits.seconds` per input, after which the parent kills it with SIGKILL;
+- gets `Limits.seconds` per input (for each 100 pages: it tells the parent the pages it is
+  about to read, and each it is about to OCR, as `nianbao.adapters.effort` hears of them), after
+  which the parent kills it with SIGKILL;
 - ignores Ctrl-C and SIGTERM, so that a signal sent to the whole process group (a terminal's
   Ctrl-C, systemd's stop, `timeout`) leaves the decision to the parent: a stop is not a failure
   of the input in hand;
@@ -58,9 +60,10 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from nianbao.adapters import effort
 from nianbao.convert.emit import to_json
 from nianbao.convert.inputs import shown
-from nianbao.convert.options import GIB, MIB, ConvertOptions, Limits
+from nianbao.convert.options import GIB, MIB, PAGES_PER_LIMIT, ConvertOptions, Limits
 from nianbao.convert.partial import Status, of_report
 from nianbao.convert.pipeline import convert_bytes, read_input
 from nianbao.errors import (
@@ -294,7 +297,8 @@ def _child_main(
             return
         result: Converted | Failure
         try:
-            result = work(path)
+            with effort.listening(functools.partial(_tell_pages, conn)):
+                result = work(path)
         except NianbaoError as exc:
             result = Failure.of(exc)
         except MemoryError:
@@ -315,6 +319,18 @@ def _child_main(
             conn.send((result, False))  # (result, retiring)
         except OSError:
             return  # the parent is gone: no one is waiting for this result
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """Sent while converting: this many more pages (and pages to OCR) lie ahead."""
+
+    pages: int
+    ocr_pages: int
+
+
+def _tell_pages(conn: Connection, pages: int, ocr_pages: int) -> None:
+    conn.send(_Pages(pages, ocr_pages))
 
 
 _PR_SET_PDEATHSIG = 1
@@ -394,11 +410,16 @@ class _Worker:
         self.path: Path | None = None
         self.started = 0.0
         self.retiring = False  # it said it will exit after this input
+        self.pages = _Pages(0, 0)  # the input's, as far as the worker has said
 
     def give(self, path: Path) -> None:
         self.conn.send(path)
         self.path = path
         self.started = time.monotonic()
+        self.pages = _Pages(0, 0)
+
+    def deadline(self, limits: Limits) -> float:
+        return self.started + limits.seconds_for(self.pages.pages, self.pages.ocr_pages)
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -505,7 +526,7 @@ class WorkerPool:
         now = time.monotonic()
         timeout = self._TICK
         if self.limits.seconds:
-            first_deadline = min(w.started for w in busy) + self.limits.seconds
+            first_deadline = min(w.deadline(self.limits) for w in busy)
             timeout = max(0.0, min(timeout, first_deadline - now))
         handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
         multiprocessing.connection.wait(handles, timeout)
@@ -514,15 +535,21 @@ class WorkerPool:
         for worker in busy:
             assert worker.path is not None
             elapsed = now - worker.started
-            result = self._result(worker, elapsed)
+            result = self._result(worker)
             if result is not None:
                 done.append((worker, Outcome(worker.path, result, elapsed)))
         return done
 
-    def _result(self, worker: _Worker, elapsed: float) -> Converted | Failure | None:
+    def _result(self, worker: _Worker) -> Converted | Failure | None:
         try:
-            if worker.conn.poll():
-                received: tuple[Converted | Failure, bool] = worker.conn.recv()
+            while worker.conn.poll():
+                received: _Pages | tuple[Converted | Failure, bool] = worker.conn.recv()
+                if isinstance(received, _Pages):
+                    worker.pages = _Pages(
+                        worker.pages.pages + received.pages,
+                        worker.pages.ocr_pages + received.ocr_pages,
+                    )
+                    continue
                 result, worker.retiring = received
                 return result
         except (EOFError, OSError):
@@ -530,12 +557,21 @@ class WorkerPool:
         if not worker.process.is_alive():
             worker.kill()
             return Failure.of(WorkerDiedError(_death(worker.process.exitcode, self.limits)))
-        if self.limits.seconds and elapsed >= self.limits.seconds:
+        if self.limits.seconds and time.monotonic() >= worker.deadline(self.limits):
             worker.kill()
-            return Failure.of(
-                TimeLimitError(f"took longer than the time limit of {self.limits.seconds:g} s")
-            )
+            return Failure.of(TimeLimitError(_too_long(self.limits, worker.pages)))
         return None
+
+
+def _too_long(limits: Limits, pages: _Pages) -> str:
+    seconds = limits.seconds_for(pages.pages, pages.ocr_pages)
+    if seconds == limits.seconds:
+        return f"took longer than the time limit of {seconds:g} s"
+    ocr = f", {pages.ocr_pages} of them by OCR" if pages.ocr_pages else ""
+    return (
+        f"took longer than the time limit of {seconds:g} s ({limits.seconds:g} s for each "
+        f"{PAGES_PER_LIMIT} pages; {pages.pages} pages{ocr})"
+    )
 
 
 def _death(exitcode: int | None, limits: Limits) -> str:
