@@ -387,3 +387,21 @@ def test_issue11_export_has_a_partial_column(tmp_path: Path) -> None:
         SAMPLE.name: "",
         TEXT_SAMPLES[3].name: "3 tables missing; 6 of 6 checks skipped",
     }
+
+
+@pytest.mark.parametrize("where", [[], ["--cluster", "local:1"]], ids=["-j", "cluster"])
+def test_quiet_says_only_what_went_wrong_in_a_batch(tmp_path: Path, where: list[str]) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copyfile(SAMPLE, inputs / SAMPLE.name)
+    quiet = _run("convert", str(inputs), "-o", str(tmp_path / "out"), "-q", *where)
+    assert quiet.returncode == 0 and quiet.stdout == b"", quiet.stdout
+    (inputs / "empty.txt").write_bytes(b"")
+    failed = _run("convert", str(inputs), "-o", str(tmp_path / "out2"), "-q", *where)
+    lines = failed.stdout.decode().splitlines() + failed.stderr.decode().splitlines()
+    assert failed.returncode == 1
+    assert [line for line in lines if "empty.txt" in line] == [
+        f"failed {inputs / 'empty.txt'}: file is empty"
+    ]
+    assert any("1 failed" in line for line in lines)  # the summary, since something failed
+    assert not any(SAMPLE.name in line for line in lines)

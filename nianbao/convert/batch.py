@@ -172,23 +172,12 @@ def run(
     if not jobs:
         summary.seconds = time.perf_counter() - start
         return summary
-    bar = _progress(console) if console.is_terminal and verbosity >= 0 else None
-    task = bar.add_task("converting", total=len(jobs)) if bar else None
-    with WorkerPool(max(1, min(workers, len(jobs))), limits, work) as pool:
-        if bar:
-            bar.start()
-        try:
-            for outcome in pool.map(list(outputs)):
-                line = printable(_finish(outcome, outputs[outcome.source], summary))
-                if bar is not None and task is not None:
-                    if not outcome.ok or verbosity > 0:
-                        bar.console.print(line, markup=False, highlight=False)
-                    bar.advance(task)
-                elif verbosity >= 0 or not outcome.ok:
-                    print(line, file=out, flush=True)
-        finally:
-            if bar:
-                bar.stop()
+    with (
+        WorkerPool(max(1, min(workers, len(jobs))), limits, work) as pool,
+        Lines(len(jobs), console, out, verbosity) as lines,
+    ):
+        for outcome in pool.map(list(outputs)):
+            lines.show(_finish(outcome, outputs[outcome.source], summary), ok=outcome.ok)
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -232,14 +221,43 @@ def already_converted(job: Job) -> bool:
     return digest.hexdigest() == match.group(1).decode("ascii")
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,  # the summary line replaces it
-    )
+class Lines:
+    """What a run shows as inputs finish. On a terminal, a progress bar with the failures
+    printed above it (every file's line too, at verbosity 1); elsewhere (a pipe, a log) a line
+    per file; at verbosity -1 (`--quiet`) the failures alone, and no bar."""
+
+    def __init__(self, total: int, console: Console, out: TextIO, verbosity: int = 0) -> None:
+        self.out = out
+        self.verbosity = verbosity
+        self.bar: Progress | None = None
+        if console.is_terminal and verbosity >= 0:
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("eta"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,  # the summary line replaces it
+            )
+            self.task = self.bar.add_task("converting", total=total)
+
+    def __enter__(self) -> Lines:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def show(self, line: str, *, ok: bool) -> None:
+        """One input finished: `line` says how."""
+        line = printable(line)
+        if self.bar is not None:
+            if not ok or self.verbosity > 0:
+                self.bar.console.print(line, markup=False, highlight=False)
+            self.bar.advance(self.task)
+        elif not ok or self.verbosity >= 0:
+            print(line, file=self.out, flush=True)

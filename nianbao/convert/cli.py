@@ -416,8 +416,15 @@ def _convert_cluster(args: argparse.Namespace) -> int:
     jobs = cluster.plan(args.inputs, outdir)
     known = cluster.known_reports(outdir, *([args.parquet] if args.parquet is not None else []))
     with cluster.connect(args.cluster) as client:
-        summary = cluster.run(jobs, client, limits=Limits.of(_options(args)), known=known)
-    print(summary.line())
+        summary = cluster.run(
+            jobs,
+            client,
+            limits=Limits.of(_options(args)),
+            known=known,
+            verbosity=-1 if args.quiet else args.verbose,
+        )
+    if not args.quiet or summary.failed:
+        print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
     return 1 if summary.failed else 0
 
@@ -523,7 +530,8 @@ def _convert_many(args: argparse.Namespace) -> int:
         skip_existing=args.skip_existing,
         verbosity=-1 if args.quiet else args.verbose,
     )
-    print(summary.line())
+    if not args.quiet or summary.failed:
+        print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
     return 1 if summary.failed else 0
 

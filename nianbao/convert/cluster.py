@@ -46,7 +46,7 @@ from typing import Any, TextIO
 
 from rich.console import Console
 
-from nianbao.convert.batch import Summary, _progress
+from nianbao.convert.batch import Lines, Summary
 from nianbao.convert.emit import write_atomic
 from nianbao.convert.inputs import (
     DOCUMENT_SUFFIXES,
@@ -55,7 +55,6 @@ from nianbao.convert.inputs import (
     documents_in,
     is_ignored,
     is_url,
-    printable,
 )
 from nianbao.convert.options import Limits
 from nianbao.convert.worker import Converted, Failure, Work, WorkerPool, convert_file
@@ -326,8 +325,10 @@ def run(
     console: Console | None = None,
     out: TextIO | None = None,
     work: Work = convert_file,
+    verbosity: int = 0,
 ) -> ClusterSummary:
-    """Convert `jobs` as tasks of `client`'s cluster, writing each report as it comes back."""
+    """Convert `jobs` as tasks of `client`'s cluster, writing each report as it comes back;
+    progress shown as `nianbao.convert.batch.Lines` shows it, at `verbosity`."""
     from distributed import as_completed  # noqa: PLC0415 (an optional dependency)
 
     limits = limits or Limits()
@@ -336,8 +337,6 @@ def run(
     outputs = {job.source: job.output for job in jobs}
     summary = ClusterSummary(total=len(jobs))
     start = time.perf_counter()
-    bar = _progress(console) if console.is_terminal else None
-    task = bar.add_task("converting", total=len(jobs)) if bar else None
     threads = max(1, sum(client.nthreads().values()))
     size = batch_size(len(jobs), threads)
     window = max(16, 4 * threads)  # tasks in flight: enough to keep every thread busy
@@ -352,25 +351,15 @@ def run(
     futures = as_completed(
         [submit(batch) for _ in range(window) if (batch := _take(pending, size))]
     )
-    if bar:
-        bar.start()
-    try:
+    with Lines(len(jobs), console, out, verbosity) as lines:
         for future in futures:
             finished: list[Done] = future.result()
             future.release()
             if batch := _take(pending, size):
                 futures.add(submit(batch))
             for done in finished:
-                line = printable(_finish(done, outputs[done.source], summary))
-                if bar is not None and task is not None:
-                    if isinstance(done.result, Failure):
-                        bar.console.print(line, markup=False, highlight=False)
-                    bar.advance(task)
-                else:
-                    print(line, file=out, flush=True)
-    finally:
-        if bar:
-            bar.stop()
+                line = _finish(done, outputs[done.source], summary)
+                lines.show(line, ok=not isinstance(done.result, Failure))
     summary.seconds = time.perf_counter() - start
     return summary
 
