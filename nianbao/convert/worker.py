@@ -358,7 +358,7 @@ def _die_with_parent(lifeline: Connection) -> None:
 # adapters import when they first meet their format, so that no worker pays for them again.
 # A library that is not installed is skipped (multiprocessing ignores its ImportError).
 _PRELOAD = [
-    "nianbao.convert.pipeline",
+    "nianbao.convert.worker",  # what a worker unpickles first; it imports the pipeline
     "pypdfium2",
     "pdfplumber",
     "docx",
