@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
+from nianbao.adapters._pdf_page import PageRead, plumber_page
 from nianbao.adapters._pdf_ruling import (
     Rule,
     closing_rules,
@@ -44,7 +45,6 @@ from nianbao.adapters._pdf_tables import (
     join,
     mark_headers,
     to_model,
-    visible,
 )
 from nianbao.adapters._pdf_text import (
     Body,
@@ -65,10 +65,10 @@ from nianbao.convert.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
 
 if TYPE_CHECKING:
-    from pdfplumber.page import Page
-
     from nianbao.adapters._ocr import OcrPage
+    from nianbao.adapters._pdfium import PdfiumDocument
 
+PdfEngine = Literal["pdfium", "pdfplumber"]
 TableEngine = Literal["pdfplumber", "camelot-lattice", "camelot-stream"]
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
@@ -78,14 +78,21 @@ _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnosti
 class PdfOptions:
     """How the PDF adapter reads a PDF.
 
-    `pdfplumber` (the default) finds tables from the ruling lines pdfminer reports. The camelot
-    engines (`pip install nianbao[camelot]`) are a second opinion: `camelot-lattice` finds the
-    lines in a rendered image of the page, `camelot-stream` guesses columns from text gaps for
-    tables without lines. On the corpus pdfplumber gets every figure right at a quarter of
+    `pdf_engine` reads each page's characters, lines and rectangles: `pdfium` (the default,
+    through pypdfium2) or `pdfplumber` (pdfminer's pure-Python parse, several times slower).
+    Both give the same tables and figures on every PDF the tests hold (see `_pdfium` for where
+    their character boxes differ); a page pdfium cannot read whole is read by pdfplumber.
+
+    `table_engine` finds the tables: `pdfplumber`'s table finder over the ruling lines the
+    reader gave (the default), or camelot (`pip install nianbao[camelot]`) as a second opinion:
+    `camelot-lattice` finds the lines in a rendered image of the page, `camelot-stream` guesses
+    columns from text gaps for tables without lines; their cells are filled from the reader's
+    characters. On the corpus pdfplumber's finder gets every figure right at a quarter of
     lattice's time (see benchmarks/bench_pdf.py), hence the default.
     """
 
     table_engine: TableEngine = "pdfplumber"
+    pdf_engine: PdfEngine = "pdfium"
     #: Read at most this many pages (`pdf.truncated` says so); None reads them all.
     max_pages: int | None = None
     #: Resolution at which a page without a text layer is rendered for OCR.
@@ -97,6 +104,10 @@ class PdfOptions:
         if self.table_engine not in get_args(TableEngine):
             raise ValueError(
                 f"table_engine must be one of {get_args(TableEngine)}, not {self.table_engine!r}"
+            )
+        if self.pdf_engine not in get_args(PdfEngine):
+            raise ValueError(
+                f"pdf_engine must be one of {get_args(PdfEngine)}, not {self.pdf_engine!r}"
             )
         if self.max_pages is not None and self.max_pages < 1:
             raise ValueError(f"max_pages must be at least 1, not {self.max_pages}")
@@ -145,30 +156,30 @@ class PdfAdapter(Adapter):
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
-        # The boundary with pdfplumber and pdfminer, which parse lazily, as each page's objects
-        # are first asked for: what is read here is their work, and damage they meet becomes a
-        # DocumentLoadError. Building tables and lines from what was read is ours, done after.
+        reader = _Reader(data, info, pdfplumber, pdfium=self.options.pdf_engine == "pdfium")
+        # The boundary with the PDF libraries: pdfplumber and pdfminer parse lazily, as each
+        # page's objects are first asked for, so what is read here is their work, and damage
+        # they meet becomes a DocumentLoadError (pdfium's is one already). Building tables and
+        # lines from what was read is ours, done after.
         try:
-            with pdfplumber.open(io.BytesIO(data), password="") as pdf:
-                total = len(pdf.pages)
-                for page in pdf.pages[: self.options.max_pages]:
+            with reader:
+                total = len(reader)
+                for index in range(min(total, self.options.max_pages or total)):
+                    page = reader.page(index)
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
-                        scan = ocr.page(page.page_number)
+                        scan = ocr.page(page.number)
                         if scan is not None:
-                            read.append((page.page_number, scan))
-                            page.close()
+                            read.append((page.number, scan))
                             continue
-                        scanned.append(page.page_number)
-                    ruled = page.filter(visible)
-                    rules = vertical_rules(ruled.edges)
+                        scanned.append(page.number)
+                    rules = vertical_rules(page.edges)
                     boxes = (
-                        [flip(b, page.height) for b in camelot_tables.get(page.page_number, [])]
+                        [flip(b, page.height) for b in camelot_tables.get(page.number, [])]
                         if camelot_tables is not None
-                        else _pdfplumber_boxes(ruled, rules, chars)
+                        else _ruled_boxes(page, rules, chars)
                     )
-                    read.append(_Read(page.page_number, float(page.height), chars, boxes, rules))
-                    page.close()  # drop the page's parsed objects before reading the next
+                    read.append(_Read(page.number, page.height, chars, boxes, rules))
         except errors as exc:
             raise _load_error(exc, info) from exc
         finally:
@@ -189,6 +200,72 @@ class PdfAdapter(Adapter):
                 )
             )
         return pages, diagnostics
+
+
+class _Reader:
+    """The pages of a PDF, one at a time, read by pdfium or by pdfplumber. With pdfium, a page
+    it cannot read whole (see `_pdfium`) is read by pdfplumber, opened for that."""
+
+    def __init__(self, data: bytes, info: InputInfo, pdfplumber: Any, *, pdfium: bool) -> None:
+        self._data = data
+        self._info = info
+        self._pdfplumber = pdfplumber
+        self._use_pdfium = pdfium
+        self._pdfium: PdfiumDocument | None = None
+        self._plumber: Any = None
+        self._lock: Any = None
+
+    def __enter__(self) -> _Reader:
+        if self._use_pdfium:
+            from nianbao.adapters._pdfium import LOCK, PdfiumDocument  # noqa: PLC0415
+
+            LOCK.acquire()  # pdfium is one library state per process: one thread at a time
+            try:
+                self._pdfium = PdfiumDocument(self._data, self._info.name)
+            except BaseException:
+                LOCK.release()
+                raise
+            self._lock = LOCK
+        else:
+            self._plumber = self._open_plumber()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._plumber is not None:
+                self._plumber.close()
+            if self._pdfium is not None:
+                self._pdfium.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    def _open_plumber(self) -> Any:
+        return self._pdfplumber.open(io.BytesIO(self._data), password="")
+
+    def __len__(self) -> int:
+        if self._pdfium is not None:
+            return len(self._pdfium)
+        return len(self._plumber.pages)
+
+    def page(self, index: int) -> PageRead:
+        if self._pdfium is not None:
+            read = self._pdfium.page(index)
+            if read is not None:
+                return read
+            if self._plumber is None:
+                self._plumber = self._open_plumber()
+            if index >= len(self._plumber.pages):  # a page tree the two read differently
+                raise DocumentLoadError(
+                    f"not a readable PDF, damaged or truncated (page {index + 1}: its text "
+                    "cannot all be placed, and pdfminer finds no such page)",
+                    source=self._info.name,
+                )
+        page = self._plumber.pages[index]
+        try:
+            return plumber_page(page)
+        finally:
+            page.close()  # drop the page's parsed objects before reading the next
 
 
 @dataclass
@@ -268,13 +345,13 @@ def _stray_text(table: RawTable, chars: list[Char], rules: list[Rule]) -> Diagno
     )
 
 
-def _is_scan(page: Page, chars: list[Char]) -> bool:
+def _is_scan(page: PageRead, chars: list[Char]) -> bool:
     """No text layer: no characters at all, or a few (a stamp, a caption) on a page that is
     mostly one picture."""
     if len(chars) > _SCAN_MAX_CHARS:
         return False
-    area = float(page.width * page.height)
-    pictures = [float((i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images]
+    area = page.width * page.height
+    pictures = [(x1 - x0) * (bottom - top) for x0, top, x1, bottom in page.pictures]
     return any(p >= 0.5 * area for p in pictures) or (not chars and bool(pictures))
 
 
@@ -334,24 +411,36 @@ def _load_error(exc: BaseException, info: InputInfo) -> DocumentLoadError:
     )
 
 
-def _chars(page: Page, unmapped: dict[int, int]) -> list[Char]:
+def _chars(page: PageRead, unmapped: dict[int, int]) -> list[Char]:
     """The page's characters, fake-bold duplicates merged and unmapped glyphs left out."""
     chars: list[Char] = []
     for char in dedupe(page.chars):
         if is_unmapped(char):
-            unmapped[page.page_number] = unmapped.get(page.page_number, 0) + 1
+            unmapped[page.number] = unmapped.get(page.number, 0) + 1
         else:
             chars.append(char)
     return chars
 
 
-def _pdfplumber_boxes(ruled: Page, rules: list[Rule], chars: list[Char]) -> list[list[BBox]]:
-    """pdfplumber's tables on the page (`ruled`: its visible graphics only). A table whose row
-    at the page's foot (or head) was left open is found again with the rule that closes it."""
-    tables = ruled.find_tables()
+class _Ruling:
+    """What pdfplumber's table finder reads of a page: the edges of its visible graphics."""
+
+    def __init__(self, page: PageRead) -> None:
+        self.edges = page.edges
+        self.bbox = (0.0, 0.0, page.width, page.height)
+
+
+def _ruled_boxes(page: PageRead, rules: list[Rule], chars: list[Char]) -> list[list[BBox]]:
+    """pdfplumber's tables (its `TableFinder`, default settings) from the page's edges. A table
+    whose row at the page's foot (or head) was left open is found again with the rule that
+    closes it."""
+    from pdfplumber.table import TableFinder  # noqa: PLC0415
+
+    ruling: Any = _Ruling(page)
+    tables = TableFinder(ruling).tables
     closing = [line for t in tables for line in closing_rules(t.cells, rules, chars)]
     if closing:
-        tables = ruled.find_tables({"explicit_horizontal_lines": closing})
+        tables = TableFinder(ruling, {"explicit_horizontal_lines": closing}).tables
     return [list(table.cells) for table in tables]
 
 

@@ -22,7 +22,7 @@ from nianbao.__about__ import __version__
 from nianbao.convert import batch, cluster
 from nianbao.convert.export import export
 from nianbao.convert.inputs import printable
-from nianbao.convert.options import TABLE_ENGINES, ConvertOptions
+from nianbao.convert.options import PDF_ENGINES, TABLE_ENGINES, ConvertOptions
 from nianbao.convert.outputs import (
     STDIO,
     OutputError,
@@ -333,6 +333,13 @@ def _option_arguments(parser: argparse.ArgumentParser) -> None:
         help="how PDF tables are found (camelot needs nianbao[camelot]; default %(default)s)",
     )
     parser.add_argument(
+        "--pdf-engine",
+        choices=PDF_ENGINES,
+        default="pdfium",
+        help="what reads a PDF's characters and lines: pdfium (fast) or pdfplumber (pdfminer's "
+        "pure-Python parse); the same tables and figures (default %(default)s)",
+    )
+    parser.add_argument(
         "--no-ocr",
         dest="ocr",
         action="store_false",
@@ -351,6 +358,7 @@ def _options(args: argparse.Namespace) -> ConvertOptions:
     try:
         return ConvertOptions(
             table_engine=args.table_engine,
+            pdf_engine=args.pdf_engine,
             max_pages=args.max_pages,
             time_limit=args.time_limit,
             memory_limit=args.memory_limit,

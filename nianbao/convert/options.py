@@ -17,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
-from nianbao.adapters.pdf import PdfOptions, TableEngine
+from nianbao.adapters.pdf import PdfEngine, PdfOptions, TableEngine
 from nianbao.convert.encoding import canonical_codec
 
 TABLE_ENGINES: tuple[str, ...] = get_args(TableEngine)
+PDF_ENGINES: tuple[str, ...] = get_args(PdfEngine)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class ConvertOptions:
 
     #: The PDF table engine: `pdfplumber` (default), `camelot-lattice` or `camelot-stream`.
     table_engine: TableEngine = "pdfplumber"
+    #: What reads a PDF's characters and lines: `pdfium` (default, fast) or `pdfplumber`.
+    pdf_engine: PdfEngine = "pdfium"
     #: Read at most this many pages of a PDF (`pdf.truncated` says so); None reads them all.
     max_pages: int | None = None
     #: Give up on an input after this many seconds; 0 for no limit, None for the default.
@@ -43,7 +46,7 @@ class ConvertOptions:
     ocr: bool = True
 
     def __post_init__(self) -> None:
-        self.pdf_options()  # validates the engine and max_pages
+        self.pdf_options()  # validates the engines and max_pages
         if self.time_limit is not None and self.time_limit < 0:
             raise ValueError(f"time_limit cannot be negative, not {self.time_limit}")
         if self.memory_limit is not None and self.memory_limit < 0:
@@ -52,7 +55,12 @@ class ConvertOptions:
             raise ValueError(f"unknown encoding: {self.encoding!r}")
 
     def pdf_options(self) -> PdfOptions:
-        return PdfOptions(table_engine=self.table_engine, max_pages=self.max_pages, ocr=self.ocr)
+        return PdfOptions(
+            table_engine=self.table_engine,
+            pdf_engine=self.pdf_engine,
+            max_pages=self.max_pages,
+            ocr=self.ocr,
+        )
 
     @property
     def limited(self) -> bool:
