@@ -188,7 +188,7 @@ class PdfiumDocument:
             graphics = _Graphics(api, place, self._doctop)
             graphics.walk(page)
             chars, seen = _chars(api, text, place, self._doctop)
-            lost = any(obj not in seen for obj in graphics.narrow_text)
+            lost = any(obj not in seen and graphics.narrow(obj) for obj in graphics.texts)
             read = PageRead(
                 index + 1,
                 place.width,
@@ -292,41 +292,112 @@ class _Font:
         return width
 
 
-@dataclass(frozen=True)
 class _Run:
     """What the characters of one text object share."""
 
-    font: _Font
-    size: float  # the font size, in text space
-    linear: tuple[float, float, float, float]  # text space -> user space, less the translation
-    upright: bool
+    __slots__ = ("font", "linear", "plain", "size", "upright")
+
+    def __init__(
+        self, font: _Font, size: float, linear: tuple[float, float, float, float], place: Matrix
+    ) -> None:
+        self.font = font
+        self.size = size  # the font size, in text space
+        self.linear = linear  # text space -> user space, less the translation
+        a, b, c, d = linear
+        # pdfminer's `upright` is of the matrix to its device space: pdfplumber's, y not flipped
+        da, db = a * place[0] + b * place[2], -(a * place[1] + b * place[3])
+        dc, dd = c * place[0] + d * place[2], -(c * place[1] + d * place[3])
+        self.upright = da * dd > 0 and db * dc <= 0
+        # upright text on a page not turned: a box without corners to sort (most text)
+        self.plain = a > 0 and b == 0 and c == 0 and d > 0 and place[:4] == (1, 0, 0, -1)
 
 
 def _chars(api: _Api, text: int, place: _Placement, doctop: float) -> tuple[list[Char], set[int]]:
     """The page's characters, and the text objects they came from."""
     chars: list[Char] = []
     runs: dict[int, _Run] = {}
+    known: dict[tuple[float, ...], _Run] = {}  # by font, size and matrix: objects repeat them
     fonts: dict[int, _Font] = {}
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    previous: tuple[int, float, float] | None = None
+    ox, oy, size, matrix = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(), _FsMatrix()
+    unicode, text_object, origin, generated = (
+        api.unicode,
+        api.text_object,
+        api.origin,
+        api.generated,
+    )
+    unmapped = api.unmapped
+    right, down = place.matrix[4], place.matrix[5]
+    last = (0, 0.0, 0.0)
     for i in range(api.count_chars(text)):
-        code = api.unicode(text, i)
-        if code == 0x20 and api.generated(text, i):
+        code = unicode(text, i)
+        if code == 0x20 and generated(text, i):
             continue  # a space pdfium put between words
-        obj = api.text_object(text, i)
+        obj = text_object(text, i)
         if not obj:
             continue  # a line break pdfium put between lines
-        api.origin(text, i, ox, oy)
+        origin(text, i, ox, oy)
         x, y = round(ox.value, _DIGITS), round(oy.value, _DIGITS)
-        if previous == (obj, x, y):
+        if last == (obj, x, y):
             # one glyph, several characters (a ligature): pdfium lists each at the glyph's
             # origin, pdfminer gives the glyph their text
             chars[-1]["text"] += _text(api, text, i, code)
             continue
-        previous = (obj, x, y)
+        last = (obj, x, y)
         run = runs.get(obj)
         if run is None:
-            run = runs[obj] = _run(api, text, i, obj, fonts, place)
+            handle = api.font(obj) or 0
+            api.font_size(obj, size)
+            api.char_matrix(text, i, matrix)
+            key = (handle, size.value, matrix.a, matrix.b, matrix.c, matrix.d)
+            run = known.get(key)
+            if run is None:
+                font = fonts.get(handle)
+                if font is None:
+                    font = fonts[handle] = _font(api, handle)
+                linear = (matrix.a, matrix.b, matrix.c, matrix.d)
+                run = known[key] = _Run(
+                    font,
+                    round(size.value, _DIGITS),
+                    (
+                        round(linear[0], _FACTOR_DIGITS),
+                        round(linear[1], _FACTOR_DIGITS),
+                        round(linear[2], _FACTOR_DIGITS),
+                        round(linear[3], _FACTOR_DIGITS),
+                    ),
+                    place.matrix,
+                )
+            runs[obj] = run
+        font = run.font
+        width = font.widths.get(code)
+        if width is None:
+            width = font.width(api, code)
+        if (
+            code > 0x20
+            and code != 0x7F
+            and not 0xE000 <= code <= 0xF8FF
+            and not unmapped(text, i)
+            and run.plain
+            and width > 0
+        ):
+            # the common case, computed as `_char` computes it, in the same order
+            a, d = run.linear[0], run.linear[3]
+            low = font.descent * run.size / 1000
+            top = down - (y + d * (low + run.size))
+            bottom = down - (y + d * low)
+            chars.append(
+                {
+                    "text": chr(code),
+                    "x0": x + right,
+                    "x1": x + a * (width * run.size / 1000) + right,
+                    "top": top,
+                    "bottom": bottom,
+                    "size": bottom - top,
+                    "fontname": font.name,
+                    "upright": run.upright,
+                    "doctop": doctop + top,
+                }
+            )
+            continue
         char = _char(api, text, i, code, run, x, y, place)
         char["doctop"] = doctop + char["top"]
         chars.append(char)
@@ -339,25 +410,6 @@ def _text(api: _Api, text: int, i: int, code: int) -> str:
     if code == 2 and api.hyphen(text, i):
         return "-"  # pdfium marks a hyphen that ends a line with U+0002
     return chr(code)
-
-
-def _run(  # noqa: PLR0917
-    api: _Api, text: int, i: int, obj: int, fonts: dict[int, _Font], place: _Placement
-) -> _Run:
-    handle = api.font(obj) or 0
-    font = fonts.get(handle)
-    if font is None:
-        font = fonts[handle] = _font(api, handle)
-    size = ctypes.c_float()
-    api.font_size(obj, size)
-    m = _FsMatrix()
-    api.char_matrix(text, i, m)
-    a, b, c, d = (round(v, _FACTOR_DIGITS) for v in (m.a, m.b, m.c, m.d))
-    # pdfminer's `upright` is of the matrix to its device space: pdfplumber's, y not flipped
-    p = place.matrix
-    da, db = a * p[0] + b * p[2], -(a * p[1] + b * p[3])
-    dc, dd = c * p[0] + d * p[2], -(c * p[1] + d * p[3])
-    return _Run(font, round(size.value, _DIGITS), (a, b, c, d), da * dd > 0 and db * dc <= 0)
 
 
 def _font(api: _Api, handle: int) -> _Font:
@@ -427,7 +479,7 @@ class _Graphics:
         self._doctop = doctop
         self.objects: list[dict[str, Any]] = []
         self.pictures: list[BBox] = []
-        self.narrow_text: list[int] = []  # text objects pdfium's text page leaves out
+        self.texts: list[int] = []
 
     def walk(self, page: int) -> None:
         api = self._api
@@ -442,13 +494,16 @@ class _Graphics:
         elif kind == _IMAGE:
             self.pictures.append(self._bounds(obj, outer))
         elif kind == _TEXT:
-            box = self._raw_bounds(obj)
-            if box is not None and abs(box[2] - box[0]) < _EPSILON:
-                self.narrow_text.append(obj)
+            self.texts.append(obj)
         elif kind == _FORM:
             inner = _times(self._matrix(obj), outer)
             for k in range(api.count_form_objects(obj)):
                 self._object(api.get_form_object(obj, k), inner)
+
+    def narrow(self, obj: int) -> bool:
+        """Whether pdfium's text page leaves the text object out for want of a box."""
+        box = self._raw_bounds(obj)
+        return box is not None and abs(box[2] - box[0]) < _EPSILON
 
     def _matrix(self, obj: int) -> Matrix:
         m = _FsMatrix()
@@ -478,8 +533,8 @@ class _Graphics:
         paint = {
             "stroke": bool(stroke.value),
             "fill": bool(fill.value),
-            "stroking_color": self._color(api.stroke_color, obj),
-            "non_stroking_color": self._color(api.fill_color, obj),
+            "stroking_color": self._color(api.stroke_color, obj) if stroke.value else None,
+            "non_stroking_color": self._color(api.fill_color, obj) if fill.value else None,
         }
         to_user = _times(self._matrix(obj), outer)
         place = self._place.matrix

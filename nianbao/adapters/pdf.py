@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
+from nianbao.adapters._pdf_lattice import find_tables
 from nianbao.adapters._pdf_page import PageRead, plumber_page
 from nianbao.adapters._pdf_ruling import (
     Rule,
@@ -422,26 +423,14 @@ def _chars(page: PageRead, unmapped: dict[int, int]) -> list[Char]:
     return chars
 
 
-class _Ruling:
-    """What pdfplumber's table finder reads of a page: the edges of its visible graphics."""
-
-    def __init__(self, page: PageRead) -> None:
-        self.edges = page.edges
-        self.bbox = (0.0, 0.0, page.width, page.height)
-
-
 def _ruled_boxes(page: PageRead, rules: list[Rule], chars: list[Char]) -> list[list[BBox]]:
-    """pdfplumber's tables (its `TableFinder`, default settings) from the page's edges. A table
-    whose row at the page's foot (or head) was left open is found again with the rule that
-    closes it."""
-    from pdfplumber.table import TableFinder  # noqa: PLC0415
-
-    ruling: Any = _Ruling(page)
-    tables = TableFinder(ruling).tables
-    closing = [line for t in tables for line in closing_rules(t.cells, rules, chars)]
+    """The tables pdfplumber's table finder sees in the page's edges. A table whose row at the
+    page's foot (or head) was left open is found again with the rule that closes it."""
+    tables = find_tables(page.edges)
+    closing = [line for cells in tables for line in closing_rules(cells, rules, chars)]
     if closing:
-        tables = TableFinder(ruling, {"explicit_horizontal_lines": closing}).tables
-    return [list(table.cells) for table in tables]
+        tables = find_tables(page.edges, closing)
+    return tables
 
 
 def _diagnostics(
