@@ -480,6 +480,11 @@ class _Graphics:
         self.objects: list[dict[str, Any]] = []
         self.pictures: list[BBox] = []
         self.texts: list[int] = []
+        # buffers for what pdfium writes back
+        self._fill, self._stroke = ctypes.c_int(), ctypes.c_int()
+        self._rgba = [ctypes.c_uint() for _ in range(4)]
+        self._m = _FsMatrix()
+        self._x, self._y = ctypes.c_float(), ctypes.c_float()
 
     def walk(self, page: int) -> None:
         api = self._api
@@ -506,7 +511,7 @@ class _Graphics:
         return box is not None and abs(box[2] - box[0]) < _EPSILON
 
     def _matrix(self, obj: int) -> Matrix:
-        m = _FsMatrix()
+        m = self._m
         if not self._api.object_matrix(obj, m):
             return _IDENTITY
         return (m.a, m.b, m.c, m.d, m.e, m.f)
@@ -528,24 +533,28 @@ class _Graphics:
 
     def _path(self, obj: int, outer: Matrix) -> None:
         api = self._api
-        fill, stroke = ctypes.c_int(), ctypes.c_int()
-        api.draw_mode(obj, fill, stroke)
+        api.draw_mode(obj, self._fill, self._stroke)
+        stroke, fill = self._stroke.value, self._fill.value
         paint = {
-            "stroke": bool(stroke.value),
-            "fill": bool(fill.value),
-            "stroking_color": self._color(api.stroke_color, obj) if stroke.value else None,
-            "non_stroking_color": self._color(api.fill_color, obj) if fill.value else None,
+            "stroke": bool(stroke),
+            "fill": bool(fill),
+            "stroking_color": self._color(api.stroke_color, obj) if stroke else None,
+            "non_stroking_color": self._color(api.fill_color, obj) if fill else None,
         }
-        to_user = _times(self._matrix(obj), outer)
-        place = self._place.matrix
-        for shape, points in _subpaths(api, obj):
-            made = _classify(shape, [_apply(place, *_user(to_user, x, y)) for x, y in points])
+        # as `_apply(place, *_user(to_user, x, y))`, unrolled: most of a page's objects
+        a, b, c, d, e, f = _times(self._matrix(obj), outer)
+        pa, pb, pc, pd, pe, pf = self._place.matrix
+        for shape, points in _subpaths(api, obj, self._x, self._y):
+            placed = []
+            for x, y in points:
+                ux, uy = round(a * x + c * y + e, _DIGITS), round(b * x + d * y + f, _DIGITS)
+                placed.append((pa * ux + pc * uy + pe, pb * ux + pd * uy + pf))
+            made = _classify(shape, placed)
             if made is not None:
                 self.objects.append(self._placed(*made, paint))
 
-    @staticmethod
-    def _color(getter: Callable[..., int], obj: int) -> tuple[float, ...] | None:
-        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    def _color(self, getter: Callable[..., int], obj: int) -> tuple[float, ...] | None:
+        r, g, b, a = self._rgba
         if not getter(obj, r, g, b, a):
             return None
         return (r.value / 255, g.value / 255, b.value / 255)
@@ -577,18 +586,25 @@ class _Graphics:
         return [edge for obj in self.objects if visible(obj) for edge in obj_to_edges(obj)]
 
 
-def _subpaths(api: _Api, obj: int) -> list[tuple[str, list[tuple[float, float]]]]:
+def _subpaths(
+    api: _Api, obj: int, x: ctypes.c_float, y: ctypes.c_float
+) -> list[tuple[str, list[tuple[float, float]]]]:
     """The path's subpaths in pdfminer's terms: a shape ("m", "l", "c", "h" for each operator)
     and each operator's end point, "h" the subpath's start."""
     out: list[tuple[str, list[tuple[float, float]]]] = []
     shape = ""
     points: list[tuple[float, float]] = []
     bezier = 0
-    x, y = ctypes.c_float(), ctypes.c_float()
+    get, kind_of, point_of, closes = (
+        api.segment,
+        api.segment_type,
+        api.segment_point,
+        api.segment_close,
+    )
     for k in range(api.count_segments(obj)):
-        segment = api.segment(obj, k)
-        kind = api.segment_type(segment)
-        api.segment_point(segment, x, y)
+        segment = get(obj, k)
+        kind = kind_of(segment)
+        point_of(segment, x, y)
         point = (x.value, y.value)
         if kind == _MOVETO:
             if shape:
@@ -602,7 +618,7 @@ def _subpaths(api: _Api, obj: int) -> list[tuple[str, list[tuple[float, float]]]
             if bezier % 3 == 0:  # two control points, then the end point
                 shape += "c"
                 points.append(point)
-        if api.segment_close(segment) and points:
+        if closes(segment) and points:
             shape += "h"
             points.append(points[0])
     if shape:
