@@ -1,6 +1,6 @@
 """PDF speed: nianbao with pdfium, with pdfplumber, and the pypdfium2 floor, in one process.
 
-    python benchmarks/bench_pdfium.py [FILES...] [--repeat N]
+    python benchmarks/bench_pdfium.py [FILES...] [--repeat N] [--today CHECKOUT]
 
 With no files, three real report PDFs: samples/real/hongze-2024.pdf (WPS, a text object per
 glyph), tests/fixtures/pdf/report-2021-libreoffice.pdf and rows-broken-across-pages.pdf
@@ -12,9 +12,11 @@ glyph), tests/fixtures/pdf/report-2021-libreoffice.pdf and rows-broken-across-pa
                          (FPDFText_GetCharBox), every page object listed (forms entered)
 
 and prints ms per page, the pdfplumber/pdfium speed-up and how many times the floor pdfium
-takes. Then peak memory: each engine converts each file in a subprocess of its own, once to
-import and warm up, then again with the high-water mark of its resident set reset (Linux's
-/proc/self/clear_refs): how far that conversion raises it, per page.
+takes. With --today, nianbao as it is in another checkout (its default engine) converts the
+same files in a subprocess, N times each, for the speed-up over it. Then peak memory: each
+engine converts each file in a subprocess of its own, once to import and warm up, then again
+with the high-water mark of its resident set reset (Linux's /proc/self/clear_refs): how far
+that conversion raises it, per page.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -79,7 +82,33 @@ def floor(path: Path) -> int:
     return pages
 
 
-def speed(files: list[Path], repeat: int) -> None:
+def today(checkout: Path, files: list[Path], repeat: int) -> float:
+    """ms per page of nianbao's default conversion in `checkout`, in a subprocess."""
+    command = [sys.executable, __file__, "--today-worker", *map(str, files)]
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    done = subprocess.run(
+        [*command, "--repeat", str(repeat)], capture_output=True, text=True, env=env, check=True
+    )
+    result: float = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def today_worker(files: list[Path], repeat: int) -> None:
+    from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
+
+    total, pages = 0.0, 0
+    for path in files:
+        pages += convert_path(path).source.pages or 0
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            convert_path(path)
+            times.append(time.perf_counter() - start)
+        total += statistics.median(times)
+    print(json.dumps(1000 * total / pages))
+
+
+def speed(files: list[Path], repeat: int) -> dict[str, float]:
     runs: dict[str, Callable[[Path], int]] = {
         "nianbao pdfium": _nianbao("pdfium"),
         "nianbao pdfplumber": _nianbao("pdfplumber"),
@@ -112,8 +141,9 @@ def speed(files: list[Path], repeat: int) -> None:
         per_page["nianbao pdfplumber"],
         per_page["pdfium floor"],
     )
-    print(f"pdfplumber / pdfium: {plumber / pdfium:.1f}x faster (target >= 4)")
+    print(f"pdfplumber / pdfium: {plumber / pdfium:.1f}x faster")
     print(f"pdfium / floor:      {pdfium / bare:.1f}x the floor (target <= 4)")
+    return per_page
 
 
 def memory(files: list[Path]) -> None:
@@ -159,13 +189,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--today", type=Path, metavar="CHECKOUT")
     parser.add_argument("--memory-worker", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--today-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_worker:
         memory_worker(args.memory_worker[0], Path(args.memory_worker[1]))
         return 0
     files = args.files or DEFAULT_FILES
-    speed(files, args.repeat)
+    if args.today_worker:
+        today_worker(files, args.repeat)
+        return 0
+    per_page = speed(files, args.repeat)
+    if args.today:
+        before = today(args.today, files, args.repeat)
+        print(
+            f"today ({args.today}): {before:.2f} ms per page; nianbao pdfium is "
+            f"{before / per_page['nianbao pdfium']:.1f}x faster (target >= 4)"
+        )
     memory(files)
     return 0
 
