@@ -27,7 +27,8 @@ import pytest
 
 import nianbao
 from nianbao.adapters._pdf_page import plumber_page
-from nianbao.adapters._pdfium import LOCK, PdfiumDocument
+from nianbao.adapters._pdfium import PdfiumDocument
+from nianbao.adapters._pdfium_api import LOCK
 from nianbao.convert.model import PageOrigin, Report
 from nianbao.convert.options import ConvertOptions
 from nianbao.errors import DocumentLoadError

@@ -14,7 +14,8 @@ from pdfplumber.table import TableFinder
 
 from nianbao.adapters._pdf_lattice import find_tables
 from nianbao.adapters._pdf_page import PageRead, plumber_page
-from nianbao.adapters._pdfium import LOCK, PdfiumDocument
+from nianbao.adapters._pdfium import PdfiumDocument
+from nianbao.adapters._pdfium_api import LOCK
 from nianbao.errors import DocumentLoadError
 from tests.fixtures.pdf.written import Page, document, ruled_table
 

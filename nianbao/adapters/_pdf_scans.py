@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nianbao.adapters._pdfium import LOCK
+from nianbao.adapters._pdfium_api import LOCK
 from nianbao.convert.model import Diagnostic, PagesOrigin
 from nianbao.convert.sniff import InputInfo
 from nianbao.errors import MissingDependencyError

@@ -1,5 +1,9 @@
 """PDF: text in reading order, ruled tables with their spans, tables across pages joined.
 
+Each page's characters, lines and rectangles are read by pdfium (`_pdfium`, the default) or by
+pdfplumber (`_pdf_page.plumber_page`, `PdfOptions(pdf_engine="pdfplumber")`); everything after
+is the same code for both. A page pdfium cannot read whole goes to pdfplumber.
+
 A page without a text layer (a scan) is rendered and read by OCR (`_ocr`, with the
 `nianbao[ocr]` extra): its characters and the cells of its ruled tables, found from the lines in
 the image (`_image_tables`), go through the same table and text code as a text layer's, so a
@@ -8,7 +12,7 @@ mixed PDF reads each page the way that fits it. Without the extra a scan is repo
 on long reports and a caller's time limit can stop between pages.
 
     page -> characters (duplicates from fake bold removed, unmapped glyphs counted and dropped)
-         -> tables from ruling lines (`_pdf_tables`), frames around prose rejected
+         -> tables from ruling lines (`_pdf_lattice`, `_pdf_tables`), frames around prose rejected
          -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
     all pages -> a table ending one page and one starting the next joined when columns line up
               -> lines into paragraphs (also across page breaks) -> headings by numbering/font
@@ -218,7 +222,8 @@ class _Reader:
 
     def __enter__(self) -> _Reader:
         if self._use_pdfium:
-            from nianbao.adapters._pdfium import LOCK, PdfiumDocument  # noqa: PLC0415
+            from nianbao.adapters._pdfium import PdfiumDocument  # noqa: PLC0415
+            from nianbao.adapters._pdfium_api import LOCK  # noqa: PLC0415
 
             LOCK.acquire()  # pdfium is one library state per process: one thread at a time
             try:
