@@ -14,7 +14,8 @@ may differ, within what is asserted here and why:
 And the PDFs written here for what the fixtures do not hold: rotated pages, MediaBoxes off the
 origin or inherited, a CropBox, a table inside a Form XObject, horizontal scaling, invisible
 text, fake bold, rules drawn as filled rectangles, white rectangles behind prose, and text
-pdfium cannot place, which sends its page to pdfplumber.
+pdfium cannot place, which sends its page to pdfplumber. And the option on the command line,
+and threads converting at once (pdfium is not thread-safe: one document at a time).
 """
 
 from __future__ import annotations
@@ -254,3 +255,33 @@ def test_a_glyph_without_a_box_in_a_longer_run_is_read_by_pdfium() -> None:
         read.close()
     assert page is not None
     assert "".join(c["text"] for c in page.chars).endswith("一二")
+
+
+# --- options, the command line, threads ----------------------------------------------------------
+
+
+def test_the_engine_is_an_option_the_command_line_passes_on(tmp_path: Path) -> None:
+    from nianbao.convert.cli import main  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="pdf_engine"):
+        ConvertOptions(pdf_engine="pdfminer")  # type: ignore[arg-type]
+    assert ConvertOptions().pdf_options().pdf_engine == "pdfium"
+    hongze = ROOT / "samples" / "real" / "hongze-2024.pdf"
+    outputs = []
+    for engine in ("pdfium", "pdfplumber"):
+        out = tmp_path / f"{engine}.json"
+        assert main(["convert", str(hongze), "-o", str(out), "--pdf-engine", engine]) == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]  # the golden's PDF: byte for byte
+    with pytest.raises(SystemExit):
+        main(["convert", str(hongze), "--pdf-engine", "pdfminer"])
+
+
+def test_threads_converting_pdfs_at_once_get_what_one_gets() -> None:
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    paths = [p for p in PDFS if p.name in ("hongze-2024.pdf", "rows-broken-across-pages.pdf")]
+    alone = [nianbao.to_json(nianbao.convert(p)) for p in paths]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda p: nianbao.to_json(nianbao.convert(p)), paths * 4))
+    assert together == alone * 4
