@@ -72,18 +72,17 @@ def dedupe(chars: Sequence[Char], tolerance: float = 1) -> list[Char]:
     The same characters as pdfplumber keeps, in their order on the page, in n log n time:
     pdfplumber restores the order with `chars.index`, quadratic, a minute for one 32,000-glyph
     text operator."""
-    order = {id(char): i for i, char in enumerate(chars)}
     same = itemgetter("upright", "text", "fontname", "size")
-    kept: list[Char] = []
+    kept: set[int] = set()
     for _, run in groupby(sorted(chars, key=same), key=same):
         group = list(run)
         if len(group) == 1:  # most characters: nothing to merge
-            kept.append(group[0])
+            kept.add(id(group[0]))
             continue
         for row in _clusters(group, "doctop", tolerance):
             for spot in _clusters(row, "x0", tolerance):
-                kept.append(min(spot, key=itemgetter("doctop", "x0")))
-    return sorted(kept, key=lambda char: order[id(char)])
+                kept.add(id(min(spot, key=itemgetter("doctop", "x0"))))
+    return [char for char in chars if id(char) in kept]
 
 
 def _clusters(chars: list[Char], attr: str, tolerance: float) -> list[list[Char]]:
