@@ -15,7 +15,9 @@ from. markitdown's and docling's text is fed to nianbao's text adapter for that,
 using them as nianbao's PDF front end would give.
 
 Engines, each skipped with a note when not installed:
-    nianbao            pdfplumber tables (the default)             installed with nianbao
+    nianbao            pdfium reads, pdfplumber's table finder      installed with nianbao
+                       (the default)
+    nianbao-pdfplumber pdfplumber (pdfminer) reads, same finder     installed with nianbao
     nianbao-lattice    camelot lattice tables                       pip install 'nianbao[camelot]'
     nianbao-stream     camelot stream tables                        pip install 'nianbao[camelot]'
     markitdown         markitdown's PDF converter (pdfminer text)   pip install 'markitdown[pdf]'
@@ -50,7 +52,14 @@ DEFAULT_FILES = [
     FIXTURES / "split-table.pdf",
     FIXTURES / "framed-prose.pdf",
 ]
-ENGINES = ("nianbao", "nianbao-lattice", "nianbao-stream", "markitdown", "docling-parse")
+ENGINES = (
+    "nianbao",
+    "nianbao-pdfplumber",
+    "nianbao-lattice",
+    "nianbao-stream",
+    "markitdown",
+    "docling-parse",
+)
 NEEDS = {
     "nianbao-lattice": ("camelot", "pip install 'nianbao[camelot]'"),
     "nianbao-stream": ("camelot", "pip install 'nianbao[camelot]'"),
@@ -74,10 +83,14 @@ def _nianbao(engine: str) -> Callable[[Path], tuple[int, Any]]:
     from nianbao.adapters.registry import AdapterRegistry  # noqa: PLC0415
     from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
 
-    table_engine = {"nianbao": "pdfplumber", "nianbao-lattice": "camelot-lattice"}.get(
-        engine, "camelot-stream"
-    )
-    registry = AdapterRegistry([PdfAdapter(PdfOptions(table_engine=table_engine))])  # type: ignore[arg-type]
+    table_engine = {
+        "nianbao": "pdfplumber",
+        "nianbao-pdfplumber": "pdfplumber",
+        "nianbao-lattice": "camelot-lattice",
+    }.get(engine, "camelot-stream")
+    pdf_engine = "pdfplumber" if engine == "nianbao-pdfplumber" else "pdfium"
+    options = PdfOptions(table_engine=table_engine, pdf_engine=pdf_engine)  # type: ignore[arg-type]
+    registry = AdapterRegistry([PdfAdapter(options)])
 
     def run(path: Path) -> tuple[int, Any]:
         report = convert_path(path, registry=registry)
@@ -205,14 +218,14 @@ def main() -> int:
         return 0
     files = args.files or DEFAULT_FILES
     print(f"Python {sys.version.split()[0]}, one thread per engine, repeat {args.repeat}")
-    header = f"{'file':<30} {'engine':<16} {'pages':>5} {'pages/s':>8} {'pages/cpu-s':>11}"
+    header = f"{'file':<30} {'engine':<18} {'pages':>5} {'pages/s':>8} {'pages/cpu-s':>11}"
     print(f"{header} {'peak RSS MiB':>12} {'figures':>9}")
     for path in files:
         expected = expected_figures(path)
         for engine in args.engines.split(","):
             result = measure(engine, path, args.repeat)
             if isinstance(result, str):
-                print(f"{path.name[:30]:<30} {engine:<16} {result}")
+                print(f"{path.name[:30]:<30} {engine:<18} {result}")
                 continue
             right = "-"
             if expected:
@@ -220,7 +233,7 @@ def main() -> int:
                 right = f"{sum(1 for k, v in expected.items() if got.get(k) == v)}/{len(expected)}"
             pages = result["pages"]
             print(
-                f"{path.name[:30]:<30} {engine:<16} {pages:>5} {pages / result['wall']:>8.1f} "
+                f"{path.name[:30]:<30} {engine:<18} {pages:>5} {pages / result['wall']:>8.1f} "
                 f"{pages / max(result['cpu'], 1e-9):>11.1f} {result['peak_mib']:>12.0f} {right:>9}"
             )
     return 0

@@ -26,6 +26,7 @@ from nianbao.adapters import pdf as pdf_adapter
 from nianbao.adapters._pdf_text import dedupe
 from nianbao.adapters.html import _span
 from nianbao.convert.model import Report
+from nianbao.convert.options import ConvertOptions
 from nianbao.convert.tables import MAX_TEXT_TABLE_CELLS, Line, find_tables
 from nianbao.errors import DocumentLoadError
 from tests.fixtures.hostile import shared_strings_bomb
@@ -130,9 +131,18 @@ def test_xlrd_warnings_stay_off_stdout(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_a_malformed_pdf_is_a_load_error() -> None:
+    # pdfium reads the MediaBox [0 0 5e2 842] as none at all; pdfplumber refuses it
     error = _refused("pdf-mediabox-keyword.pdf")
-    assert type(error.__cause__).__name__ == "MalformedPDFException"
     assert "damaged" in error.message
+    assert "page 1 has no valid MediaBox" in error.message
+    with pytest.raises(DocumentLoadError) as caught:
+        convert_bytes(
+            _load("pdf-mediabox-keyword.pdf"),
+            filename="pdf-mediabox-keyword.pdf",
+            options=ConvertOptions(pdf_engine="pdfplumber"),
+        )
+    assert type(caught.value.__cause__).__name__ == "MalformedPDFException"
+    assert "damaged" in caught.value.message
 
 
 def test_a_bug_of_ours_inside_an_adapter_is_not_passed_off_as_damage(

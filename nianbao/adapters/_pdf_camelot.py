@@ -2,7 +2,7 @@
 
 camelot reports a grid of cells, each saying which of its four sides has a ruling line; a side
 without one joins the cell to its neighbour, so merged cells are unions of grid cells. Only the
-cell boxes are used: the text comes from pdfplumber's characters like the default engine's, so
+cell boxes are used: the text comes from the characters the PDF engine read (`pdf_engine`), so
 the two engines differ in where they see cells and nowhere else. camelot measures from the
 bottom of the page, the report from the top; `flip` turns one into the other.
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nianbao.adapters import effort
+from nianbao.adapters._pdfium_api import LOCK
 from nianbao.convert.model import Diagnostic, PagesOrigin
 from nianbao.convert.sniff import InputInfo
 from nianbao.errors import MissingDependencyError
@@ -49,18 +50,24 @@ class Scans:
         import pypdfium2  # noqa: PLC0415
 
         effort.ocr_page_ahead()
-        if self._document is None:
-            self._document = pypdfium2.PdfDocument(self._data)
         scale = self._dpi / 72.0
-        bitmap = self._document[number - 1].render(scale=scale, grayscale=True)
-        gray = np.asarray(bitmap.to_pil().convert("L"), dtype=np.uint8)
+        with LOCK:  # pdfium: one thread at a time
+            if self._document is None:
+                self._document = pypdfium2.PdfDocument(self._data)
+            page = self._document[number - 1]
+            try:
+                bitmap = page.render(scale=scale, grayscale=True)
+                gray = np.asarray(bitmap.to_pil().convert("L"), dtype=np.uint8)
+            finally:
+                page.close()
         result = read_page(gray, scale, self._info.name)
         self._read.append((number, result.skew))
         return result
 
     def close(self) -> None:
         if self._document is not None:
-            self._document.close()
+            with LOCK:
+                self._document.close()
             self._document = None
 
     def diagnostics(self) -> list[Diagnostic]:

@@ -318,9 +318,13 @@ def _cluster(values: Sequence[float]) -> list[float]:
 
 
 def _nearest(boundaries: Sequence[float], value: float) -> int:
+    """The index of the boundary nearest `value`, the lower of two as near."""
     i = bisect.bisect_left(boundaries, value)
-    candidates = [j for j in (i - 1, i) if 0 <= j < len(boundaries)]
-    return min(candidates, key=lambda j: abs(boundaries[j] - value))
+    if i == 0:
+        return 0
+    if i == len(boundaries) or value - boundaries[i - 1] <= boundaries[i] - value:
+        return i - 1
+    return i
 
 
 def _round(box: BBox) -> BBox:

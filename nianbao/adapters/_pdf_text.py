@@ -72,19 +72,24 @@ def dedupe(chars: Sequence[Char], tolerance: float = 1) -> list[Char]:
     The same characters as pdfplumber keeps, in their order on the page, in n log n time:
     pdfplumber restores the order with `chars.index`, quadratic, a minute for one 32,000-glyph
     text operator."""
-    order = {id(char): i for i, char in enumerate(chars)}
     same = itemgetter("upright", "text", "fontname", "size")
-    kept: list[Char] = []
-    for _, group in groupby(sorted(chars, key=same), key=same):
-        for row in _clusters(list(group), "doctop", tolerance):
+    kept: set[int] = set()
+    for _, run in groupby(sorted(chars, key=same), key=same):
+        group = list(run)
+        if len(group) == 1:  # most characters: nothing to merge
+            kept.add(id(group[0]))
+            continue
+        for row in _clusters(group, "doctop", tolerance):
             for spot in _clusters(row, "x0", tolerance):
-                kept.append(min(spot, key=itemgetter("doctop", "x0")))
-    return sorted(kept, key=lambda char: order[id(char)])
+                kept.add(id(min(spot, key=itemgetter("doctop", "x0"))))
+    return [char for char in chars if id(char) in kept]
 
 
 def _clusters(chars: list[Char], attr: str, tolerance: float) -> list[list[Char]]:
     """`chars` grouped by `attr`, values less than `tolerance` apart chained into one group
     (pdfplumber's `cluster_objects`); groups in order of value, characters in their order."""
+    if len(chars) == 1:
+        return [chars]
     index: dict[Any, int] = {}
     cluster, last = -1, None
     for value in sorted({char[attr] for char in chars}):
@@ -127,6 +132,10 @@ def _clean(text: str) -> str:
 
 def group_lines(chars: Sequence[Char], page: int) -> list[TextLine]:
     """Characters into lines, top to bottom, by the vertical middle of each character."""
+    return [line for group in _line_groups(chars) if (line := _line(group, page)) is not None]
+
+
+def _line_groups(chars: Sequence[Char]) -> list[list[Char]]:
     if not chars:
         return []
     ordered = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
@@ -139,10 +148,28 @@ def group_lines(chars: Sequence[Char], page: int) -> list[TextLine]:
         else:
             groups.append([char])
             mid = char_mid
-    return [line for group in groups if (line := _line(group, page)) is not None]
+    return groups
 
 
 def _line(chars: list[Char], page: int) -> TextLine | None:
+    text = _line_text(chars)
+    if not text:
+        return None
+    return TextLine(
+        page=page,
+        text=text,
+        x0=min(c["x0"] for c in chars),
+        top=min(c["top"] for c in chars),
+        x1=max(c["x1"] for c in chars),
+        bottom=max(c["bottom"] for c in chars),
+        size=statistics.median(c["size"] for c in chars),
+        heading_font=all(_HEADING_FONT.search(str(c["fontname"])) for c in chars),
+        confidence=ocr_confidence(chars, digits=True),
+    )
+
+
+def _line_text(chars: list[Char]) -> str:
+    """The text of one line's characters (sorted left to right, in place)."""
     chars.sort(key=lambda c: c["x0"])
     text = ""
     previous: Char | None = None
@@ -160,20 +187,7 @@ def _line(chars: list[Char], page: int) -> TextLine | None:
             text += " "
         text += ch
         previous = char
-    text = _clean(text).strip()
-    if not text:
-        return None
-    return TextLine(
-        page=page,
-        text=text,
-        x0=min(c["x0"] for c in chars),
-        top=min(c["top"] for c in chars),
-        x1=max(c["x1"] for c in chars),
-        bottom=max(c["bottom"] for c in chars),
-        size=statistics.median(c["size"] for c in chars),
-        heading_font=all(_HEADING_FONT.search(str(c["fontname"])) for c in chars),
-        confidence=ocr_confidence(chars, digits=True),
-    )
+    return _clean(text).strip()
 
 
 def ocr_confidence(chars: Sequence[Char], *, digits: bool = False) -> float | None:
@@ -187,7 +201,7 @@ def ocr_confidence(chars: Sequence[Char], *, digits: bool = False) -> float | No
 
 def cell_text(chars: Sequence[Char]) -> str:
     """A table cell's text: wrapped lines joined, a vertical label read top to bottom."""
-    return join_pieces(line.text for line in group_lines(chars, 0))
+    return join_pieces(_line_text(group) for group in _line_groups(chars))
 
 
 # --- page furniture ----------------------------------------------------------------------------

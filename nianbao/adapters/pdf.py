@@ -1,5 +1,9 @@
 """PDF: text in reading order, ruled tables with their spans, tables across pages joined.
 
+Each page's characters, lines and rectangles are read by pdfium (`_pdfium`, the default) or by
+pdfplumber (`_pdf_page.plumber_page`, `PdfOptions(pdf_engine="pdfplumber")`); everything after
+is the same code for both. A page pdfium cannot read whole goes to pdfplumber.
+
 A page without a text layer (a scan) is rendered and read by OCR (`_ocr`, with the
 `nianbao[ocr]` extra): its characters and the cells of its ruled tables, found from the lines in
 the image (`_image_tables`), go through the same table and text code as a text layer's, so a
@@ -8,7 +12,7 @@ mixed PDF reads each page the way that fits it. Without the extra a scan is repo
 on long reports and a caller's time limit can stop between pages.
 
     page -> characters (duplicates from fake bold removed, unmapped glyphs counted and dropped)
-         -> tables from ruling lines (`_pdf_tables`), frames around prose rejected
+         -> tables from ruling lines (`_pdf_lattice`, `_pdf_tables`), frames around prose rejected
          -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
     all pages -> a table ending one page and one starting the next joined when columns line up
               -> lines into paragraphs (also across page breaks) -> headings by numbering/font
@@ -28,6 +32,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from nianbao.adapters import effort
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
+from nianbao.adapters._pdf_lattice import find_tables
+from nianbao.adapters._pdf_page import PageRead, plumber_page
 from nianbao.adapters._pdf_ruling import (
     Rule,
     closing_rules,
@@ -45,7 +51,6 @@ from nianbao.adapters._pdf_tables import (
     join,
     mark_headers,
     to_model,
-    visible,
 )
 from nianbao.adapters._pdf_text import (
     Body,
@@ -67,9 +72,8 @@ from nianbao.convert.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
 
 if TYPE_CHECKING:
-    from pdfplumber.page import Page
-
     from nianbao.adapters._ocr import OcrPage
+    from nianbao.adapters._pdfium import PdfiumDocument
 
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
@@ -118,31 +122,31 @@ class PdfAdapter(Adapter):
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
-        # The boundary with pdfplumber and pdfminer, which parse lazily, as each page's objects
-        # are first asked for: what is read here is their work, and damage they meet becomes a
-        # DocumentLoadError. Building tables and lines from what was read is ours, done after.
+        reader = _Reader(data, info, pdfplumber, pdfium=self.options.pdf_engine == "pdfium")
+        # The boundary with the PDF libraries: pdfplumber and pdfminer parse lazily, as each
+        # page's objects are first asked for, so what is read here is their work, and damage
+        # they meet becomes a DocumentLoadError (pdfium's is one already). Building tables and
+        # lines from what was read is ours, done after.
         try:
-            with pdfplumber.open(io.BytesIO(data), password="") as pdf:
-                total = len(pdf.pages)
+            with reader:
+                total = len(reader)
                 effort.pages_ahead(min(total, self.options.max_pages or total))
-                for page in pdf.pages[: self.options.max_pages]:
+                for index in range(min(total, self.options.max_pages or total)):
+                    page = reader.page(index)
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
-                        scan = ocr.page(page.page_number)
+                        scan = ocr.page(page.number)
                         if scan is not None:
-                            read.append((page.page_number, scan))
-                            page.close()
+                            read.append((page.number, scan))
                             continue
-                        scanned.append(page.page_number)
-                    ruled = page.filter(visible)
-                    rules = vertical_rules(ruled.edges)
+                        scanned.append(page.number)
+                    rules = vertical_rules(page.edges)
                     boxes = (
-                        [flip(b, page.height) for b in camelot_tables.get(page.page_number, [])]
+                        [flip(b, page.height) for b in camelot_tables.get(page.number, [])]
                         if camelot_tables is not None
-                        else _pdfplumber_boxes(ruled, rules, chars)
+                        else _ruled_boxes(page, rules, chars)
                     )
-                    read.append(_Read(page.page_number, float(page.height), chars, boxes, rules))
-                    page.close()  # drop the page's parsed objects before reading the next
+                    read.append(_Read(page.number, page.height, chars, boxes, rules))
         except errors as exc:
             raise _load_error(exc, info) from exc
         finally:
@@ -163,6 +167,73 @@ class PdfAdapter(Adapter):
                 )
             )
         return pages, diagnostics
+
+
+class _Reader:
+    """The pages of a PDF, one at a time, read by pdfium or by pdfplumber. With pdfium, a page
+    it cannot read whole (see `_pdfium`) is read by pdfplumber, opened for that."""
+
+    def __init__(self, data: bytes, info: InputInfo, pdfplumber: Any, *, pdfium: bool) -> None:
+        self._data = data
+        self._info = info
+        self._pdfplumber = pdfplumber
+        self._use_pdfium = pdfium
+        self._pdfium: PdfiumDocument | None = None
+        self._plumber: Any = None
+        self._lock: Any = None
+
+    def __enter__(self) -> _Reader:
+        if self._use_pdfium:
+            from nianbao.adapters._pdfium import PdfiumDocument  # noqa: PLC0415
+            from nianbao.adapters._pdfium_api import LOCK  # noqa: PLC0415
+
+            LOCK.acquire()  # pdfium is one library state per process: one thread at a time
+            try:
+                self._pdfium = PdfiumDocument(self._data, self._info.name)
+            except BaseException:
+                LOCK.release()
+                raise
+            self._lock = LOCK
+        else:
+            self._plumber = self._open_plumber()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._plumber is not None:
+                self._plumber.close()
+            if self._pdfium is not None:
+                self._pdfium.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+
+    def _open_plumber(self) -> Any:
+        return self._pdfplumber.open(io.BytesIO(self._data), password="")
+
+    def __len__(self) -> int:
+        if self._pdfium is not None:
+            return len(self._pdfium)
+        return len(self._plumber.pages)
+
+    def page(self, index: int) -> PageRead:
+        if self._pdfium is not None:
+            read = self._pdfium.page(index)
+            if read is not None:
+                return read
+            if self._plumber is None:
+                self._plumber = self._open_plumber()
+            if index >= len(self._plumber.pages):  # a page tree the two read differently
+                raise DocumentLoadError(
+                    f"not a readable PDF, damaged or truncated (page {index + 1}: its text "
+                    "cannot all be placed, and pdfminer finds no such page)",
+                    source=self._info.name,
+                )
+        page = self._plumber.pages[index]
+        try:
+            return plumber_page(page)
+        finally:
+            page.close()  # drop the page's parsed objects before reading the next
 
 
 @dataclass
@@ -242,13 +313,13 @@ def _stray_text(table: RawTable, chars: list[Char], rules: list[Rule]) -> Diagno
     )
 
 
-def _is_scan(page: Page, chars: list[Char]) -> bool:
+def _is_scan(page: PageRead, chars: list[Char]) -> bool:
     """No text layer: no characters at all, or a few (a stamp, a caption) on a page that is
     mostly one picture."""
     if len(chars) > _SCAN_MAX_CHARS:
         return False
-    area = float(page.width * page.height)
-    pictures = [float((i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images]
+    area = page.width * page.height
+    pictures = [(x1 - x0) * (bottom - top) for x0, top, x1, bottom in page.pictures]
     return any(p >= 0.5 * area for p in pictures) or (not chars and bool(pictures))
 
 
@@ -308,25 +379,25 @@ def _load_error(exc: BaseException, info: InputInfo) -> DocumentLoadError:
     )
 
 
-def _chars(page: Page, unmapped: dict[int, int]) -> list[Char]:
+def _chars(page: PageRead, unmapped: dict[int, int]) -> list[Char]:
     """The page's characters, fake-bold duplicates merged and unmapped glyphs left out."""
     chars: list[Char] = []
     for char in dedupe(page.chars):
         if is_unmapped(char):
-            unmapped[page.page_number] = unmapped.get(page.page_number, 0) + 1
+            unmapped[page.number] = unmapped.get(page.number, 0) + 1
         else:
             chars.append(char)
     return chars
 
 
-def _pdfplumber_boxes(ruled: Page, rules: list[Rule], chars: list[Char]) -> list[list[BBox]]:
-    """pdfplumber's tables on the page (`ruled`: its visible graphics only). A table whose row
-    at the page's foot (or head) was left open is found again with the rule that closes it."""
-    tables = ruled.find_tables()
-    closing = [line for t in tables for line in closing_rules(t.cells, rules, chars)]
+def _ruled_boxes(page: PageRead, rules: list[Rule], chars: list[Char]) -> list[list[BBox]]:
+    """The tables pdfplumber's table finder sees in the page's edges. A table whose row at the
+    page's foot (or head) was left open is found again with the rule that closes it."""
+    tables = find_tables(page.edges)
+    closing = [line for cells in tables for line in closing_rules(cells, rules, chars)]
     if closing:
-        tables = ruled.find_tables({"explicit_horizontal_lines": closing})
-    return [list(table.cells) for table in tables]
+        tables = find_tables(page.edges, closing)
+    return tables
 
 
 def _diagnostics(

@@ -21,6 +21,7 @@ from nianbao.convert.options import (
     GIB,
     OCR_PAGE_WEIGHT,
     PAGES_PER_LIMIT,
+    PDF_ENGINES,
     TABLE_ENGINES,
     ConvertOptions,
     Limits,
@@ -322,6 +323,13 @@ def _option_arguments(parser: argparse.ArgumentParser) -> None:
         help="how PDF tables are found (camelot needs nianbao[camelot]; default %(default)s)",
     )
     parser.add_argument(
+        "--pdf-engine",
+        choices=PDF_ENGINES,
+        default="pdfium",
+        help="what reads a PDF's characters and lines: pdfium (fast) or pdfplumber (pdfminer's "
+        "pure-Python parse); the same tables and figures (default %(default)s)",
+    )
+    parser.add_argument(
         "--no-ocr",
         dest="ocr",
         action="store_false",
@@ -340,6 +348,7 @@ def _options(args: argparse.Namespace) -> ConvertOptions:
     try:
         return ConvertOptions(
             table_engine=args.table_engine,
+            pdf_engine=args.pdf_engine,
             max_pages=args.max_pages,
             time_limit=args.time_limit,
             memory_limit=args.memory_limit,

@@ -20,9 +20,10 @@ from typing import get_args
 
 # Light on purpose: the command line builds its flags from this module before it knows which
 # verb runs, and `nianbao --version` must not pay for the model or the PDF libraries.
-from nianbao.adapters.pdf_options import PdfOptions, TableEngine
+from nianbao.adapters.pdf_options import PdfEngine, PdfOptions, TableEngine
 
 TABLE_ENGINES: tuple[str, ...] = get_args(TableEngine)
+PDF_ENGINES: tuple[str, ...] = get_args(PdfEngine)
 GIB = 2**30
 MIB = 2**20
 
@@ -33,6 +34,8 @@ class ConvertOptions:
 
     #: The PDF table engine: `pdfplumber` (default), `camelot-lattice` or `camelot-stream`.
     table_engine: TableEngine = "pdfplumber"
+    #: What reads a PDF's characters and lines: `pdfium` (default, fast) or `pdfplumber`.
+    pdf_engine: PdfEngine = "pdfium"
     #: Read at most this many pages of a PDF (`pdf.truncated` says so); None reads them all.
     max_pages: int | None = None
     #: Give up on an input after this many seconds (for each 100 pages, a page read by OCR
@@ -48,7 +51,7 @@ class ConvertOptions:
     ocr: bool = True
 
     def __post_init__(self) -> None:
-        self.pdf_options()  # validates the engine and max_pages
+        self.pdf_options()  # validates the engines and max_pages
         if self.time_limit is not None and self.time_limit < 0:
             raise ValueError(f"time_limit cannot be negative, not {self.time_limit}")
         if self.memory_limit is not None and self.memory_limit < 0:
@@ -60,7 +63,12 @@ class ConvertOptions:
                 raise ValueError(f"unknown encoding: {self.encoding!r}")
 
     def pdf_options(self) -> PdfOptions:
-        return PdfOptions(table_engine=self.table_engine, max_pages=self.max_pages, ocr=self.ocr)
+        return PdfOptions(
+            table_engine=self.table_engine,
+            pdf_engine=self.pdf_engine,
+            max_pages=self.max_pages,
+            ocr=self.ocr,
+        )
 
     @property
     def limited(self) -> bool:

@@ -13,6 +13,8 @@ headers at all, and then say so.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from nianbao.convert.annual_report.grids import Logical, Row
 from nianbao.convert.annual_report.labels import (
     best_label,
@@ -103,7 +105,9 @@ def _numeric(cell: TableCell | None) -> bool:
     return cell is not None and is_number(cell.text)
 
 
+@lru_cache(maxsize=65536)
 def _match_column(text: str, labels: tuple[Label, ...]) -> Label | None:
+    # the same cells are matched against the same form's columns many times over
     scored = [(best_label(text, c.labels), c) for c in labels]
     score, best = max(scored, key=lambda s: s[0])
     return best if score >= _COLUMN_MATCH else None

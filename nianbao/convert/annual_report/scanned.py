@@ -13,6 +13,7 @@ from nianbao.convert.model import (
     Diagnostic,
     Document,
     Figure,
+    Origin,
     PageOrigin,
     TableCellOrigin,
     TextSpanOrigin,
@@ -30,8 +31,9 @@ def scanned_figures(
     """Set each OCR'd figure's confidence; diagnostics for the unsure and the unread."""
     diagnostics: list[Diagnostic] = []
     read: dict[str, PageOrigin] = {}
+    covering: dict[int, dict[tuple[int, int], Origin]] = {}
     for key, fig in figures.items():
-        origin = _page_origin(document, fig)
+        origin = _page_origin(document, fig, covering)
         if origin is None or origin.confidence is None:
             continue
         read[key] = origin
@@ -78,21 +80,22 @@ def scanned_figures(
     return diagnostics
 
 
-def _page_origin(document: Document, fig: Figure) -> PageOrigin | None:
-    """Where on a page the figure was read: its table cell's or its paragraph's origin."""
+def _page_origin(
+    document: Document, fig: Figure, covering: dict[int, dict[tuple[int, int], Origin]]
+) -> PageOrigin | None:
+    """Where on a page the figure was read: its table cell's or its paragraph's origin.
+    `covering` keeps, per table, the origin of the first cell covering each slot."""
     origin = fig.origin
     found = None
     if isinstance(origin, TableCellOrigin) and origin.table < len(document.tables):
-        table = document.tables[origin.table]
-        found = next(
-            (
-                c.origin
-                for c in table.cells
-                if c.row <= origin.row < c.row + c.row_span
-                and c.col <= origin.col < c.col + c.col_span
-            ),
-            None,
-        )
+        slots = covering.get(origin.table)
+        if slots is None:
+            slots = covering[origin.table] = {}
+            for c in document.tables[origin.table].cells:
+                for row in range(c.row, c.row + c.row_span):
+                    for col in range(c.col, c.col + c.col_span):
+                        slots.setdefault((row, col), c.origin)
+        found = slots.get((origin.row, origin.col))
     elif isinstance(origin, TextSpanOrigin) and origin.block < len(document.blocks):
         found = document.blocks[origin.block].origin
     return found if isinstance(found, PageOrigin) else None

@@ -1,0 +1,99 @@
+"""Tables from ruling lines: pdfplumber's table finder ("lines" strategy, default settings),
+its slow step done in less time.
+
+The edges are merged (snapped, joined) and their crossings found by pdfplumber's own functions,
+and its cells grouped into tables by its own `cells_to_tables`. A cell is the smallest rectangle
+whose corners are crossings joined by edges; pdfplumber's `intersections_to_cells` finds them
+by building, for every pair of points it compares, the sets of edges through each anew, and
+scanning every later point for those below and to the right: with pdfminer's parse gone, the
+largest part of reading a page with a big table. `_cells` does the same search with each
+point's edges taken once and its neighbours looked up, so the cells are the same, in the same
+order (tests/test_pdf_lattice.py compares them on every page of every PDF the tests hold).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from nianbao.adapters._pdf_tables import BBox
+
+Point = tuple[float, float]
+
+
+def find_tables(
+    edges: Sequence[dict[str, Any]], horizontal: Sequence[dict[str, Any]] = ()
+) -> list[list[BBox]]:
+    """The cells of each table the page's `edges` rule, as `Page.find_tables()` gives them;
+    `horizontal` are lines to add (`explicit_horizontal_lines`)."""
+    from pdfplumber.table import (  # noqa: PLC0415  # pdfplumber imports pdfminer: ~150 ms
+        TableSettings,
+        cells_to_tables,
+        edges_to_intersections,
+        merge_edges,
+    )
+    from pdfplumber.utils.geometry import filter_edges, obj_to_edges  # noqa: PLC0415
+
+    settings = TableSettings()
+    explicit = [e for line in horizontal for e in obj_to_edges(line) if e["orientation"] == "h"]
+    merged = merge_edges(
+        filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter)
+        + filter_edges(edges, "h", min_length=settings.edge_min_length_prefilter)
+        + explicit,
+        settings.snap_x_tolerance,
+        settings.snap_y_tolerance,
+        settings.join_x_tolerance,
+        settings.join_y_tolerance,
+    )
+    points = edges_to_intersections(
+        filter_edges(merged, min_length=settings.edge_min_length),
+        settings.intersection_x_tolerance,
+        settings.intersection_y_tolerance,
+    )
+    return [list(table) for table in cells_to_tables(_cells(points))]
+
+
+def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[BBox]:
+    """pdfplumber's `intersections_to_cells`: for each point, in order, the first rectangle
+    (nearest corner below first, then nearest to the right) whose sides are edges."""
+    through = {
+        point: (
+            {_box(e) for e in edges["v"]},
+            {_box(e) for e in edges["h"]},
+        )
+        for point, edges in intersections.items()
+    }
+
+    def joined(p: Point, q: Point) -> bool:
+        if p[0] == q[0] and not through[p][0].isdisjoint(through[q][0]):
+            return True
+        return p[1] == q[1] and not through[p][1].isdisjoint(through[q][1])
+
+    points = sorted(intersections)
+    column: dict[float, list[Point]] = defaultdict(list)  # points at each x, top to bottom
+    row: dict[float, list[Point]] = defaultdict(list)  # points at each top, left to right
+    place: dict[Point, tuple[int, int]] = {}
+    for point in points:
+        place[point] = (len(column[point[0]]), len(row[point[1]]))
+        column[point[0]].append(point)
+        row[point[1]].append(point)
+
+    def smallest(point: Point) -> BBox | None:
+        down, across = place[point]
+        for low in column[point[0]][down + 1 :]:
+            if not joined(point, low):
+                continue
+            for side in row[point[1]][across + 1 :]:
+                if not joined(point, side):
+                    continue
+                corner = (side[0], low[1])
+                if corner in through and joined(corner, side) and joined(corner, low):
+                    return (point[0], point[1], corner[0], corner[1])
+        return None
+
+    return [cell for point in points if (cell := smallest(point)) is not None]
+
+
+def _box(edge: dict[str, Any]) -> BBox:
+    return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])

@@ -1,0 +1,48 @@
+"""One PDF page as read, whichever library read it: its characters, the edges of its visible
+lines and rectangles, and the boxes of its pictures.
+
+Everything is in pdfplumber's coordinates: points, x from the left, `top` and `bottom` down from
+the top of the page's MediaBox. Characters are pdfplumber's character dicts (`_pdf_text.Char`),
+edges pdfplumber's edge dicts. pdfplumber's own reading of a page is `plumber_page`; pdfium's is
+`_pdfium`. Tables from the edges and lines from the characters come after, and do not know which
+library read the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nianbao.adapters._pdf_tables import BBox, visible
+from nianbao.adapters._pdf_text import Char
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
+
+
+@dataclass
+class PageRead:
+    number: int  # 1-based
+    width: float
+    height: float
+    #: As the PDF draws them: fake-bold duplicates and unmapped glyphs still in.
+    chars: list[Char]
+    #: Edges (pdfplumber's) of the lines, rectangles and curves a reader sees.
+    edges: list[dict[str, Any]]
+    #: (x0, top, x1, bottom) of each picture.
+    pictures: list[BBox]
+
+
+def plumber_page(page: Page) -> PageRead:
+    """What pdfplumber (pdfminer's parse) reads of `page`."""
+    return PageRead(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        chars=page.chars,
+        edges=page.filter(visible).edges,
+        pictures=[
+            (float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
+            for i in page.images
+        ],
+    )

@@ -1,0 +1,334 @@
+"""pdfium (pypdfium2) reads a PDF's pages: the default engine, several times pdfplumber's speed.
+
+pdfminer parses content streams in pure Python, and that was most of the time nianbao spent on a
+PDF. pdfium parses them in C++; this module asks it, through pypdfium2's raw C API, for what
+pdfplumber would give of a page (`_pdf_page.PageRead`), in pdfplumber's coordinates, so that the
+tables and text made from it are the same code and, on every PDF the tests hold, the same result.
+
+Characters. pdfium's text page lists each glyph with its Unicode value, its origin and its text
+object (font, size, matrix). Its boxes are the glyph's ink (`GetCharBox`) or a box grown to the
+ink (`GetLooseCharBox`), and the ink changes with the font pdfium substitutes for one that is not
+embedded. So a box is built as pdfminer builds it: from the origin, as wide as the advance the
+font's widths give, one em tall from the font's descent (in vertical writing one em wide, the
+vertical advance tall). Two differences from pdfminer remain: pdfium takes a font's descent from
+its glyphs when the font descriptor says 0 (pdfminer keeps the 0: its boxes then sit on the
+baseline), and it names some fonts without their subset prefix. Neither moves a character to
+another line or cell (tests/test_pdf_engines.py).
+
+pdfium's text page leaves out what it takes for a duplicate of the text just before it (fake
+bold, which the adapter drops anyway). It also leaves out, without a word, every text object
+whose glyphs have no box, which is what a font neither embedded nor installed gives: `page`
+returns None for a page where a text object went missing that way, and the adapter reads that
+page with pdfplumber. A lone space in a text object of its own goes missing the same way, and
+pdfium gives no means to tell it from a glyph it could not place: its page goes to pdfplumber
+too, slower, never wrong.
+
+Graphics are `_pdfium_graphics`'s. pdfium keeps one library state per process and must not be
+called from two threads at once: the caller holds `_pdfium_api.LOCK` while a document is open.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+from nianbao.adapters._pdf_page import PageRead
+from nianbao.adapters._pdf_text import Char
+from nianbao.adapters._pdfium_api import (
+    DIGITS,
+    FACTOR_DIGITS,
+    Api,
+    FsMatrix,
+    FsRect,
+    Matrix,
+    Placement,
+    the_api,
+)
+from nianbao.adapters._pdfium_graphics import Graphics
+from nianbao.errors import DocumentLoadError
+
+__all__ = ["PdfiumDocument"]
+
+_PASSWORD = 4  # FPDF_ERR_PASSWORD
+
+
+class PdfiumDocument:
+    """An open PDF; hold `LOCK` from opening to `close`."""
+
+    def __init__(self, data: bytes, source: str) -> None:
+        import pypdfium2  # noqa: PLC0415
+
+        self._source = source
+        self._api = the_api()
+        try:
+            # pdfium tries the empty user password itself: an owner-only encryption opens
+            self._pdf = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError as exc:
+            if exc.err_code == _PASSWORD:
+                raise DocumentLoadError(
+                    "encrypted: needs a password (opening with an empty one failed)",
+                    source=source,
+                ) from exc
+            raise DocumentLoadError(
+                f"not a readable PDF, damaged or truncated ({exc})", source=source
+            ) from exc
+        self._handle = ctypes.cast(self._pdf.raw, ctypes.c_void_p).value
+        self._doctop = 0.0
+
+    def __len__(self) -> int:
+        return len(self._pdf)
+
+    def close(self) -> None:
+        self._pdf.close()
+
+    def page(self, index: int) -> PageRead | None:
+        """Page `index` (0-based) as pdfplumber would read it; None when pdfium's text page left
+        out text it could not place (the caller reads the page another way)."""
+        api = self._api
+        page = api.load_page(self._handle, index)
+        if not page:
+            raise DocumentLoadError(
+                f"not a readable PDF, damaged or truncated (page {index + 1} does not load)",
+                source=self._source,
+            )
+        text = api.load_text(page)
+        try:
+            if not text:
+                raise DocumentLoadError(
+                    f"not a readable PDF, damaged or truncated (page {index + 1}'s text "
+                    "does not load)",
+                    source=self._source,
+                )
+            place = self._placement(page, index)
+            graphics = Graphics(api, place, self._doctop)
+            graphics.walk(page)
+            chars, seen = _chars(api, text, place, self._doctop)
+            lost = any(obj not in seen and graphics.narrow(obj) for obj in graphics.texts)
+            read = PageRead(
+                index + 1,
+                place.width,
+                place.height,
+                chars,
+                graphics.edges(),
+                graphics.pictures,
+            )
+        finally:
+            if text:
+                api.close_text(text)
+            api.close_page(page)
+        self._doctop += place.height
+        return None if lost else read
+
+    def _placement(self, page: int, index: int) -> Placement:
+        api = self._api
+        x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+        if api.media_box(page, x0, y0, x1, y1):
+            box = (x0.value, y0.value, x1.value, y1.value)
+            if box[0] == box[2] or box[1] == box[3]:  # [0 0 5e2 842]: pdfplumber refuses it too
+                raise DocumentLoadError(
+                    f"not a readable PDF, damaged or truncated (page {index + 1} has no valid "
+                    "MediaBox)",
+                    source=self._source,
+                )
+        else:  # inherited from the page tree: pdfium's page box is it (less any CropBox)
+            rect = FsRect()
+            api.page_box(page, rect)
+            box = (rect.left, rect.bottom, rect.right, rect.top)
+        return Placement.of(box, api.rotation(page) * 90)
+
+
+# --- characters --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Font:
+    handle: int
+    name: str
+    descent: float  # per 1000 units of the em, negative below the baseline
+    widths: dict[int, float] = field(default_factory=dict)  # per 1000 units, by Unicode value
+
+    def width(self, api: Api, code: int) -> float:
+        """The advance of the glyph for `code`: negative in vertical writing (pdfium's
+        `GetGlyphWidth` then gives the vertical advance)."""
+        width = self.widths.get(code)
+        if width is None:
+            out = ctypes.c_float()
+            if not self.handle or not api.glyph_width(self.handle, code, 1000.0, out):
+                out.value = 0.0
+            width = self.widths[code] = round(out.value, DIGITS)
+        return width
+
+
+class _Run:
+    """What the characters of one text object share."""
+
+    __slots__ = ("font", "linear", "plain", "size", "upright")
+
+    def __init__(
+        self, font: _Font, size: float, linear: tuple[float, float, float, float], place: Matrix
+    ) -> None:
+        self.font = font
+        self.size = size  # the font size, in text space
+        self.linear = linear  # text space -> user space, less the translation
+        a, b, c, d = linear
+        # pdfminer's `upright` is of the matrix to its device space: pdfplumber's, y not flipped
+        da, db = a * place[0] + b * place[2], -(a * place[1] + b * place[3])
+        dc, dd = c * place[0] + d * place[2], -(c * place[1] + d * place[3])
+        self.upright = da * dd > 0 and db * dc <= 0
+        # upright text on a page not turned: a box without corners to sort (most text)
+        self.plain = a > 0 and b == 0 and c == 0 and d > 0 and place[:4] == (1, 0, 0, -1)
+
+
+def _chars(api: Api, text: int, place: Placement, doctop: float) -> tuple[list[Char], set[int]]:
+    """The page's characters, and the text objects they came from."""
+    chars: list[Char] = []
+    runs: dict[int, _Run] = {}
+    known: dict[tuple[float, ...], _Run] = {}  # by font, size and matrix: objects repeat them
+    fonts: dict[int, _Font] = {}
+    ox, oy, size, matrix = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(), FsMatrix()
+    unicode, text_object, origin, generated = (
+        api.unicode,
+        api.text_object,
+        api.origin,
+        api.generated,
+    )
+    unmapped = api.unmapped
+    right, down = place.matrix[4], place.matrix[5]
+    last = (0, 0.0, 0.0)
+    for i in range(api.count_chars(text)):
+        code = unicode(text, i)
+        if code == 0x20 and generated(text, i):
+            continue  # a space pdfium put between words
+        obj = text_object(text, i)
+        if not obj:
+            continue  # a line break pdfium put between lines
+        origin(text, i, ox, oy)
+        x, y = round(ox.value, DIGITS), round(oy.value, DIGITS)
+        if last == (obj, x, y):
+            # one glyph, several characters (a ligature): pdfium lists each at the glyph's
+            # origin, pdfminer gives the glyph their text
+            chars[-1]["text"] += _text(api, text, i, code)
+            continue
+        last = (obj, x, y)
+        run = runs.get(obj)
+        if run is None:
+            handle = api.font(obj) or 0
+            api.font_size(obj, size)
+            api.char_matrix(text, i, matrix)
+            key = (handle, size.value, matrix.a, matrix.b, matrix.c, matrix.d)
+            run = known.get(key)
+            if run is None:
+                font = fonts.get(handle)
+                if font is None:
+                    font = fonts[handle] = _font(api, handle)
+                linear = (matrix.a, matrix.b, matrix.c, matrix.d)
+                run = known[key] = _Run(
+                    font,
+                    round(size.value, DIGITS),
+                    (
+                        round(linear[0], FACTOR_DIGITS),
+                        round(linear[1], FACTOR_DIGITS),
+                        round(linear[2], FACTOR_DIGITS),
+                        round(linear[3], FACTOR_DIGITS),
+                    ),
+                    place.matrix,
+                )
+            runs[obj] = run
+        font = run.font
+        width = font.widths.get(code)
+        if width is None:
+            width = font.width(api, code)
+        if (
+            code > 0x20
+            and code != 0x7F
+            and not 0xE000 <= code <= 0xF8FF
+            and not unmapped(text, i)
+            and run.plain
+            and width > 0
+        ):
+            # the common case, computed as `_char` computes it, in the same order
+            a, d = run.linear[0], run.linear[3]
+            low = font.descent * run.size / 1000
+            top = down - (y + d * (low + run.size))
+            bottom = down - (y + d * low)
+            chars.append(
+                {
+                    "text": chr(code),
+                    "x0": x + right,
+                    "x1": x + a * (width * run.size / 1000) + right,
+                    "top": top,
+                    "bottom": bottom,
+                    "size": bottom - top,
+                    "fontname": font.name,
+                    "upright": run.upright,
+                    "doctop": doctop + top,
+                }
+            )
+            continue
+        char = _char(api, text, i, code, run, x, y, place)
+        char["doctop"] = doctop + char["top"]
+        chars.append(char)
+    return chars, set(runs)
+
+
+def _text(api: Api, text: int, i: int, code: int) -> str:
+    if api.unmapped(text, i) or code == 0 or code >= 0x110000:
+        return f"(cid:{code})"  # pdfminer's spelling of a glyph its font gives no Unicode for
+    if code == 2 and api.hyphen(text, i):
+        return "-"  # pdfium marks a hyphen that ends a line with U+0002
+    return chr(code)
+
+
+def _font(api: Api, handle: int) -> _Font:
+    if not handle:
+        return _Font(0, "", 0.0)
+    buffer = ctypes.create_string_buffer(256)
+    api.font_name(handle, buffer, 256)
+    descent = ctypes.c_float()
+    api.descent(handle, 1000.0, descent)
+    name = buffer.value.decode("utf-8", "replace")
+    return _Font(handle, name, min(round(descent.value, DIGITS), 0.0))
+
+
+def _char(  # noqa: PLR0917
+    api: Api, text: int, i: int, code: int, run: _Run, x: float, y: float, place: Placement
+) -> Char:
+    """A character with its box as pdfminer makes it, in pdfplumber's coordinates."""
+    size = run.size
+    width = run.font.width(api, code)
+    a, b, c, d = run.linear
+    if width < 0:  # vertical writing: pdfium's origin is the lower left of pdfminer's box
+        x_low, x_high, y_low, y_high = 0.0, size, size + width * size / 1000, size
+    else:
+        advance = width * size / 1000
+        if advance == 0 and b == 0 and c == 0 and a:
+            advance = _loose_right(api, text, i, x) / a  # the font does not know the glyph
+        x_low, x_high = 0.0, advance
+        y_low = run.font.descent * size / 1000
+        y_high = y_low + size
+    p = place.matrix
+    xs, tops = [], []
+    for dx in (x_low, x_high):
+        for dy in (y_low, y_high):
+            ux, uy = x + a * dx + c * dy, y + b * dx + d * dy
+            xs.append(p[0] * ux + p[2] * uy + p[4])
+            tops.append(p[1] * ux + p[3] * uy + p[5])
+    x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
+    return {
+        "text": _text(api, text, i, code),
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "size": x1 - x0 if width < 0 else bottom - top,
+        "fontname": run.font.name,
+        "upright": run.upright,
+    }
+
+
+def _loose_right(api: Api, text: int, i: int, x: float) -> float:
+    """How far right of its origin pdfium's loose box of character `i` reaches."""
+    rect = FsRect()
+    if not api.loose_box(text, i, rect):
+        return 0.0
+    return max(float(rect.right) - x, 0.0)

@@ -1,0 +1,287 @@
+"""The two PDF engines, pdfium (the default) and pdfplumber, give the same report.
+
+Every PDF in tests/ and samples/ with a text layer: the same tables (page, shape, every cell's
+place, spans, text and header flag), the same blocks, the same figures and diagnostics. Boxes
+may differ, within what is asserted here and why:
+
+- a cell's box by at most 0.1 (both round to 0.1; so far they are equal on every PDF);
+- a character's, and so a paragraph's, vertical place by at most a quarter of its size: a font
+  whose descriptor gives a Descent of 0 has pdfminer's boxes sit on the baseline, pdfium's
+  hang below it by the font's real descent (the LibreOffice fixtures' fonts);
+- a character's horizontal place by 0.01 point, on the page (a 32,000-glyph line drifts in
+  pdfium's single precision far to the right of the page, where nothing is read).
+
+And the PDFs written here for what the fixtures do not hold: rotated pages, MediaBoxes off the
+origin or inherited, a CropBox, a table inside a Form XObject, horizontal scaling, invisible
+text, fake bold, rules drawn as filled rectangles, white rectangles behind prose, and text
+pdfium cannot place, which sends its page to pdfplumber. And the option on the command line,
+and threads converting at once (pdfium is not thread-safe: one document at a time).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+
+import nianbao
+from nianbao.adapters._pdf_page import plumber_page
+from nianbao.adapters._pdfium import PdfiumDocument
+from nianbao.adapters._pdfium_api import LOCK
+from nianbao.convert.model import PageOrigin, Report
+from nianbao.convert.options import ConvertOptions
+from nianbao.errors import DocumentLoadError
+from tests.fixtures.pdf.written import Page, document, ruled_table, text
+
+ROOT = Path(__file__).resolve().parent.parent
+PDFS = sorted(
+    [*(ROOT / "tests").rglob("*.pdf"), *(ROOT / "samples").rglob("*.pdf")],
+    key=lambda p: str(p.relative_to(ROOT)),
+)
+# Its fonts map no glyph to Unicode (a symbolic TrueType font, no Encoding, no ToUnicode):
+# pdfminer and pdfium each make up different Latin letters for the same glyphs. Both report
+# the unmapped glyphs; the tables' shapes and the figures (none) agree, their text cannot.
+MADE_UP_TEXT = {"unmapped-glyphs.pdf"}
+# A damaged page tree: pdfminer finds two pages, pdfium three, and pdfium cannot place the
+# third's text. pdfplumber reads two pages without a word of the third; pdfium refuses.
+REFUSED_BY_PDFIUM_ONLY = {"pdf-glyph-without-text.pdf"}
+CELL_BOX = 0.1
+VERTICAL = 0.25  # of the character's size
+HORIZONTAL = 0.01
+
+
+def _convert(source: Path | bytes, engine: str) -> Report:
+    options = ConvertOptions(pdf_engine=engine)  # type: ignore[arg-type]
+    if isinstance(source, bytes):
+        return nianbao.convert(source, filename="written.pdf", options=options)
+    return nianbao.convert(source, options=options)
+
+
+def _both(source: Path | bytes) -> tuple[Report, Report] | tuple[str, str]:
+    """The reports of both engines, or both engines' refusals."""
+    out: list[Any] = []
+    for engine in ("pdfplumber", "pdfium"):
+        try:
+            out.append(_convert(source, engine))
+        except DocumentLoadError as exc:
+            out.append(exc.message)
+    return out[0], out[1]
+
+
+def _cells(report: Report) -> list[list[tuple[Any, ...]]]:
+    return [
+        [(c.row, c.col, c.row_span, c.col_span, c.text, c.header) for c in table.cells]
+        for table in report.document.tables
+    ]
+
+
+def _boxes(report: Report) -> list[tuple[float, ...]]:
+    return [
+        c.origin.bbox
+        for table in report.document.tables
+        for c in table.cells
+        if isinstance(c.origin, PageOrigin) and c.origin.bbox is not None
+    ]
+
+
+def _assert_same(plumber: Report, pdfium: Report, *, text: bool = True) -> None:
+    assert pdfium.source.pages == plumber.source.pages
+    assert [t.origin for t in pdfium.document.tables] == [t.origin for t in plumber.document.tables]
+    assert [(t.n_rows, t.n_cols) for t in pdfium.document.tables] == [
+        (t.n_rows, t.n_cols) for t in plumber.document.tables
+    ]
+    if text:
+        assert _cells(pdfium) == _cells(plumber)
+        assert [(b.kind, b.text) for b in pdfium.document.blocks] == [
+            (b.kind, b.text) for b in plumber.document.blocks
+        ]
+    for box, other in zip(_boxes(pdfium), _boxes(plumber), strict=True):
+        assert max(abs(a - b) for a, b in zip(box, other, strict=True)) <= CELL_BOX
+    figures = [
+        {k: f.value for k, f in r.annual_report.figures.items()} if r.annual_report else None
+        for r in (plumber, pdfium)
+    ]
+    assert figures[1] == figures[0]
+    assert [d.code for d in pdfium.diagnostics] == [d.code for d in plumber.diagnostics]
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_both_engines_give_the_same_report(path: Path) -> None:
+    plumber, pdfium = _both(path)
+    if path.name in REFUSED_BY_PDFIUM_ONLY:
+        assert isinstance(plumber, Report)
+        assert isinstance(pdfium, str) and "damaged" in pdfium
+        return
+    if isinstance(plumber, str) or isinstance(pdfium, str):
+        # both refuse it (a password, a broken MediaBox), each in its words
+        assert isinstance(plumber, str) and isinstance(pdfium, str)
+        assert ("password" in plumber) == ("password" in pdfium)
+        return
+    _assert_same(plumber, pdfium, text=path.name not in MADE_UP_TEXT)
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_character_boxes_agree_within_their_tolerance(path: Path) -> None:
+    data = path.read_bytes()
+    try:
+        with LOCK:
+            document_ = PdfiumDocument(data, path.name)
+            pdfium = [document_.page(i) for i in range(len(document_))]
+            document_.close()
+        with pdfplumber.open(path) as pdf:
+            plumber = [plumber_page(page) for page in pdf.pages]
+    except Exception:  # the refusals are the test above's
+        pytest.skip("not read by both engines")
+    for read, other in zip(pdfium, plumber, strict=False):
+        if read is None or path.name in MADE_UP_TEXT:
+            continue  # pdfium left the page to pdfplumber; or there is no text to match
+        assert (read.width, read.height) == pytest.approx((other.width, other.height), abs=1e-3)
+        left = [c for c in read.chars if 0 <= c["x0"] <= read.width]
+        for char in (c for c in other.chars if 0 <= c["x0"] <= other.width):
+            same = [c for c in left if c["text"] == char["text"]]
+            if not same:  # a fake-bold duplicate pdfium left out, or an unmapped glyph
+                continue
+            match = min(same, key=lambda c: abs(c["x0"] - char["x0"]) + abs(c["top"] - char["top"]))
+            assert abs(match["x0"] - char["x0"]) <= HORIZONTAL
+            assert abs(match["x1"] - char["x1"]) <= HORIZONTAL
+            assert abs(match["top"] - char["top"]) <= VERTICAL * char["size"]
+            assert abs(match["size"] - char["size"]) <= 0.01
+            left.remove(match)
+
+
+# --- PDFs written here -------------------------------------------------------------------------
+
+ROWS = [["Item", "New", "Total"], ["Rules", "3", "12"], ["Documents", "5", "40"]]
+PROSE = text(72, 760, "2021 Annual Report on Government Information Disclosure", size=16) + text(
+    72, 730, "I. General situation. In 2021 the office published 77 items.", size=11
+)
+TABLE = ruled_table(72, 700, ROWS, [200, 100, 100], rects=False)
+
+
+def _fake_bold() -> str:
+    offset = [
+        text(76.3 + x, 686 - 20 * r, cell)
+        for r, row in enumerate(ROWS)
+        for x, cell in zip((0, 200, 300), row, strict=True)
+    ]
+    return PROSE + TABLE + text(72.3, 760.2, "2021 Annual Report", size=16) + "".join(offset)
+
+
+def _white_rectangles() -> str:
+    behind = "".join(
+        f"1 g 70 {y - 3} 460 14 re f 1 G 70 {y - 4} m 530 {y - 4} l S\n"
+        for y in (730, 715, 700, 685)
+    )
+    lines = "".join(
+        text(72, y, f"Line {i} of a paragraph set on white.", size=11)
+        for i, y in enumerate((730, 715, 700, 685))
+    )
+    return "0 g\n" + behind + "0 g\n" + lines
+
+
+WRITTEN = {
+    "plain": document([Page(PROSE + TABLE)]),
+    "rules-as-rectangles": document(
+        [Page(PROSE + ruled_table(72, 700, ROWS, [200, 100, 100], rects=True))]
+    ),
+    "rotated-90": document([Page(PROSE + TABLE, rotate=90)]),
+    "rotated-180": document([Page(PROSE + TABLE, rotate=180)]),
+    "rotated-270": document([Page(PROSE + TABLE, rotate=270)]),
+    "mediabox-off-origin": document([Page(PROSE + TABLE, mediabox=(10, 20, 605, 862))]),
+    "cropbox": document([Page(PROSE + TABLE, cropbox=(50, 50, 545, 792))]),
+    "mediabox-inherited": document(
+        [Page(PROSE + TABLE, mediabox=None)], tree_mediabox=(0, 0, 595, 842)
+    ),
+    "form-xobject": document(
+        [
+            Page(
+                PROSE + "q 0.8 0 0 0.8 40 100 cm /Fm1 Do Q\n",
+                forms={"Fm1": (TABLE, (1, 0, 0, 1, 0, 20))},
+            )
+        ]
+    ),
+    "horizontal-scaling": document([Page(PROSE + TABLE.replace(" Tf ", " Tf 80 Tz "))]),
+    "invisible-text": document([Page((PROSE + TABLE).replace(" Tf ", " Tf 3 Tr "))]),
+    "fake-bold": document([Page(_fake_bold())]),
+    "two-pages": document([Page(PROSE + TABLE), Page(TABLE, rotate=90)]),
+}
+
+
+@pytest.mark.parametrize("name", WRITTEN)
+def test_written_pdfs_read_the_same_by_both_engines(name: str) -> None:
+    data = WRITTEN[name]
+    with LOCK:
+        read = PdfiumDocument(data, name)
+        assert all(read.page(i) is not None for i in range(len(read)))  # pdfium read it all
+        read.close()
+    plumber, pdfium = _both(data)
+    assert isinstance(plumber, Report) and isinstance(pdfium, Report)
+    _assert_same(plumber, pdfium)
+    if name.startswith("rotated"):
+        return  # a page shown turned is read turned (by both), its words in pieces
+    table = pdfium.document.tables[0]
+    assert [[c.text for c in row if c is not None] for row in table.grid()] == ROWS
+    assert any("Annual Report" in b.text for b in pdfium.document.blocks)
+
+
+def test_white_rectangles_behind_prose_are_no_table() -> None:
+    data = document([Page(_white_rectangles())])
+    plumber, pdfium = _both(data)
+    assert isinstance(plumber, Report) and isinstance(pdfium, Report)
+    _assert_same(plumber, pdfium)
+    assert pdfium.document.tables == []
+
+
+def test_a_page_whose_text_pdfium_cannot_place_is_read_by_pdfplumber() -> None:
+    # a single glyph without a box: pdfium's text page leaves its text object out, unsaid
+    data = document([Page(PROSE + TABLE + text(72, 600, "A", font="F2"))])
+    with LOCK:
+        read = PdfiumDocument(data, "boxless.pdf")
+        assert read.page(0) is None
+        read.close()
+    plumber, pdfium = _both(data)
+    assert isinstance(plumber, Report) and isinstance(pdfium, Report)
+    _assert_same(plumber, pdfium)
+    assert "一" in [b.text for b in pdfium.document.blocks]
+
+
+def test_a_glyph_without_a_box_in_a_longer_run_is_read_by_pdfium() -> None:
+    data = document([Page(PROSE + TABLE + text(72, 600, "AB", font="F2"))])
+    with LOCK:
+        read = PdfiumDocument(data, "boxless.pdf")
+        page = read.page(0)
+        read.close()
+    assert page is not None
+    assert "".join(c["text"] for c in page.chars).endswith("一二")
+
+
+# --- options, the command line, threads ----------------------------------------------------------
+
+
+def test_the_engine_is_an_option_the_command_line_passes_on(tmp_path: Path) -> None:
+    from nianbao.convert.cli import main  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="pdf_engine"):
+        ConvertOptions(pdf_engine="pdfminer")  # type: ignore[arg-type]
+    assert ConvertOptions().pdf_options().pdf_engine == "pdfium"
+    hongze = ROOT / "samples" / "real" / "hongze-2024.pdf"
+    outputs = []
+    for engine in ("pdfium", "pdfplumber"):
+        out = tmp_path / f"{engine}.json"
+        assert main(["convert", str(hongze), "-o", str(out), "--pdf-engine", engine]) == 0
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]  # the golden's PDF: byte for byte
+    with pytest.raises(SystemExit):
+        main(["convert", str(hongze), "--pdf-engine", "pdfminer"])
+
+
+def test_threads_converting_pdfs_at_once_get_what_one_gets() -> None:
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    paths = [p for p in PDFS if p.name in ("hongze-2024.pdf", "rows-broken-across-pages.pdf")]
+    alone = [nianbao.to_json(nianbao.convert(p)) for p in paths]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda p: nianbao.to_json(nianbao.convert(p)), paths * 4))
+    assert together == alone * 4
