@@ -46,6 +46,22 @@ class MissingDependencyError(NianbaoError):
     exit_code = 5
 
 
+# What C and C++ libraries say when an allocation fails (a memory limit met), inside their own
+# exception types: C++'s `std::bad_alloc` (onnxruntime), OpenCV's `Insufficient memory`, and
+# the loader's words for a shared library it had no memory to map (an ImportError in Python).
+_OUT_OF_MEMORY = (
+    "bad_alloc",
+    "Insufficient memory",
+    "Cannot allocate memory",
+    "failed to map segment",
+)
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether `exc` is a library's way of saying it ran out of memory."""
+    return isinstance(exc, MemoryError) or any(words in str(exc) for words in _OUT_OF_MEMORY)
+
+
 class ReportValidationError(NianbaoError):
     """A report did not validate against the schema. This is a bug in nianbao, never the input."""
 

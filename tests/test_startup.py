@@ -153,3 +153,27 @@ def _alive(pid: int) -> bool:
     # A zombie is dead: reaped by init eventually, it converts nothing.
     status = Path(f"/proc/{pid}/status")
     return not (status.exists() and "State:\tZ" in status.read_text())
+
+
+def test_a_process_large_beside_the_memory_limit_gets_its_worker_from_the_forkserver() -> None:
+    # A fork inherits the address space the limit counts: 300 MiB held here would leave a
+    # 1 GiB conversion too little, as a notebook that loaded a model would leave it nothing.
+    script = textwrap.dedent(
+        """
+        import os
+        from pathlib import Path
+        from nianbao.convert.options import Limits
+        from nianbao.convert.worker import WorkerPool
+        from tests.test_startup import parent_pid
+
+        held = bytearray(300 * 2**20)
+        with WorkerPool(1, Limits(seconds=30, memory=2**30), parent_pid, fork_here=True) as pool:
+            outcome = pool.run_one(Path("unused"))
+        print(os.getpid(), outcome.result.text)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    here, workers_parent = out.stdout.split()
+    assert workers_parent != here

@@ -28,7 +28,7 @@ import numpy as np
 from nianbao.adapters._image_tables import Box, Gray, PageImage, prepare
 from nianbao.adapters._pdf_scans import INSTALL_HINT
 from nianbao.adapters._pdf_text import Char, wide
-from nianbao.errors import MissingDependencyError
+from nianbao.errors import MissingDependencyError, out_of_memory
 
 _DET_DPI = 110.0  # detection runs on the page scaled to this resolution
 _DET_MODEL = "PP-OCRv6_det_small.onnx"
@@ -115,6 +115,8 @@ def _load(source: str) -> OcrEngine:
         import rapidocr  # noqa: PLC0415
         from rapidocr import RapidOCR  # noqa: PLC0415
     except ImportError as exc:
+        if out_of_memory(exc):  # installed, but no memory left to load its libraries
+            raise MemoryError(f"loading OCR ran out of memory ({exc})") from exc
         raise MissingDependencyError(
             f"reading scanned pages needs OCR ({exc}): {INSTALL_HINT}", source=source
         ) from exc

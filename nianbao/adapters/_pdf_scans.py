@@ -13,7 +13,7 @@ from nianbao.adapters import effort
 from nianbao.adapters._pdfium_api import LOCK
 from nianbao.convert.model import Diagnostic, PagesOrigin
 from nianbao.convert.sniff import InputInfo
-from nianbao.errors import MissingDependencyError
+from nianbao.errors import MissingDependencyError, out_of_memory
 
 if TYPE_CHECKING:
     from nianbao.adapters._ocr import OcrPage
@@ -44,6 +44,8 @@ class Scans:
 
             engine(self._info.name)
         except (ImportError, MissingDependencyError) as exc:
+            if out_of_memory(exc):  # installed, but no memory left to load it: not "missing"
+                raise MemoryError(f"loading OCR ran out of memory ({exc})") from exc
             self._missing = str(exc)
             return None
         import numpy as np  # noqa: PLC0415

@@ -19,7 +19,7 @@ from nianbao.adapters.base import Adapter, AdapterResult
 from nianbao.adapters.pdf import _drop_furniture, _items, _join_tables, _Page, scanned_page
 from nianbao.convert.model import Diagnostic, PagesOrigin
 from nianbao.convert.sniff import InputInfo
-from nianbao.errors import DocumentLoadError, MissingDependencyError
+from nianbao.errors import DocumentLoadError, MissingDependencyError, out_of_memory
 
 IMAGE_FORMATS = ("png", "jpeg", "tiff")
 MAX_PAGES = 200  # frames of a TIFF read at most; a report is never longer
@@ -41,6 +41,8 @@ class ImageAdapter(Adapter):
 
             from nianbao.adapters._ocr import engine, read_page  # noqa: PLC0415
         except ImportError as exc:
+            if out_of_memory(exc):  # installed, but no memory left to load it: not "missing"
+                raise MemoryError(f"loading OCR ran out of memory ({exc})") from exc
             raise MissingDependencyError(
                 f"reading images needs OCR ({exc}): {INSTALL_HINT}", source=info.name
             ) from exc

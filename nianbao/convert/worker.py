@@ -72,6 +72,7 @@ from nianbao.errors import (
     NianbaoError,
     ReportValidationError,
     UnsupportedFormatError,
+    out_of_memory,
 )
 
 if sys.platform != "win32":
@@ -301,15 +302,16 @@ def _child_main(
                 result = work(path)
         except NianbaoError as exc:
             result = Failure.of(exc)
-        except MemoryError:
-            # The heap may be in any state now: report, then let the parent start a fresh worker.
-            result = Failure.of(
-                MemoryLimitError(f"needed more than the memory limit of {_size(memory)}")
-            )
-            with contextlib.suppress(OSError):
-                conn.send((result, True))
-            return
         except Exception as exc:
+            if out_of_memory(exc):
+                # The heap may be in any state now: report, then let the parent start a fresh
+                # worker.
+                result = Failure.of(
+                    MemoryLimitError(f"needed more than the memory limit of {_size(memory)}")
+                )
+                with contextlib.suppress(OSError):
+                    conn.send((result, True))
+                return
             result = Failure(
                 "InternalError",
                 f"internal error: {type(exc).__name__}: {exc} (please report it)",
@@ -368,13 +370,20 @@ _PRELOAD = [
 ]
 
 
-def _context(*, fork_here: bool = False) -> BaseContext:
+def _context(*, fork_here: bool = False, memory: int = 0) -> BaseContext:
     """How workers start. `fork_here`: forked from this process, which has the pipeline
     imported already (a third of a second saved on a single conversion), if it is safe: only
-    where fork exists and this process runs no other thread (a fork copies a lock another
-    thread holds, held forever). Else from a forkserver (`_PRELOAD`), else `spawn`."""
+    where fork exists, this process runs no other thread (a fork copies a lock another thread
+    holds, held forever), and it is small beside the `memory` limit (a fork inherits its
+    address space, which the limit counts: a notebook that loaded a model would leave the
+    conversion nothing). Else from a forkserver (`_PRELOAD`), else `spawn`."""
     methods = multiprocessing.get_all_start_methods()
-    if fork_here and "fork" in methods and threading.active_count() == 1:
+    if (
+        fork_here
+        and "fork" in methods
+        and threading.active_count() == 1
+        and (not memory or _address_space() < memory // _FORK_SHARE)
+    ):
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
@@ -383,6 +392,19 @@ def _context(*, fork_here: bool = False) -> BaseContext:
         context.set_forkserver_preload(_PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
+
+
+_FORK_SHARE = 4  # a process forks its worker only while under this part of the memory limit
+
+
+def _address_space() -> int:
+    """This process's virtual size in bytes, what `RLIMIT_AS` counts; where that cannot be
+    read (no /proc), as good as unlimited, so that nothing is forked."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return sys.maxsize
+    return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 class _Worker:
@@ -461,7 +483,7 @@ class WorkerPool:
         self.size = size
         self.limits = limits or Limits()
         self._work = work
-        self._context = _context(fork_here=fork_here)
+        self._context = _context(fork_here=fork_here, memory=self.limits.memory)
         self._idle: list[_Worker] = []
 
     def __enter__(self) -> WorkerPool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from nianbao.convert.annual_report.checks import run_checks
 from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.grids import Logical, logical_tables
-from nianbao.convert.annual_report.indicators import Numbered, indicators
+from nianbao.convert.annual_report.indicators import indicators
 from nianbao.convert.annual_report.linear import linear_figures
 from nianbao.convert.annual_report.prose import prose_figures
 from nianbao.convert.annual_report.recognise import (
@@ -46,16 +46,15 @@ def profile(
     diagnostics: list[Diagnostic] = []
     sections = find_sections(document)
     tables = logical_tables(document)
-    refused = refusal(document, tables)
+    # Each form table's figures, read once: the refusals compare them, the report keeps them.
+    read = [(t, table_figures(t, diagnostics)) for t in tables if t.kind != "indicators"]
+    refused = refusal(document, tables, read)
     if refused is not None:
         return None, [refused]
     figures: dict[str, Figure] = {}
-    rows: list[Numbered] = []
-    for table in tables:
-        if table.kind == "indicators":
-            rows += indicators(table)
-            continue
-        for key, fig in table_figures(table, diagnostics).items():
+    rows = [row for t in tables if t.kind == "indicators" for row in indicators(t)]
+    for _, found in read:
+        for key, fig in found.items():
             figures.setdefault(key, fig)
     by_tables = recognised_by_tables(figures)
     if not is_annual_report(document, sections) and by_tables is None:

@@ -15,8 +15,9 @@ Each refusal is one diagnostic saying which it is and why; the document then has
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from nianbao.convert.annual_report.figures import side_by_side, table_figures
+from nianbao.convert.annual_report.figures import Figures, side_by_side
 from nianbao.convert.annual_report.grids import Logical
 from nianbao.convert.annual_report.labels import fold
 from nianbao.convert.annual_report.recognise import period_years
@@ -31,8 +32,11 @@ _TOP = 4  # blocks at the top where a title stands
 _TITLE_MAX = 80
 
 
-def refusal(document: Document, tables: list[Logical]) -> Diagnostic | None:
-    """Why `document` is not one annual report, or None when nothing says so."""
+def refusal(
+    document: Document, tables: list[Logical], read: Sequence[tuple[Logical, Figures]]
+) -> Diagnostic | None:
+    """Why `document` is not one annual report, or None when nothing says so. `read`: the
+    figures of each form table (`table_figures`)."""
     title = _notice_title(document)
     if title is not None:
         return _refused(
@@ -46,7 +50,7 @@ def refusal(document: Document, tables: list[Logical]) -> Diagnostic | None:
             f"{len(compared)} table(s) set two sets of figures side by side (a comparison of "
             "two reports, e.g. of two years): no single report's figures can be read from them",
         )
-    repeated = _repeated_tables(tables)
+    repeated = _repeated_tables(read)
     if repeated is not None:
         return _refused(
             "annual_report.comparison",
@@ -64,14 +68,14 @@ def refusal(document: Document, tables: list[Logical]) -> Diagnostic | None:
     return None
 
 
-def _repeated_tables(tables: list[Logical]) -> str | None:
+def _repeated_tables(read: Sequence[tuple[Logical, Figures]]) -> str | None:
     """A form table printed whole (half its cells or more) twice, with different figures."""
     whole: dict[str, list[dict[str, object]]] = {}
-    for table in tables:
+    for table, figures in read:
         if table.kind not in {t.key for t in FORMS.tables}:
             continue
         keys = FORMS.table(table.kind).figure_keys()
-        found = {k: f.value for k, f in table_figures(table, []).items()}
+        found = {k: f.value for k, f in figures.items()}
         if 2 * len(found) >= len(FORMS.table(table.kind).figure_keys(optional=False)):
             whole.setdefault(table.kind, []).append({k: found.get(k) for k in keys})
     for kind, readings in whole.items():
