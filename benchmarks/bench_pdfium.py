@@ -7,6 +7,8 @@ glyph), tests/fixtures/pdf/report-2021-libreoffice.pdf and rows-broken-across-pa
 (LibreOffice). For each, in the same process and run, interleaved, N times (median):
 
     nianbao pdfium       nianbao.convert with PdfOptions(pdf_engine="pdfium"): the whole report
+    pdfium reading       the PDF adapter alone (pages read, tables and paragraphs built), no
+                         profile, no figures, no checks: the PDF path the floor compares with
     nianbao pdfplumber   the same with pdf_engine="pdfplumber"
     pdfium floor         pypdfium2 alone: every page loaded, every character's box read
                          (FPDFText_GetCharBox), every page object listed (forms entered)
@@ -51,6 +53,20 @@ def _nianbao(engine: str) -> Callable[[Path], int]:
 
     def run(path: Path) -> int:
         return convert_path(path, options=options).source.pages or 0
+
+    return run
+
+
+def _reading(engine: str) -> Callable[[Path], int]:
+    from nianbao.adapters.pdf import PdfAdapter  # noqa: PLC0415
+    from nianbao.adapters.pdf_options import PdfOptions  # noqa: PLC0415
+    from nianbao.convert.sniff import InputInfo  # noqa: PLC0415
+
+    adapter = PdfAdapter(PdfOptions(pdf_engine=engine))  # type: ignore[arg-type]
+
+    def run(path: Path) -> int:
+        data = path.read_bytes()
+        return adapter.convert(data, InputInfo(path.name, len(data), "pdf")).pages or 0
 
     return run
 
@@ -111,6 +127,7 @@ def today_worker(files: list[Path], repeat: int) -> None:
 def speed(files: list[Path], repeat: int) -> dict[str, float]:
     runs: dict[str, Callable[[Path], int]] = {
         "nianbao pdfium": _nianbao("pdfium"),
+        "pdfium reading": _reading("pdfium"),
         "nianbao pdfplumber": _nianbao("pdfplumber"),
         "pdfium floor": floor,
     }
@@ -143,6 +160,8 @@ def speed(files: list[Path], repeat: int) -> dict[str, float]:
     )
     print(f"pdfplumber / pdfium: {plumber / pdfium:.1f}x faster")
     print(f"pdfium / floor:      {pdfium / bare:.1f}x the floor (target <= 4)")
+    reading = per_page["pdfium reading"]
+    print(f"reading / floor:     {reading / bare:.1f}x the floor (the PDF path alone)")
     return per_page
 
 

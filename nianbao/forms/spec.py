@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -68,7 +68,7 @@ class TableSpec:
                 yield row, self.column(col)
 
     def figure_keys(self, *, optional: bool = True) -> tuple[str, ...]:
-        return tuple(self.figure(r.key, c.key) for r, c in self.cells(optional=optional))
+        return _figure_keys(self, optional=optional)
 
 
 @dataclass(frozen=True)
@@ -307,3 +307,8 @@ def _union_labels(a: tuple[Label, ...], b: tuple[Label, ...]) -> tuple[Label, ..
         )
         out[out.index(old)] = new
     return tuple(out)
+
+
+@cache  # the forms do not change once loaded; the profile asks for these keys often
+def _figure_keys(table: TableSpec, *, optional: bool) -> tuple[str, ...]:
+    return tuple(table.figure(r.key, c.key) for r, c in table.cells(optional=optional))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nianbao.convert.annual_report.labels import fold
 
@@ -27,6 +28,7 @@ class Parsed:
     numeric: bool
 
 
+@lru_cache(maxsize=65536)  # a report's cells are read by several readers; values repeat
 def parse_value(text: str) -> Parsed:
     folded = fold(text).strip()
     squeezed = re.sub(r"\s+", "", folded)
