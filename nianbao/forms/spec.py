@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -68,7 +68,16 @@ class TableSpec:
                 yield row, self.column(col)
 
     def figure_keys(self, *, optional: bool = True) -> tuple[str, ...]:
-        return _figure_keys(self, optional=optional)
+        return self._all_keys if optional else self._printed_keys
+
+    # Computed once: the forms do not change once loaded, and the profile asks for these often.
+    @cached_property
+    def _all_keys(self) -> tuple[str, ...]:
+        return tuple(self.figure(r.key, c.key) for r, c in self.cells())
+
+    @cached_property
+    def _printed_keys(self) -> tuple[str, ...]:
+        return tuple(self.figure(r.key, c.key) for r, c in self.cells(optional=False))
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,9 @@ class Recognise:
     heading_words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity (eq=False): checks and forms are loaded once and used as cache
+# keys, and hashing them by value would walk every label and equation each time.
+@dataclass(frozen=True, eq=False)
 class CheckSpec:
     rule: str
     equation: Equation
@@ -136,7 +147,7 @@ class ProseFigure:
     pattern: re.Pattern[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # by identity, like CheckSpec
 class Forms:
     """All the forms, newest first, and what is derived from them."""
 
@@ -307,8 +318,3 @@ def _union_labels(a: tuple[Label, ...], b: tuple[Label, ...]) -> tuple[Label, ..
         )
         out[out.index(old)] = new
     return tuple(out)
-
-
-@cache  # the forms do not change once loaded; the profile asks for these keys often
-def _figure_keys(table: TableSpec, *, optional: bool) -> tuple[str, ...]:
-    return tuple(table.figure(r.key, c.key) for r, c in table.cells(optional=optional))

@@ -15,6 +15,7 @@ A rule whose cells are missing or blank is `skipped`, naming them: a blank is no
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from nianbao.convert.annual_report.indicators import Numbered
 from nianbao.convert.annual_report.recognise import Template
@@ -63,19 +64,20 @@ def _run(
     return [Check(rule=spec.rule, status="skipped", message=f"no {table} figures to check")]
 
 
-def _instances(spec: CheckSpec, forms: Forms) -> list[tuple[Equation, str]]:
+@lru_cache(maxsize=1024)  # the forms do not change: each rule is expanded once, not per report
+def _instances(spec: CheckSpec, forms: Forms) -> tuple[tuple[Equation, str], ...]:
     if spec.for_each is None:
-        return [(spec.equation, spec.what)]
+        return ((spec.equation, spec.what),)
     table = forms.table(spec.for_each[0])
     if spec.for_each[1] == "rows":
-        return [
+        return tuple(
             (spec.equation.expand(row=r.key), spec.what.format(row=r.key, row_label=r.label))
             for r in table.rows
-        ]
-    return [
+        )
+    return tuple(
         (spec.equation.expand(col=c.key), spec.what.format(col=c.key, col_label=c.label))
         for c in table.columns
-    ]
+    )
 
 
 # --- 统计表 --------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ no leading numbering (`1、` or `1.` or `（一）`), no parenthesised notes, no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -102,7 +101,8 @@ def similarity(text: str, label: str) -> float:
     return ratio
 
 
-def best_label(text: str, labels: Iterable[str]) -> float:
+@lru_cache(maxsize=65536)  # the same cell against the same form labels, over and over
+def best_label(text: str, labels: tuple[str, ...]) -> float:
     return max((similarity(text, label) for label in labels), default=0.0)
 
 
