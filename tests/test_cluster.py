@@ -167,11 +167,13 @@ def name_of(path: Path) -> Converted:
     return Converted(path.name)
 
 
-def test_batch_size_is_small_for_small_runs_and_bounded_for_large_ones() -> None:
-    assert cluster.batch_size(10, 2) == 1  # every input its own task: all threads busy
-    assert cluster.batch_size(40, 2) == 2
-    assert cluster.batch_size(2000, 2) == cluster.MAX_BATCH
-    assert cluster.batch_size(2000, 200) == 1
+def test_a_task_carries_about_a_second_of_work_and_leaves_every_thread_some() -> None:
+    assert cluster.batch_size(2000, 2, None) == cluster.FIRST_BATCH  # nothing timed yet
+    assert cluster.batch_size(2000, 2, 0.05) == 20  # small reports: 20 to a task
+    assert cluster.batch_size(2000, 2, 3.0) == 1  # long PDFs: one by one
+    assert cluster.batch_size(2000, 2, 0.0001) == cluster.MAX_BATCH
+    assert cluster.batch_size(40, 2, 0.01) == 5  # the end of a run: four tasks a thread
+    assert cluster.batch_size(3, 2, 0.01) == 1
 
 
 def test_inputs_sent_in_batches_each_get_their_own_report(client: Any, tmp_path: Path) -> None:
@@ -180,7 +182,7 @@ def test_inputs_sent_in_batches_each_get_their_own_report(client: Any, tmp_path:
     for n in range(40):
         (folder / f"{n:02d}.txt").write_text(f"input {n}", encoding="utf-8")
     jobs = cluster.plan([str(folder)], tmp_path / "out")
-    assert cluster.batch_size(len(jobs), sum(client.nthreads().values())) > 1
+    assert cluster.batch_size(len(jobs), sum(client.nthreads().values()), None) > 1
     summary, lines = _run(jobs, client, work=name_of)
     assert summary.total == 40 and lines.count("converted ") == 40
     for job in jobs:

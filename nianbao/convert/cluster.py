@@ -338,25 +338,32 @@ def run(
     summary = ClusterSummary(total=len(jobs))
     start = time.perf_counter()
     threads = max(1, sum(client.nthreads().values()))
-    size = batch_size(len(jobs), threads)
     window = max(16, 4 * threads)  # tasks in flight: enough to keep every thread busy
+    left = len(jobs)
+    worked, converted = 0.0, 0  # seconds the workers spent, on how many inputs
     # Sent to every worker once (a list of one: a bare set would be scattered item by item).
     [shared] = client.scatter([frozenset(known or ())], broadcast=True, hash=False)
     pending = iter(jobs)
 
-    def submit(batch: list[Job]) -> Any:
+    def submit() -> Any | None:
+        nonlocal left
+        rate = worked / converted if converted else None
+        batch = _take(pending, batch_size(left, threads, rate))
+        if not batch:
+            return None
+        left -= len(batch)
         sources = [job.source for job in batch]
         return client.submit(convert_tasks, sources, limits, shared, work, pure=False)
 
-    futures = as_completed(
-        [submit(batch) for _ in range(window) if (batch := _take(pending, size))]
-    )
+    futures = as_completed([f for _ in range(window) if (f := submit()) is not None])
     with Lines(len(jobs), console, out, verbosity) as lines:
         for future in futures:
             finished: list[Done] = future.result()
             future.release()
-            if batch := _take(pending, size):
-                futures.add(submit(batch))
+            worked += sum(done.seconds for done in finished)
+            converted += sum(1 for done in finished if done.seconds)
+            if (more := submit()) is not None:
+                futures.add(more)
             for done in finished:
                 line = _finish(done, outputs[done.source], summary)
                 lines.show(line, ok=not isinstance(done.result, Failure))
@@ -364,16 +371,24 @@ def run(
     return summary
 
 
-#: Inputs per task at most: a batch of small reports takes about a second, long enough that the
-#: scheduler's round trip (milliseconds) is lost in it, short enough to share the last of a
-#: run among the workers and to keep the progress bar moving.
-MAX_BATCH = 8
+#: The work one task should carry: long enough that the scheduler's round trip (milliseconds) is
+#: lost in it, short enough to share the last of a run among the workers and to keep the
+#: progress bar moving.
+TASK_SECONDS = 1.0
+#: Inputs per task at most, and before any has been timed.
+MAX_BATCH, FIRST_BATCH = 64, 4
 
 
-def batch_size(inputs: int, threads: int) -> int:
-    """Inputs per task: up to `MAX_BATCH`, and no more than leaves every worker thread eight
-    tasks, so that a slow input at the end does not leave the others idle."""
-    return max(1, min(MAX_BATCH, inputs // (8 * threads)))
+def batch_size(left: int, threads: int, seconds_per_input: float | None) -> int:
+    """Inputs the next task takes: about `TASK_SECONDS` of work at the rate inputs have taken so
+    far (small reports travel many to a task, long PDFs one by one), at most `MAX_BATCH`, and
+    no more than leaves every worker thread four tasks of the `left` inputs, so that a slow
+    input at the end does not leave the others idle."""
+    if seconds_per_input is None:
+        by_time = FIRST_BATCH
+    else:
+        by_time = int(TASK_SECONDS / max(seconds_per_input, 1e-3))
+    return max(1, min(MAX_BATCH, by_time, left // (4 * threads)))
 
 
 def _take(jobs: Iterator[Job], n: int) -> list[Job]:
