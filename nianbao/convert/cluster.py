@@ -1,11 +1,12 @@
 """Conversions on a Dask cluster: `nianbao convert INPUTS -o OUT --cluster tcp://host:8786`.
 
-The same code as `-j`, spread over machines. Inputs travel a few at a time (`batch_size`) as
-`dask.distributed` tasks; a task runs each of its inputs through the worker isolation of
-`nianbao.convert.worker` (a `WorkerPool` per Dask worker thread: the conversion happens in a
-child process with the same time and memory limits as `-j`, so no input can hang, exhaust or
-crash a Dask worker). Tasks hand back the report's
-JSON text; only this process writes reports, atomically, into OUT, keeping a folder's layout as
+The same code as `-j`, spread over machines. Inputs travel as `dask.distributed` tasks of
+about a second of work each (`batch_size`: many small reports to a task, a long PDF alone); a
+task runs each of its inputs through the worker isolation of `nianbao.convert.worker` (a
+`WorkerPool` per Dask worker thread: the conversion happens in a child process with the same
+time and memory limits as `-j`, so no input can hang, exhaust or crash a Dask worker). Tasks
+hand back the report's JSON text; only this process writes reports, atomically, into OUT,
+keeping a folder's layout as
 `-j` does, and a progress bar (or a line per file in a pipe) shows how the run goes.
 
 Inputs are local paths (which every worker must see at the same path: a shared file system)
