@@ -168,3 +168,35 @@ def report(*tables: Rows, title: str = "某某镇2021年政府信息公开工作
             parts.append(tables[i])
     parts += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
     return document(*parts, title=title)
+
+
+def test_label_matching_shortcuts_give_the_answers_of_comparing_every_label() -> None:
+    # best_label and matches_any pass over labels that cannot win; the answers must be those
+    # of computing every similarity, on every cell text of the samples against every form table.
+    from nianbao.convert.annual_report.labels import (  # noqa: PLC0415
+        best_label,
+        matches_any,
+        similarity,
+    )
+    from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
+    from nianbao.forms import FORMS  # noqa: PLC0415
+    from tests.conftest import ALL_SAMPLES  # noqa: PLC0415
+
+    texts = {
+        cell.text
+        for sample in ALL_SAMPLES
+        for table in convert_path(sample).document.tables
+        for cell in table.cells
+        if cell.text.strip()
+    }
+    label_sets = [
+        tuple(label for part in (*spec.rows, *spec.columns) for label in part.labels)
+        for spec in FORMS.tables
+    ]
+    assert len(texts) > 200 and len(label_sets) == len(FORMS.tables) >= 3
+    for labels in label_sets:
+        for text in texts:
+            every = max((similarity(text, label) for label in labels), default=0.0)
+            assert best_label(text, labels) == every, (text, labels)
+            for threshold in (0.5, 0.85):
+                assert matches_any(text, labels, threshold) == (every >= threshold), text

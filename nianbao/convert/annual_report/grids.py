@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from nianbao.convert.annual_report.labels import best_label, compact, core, fold
+from nianbao.convert.annual_report.labels import compact, core, fold, matches_any
 from nianbao.convert.annual_report.values import is_number
 from nianbao.convert.model import Document, Table, TableCell, TableCellOrigin
 from nianbao.forms import FORMS, TableSpec
@@ -79,7 +79,7 @@ def classify(table: Table) -> Kind | None:
 def _evidence(text: str, spec: TableSpec) -> bool:
     if any(anchor in text for anchor in spec.anchors):
         return True
-    return best_label(text, _distinctive(spec.key)) >= _MATCH
+    return matches_any(text, _distinctive(spec.key), _MATCH)
 
 
 @cache
@@ -101,7 +101,7 @@ def has_headers(table: Table, kind: Kind) -> bool:
         return True
     else:
         labels = _distinctive(kind, columns_only=True)
-    return any(best_label(c.text, labels) >= _MATCH for c in table.cells)
+    return any(matches_any(c.text, labels, _MATCH) for c in table.cells)
 
 
 def logical_tables(document: Document) -> list[Logical]:

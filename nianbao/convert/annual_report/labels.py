@@ -103,7 +103,37 @@ def similarity(text: str, label: str) -> float:
 
 @lru_cache(maxsize=65536)  # the same cell against the same form labels, over and over
 def best_label(text: str, labels: tuple[str, ...]) -> float:
-    return max((similarity(text, label) for label in labels), default=0.0)
+    """The highest `similarity` of `text` to any of `labels` (0 for none); a label that cannot
+    beat the best so far (`_most`) is passed over, which changes nothing but the time."""
+    a = _core(text)
+    best = 0.0
+    for label in labels:
+        if _most(a, _core(label)) > best:
+            best = max(best, similarity(text, label))
+    return best
+
+
+@lru_cache(maxsize=65536)
+def matches_any(text: str, labels: tuple[str, ...], threshold: float) -> bool:
+    """Whether `best_label(text, labels) >= threshold`, the same answer without computing every
+    similarity: a label that cannot reach the threshold (`_most`) is passed over."""
+    a = _core(text)
+    return any(
+        _most(a, _core(label)) >= threshold and similarity(text, label) >= threshold
+        for label in labels
+    )
+
+
+_core = lru_cache(maxsize=65536)(core)
+
+
+def _most(a: str, b: str) -> float:
+    """The highest `similarity` of two `core` texts can be: a ratio of matching characters is
+    at most twice the shorter over both lengths; a canonical label inside the text scores 0.9."""
+    if not a or not b:
+        return 0.0
+    bound = 2 * min(len(a), len(b)) / (len(a) + len(b))
+    return max(bound, 0.9) if len(b) >= 4 and b in a else bound
 
 
 def chinese_number(text: str) -> int | None:
