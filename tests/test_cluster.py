@@ -5,6 +5,7 @@ resumable run, the dataset updated, and the CLI."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -23,7 +24,7 @@ from nianbao.convert.inputs import valid_address
 from nianbao.convert.options import Limits
 from nianbao.convert.pipeline import convert_path
 from nianbao.convert.worker import Converted, convert_file
-from tests.conftest import SAMPLES, TEXT_SAMPLES
+from tests.conftest import ROOT, SAMPLES, TEXT_SAMPLES
 
 PDF = SAMPLES / "real" / "hongze-2024.pdf"
 
@@ -187,3 +188,19 @@ def test_inputs_sent_in_batches_each_get_their_own_report(client: Any, tmp_path:
     assert summary.total == 40 and lines.count("converted ") == 40
     for job in jobs:
         assert job.output.read_text(encoding="utf-8") == Path(job.source).name
+
+
+def test_the_command_lines_options_reach_the_conversions_on_the_cluster(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "pdf" / "scanned.pdf", folder / "scan.pdf")
+    text = TEXT_SAMPLES[4].read_text(encoding="utf-8")
+    (folder / "gbk.txt").write_bytes(text.encode("gbk"))
+    out = tmp_path / "out"
+    argv = ["convert", str(folder), "-o", str(out), "--cluster", "local:1", "-q"]
+    assert main([*argv, "--no-ocr", "--encoding", "gbk"]) == 0
+    scan = json.loads((out / "scan.json").read_text(encoding="utf-8"))
+    assert "pdf.no_text_layer" in [d["code"] for d in scan["diagnostics"]]  # OCR left off
+    assert scan["source"].get("ocr_pages") is None
+    gbk = json.loads((out / "gbk.json").read_text(encoding="utf-8"))
+    assert gbk["source"]["encoding"]["method"] == "override"

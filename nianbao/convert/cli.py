@@ -428,7 +428,7 @@ def _convert_cluster(args: argparse.Namespace) -> int:
         summary = cluster.run(
             jobs,
             client,
-            limits=Limits.of(_options(args)),
+            options=_options(args),
             known=known,
             verbosity=-1 if args.quiet else args.verbose,
         )

@@ -57,8 +57,8 @@ from nianbao.convert.inputs import (
     is_ignored,
     is_url,
 )
-from nianbao.convert.options import Limits
-from nianbao.convert.worker import Converted, Failure, Work, WorkerPool, convert_file
+from nianbao.convert.options import ConvertOptions, Limits
+from nianbao.convert.worker import Converted, Failure, Work, WorkerPool, convert_file, work_with
 from nianbao.errors import DocumentLoadError, MissingDependencyError, NianbaoError
 
 _SHA = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
@@ -321,18 +321,21 @@ def run(
     jobs: Sequence[Job],
     client: Any,
     *,
+    options: ConvertOptions | None = None,
     limits: Limits | None = None,
     known: set[str] | None = None,
     console: Console | None = None,
     out: TextIO | None = None,
-    work: Work = convert_file,
+    work: Work | None = None,
     verbosity: int = 0,
 ) -> ClusterSummary:
     """Convert `jobs` as tasks of `client`'s cluster, writing each report as it comes back;
-    progress shown as `nianbao.convert.batch.Lines` shows it, at `verbosity`."""
+    progress shown as `nianbao.convert.batch.Lines` shows it, at `verbosity`. `options` reach
+    every conversion, as `batch.run`'s do; `limits`, if given, replace theirs."""
     from distributed import as_completed  # noqa: PLC0415 (an optional dependency)
 
-    limits = limits or Limits()
+    limits = limits or Limits.of(options)
+    work = work or work_with(convert_file, options)
     console = console or Console(stderr=True)
     out = out or sys.stdout
     outputs = {job.source: job.output for job in jobs}
