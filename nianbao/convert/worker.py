@@ -2,7 +2,8 @@
 
 The hot folder and the batch converter never run an adapter in their own process. Each input
 goes to a worker process (started through `forkserver` where the platform has it, else `spawn`:
-never a bare `fork` of a process that runs watchdog's threads) that
+never a bare `fork` of a process that runs watchdog's threads; a single conversion forks its
+worker from a process with one thread and a small address space, see `_context`) that
 
 - has its address space capped with `RLIMIT_AS`, so a zip bomb or a runaway table ends in a
   `MemoryError` (or, inside C code, the worker's death) instead of the machine swapping;
