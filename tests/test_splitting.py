@@ -414,3 +414,14 @@ def test_random_grouped_runs_match_brute_force(
         (valid,) = brute_force(runs, equations)
         assert tuple(cells) in result.candidates
         assert set(result.candidates) == valid
+
+
+def test_a_run_no_sum_can_prune_stops_searching_and_says_so() -> None:
+    # 40 ones into 12 cells: every cut is a valid token, and the one equation holds for none,
+    # so only the step limit ends the search (C(39, 11) = 1.7e9 cuts). Found in fuzzing: a
+    # truncated dump and a page with a flipped byte ran past the time limit this way.
+    impossible = Equation(((0, 0), (0, 2)), ((0, 11), (0, 11), (0, 5)), "impossible")
+    [result] = split_runs([("1" * 40, 12)], [impossible])
+    assert not result.exhaustive and not result.certain
+    assert "cuts tried" in result.note
+    assert result.confidence < 1.0

@@ -122,6 +122,9 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_ZIP_ENCRYPTED = 0x1  # the general-purpose flag bit of an encrypted zip member
+
+
 def check_zip(data: bytes, source: str, *, required_prefix: str, kind: str) -> None:
     """Refuse a corrupt zip, a zip of the wrong kind, or one that inflates past MAX_INFLATED.
 
@@ -135,6 +138,14 @@ def check_zip(data: bytes, source: str, *, required_prefix: str, kind: str) -> N
         raise DocumentLoadError(
             f"not a valid {kind} file: the zip is corrupt ({exc})", source=source
         ) from exc
+    encrypted = [info.filename for info in infos if info.flag_bits & _ZIP_ENCRYPTED]
+    if encrypted:
+        # Office encrypts a whole file inside an OLE container, never a zip member: the flag is
+        # damage (a flipped bit), and zipfile would ask for a password it cannot be given.
+        raise DocumentLoadError(
+            f"not a readable {kind} file, damaged: zip member {encrypted[0]!r} is marked encrypted",
+            source=source,
+        )
     if not any(info.filename.startswith(required_prefix) for info in infos):
         raise DocumentLoadError(
             f"not a {kind} file: a zip without the {required_prefix} folder", source=source

@@ -78,6 +78,10 @@ MAX_OWN_SPLITS = 10_000
 MAX_JOINT_STATES = 100_000
 MAX_PARTIAL_SUMS = 20_000
 MEET_FROM_DIGITS = 4
+#: Partial cuts tried in one search for a run's splits. The sums prune real tables to a few
+#: hundred (pingtan-2024.txt: 359 at most); a damaged run (a page cut off mid-table, a flipped
+#: byte) that no sum prunes could take hours. Past this the search stops, said to be incomplete.
+MAX_STEPS = 300_000
 
 
 @dataclass(frozen=True)
@@ -287,7 +291,10 @@ def _cut_own(run: _Run, own: list[tuple[int, Terms]], names: list[str]) -> _Own:
     if unapplied:
         notes.append(f"no split satisfies {', '.join(unapplied)} with the rest: left out")
     if not complete:
-        notes.append(f"more than {MAX_OWN_SPLITS} splits: only the first are listed")
+        notes.append(
+            f"more than {MAX_OWN_SPLITS} splits, or more than {MAX_STEPS} cuts tried: only the "
+            "splits found are listed"
+        )
     splits.sort(key=_preference)
     return _Own(run, splits, complete, unapplied, "; ".join(notes))
 
@@ -307,19 +314,10 @@ def _splits(
     placing the total first; the others are checked once a split is complete.
     """
     length, n_cells, value = run.length, run.n_cells, run.value
-    totals: dict[int, int] = {}  # first part -> its total's cell, for the block equations
-    taken: set[int] = set()
-    checked: list[dict[int, int]] = []
-    for coefficients in equations:
-        block = _block(coefficients)
-        if block and not taken & set(range(block[0], block[1] + 1)):
-            totals[block[0]] = block[1]
-            taken |= set(range(block[0], block[1] + 1))
-        elif coefficients:
-            checked.append(coefficients)
-
+    totals, checked = _placed_totals(equations)
     found: list[tuple[int, ...]] = []
     ends: list[int] = []
+    steps = 0
 
     def finish() -> bool:
         split = tuple(ends)
@@ -329,6 +327,10 @@ def _splits(
 
     def from_cell(cell: int, position: int) -> bool:
         """Cut text[position:] into cells cell.. ; False once the limit is passed."""
+        nonlocal steps
+        steps += 1
+        if steps > MAX_STEPS:
+            return False  # too many ways to try: what was found so far, said to be incomplete
         if cell == n_cells:
             return finish() if position == length else True
         after = n_cells - cell - 1  # cells still to place after this one
@@ -373,8 +375,26 @@ def _splits(
         return True
 
     from_cell(0, 0)
-    complete = len(found) <= limit
+    complete = len(found) <= limit and steps <= MAX_STEPS
     return found[:limit], complete
+
+
+def _placed_totals(
+    equations: list[dict[int, int]],
+) -> tuple[dict[int, int], list[dict[int, int]]]:
+    """The block equations the search places directly (first part -> its total's cell, blocks
+    that do not overlap), and the others, checked once a split is complete."""
+    totals: dict[int, int] = {}
+    taken: set[int] = set()
+    checked: list[dict[int, int]] = []
+    for coefficients in equations:
+        block = _block(coefficients)
+        if block and not taken & set(range(block[0], block[1] + 1)):
+            totals[block[0]] = block[1]
+            taken |= set(range(block[0], block[1] + 1))
+        elif coefficients:
+            checked.append(coefficients)
+    return totals, checked
 
 
 def _block(coefficients: dict[int, int]) -> tuple[int, int] | None:
