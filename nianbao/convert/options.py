@@ -8,12 +8,14 @@ an adapter registry by hand to change one::
     nianbao.convert("report.pdf", options=options)
 
 The limits are per input. `None` leaves each entry its own default: the command line, the batch
-and the hot folder convert in a worker process with 120 s and 2 GiB; `nianbao.convert()` runs in
-the caller's process with no limit unless one is given, and then in a worker process too.
+and the hot folder convert in a worker process with 120 s (for each 100 pages, `Limits`) and
+2 GiB; `nianbao.convert()` runs in the caller's process with no limit unless one is given, and
+then in a worker process too.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import get_args
@@ -99,7 +101,7 @@ class Limits:
     def seconds_for(self, pages: int = 0, ocr_pages: int = 0) -> float:
         """The time limit of an input with `pages` pages, `ocr_pages` of them read by OCR."""
         weight = pages + OCR_PAGE_WEIGHT * ocr_pages
-        return self.seconds * max(1, -(-weight // PAGES_PER_LIMIT))
+        return self.seconds * max(1, math.ceil(weight / PAGES_PER_LIMIT))
 
     @classmethod
     def of(cls, options: ConvertOptions | None) -> Limits:
