@@ -273,6 +273,16 @@ def test_the_engine_is_an_option_the_command_line_passes_on(tmp_path: Path) -> N
         assert main(["convert", str(hongze), "-o", str(out), "--pdf-engine", engine]) == 0
         outputs.append(out.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]  # the golden's PDF: byte for byte
+    # The flag reaches the reader: on a LibreOffice PDF (fonts with a Descent of 0, see above)
+    # the two engines' paragraph boxes differ, so the reports do too, and only there.
+    libreoffice = ROOT / "tests" / "fixtures" / "pdf" / "report-2021-libreoffice.pdf"
+    reports = []
+    for engine in ("pdfium", "pdfplumber"):
+        out = tmp_path / f"libreoffice-{engine}.json"
+        assert main(["convert", str(libreoffice), "-o", str(out), "--pdf-engine", engine]) == 0
+        reports.append(Report.model_validate_json(out.read_text(encoding="utf-8")))
+    assert reports[0] != reports[1]
+    _assert_same(reports[1], reports[0])
     with pytest.raises(SystemExit):
         main(["convert", str(hongze), "--pdf-engine", "pdfminer"])
 
