@@ -6,8 +6,8 @@ task runs each of its inputs through the worker isolation of `nianbao.convert.wo
 `WorkerPool` per Dask worker thread: the conversion happens in a child process with the same
 time and memory limits as `-j`, so no input can hang, exhaust or crash a Dask worker). Tasks
 hand back the report's JSON text; only this process writes reports, atomically, into OUT,
-keeping a folder's layout as
-`-j` does, and a progress bar (or a line per file in a pipe) shows how the run goes.
+keeping a folder's layout as `-j` does, and a progress bar (or a line per file in a pipe) shows
+how the run goes.
 
 Inputs are local paths (which every worker must see at the same path: a shared file system)
 or fsspec URLs: `file:///data/reports/`, `s3://bucket/reports/` with `s3fs` installed, or any
