@@ -3,7 +3,7 @@
     python benchmarks/bench_batch.py [--files N] [--drops N]
 
 Throughput: N files (default 200) made of the documents under samples/ (every format) taken in
-turn, converted by `nianbao.convert.batch` with -j 1 and -j 2, in files per second of wall
+turn, converted by `nianbao.runtime.batch` with -j 1 and -j 2, in files per second of wall
 time, and the speed-up of -j 2 over -j 1 (issue 14's aim: at least 1.8 on two cores). That
 includes starting the worker processes and writing the reports, as a user of
 `nianbao convert DIR -o OUT` would see it.
@@ -24,9 +24,9 @@ import threading
 import time
 from pathlib import Path
 
-from nianbao.convert import batch
-from nianbao.convert.inputs import documents_in
-from nianbao.convert.watch import HotFolder, WatchOptions
+from nianbao.runtime import batch
+from nianbao.runtime.inputs import documents_in
+from nianbao.runtime.watch import HotFolder, WatchOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -51,7 +51,7 @@ def _nianbao(*args: str) -> tuple[float, str, int]:
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "nianbao.convert.cli", *args],
+            [sys.executable, "-m", "nianbao.cli", *args],
             env=_env(),
             stdout=out,
             stderr=subprocess.DEVNULL,

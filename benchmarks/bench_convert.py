@@ -24,14 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _measure(path: Path, repeat: int) -> tuple[float, float, int]:
     data = path.read_bytes()
-    nianbao.convert(data, filename=path.name)  # warm-up: imports, caches, the schema validator
+    nianbao.convert_document(
+        data, filename=path.name
+    )  # warm-up: imports, caches, the schema validator
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        nianbao.convert(data, filename=path.name)
+        nianbao.convert_document(data, filename=path.name)
         times.append(time.perf_counter() - start)
     tracemalloc.start()
-    nianbao.convert(data, filename=path.name)
+    nianbao.convert_document(data, filename=path.name)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return statistics.median(times), min(times), peak

@@ -36,7 +36,7 @@ import openpyxl
 
 import nianbao
 from nianbao.adapters.registry import default_registry
-from nianbao.convert.sniff import InputInfo, sniff
+from nianbao.adapters.sniff import InputInfo, sniff
 
 ROOT = Path(__file__).resolve().parent.parent
 _DEFAULT = [

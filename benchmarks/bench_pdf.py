@@ -142,7 +142,7 @@ def _figures(result: Any) -> dict[str, Any]:
     report = result
     if isinstance(result, str):
         try:
-            report = nianbao.convert(result.encode(), filename="engine-output.txt")
+            report = nianbao.convert_document(result.encode(), filename="engine-output.txt")
         except nianbao.NianbaoError:
             return {}
     if report.annual_report is None:
@@ -183,7 +183,7 @@ def expected_figures(path: Path) -> dict[str, Any] | None:
     if path.name == "report-2021-libreoffice.pdf":
         import nianbao  # noqa: PLC0415
 
-        annual = nianbao.convert(
+        annual = nianbao.convert_document(
             ROOT / "samples" / "docx" / "report-2021-filled.docx"
         ).annual_report
         return {k: f.value for k, f in annual.figures.items()} if annual else None

@@ -60,7 +60,7 @@ def _nianbao(engine: str) -> Callable[[Path], int]:
 def _reading(engine: str) -> Callable[[Path], int]:
     from nianbao.adapters.pdf import PdfAdapter  # noqa: PLC0415
     from nianbao.adapters.pdf_options import PdfOptions  # noqa: PLC0415
-    from nianbao.convert.sniff import InputInfo  # noqa: PLC0415
+    from nianbao.adapters.sniff import InputInfo  # noqa: PLC0415
 
     adapter = PdfAdapter(PdfOptions(pdf_engine=engine))  # type: ignore[arg-type]
 

@@ -45,7 +45,7 @@ def _in_process_ms(repeat: int) -> float:
     code = (
         "import time, statistics\n"
         "from nianbao.convert.pipeline import convert_path\n"
-        "from nianbao.convert.emit import to_json\n"
+        "from nianbao.schemas.emit import to_json\n"
         f"to_json(convert_path({str(SAMPLE)!r}))\n"
         "times = []\n"
         f"for _ in range({repeat}):\n"
@@ -64,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    cli = [sys.executable, "-m", "nianbao.convert.cli"]
+    cli = [sys.executable, "-m", "nianbao.cli"]
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         out = str(Path(tmp) / "report.json")
         commands = {

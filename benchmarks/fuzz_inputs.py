@@ -194,7 +194,7 @@ def make_mutants(fmt: str, count: int, seed: int, folder: Path) -> list[Case]:
 
 
 def _cli(python: str) -> list[str]:
-    return [python, "-m", "nianbao.convert.cli"]
+    return [python, "-m", "nianbao.cli"]
 
 
 def _env() -> dict[str, str]:

@@ -1,7 +1,7 @@
 """nianbao: government information-disclosure annual reports in, canonical checked JSON out.
 
     >>> import nianbao
-    >>> report = nianbao.convert("samples/text/004_7635fab03e0d303d.txt")
+    >>> report = nianbao.convert_document("samples/text/004_7635fab03e0d303d.txt")
     >>> report.source.encoding.name
     'utf-8'
 
@@ -15,9 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-# The subpackage first, so that the function `convert` below is what `nianbao.convert` names
-# (importing `nianbao.convert.x` later does not rebind it).
-from nianbao import convert as _convert_package  # noqa: F401
+from nianbao import _moved
 from nianbao.__about__ import __version__
 from nianbao.errors import (
     DocumentLoadError,
@@ -28,27 +26,31 @@ from nianbao.errors import (
 )
 
 if TYPE_CHECKING:
-    from nianbao.convert.emit import to_json
-    from nianbao.convert.model import Document, Report, Table
     from nianbao.convert.options import ConvertOptions
     from nianbao.convert.pipeline import convert_bytes
-    from nianbao.convert.worker import MemoryLimitError, TimeLimitError
+    from nianbao.runtime.worker import MemoryLimitError, TimeLimitError
+    from nianbao.schemas.emit import to_json
+    from nianbao.schemas.model import Document, Report, Table
 
 # The rest is imported when first used: `import nianbao` stays cheap for a tool that only wants
 # the version or the errors, and pydantic and the adapters load with the first conversion.
 _LAZY = {
-    "to_json": "nianbao.convert.emit",
-    "Document": "nianbao.convert.model",
-    "Report": "nianbao.convert.model",
-    "Table": "nianbao.convert.model",
+    "to_json": "nianbao.schemas.emit",
+    "Document": "nianbao.schemas.model",
+    "Report": "nianbao.schemas.model",
+    "Table": "nianbao.schemas.model",
     "ConvertOptions": "nianbao.convert.options",
     "convert_bytes": "nianbao.convert.pipeline",
-    "MemoryLimitError": "nianbao.convert.worker",
-    "TimeLimitError": "nianbao.convert.worker",
+    "MemoryLimitError": "nianbao.runtime.worker",
+    "TimeLimitError": "nianbao.runtime.worker",
 }
+
+_FLOORS = ("forms", "schemas", "text", "adapters", "convert", "collection", "runtime", "cli")
 
 
 def __getattr__(name: str) -> Any:
+    if name in _FLOORS:  # `nianbao.convert` before anything imported it
+        return importlib.import_module(f"nianbao.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'nianbao' has no attribute {name!r}")
@@ -70,13 +72,16 @@ __all__ = [
     "TimeLimitError",
     "UnsupportedFormatError",
     "__version__",
-    "convert",
     "convert_bytes",
+    "convert_document",
     "to_json",
 ]
 
 
-def convert(
+_moved.install()
+
+
+def convert_document(
     source: str | Path | bytes | BinaryIO,
     *,
     filename: str | None = None,
@@ -90,10 +95,10 @@ def convert(
     `NianbaoError` subclass when no report can be made; problems inside the document are listed
     in `report.diagnostics` instead.
     """
-    from nianbao.convert.model import Report  # noqa: PLC0415  # see _LAZY
     from nianbao.convert.options import ConvertOptions  # noqa: PLC0415
     from nianbao.convert.pipeline import convert_bytes, convert_path  # noqa: PLC0415
-    from nianbao.convert.worker import convert_limited  # noqa: PLC0415
+    from nianbao.runtime.worker import convert_limited  # noqa: PLC0415
+    from nianbao.schemas.model import Report  # noqa: PLC0415  # see _LAZY
 
     options = options or ConvertOptions()
     if not isinstance(source, str | Path | bytes | bytearray):

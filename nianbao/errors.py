@@ -66,3 +66,9 @@ class ReportValidationError(NianbaoError):
     """A report did not validate against the schema. This is a bug in nianbao, never the input."""
 
     exit_code = 70  # EX_SOFTWARE from sysexits.h: an internal error
+
+
+class UsageError(NianbaoError):
+    """The command line was given something it cannot use (an option's value, a missing -o)."""
+
+    exit_code = 2

@@ -14,7 +14,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 import nianbao
-from nianbao.convert.model import ParagraphOrigin, Report, Table
+from nianbao.schemas.model import ParagraphOrigin, Report, Table
 from tests.fixtures import report2021
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -44,7 +44,7 @@ def _texts(report: Report) -> list[str]:
 
 
 def test_blank_template_tables_keep_their_merged_cells(samples: Path) -> None:
-    report = nianbao.convert(samples / "real" / "template-2021-blank.docx")
+    report = nianbao.convert_document(samples / "real" / "template-2021-blank.docx")
     tables = report.document.tables
     assert [(t.n_rows, t.n_cols) for t in tables] == [(14, 4), (28, 10), (4, 15)]
     assert all(t.method == "native" and t.confidence == 1.0 for t in tables)
@@ -64,7 +64,7 @@ def test_blank_template_tables_keep_their_merged_cells(samples: Path) -> None:
 
 
 def test_blank_template_blocks_in_reading_order(samples: Path) -> None:
-    report = nianbao.convert(samples / "real" / "template-2021-blank.docx")
+    report = nianbao.convert_document(samples / "real" / "template-2021-blank.docx")
     blocks = report.document.blocks
     headings = [b.text for b in blocks if b.kind == "heading"]
     assert headings == list(report2021.HEADINGS)
@@ -87,9 +87,9 @@ def test_blank_template_blocks_in_reading_order(samples: Path) -> None:
 
 def _reports() -> dict[str, Report]:
     return {
-        "docx": nianbao.convert(report2021.SAMPLE_DOCX),
-        "xlsx": nianbao.convert(report2021.SAMPLE_XLSX),
-        "html": nianbao.convert(report2021.SAMPLE_HTML),
+        "docx": nianbao.convert_document(report2021.SAMPLE_DOCX),
+        "xlsx": nianbao.convert_document(report2021.SAMPLE_XLSX),
+        "html": nianbao.convert_document(report2021.SAMPLE_HTML),
     }
 
 
@@ -121,8 +121,8 @@ def test_filled_report_gives_the_same_200_figures_in_every_format() -> None:
 
 
 def test_committed_docx_sample_is_the_template_filled_in() -> None:
-    made = [_grid(t) for t in nianbao.convert(report2021.filled_docx()).document.tables]
-    committed = [_grid(t) for t in nianbao.convert(report2021.SAMPLE_DOCX).document.tables]
+    made = [_grid(t) for t in nianbao.convert_document(report2021.filled_docx()).document.tables]
+    committed = [_grid(t) for t in nianbao.convert_document(report2021.SAMPLE_DOCX).document.tables]
     assert made == committed
 
 
@@ -170,7 +170,7 @@ def _tricky_docx() -> bytes:
 
 
 def test_headers_footers_fields_deletions_comments_and_bookmarks_do_not_leak() -> None:
-    report = nianbao.convert(_tricky_docx(), filename="tricky.docx")
+    report = nianbao.convert_document(_tricky_docx(), filename="tricky.docx")
     text = "\n".join(_texts(report))
     assert "全年共收到申请86件，均按期答复。" in text  # field result and insertion kept
     for leaked in ("页眉", "第 1 页", "MERGEFIELD", "超期", "请核实", "_GoBack"):
@@ -179,13 +179,13 @@ def test_headers_footers_fields_deletions_comments_and_bookmarks_do_not_leak() -
 
 
 def test_heading_styles_give_heading_levels() -> None:
-    report = nianbao.convert(_tricky_docx(), filename="tricky.docx")
+    report = nianbao.convert_document(_tricky_docx(), filename="tricky.docx")
     headings = [(b.text, b.level) for b in report.document.blocks if b.kind == "heading"]
     assert headings == [("总体情况", 1), ("本机关全年办理申请情况", 2)]
 
 
 def test_merges_made_by_python_docx_and_a_nested_table() -> None:
-    report = nianbao.convert(_tricky_docx(), filename="tricky.docx")
+    report = nianbao.convert_document(_tricky_docx(), filename="tricky.docx")
     outer, inner = report.document.tables
     assert (outer.n_rows, outer.n_cols) == (3, 3)
     cells = {c.text: (c.row, c.col, c.row_span, c.col_span) for c in outer.cells}
@@ -203,10 +203,10 @@ def test_merges_made_by_python_docx_and_a_nested_table() -> None:
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_legacy_doc_is_converted_through_libreoffice() -> None:
-    report = nianbao.convert(FIXTURES / "report-2021.doc")
+    report = nianbao.convert_document(FIXTURES / "report-2021.doc")
     assert report.source.format == "ole2" and report.source.adapter == "docx"
     assert "docx.converted" in [d.code for d in report.diagnostics]
-    reference = nianbao.convert(report2021.SAMPLE_DOCX)
+    reference = nianbao.convert_document(report2021.SAMPLE_DOCX)
     assert [_grid(t) for t in report.document.tables] == [
         _grid(t) for t in reference.document.tables
     ]
@@ -218,7 +218,7 @@ def test_legacy_doc_without_libreoffice_names_what_to_install(
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     data = (FIXTURES / "report-2021.doc").read_bytes()
     with pytest.raises(nianbao.MissingDependencyError, match="libreoffice-writer") as caught:
-        nianbao.convert(data, filename="old-report.doc")
+        nianbao.convert_document(data, filename="old-report.doc")
     assert "old-report.doc" in str(caught.value)
 
 
@@ -257,7 +257,7 @@ def test_bad_files_fail_with_the_file_name(
     data: bytes, error: type[nianbao.NianbaoError], message: str
 ) -> None:
     with pytest.raises(error, match=message) as caught:
-        nianbao.convert(data, filename="broken-report.docx")
+        nianbao.convert_document(data, filename="broken-report.docx")
     assert "broken-report.docx" in str(caught.value)
 
 
@@ -273,5 +273,5 @@ def test_docx_without_a_body() -> None:
         for name, content in members.items():
             archive.writestr(name, content)
     with pytest.raises(nianbao.DocumentLoadError, match="without a body") as caught:
-        nianbao.convert(out.getvalue(), filename="no-body.docx")
+        nianbao.convert_document(out.getvalue(), filename="no-body.docx")
     assert "no-body.docx" in str(caught.value)

@@ -4,7 +4,7 @@ and on small pages for spans, nested tables and hostile markup."""
 from __future__ import annotations
 
 import nianbao
-from nianbao.convert.model import ElementOrigin, Report, Table
+from nianbao.schemas.model import ElementOrigin, Report, Table
 from tests.fixtures import report2021
 
 
@@ -17,7 +17,7 @@ def _page(body: str, head: str = '<meta charset="utf-8">') -> bytes:
 
 
 def _convert(data: bytes) -> Report:
-    return nianbao.convert(data, filename="page.html")
+    return nianbao.convert_document(data, filename="page.html")
 
 
 def _texts(report: Report) -> list[str]:
@@ -25,14 +25,14 @@ def _texts(report: Report) -> list[str]:
 
 
 def test_gbk_page_is_decoded_by_its_declared_charset() -> None:
-    report = nianbao.convert(report2021.SAMPLE_HTML)
+    report = nianbao.convert_document(report2021.SAMPLE_HTML)
     assert report.source.encoding is not None
     assert (report.source.encoding.name, report.source.encoding.method) == ("gb18030", "declared")
     assert report.document.title == report2021.TITLE
 
 
 def test_site_chrome_is_dropped_and_reported() -> None:
-    report = nianbao.convert(report2021.SAMPLE_HTML)
+    report = nianbao.convert_document(report2021.SAMPLE_HTML)
     text = "\n".join(_texts(report))
     for chrome in ("首页", "政府信息公开指南", "打印", "备案号", "统计代码", "td {"):
         assert chrome not in text
@@ -44,7 +44,7 @@ def test_site_chrome_is_dropped_and_reported() -> None:
 
 
 def test_report_tables_inside_a_layout_table_keep_rowspan_colspan_and_br() -> None:
-    report = nianbao.convert(report2021.SAMPLE_HTML)
+    report = nianbao.convert_document(report2021.SAMPLE_HTML)
     tables = report.document.tables
     assert [(t.n_rows, t.n_cols, t.method) for t in tables] == [
         (14, 4, "html"),

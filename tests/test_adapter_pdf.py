@@ -18,9 +18,9 @@ from nianbao.adapters._pdf_text import TextLine, furniture, join_pieces
 from nianbao.adapters.pdf import PdfAdapter
 from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.registry import AdapterRegistry, default_registry
-from nianbao.convert.model import PageOrigin, PagesOrigin, Report
+from nianbao.adapters.sniff import InputInfo
 from nianbao.convert.pipeline import convert_path
-from nianbao.convert.sniff import InputInfo
+from nianbao.schemas.model import PageOrigin, PagesOrigin, Report
 from tests.conftest import SAMPLES
 from tests.fixtures.pdf.expected import HONGZE_2024
 
@@ -30,7 +30,7 @@ HONGZE = SAMPLES / "real" / "hongze-2024.pdf"
 
 @pytest.fixture(scope="module")
 def hongze() -> Report:
-    return nianbao.convert(HONGZE)
+    return nianbao.convert_document(HONGZE)
 
 
 def _texts(report: Report) -> list[str]:
@@ -124,8 +124,8 @@ def test_hongze_origins(hongze: Report) -> None:
 
 def test_libreoffice_pdf_reads_like_its_docx() -> None:
     """The filled 2021 template, printed to PDF by LibreOffice: the same figures as the DOCX."""
-    from_docx = nianbao.convert(SAMPLES / "docx" / "report-2021-filled.docx")
-    from_pdf = nianbao.convert(FIXTURES / "report-2021-libreoffice.pdf")
+    from_docx = nianbao.convert_document(SAMPLES / "docx" / "report-2021-filled.docx")
+    from_pdf = nianbao.convert_document(FIXTURES / "report-2021-libreoffice.pdf")
     assert from_docx.annual_report is not None and from_pdf.annual_report is not None
     expected = {k: f.value for k, f in from_docx.annual_report.figures.items()}
     assert {k: f.value for k, f in from_pdf.annual_report.figures.items()} == expected
@@ -134,7 +134,7 @@ def test_libreoffice_pdf_reads_like_its_docx() -> None:
 
 
 def test_frame_around_prose_is_not_a_table() -> None:
-    report = nianbao.convert(FIXTURES / "framed-prose.pdf")
+    report = nianbao.convert_document(FIXTURES / "framed-prose.pdf")
     assert report.document.tables == []
     texts = _texts(report)
     assert "某某区人民政府办公室" not in texts  # the running head on both pages
@@ -147,7 +147,7 @@ def test_frame_around_prose_is_not_a_table() -> None:
 
 
 def test_table_split_over_two_pages_with_repeated_header() -> None:
-    report = nianbao.convert(FIXTURES / "split-table.pdf")
+    report = nianbao.convert_document(FIXTURES / "split-table.pdf")
     (table,) = report.document.tables
     assert table.origin == PagesOrigin(pages=[1, 2])
     assert (table.n_rows, table.n_cols) == (31, 4)
@@ -162,11 +162,11 @@ def test_table_split_over_two_pages_with_repeated_header() -> None:
 
 def test_encrypted_with_password_is_a_clear_error() -> None:
     with pytest.raises(nianbao.DocumentLoadError, match=r"encrypted-user-password\.pdf.*password"):
-        nianbao.convert(FIXTURES / "encrypted-user-password.pdf")
+        nianbao.convert_document(FIXTURES / "encrypted-user-password.pdf")
 
 
 def test_encrypted_with_empty_user_password_opens() -> None:
-    report = nianbao.convert(FIXTURES / "encrypted-owner-only.pdf")
+    report = nianbao.convert_document(FIXTURES / "encrypted-owner-only.pdf")
     assert report.document.title == "某某区2023年政府信息公开工作年度报告"
 
 
@@ -174,16 +174,16 @@ def test_encrypted_with_empty_user_password_opens() -> None:
 def test_damaged_pdf_fails_cleanly(cut: float) -> None:
     data = HONGZE.read_bytes()
     with pytest.raises(nianbao.NianbaoError, match=r"^broken\.pdf: "):
-        nianbao.convert(data[: int(len(data) * cut)], filename="broken.pdf")
+        nianbao.convert_document(data[: int(len(data) * cut)], filename="broken.pdf")
 
 
 def test_garbage_after_pdf_header_fails_cleanly() -> None:
     with pytest.raises(nianbao.DocumentLoadError, match=r"garbage\.pdf"):
-        nianbao.convert(b"%PDF-1.7\n" + bytes(range(256)) * 40, filename="garbage.pdf")
+        nianbao.convert_document(b"%PDF-1.7\n" + bytes(range(256)) * 40, filename="garbage.pdf")
 
 
 def test_scan_without_text_layer_is_read_by_ocr() -> None:
-    report = nianbao.convert(FIXTURES / "scanned.pdf")
+    report = nianbao.convert_document(FIXTURES / "scanned.pdf")
     (diagnostic,) = [d for d in report.diagnostics if d.code == "pdf.ocr"]
     assert diagnostic.severity == "info"
     assert diagnostic.origin == PagesOrigin(pages=[1])
@@ -192,7 +192,7 @@ def test_scan_without_text_layer_is_read_by_ocr() -> None:
 
 
 def test_unmapped_glyphs_reported_not_passed_on() -> None:
-    report = nianbao.convert(FIXTURES / "unmapped-glyphs.pdf")
+    report = nianbao.convert_document(FIXTURES / "unmapped-glyphs.pdf")
     codes = [d.code for d in report.diagnostics]
     assert "pdf.unmapped_glyphs" in codes
     texts = _texts(report) + [c.text for t in report.document.tables for c in t.cells]

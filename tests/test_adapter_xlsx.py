@@ -20,7 +20,7 @@ import pytest
 import nianbao
 from nianbao.adapters import xlsx as xlsx_adapter
 from nianbao.adapters._sheet import printed
-from nianbao.convert.model import Report, SheetOrigin, Table
+from nianbao.schemas.model import Report, SheetOrigin, Table
 from tests.fixtures import report2021
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -50,7 +50,7 @@ def _patch(data: bytes, member: str, edit: Callable[[str], str]) -> bytes:
 
 
 def _convert(data: bytes, name: str = "book.xlsx") -> Report:
-    return nianbao.convert(data, filename=name)
+    return nianbao.convert_document(data, filename=name)
 
 
 def _codes(report: Report) -> list[str]:
@@ -61,7 +61,7 @@ def _codes(report: Report) -> list[str]:
 
 
 def test_sample_tables_have_their_merged_ranges_and_sheet_origins() -> None:
-    report = nianbao.convert(report2021.SAMPLE_XLSX)
+    report = nianbao.convert_document(report2021.SAMPLE_XLSX)
     tables = report.document.tables
     assert [(t.n_rows, t.n_cols, t.method) for t in tables] == [
         (14, 4, "sheet"),
@@ -82,9 +82,9 @@ def test_sample_tables_have_their_merged_ranges_and_sheet_origins() -> None:
 
 
 def test_legacy_xls_made_by_libreoffice_reads_like_the_xlsx() -> None:
-    xls = nianbao.convert(FIXTURES / "report-2021.xls")
+    xls = nianbao.convert_document(FIXTURES / "report-2021.xls")
     assert (xls.source.format, xls.source.adapter) == ("ole2", "xlsx")
-    reference = nianbao.convert(report2021.SAMPLE_XLSX)
+    reference = nianbao.convert_document(report2021.SAMPLE_XLSX)
     assert [_grid(t) for t in xls.document.tables] == [_grid(t) for t in reference.document.tables]
     assert [t.origin for t in xls.document.tables] == [t.origin for t in reference.document.tables]
 

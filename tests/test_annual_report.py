@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from nianbao.convert.annual_report import profile
-from nianbao.convert.model import AnnualReport, Diagnostic, Document, TableCellOrigin
+from nianbao.schemas.model import AnnualReport, Diagnostic, Document, TableCellOrigin
 from tests.test_annual_report_helpers import (
     PROACTIVE_2021,
     application_rows,

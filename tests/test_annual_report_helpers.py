@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nianbao.convert.annual_report.labels import numbering
-from nianbao.convert.model import Block, Document, LineOrigin, Table, TableCell
+from nianbao.schemas.model import Block, Document, LineOrigin, Table, TableCell
 
 Rows = Sequence[Sequence[str]]
 

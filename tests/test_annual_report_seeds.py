@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from nianbao.convert.model import AnnualReport, Report
 from nianbao.convert.pipeline import convert_path
+from nianbao.schemas.model import AnnualReport, Report
 from tests.canonical_keys import KEYS_2021
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from nianbao.convert import batch
-from nianbao.convert.cli import main
-from nianbao.convert.emit import to_json
+from nianbao.cli import main
 from nianbao.convert.pipeline import convert_path
+from nianbao.runtime import batch
+from nianbao.schemas.emit import to_json
 from tests.conftest import TEXT_SAMPLES
 
 
@@ -108,7 +108,7 @@ def test_no_progress_bar_in_a_pipe(collection: Path, tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "nianbao.convert.cli",
+            "nianbao.cli",
             "convert",
             str(collection),
             "-o",

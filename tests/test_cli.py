@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from nianbao.__about__ import __version__
-from nianbao.convert.cli import _bytes, main
+from nianbao.cli import main
+from nianbao.cli.parser import _bytes
 
 
 def test_convert_to_stdout(
@@ -115,7 +116,7 @@ def test_usage_error_exits_2() -> None:
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-m", "nianbao.convert.cli", *args],
+        [sys.executable, "-m", "nianbao.cli", *args],
         capture_output=True,
         text=True,
         env=env,

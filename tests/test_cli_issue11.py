@@ -20,14 +20,14 @@ import pytest
 
 import nianbao
 from nianbao.__about__ import __version__
-from nianbao.convert import batch
-from nianbao.convert.cli import main
-from nianbao.convert.emit import to_json
-from nianbao.convert.export import export
-from nianbao.convert.inputs import documents_in, is_document_name
-from nianbao.convert.partial import of_data, of_report
-from nianbao.convert.sniff import sniff
-from nianbao.convert.watch import HotFolder, WatchOptions
+from nianbao.adapters.sniff import sniff
+from nianbao.cli import main
+from nianbao.collection.export import export
+from nianbao.collection.partial import of_data, of_report
+from nianbao.runtime import batch
+from nianbao.runtime.inputs import documents_in, is_document_name
+from nianbao.runtime.watch import HotFolder, WatchOptions
+from nianbao.schemas.emit import to_json
 from tests.conftest import ROOT, SAMPLES, TEXT_SAMPLES
 
 SAMPLE = TEXT_SAMPLES[4]  # 004: a complete 2021 report, 42 checks passed
@@ -40,7 +40,7 @@ def _run(
 ) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "nianbao.convert.cli", *args],
+        [sys.executable, "-m", "nianbao.cli", *args],
         input=stdin,
         capture_output=True,
         env=env,
@@ -69,7 +69,7 @@ def test_issue11_dash_is_stdin_and_stdout(tmp_path: Path) -> None:
     assert report["source"]["name"] == "stdin"
     assert (
         report["source"]["sha256"]
-        == json.loads(to_json(nianbao.convert(SAMPLE)))["source"]["sha256"]
+        == json.loads(to_json(nianbao.convert_document(SAMPLE)))["source"]["sha256"]
     )
     assert list(tmp_path.iterdir()) == []  # no file named "-"
     empty = _run("convert", "-", stdin=b"", cwd=tmp_path)
@@ -145,7 +145,7 @@ def test_issue11_encoding_override(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_issue11_validate_names_each_bad_field_on_a_short_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    report = json.loads(to_json(nianbao.convert(SAMPLE)))
+    report = json.loads(to_json(nianbao.convert_document(SAMPLE)))
     report["annual_report"]["year"] = "2021年"
     report["annual_report"]["figures"]["review.total"]["value"] = "x"
     path = tmp_path / "bad.json"
@@ -177,7 +177,7 @@ def test_issue11_rtf_is_sniffed_not_read_as_text() -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("name", ["report.rtf", "report.doc"])
 def test_issue11_rtf_converts_through_libreoffice(name: str) -> None:
-    report = nianbao.convert(RTF, filename=name)
+    report = nianbao.convert_document(RTF, filename=name)
     assert report.source.format == "rtf" and report.source.adapter == "docx"
     text = "\n".join(block.text for block in report.document.blocks)
     assert "政府信息公开工作年度报告" in text and "一、总体情况" in text
@@ -253,12 +253,14 @@ def _watch_until(inbox: Path, outbox: Path, options: WatchOptions, files: int) -
 
 def test_issue11_options_reach_the_library_batch_watcher_and_cli(tmp_path: Path) -> None:
     options = nianbao.ConvertOptions(max_pages=1)
-    report = nianbao.convert(HONGZE, options=options)
+    report = nianbao.convert_document(HONGZE, options=options)
     assert report.source.pages == 1 and "pdf.truncated" in {d.code for d in report.diagnostics}
     with HONGZE.open("rb") as handle:  # a binary file object, named after its file
-        from_handle = nianbao.convert(handle, options=options)
+        from_handle = nianbao.convert_document(handle, options=options)
     assert to_json(from_handle) == to_json(report)
-    limited = nianbao.convert(HONGZE, options=nianbao.ConvertOptions(max_pages=1, time_limit=60))
+    limited = nianbao.convert_document(
+        HONGZE, options=nianbao.ConvertOptions(max_pages=1, time_limit=60)
+    )
     assert to_json(limited) == to_json(report)  # in a worker process, the same report
     with pytest.raises(ValueError, match="table_engine"):
         nianbao.ConvertOptions(table_engine="tabula")  # type: ignore[arg-type]
@@ -349,12 +351,12 @@ def test_issue11_a_scanned_page_read_by_ocr_is_not_partial(
 
 
 def test_issue11_partial_is_defined_once_from_diagnostics_and_checks() -> None:
-    complete = nianbao.convert(SAMPLE)
+    complete = nianbao.convert_document(SAMPLE)
     assert of_report(complete).status == "complete" and not of_report(complete).reasons
-    missing = of_report(nianbao.convert(TEXT_SAMPLES[3]))  # 003: three tables missing
+    missing = of_report(nianbao.convert_document(TEXT_SAMPLES[3]))  # 003: three tables missing
     assert missing.status == "partial"
     assert missing.reasons == ("3 tables missing", "6 of 6 checks skipped")
-    notice = nianbao.convert(
+    notice = nianbao.convert_document(
         "关于报送年度报告的通知\n请各单位按时报送。\n".encode(), filename="n.txt"
     )
     assert of_report(notice).status == "not a report"
@@ -378,7 +380,7 @@ def test_issue11_export_has_a_partial_column(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     reports.mkdir()
     for path in (SAMPLE, TEXT_SAMPLES[3]):
-        (reports / f"{path.stem}.json").write_text(to_json(nianbao.convert(path)), "utf-8")
+        (reports / f"{path.stem}.json").write_text(to_json(nianbao.convert_document(path)), "utf-8")
     table = tmp_path / "t.csv"
     export([reports], csv_path=table)
     rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8-sig"))))

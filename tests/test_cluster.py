@@ -17,13 +17,13 @@ import pyarrow.parquet as pq
 import pytest
 from rich.console import Console
 
-from nianbao.convert import cluster
-from nianbao.convert.cli import main
-from nianbao.convert.emit import to_json
-from nianbao.convert.inputs import valid_address
+from nianbao.cli import main
 from nianbao.convert.options import Limits
 from nianbao.convert.pipeline import convert_path
-from nianbao.convert.worker import Converted, convert_file
+from nianbao.runtime import cluster
+from nianbao.runtime.inputs import valid_address
+from nianbao.runtime.worker import Converted, convert_file
+from nianbao.schemas.emit import to_json
 from tests.conftest import ROOT, SAMPLES, TEXT_SAMPLES
 
 PDF = SAMPLES / "real" / "hongze-2024.pdf"

@@ -25,10 +25,10 @@ from nianbao.adapters import docx as docx_adapter
 from nianbao.adapters import pdf as pdf_adapter
 from nianbao.adapters._pdf_text import dedupe
 from nianbao.adapters.html import _span
-from nianbao.convert.model import Report
 from nianbao.convert.options import ConvertOptions
-from nianbao.convert.tables import MAX_TEXT_TABLE_CELLS, Line, find_tables
 from nianbao.errors import DocumentLoadError
+from nianbao.schemas.model import Report
+from nianbao.text.tables import MAX_TEXT_TABLE_CELLS, Line, find_tables
 from tests.fixtures.hostile import shared_strings_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +62,7 @@ def test_every_reproducer_ends_as_a_report_or_a_refusal(name: str, tmp_path: Pat
         os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     )
     start = time.monotonic()
-    command = [sys.executable, "-m", "nianbao.convert.cli", "convert", str(REPRO / name)]
+    command = [sys.executable, "-m", "nianbao.cli", "convert", str(REPRO / name)]
     done = subprocess.run(
         [*command, "-o", str(tmp_path / "out.json")],
         capture_output=True,

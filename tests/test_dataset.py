@@ -17,12 +17,12 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from nianbao.convert import dataset
-from nianbao.convert.cli import main
-from nianbao.convert.emit import to_json
-from nianbao.convert.export import INDICATOR_PREFIX
+from nianbao.cli import main
+from nianbao.collection import dataset
+from nianbao.collection.export import INDICATOR_PREFIX
 from nianbao.convert.pipeline import convert_path
 from nianbao.forms import FORMS
+from nianbao.schemas.emit import to_json
 from tests.conftest import GOLDEN
 
 SERIES = Path(__file__).resolve().parent / "fixtures" / "linear"  # the real 平潭 pages, kept once

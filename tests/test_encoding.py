@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import nianbao
-from nianbao.convert.encoding import decode
+from nianbao.text.encoding import decode
 
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16-le", "utf-16-be", "utf-16"]
 
@@ -22,8 +22,8 @@ def test_seed_004_reencoded_gives_the_same_document(
     text_sample: dict[str, Path], encoding: str
 ) -> None:
     text = text_sample["004"].read_text(encoding="utf-8")
-    original = nianbao.convert(text_sample["004"])
-    report = nianbao.convert(text.encode(encoding), filename=f"004.{encoding}.txt")
+    original = nianbao.convert_document(text_sample["004"])
+    report = nianbao.convert_document(text.encode(encoding), filename=f"004.{encoding}.txt")
     assert _blocks(report) == _blocks(original)
     assert report.document.tables == original.document.tables
     assert report.source.encoding is not None

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from nianbao.convert.cli import main
-from nianbao.convert.emit import to_json
-from nianbao.convert.export import COLUMNS, FIGURE_COLUMNS, INDICATOR_PREFIX, META_COLUMNS
+from nianbao.cli import main
+from nianbao.collection.export import COLUMNS, FIGURE_COLUMNS, INDICATOR_PREFIX, META_COLUMNS
 from nianbao.convert.pipeline import convert_path
+from nianbao.schemas.emit import to_json
 from tests.canonical_keys import KEYS_2021
 from tests.conftest import TEXT_SAMPLES
 

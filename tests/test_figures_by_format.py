@@ -34,7 +34,7 @@ def _expected() -> dict[str, str]:
 def test_every_canonical_figure_is_right(sample: Path) -> None:
     expected = _expected()
     assert len(expected) == 200
-    report = nianbao.convert(sample).annual_report
+    report = nianbao.convert_document(sample).annual_report
     assert report is not None
     assert report.template == "2021"
     got = {key: f.raw for key, f in report.figures.items() if f.source == "table"}

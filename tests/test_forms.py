@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import nianbao
-from nianbao.convert.schema import build_schema, schema_errors
 from nianbao.forms import FORMS, FORMS_DIR, FormSpecError, load
 from nianbao.forms.equations import EquationError, Term, parse
+from nianbao.schemas.validation import build_schema, schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_004 = ROOT / "samples" / "text" / "004_7635fab03e0d303d.txt"
@@ -128,7 +128,7 @@ def _convert_with_forms(source: Path, out: Path, forms: Path | None) -> dict[str
     env = {k: v for k, v in os.environ.items() if k != "NIANBAO_FORMS"}
     if forms is not None:
         env["NIANBAO_FORMS"] = str(forms)
-    command = [sys.executable, "-m", "nianbao.convert.cli", "convert", str(source), "-o", str(out)]
+    command = [sys.executable, "-m", "nianbao.cli", "convert", str(source), "-o", str(out)]
     subprocess.run(command, check=True, env=env, capture_output=True, timeout=120)
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return data
@@ -176,7 +176,7 @@ def test_the_schema_lists_the_forms_figure_keys_and_templates() -> None:
     annual = build_schema()["$defs"]["AnnualReport"]["properties"]
     assert annual["figures"]["propertyNames"]["enum"] == list(FORMS.figure_keys)
     assert annual["template"]["anyOf"][0]["enum"] == ["2021", "2019", "2008"]
-    data = nianbao.convert(SEED_004).model_dump(mode="json", by_alias=True)
+    data = nianbao.convert_document(SEED_004).model_dump(mode="json", by_alias=True)
     assert schema_errors(data) == []
     data["annual_report"]["figures"]["applications.invented.total"] = data["annual_report"][
         "figures"

@@ -11,7 +11,7 @@ import opencc
 import pytest
 
 import nianbao
-from nianbao.convert.model import AnnualReport, Report
+from nianbao.schemas.model import AnnualReport, Report
 from tests.canonical_keys import KEYS_2021
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "forms"
@@ -43,7 +43,7 @@ def _codes(report: Report) -> list[str]:
 )
 def test_every_figure_as_read_by_hand(name: str) -> None:
     expected = _expected(name)
-    report = nianbao.convert(FIXTURES / name)
+    report = nianbao.convert_document(FIXTURES / name)
     annual = _annual(report)
     assert (annual.template, annual.year) == (expected["template"], expected["year"])
     assert {k: f.value for k, f in annual.figures.items()} == expected["figures"]
@@ -53,7 +53,7 @@ def test_every_figure_as_read_by_hand(name: str) -> None:
 
 
 def test_three_sheets_of_tables_alone_are_a_2021_report_of_the_year_in_the_file_name() -> None:
-    report = nianbao.convert(FIXTURES / "pingtan-2024-tables.xlsx")
+    report = nianbao.convert_document(FIXTURES / "pingtan-2024-tables.xlsx")
     annual = _annual(report)
     assert set(annual.figures) == KEYS_2021
     assert annual.sections == [] and annual.organization is None
@@ -65,7 +65,7 @@ def test_three_sheets_of_tables_alone_are_a_2021_report_of_the_year_in_the_file_
 
 
 def test_a_misprinted_total_fails_the_checks_naming_it() -> None:
-    report = nianbao.convert(FIXTURES / "pingtan-2024-tables-misprinted.xlsx")
+    report = nianbao.convert_document(FIXTURES / "pingtan-2024-tables-misprinted.xlsx")
     annual = _annual(report)
     assert annual.figures["applications.total_handled.total"].value == 228  # kept as printed
     balance = next(
@@ -76,7 +76,7 @@ def test_a_misprinted_total_fails_the_checks_naming_it() -> None:
 
 
 def test_a_docx_of_tables_alone_has_no_year() -> None:
-    report = nianbao.convert(FIXTURES / "tables-only.docx")
+    report = nianbao.convert_document(FIXTURES / "tables-only.docx")
     annual = _annual(report)
     assert annual.year is None and annual.template == "2021"
     assert "annual_report.year_from_filename" not in _codes(report)
@@ -85,11 +85,13 @@ def test_a_docx_of_tables_alone_has_no_year() -> None:
 @pytest.mark.parametrize("config", ["s2t", "s2twp"])
 def test_seed_004_in_traditional_script_gives_its_figures(config: str) -> None:
     """s2twp also turns 规范性文件 into 規範性檔案, the Taiwan wording."""
-    original = nianbao.convert(SEED_004)
+    original = nianbao.convert_document(SEED_004)
     traditional = opencc.OpenCC(config).convert(SEED_004.read_text(encoding="utf-8"))
     if config == "s2twp":
         assert "規範性檔案" in traditional
-    converted = nianbao.convert(traditional.encode("utf-8"), filename="004-traditional.txt")
+    converted = nianbao.convert_document(
+        traditional.encode("utf-8"), filename="004-traditional.txt"
+    )
     ours, theirs = _annual(converted), _annual(original)
     assert {k: f.value for k, f in ours.figures.items()} == {
         k: f.value for k, f in theirs.figures.items()
@@ -113,12 +115,12 @@ def test_seed_004_in_traditional_script_gives_its_figures(config: str) -> None:
 )
 def test_not_one_report_gives_no_figures(name: str, code: str) -> None:
     assert _expected(name)["figures"] == {}
-    report = nianbao.convert(FIXTURES / name)
+    report = nianbao.convert_document(FIXTURES / name)
     assert report.annual_report is None
     assert code in _codes(report)
 
 
 def test_two_reports_are_named_by_their_periods() -> None:
-    report = nianbao.convert(FIXTURES / "two-reports.txt")
+    report = nianbao.convert_document(FIXTURES / "two-reports.txt")
     message = next(d.message for d in report.diagnostics if d.code.endswith("several_reports"))
     assert "2021" in message and "2019" in message

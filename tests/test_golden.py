@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import nianbao
-from nianbao.convert.schema import load_schema, schema_errors
+from nianbao.schemas.validation import load_schema, schema_errors
 from tests.conftest import ALL_SAMPLES, GOLDEN, REGENERATE
 
 SAMPLES = ALL_SAMPLES
@@ -25,7 +25,7 @@ def _golden_for(sample: Path) -> Path:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_sample_matches_golden(sample: Path) -> None:
-    actual = nianbao.to_json(nianbao.convert(sample))
+    actual = nianbao.to_json(nianbao.convert_document(sample))
     golden = _golden_for(sample)
     if REGENERATE:
         golden.write_text(actual, encoding="utf-8")
@@ -40,7 +40,7 @@ def test_sample_matches_golden(sample: Path) -> None:
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_sample_report_validates_against_published_schema(sample: Path) -> None:
-    data = json.loads(nianbao.to_json(nianbao.convert(sample)))
+    data = json.loads(nianbao.to_json(nianbao.convert_document(sample)))
     assert load_schema()["$id"].endswith(":1")
     assert schema_errors(data) == []
 
@@ -54,5 +54,8 @@ def test_every_golden_has_a_sample() -> None:
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_conversion_is_deterministic(sample: Path) -> None:
     # Twice in one process, once from the path and once from bytes: same text, byte for byte.
-    first = nianbao.to_json(nianbao.convert(sample))
-    assert nianbao.to_json(nianbao.convert(sample.read_bytes(), filename=sample.name)) == first
+    first = nianbao.to_json(nianbao.convert_document(sample))
+    assert (
+        nianbao.to_json(nianbao.convert_document(sample.read_bytes(), filename=sample.name))
+        == first
+    )

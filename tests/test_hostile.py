@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import nianbao
-from nianbao.convert.cli import main
+from nianbao.cli import main
 from tests.conftest import SAMPLES
 
 SECRET = "nianbao-secret-4711"
@@ -206,6 +206,6 @@ def test_external_entity_is_never_read(
 
 def _convert_or_error(data: bytes, name: str) -> str:
     try:
-        return nianbao.to_json(nianbao.convert(data, filename=name))
+        return nianbao.to_json(nianbao.convert_document(data, filename=name))
     except nianbao.NianbaoError as exc:
         return str(exc)

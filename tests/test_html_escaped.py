@@ -15,7 +15,7 @@ import pytest
 
 import nianbao
 from nianbao.adapters._escaped_html import find_in_json, find_in_script, unescape_js
-from nianbao.convert.model import ElementOrigin, LineOrigin
+from nianbao.schemas.model import ElementOrigin, LineOrigin
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "html"
@@ -45,7 +45,7 @@ def _figures(report: nianbao.Report) -> dict[str, object]:
 
 @pytest.mark.parametrize(("plain", "escaped"), PAIRS, ids=[name for _, name in PAIRS])
 def test_escaped_body_reads_as_the_page_it_came_from(plain: Path, escaped: str) -> None:
-    expected, report = nianbao.convert(plain), nianbao.convert(FIXTURES / escaped)
+    expected, report = nianbao.convert_document(plain), nianbao.convert_document(FIXTURES / escaped)
     assert len(expected.document.tables) == 3
     assert _tables(report) == _tables(expected)
     assert _figures(report) == _figures(expected)
@@ -65,7 +65,7 @@ def test_escaped_body_reads_as_the_page_it_came_from(plain: Path, escaped: str) 
 
 
 def test_entity_escaped_markup_is_said_so() -> None:
-    report = nianbao.convert(FIXTURES / "report-2021-api.txt")
+    report = nianbao.convert_document(FIXTURES / "report-2021-api.txt")
     (note,) = [d for d in report.diagnostics if d.code == "html.unescaped"]
     assert "HTML entities" in note.message
 
@@ -84,7 +84,7 @@ def test_small_html_in_scripts_does_not_displace_the_page() -> None:
     )
     notice = 'var tip = "<p>本网站由某某区人民政府办公室主办，联系电话：0000-0000000。</p>";'
     report = nianbao.convert_bytes(_with_scripts(menu, calendar, notice), filename="page.html")
-    expected = nianbao.convert(REPORT_2021)
+    expected = nianbao.convert_document(REPORT_2021)
     assert _tables(report) == _tables(expected)
     assert _figures(report) == _figures(expected)
     assert [d for d in report.diagnostics if d.code == "html.unescaped"] == []

@@ -11,7 +11,7 @@ import pytest
 from nianbao.adapters import effort
 from nianbao.convert.options import Limits
 from nianbao.convert.pipeline import convert_path
-from nianbao.convert.worker import Converted, Failure, Work, WorkerPool
+from nianbao.runtime.worker import Converted, Failure, Work, WorkerPool
 from tests.conftest import ROOT, SAMPLES
 
 HONGZE = SAMPLES / "real" / "hongze-2024.pdf"

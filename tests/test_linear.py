@@ -23,8 +23,8 @@ import nianbao
 from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.grids import logical_tables
 from nianbao.convert.annual_report.linear import Reading, read_linear
-from nianbao.convert.model import Document, Figure, Report
 from nianbao.forms import FORMS
+from nianbao.schemas.model import Document, Figure, Report
 from tests.conftest import GOLDEN, SAMPLES
 
 TEXT = SAMPLES / "text"
@@ -61,8 +61,8 @@ def _reading(report: Report) -> Reading:
 
 
 def test_crawled_2024_text_gives_exactly_the_figures_of_its_web_page() -> None:
-    text = nianbao.convert(TEXT / "pingtan-2024.txt")
-    page = nianbao.convert(HTML / "pingtan-2024.html")
+    text = nianbao.convert_document(TEXT / "pingtan-2024.txt")
+    page = nianbao.convert_document(HTML / "pingtan-2024.html")
     assert text.annual_report is not None
     assert text.annual_report.template == "2021"
     assert text.annual_report.year == 2024
@@ -80,7 +80,7 @@ def test_crawled_2024_text_gives_exactly_the_figures_of_its_web_page() -> None:
 
 
 def test_the_2024_dump_needs_the_sums_to_split_and_flags_what_they_cannot_decide() -> None:
-    text = nianbao.convert(TEXT / "pingtan-2024.txt")
+    text = nianbao.convert_document(TEXT / "pingtan-2024.txt")
     figures = _figures(text)
     # 6233440 is 62 | 33 | 440 on the page; section 二 has no sums, so it stays a reading.
     ambiguous = [k for k, f in figures.items() if f.confidence < 1]
@@ -114,8 +114,8 @@ UNDECIDABLE_2019 = {
 
 
 def test_crawled_2019_text_gives_the_web_page_figures_or_flags_them() -> None:
-    text = nianbao.convert(TEXT / "pingtan-2019.txt")
-    page = nianbao.convert(HTML / "pingtan-2019.html")
+    text = nianbao.convert_document(TEXT / "pingtan-2019.txt")
+    page = nianbao.convert_document(HTML / "pingtan-2019.html")
     assert text.annual_report is not None
     assert text.annual_report.template == "2019"
     got, want = _figures(text), _figures(page)
@@ -145,7 +145,9 @@ def test_a_total_the_report_misprints_still_fails_its_checks() -> None:
     printed = (TEXT / "pingtan-2024.txt").read_text(encoding="utf-8")
     damaged = printed.replace("（七）总计21710000218", "（七）总计21710000228")
     assert damaged != printed
-    report = nianbao.convert(damaged.encode("utf-8"), filename="pingtan-2024-misprinted.txt")
+    report = nianbao.convert_document(
+        damaged.encode("utf-8"), filename="pingtan-2024-misprinted.txt"
+    )
     figures = _figures(report)
     assert figures["applications.total_handled.total"].raw == "228"
     assert figures["applications.total_handled.natural_person"].raw == "217"
@@ -232,7 +234,7 @@ def _kewei_expected() -> dict[str, int | None]:
 
 
 def test_markdown_from_a_pdf_gives_every_figure_as_read_by_eye() -> None:
-    report = nianbao.convert(TEXT / "kewei-2024.md")
+    report = nianbao.convert_document(TEXT / "kewei-2024.md")
     got = {k: f.value for k, f in _figures(report).items()}
     assert got == _kewei_expected()
     assert _figures(report)["applications.carried_forward.total"].raw == ""
@@ -240,7 +242,7 @@ def test_markdown_from_a_pdf_gives_every_figure_as_read_by_eye() -> None:
 
 
 def test_markdown_figures_the_broken_tables_got_wrong_are_reread_and_said_so() -> None:
-    report = nianbao.convert(TEXT / "kewei-2024.md")
+    report = nianbao.convert_document(TEXT / "kewei-2024.md")
     # The blank 总计 cell was read as the span of the 0 beside it: 0, a wrong value.
     (reread,) = _codes(report, "figures.reread")
     assert "applications.carried_forward.total" in reread and "'0'" in reread
@@ -265,7 +267,7 @@ def _strip_pipes(text: str) -> str:
 def test_one_cell_per_line_without_pipes_gives_seed_004s_figures() -> None:
     stripped = _strip_pipes(SEED_004.read_text(encoding="utf-8"))
     assert "|" not in stripped
-    report = nianbao.convert(stripped.encode("utf-8"), filename="004-stripped.txt")
+    report = nianbao.convert_document(stripped.encode("utf-8"), filename="004-stripped.txt")
     golden = nianbao.Report.model_validate_json(
         (GOLDEN / f"{SEED_004.name}.json").read_text(encoding="utf-8")
     )
@@ -281,7 +283,7 @@ def test_one_cell_per_line_without_pipes_gives_seed_004s_figures() -> None:
 @pytest.mark.parametrize("name", ["003_2a443156898f67a2.txt", "004_7635fab03e0d303d.txt"])
 def test_no_reading_of_prose_or_of_tables_already_read(name: str) -> None:
     # 003 has no tables at all, only sentences with counts; 004's tables are read as tables.
-    report = nianbao.convert(TEXT / name)
+    report = nianbao.convert_document(TEXT / name)
     assert not _codes(report, "figures.read_linearly")
     assert not _reading(report).figures
 
@@ -290,7 +292,7 @@ def test_split_statistics(capsys: pytest.CaptureFixture[str]) -> None:
     """How many glued figures only the arithmetic could cut, and how many stay ambiguous."""
     rows = []
     for name in ("pingtan-2024.txt", "pingtan-2019.txt", "kewei-2024.md"):
-        reading = _reading(nianbao.convert(TEXT / name))
+        reading = _reading(nianbao.convert_document(TEXT / name))
         rows.append(
             (name, len(reading.figures), len(reading.by_arithmetic), len(reading.ambiguous))
         )
@@ -312,7 +314,7 @@ def test_a_section_4_table_read_in_part_is_completed_in_the_form_s_order() -> No
     # mapping gives review.upheld alone; the one run of fifteen figures gives the other four.
     fixture = Path(__file__).resolve().parent / "fixtures" / "forms" / "004-traditional.txt"
     expected = json.loads(fixture.with_name(fixture.name + ".expected.json").read_text("utf-8"))
-    report = nianbao.convert(fixture)
+    report = nianbao.convert_document(fixture)
     assert {k: f.value for k, f in _figures(report).items()} == expected["figures"]
 
 
@@ -325,9 +327,9 @@ WRAPPED_29 = "（二）部分公开（区分处理的，只计这一情 29\n29 0
 def _section_3_only(text: str | None = None) -> Report:
     printed = SECTION_3_ONLY.read_text(encoding="utf-8")
     if text is None:
-        return nianbao.convert(SECTION_3_ONLY)
+        return nianbao.convert_document(SECTION_3_ONLY)
     assert text != printed
-    return nianbao.convert(text.encode("utf-8"), filename="section3-only-altered.txt")
+    return nianbao.convert_document(text.encode("utf-8"), filename="section3-only-altered.txt")
 
 
 def test_a_pdfs_text_of_section_3_alone_gives_every_figure_as_read_by_hand() -> None:

@@ -19,9 +19,9 @@ from PIL import Image
 import nianbao
 from nianbao.adapters import _ocr
 from nianbao.adapters._image_tables import rotate, skew_angle
-from nianbao.convert.model import PageOrigin, Report, TableCellOrigin
-from nianbao.convert.sniff import sniff
+from nianbao.adapters.sniff import sniff
 from nianbao.errors import MissingDependencyError
+from nianbao.schemas.model import PageOrigin, Report, TableCellOrigin
 from tests.conftest import SAMPLES
 from tests.scans import image_pdf, page_images, scanned
 
@@ -43,7 +43,7 @@ def _checks(report: Report) -> list[tuple[str, str, tuple[str, ...]]]:
 
 @pytest.fixture(scope="module")
 def hongze() -> Report:
-    return nianbao.convert(HONGZE)
+    return nianbao.convert_document(HONGZE)
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +53,13 @@ def hongze_pages() -> list[Image.Image]:
 
 @pytest.fixture(scope="module")
 def hongze_scan(hongze_pages: list[Image.Image]) -> Report:
-    return nianbao.convert(image_pdf(hongze_pages, HONGZE_DPI), filename="hongze-scan.pdf")
+    return nianbao.convert_document(image_pdf(hongze_pages, HONGZE_DPI), filename="hongze-scan.pdf")
 
 
 @pytest.fixture(scope="module")
 def hongze_tilted(hongze_pages: list[Image.Image]) -> Report:
     pages = [scanned(page, tilt=1.5, jpeg=60) for page in hongze_pages]
-    return nianbao.convert(image_pdf(pages, HONGZE_DPI), filename="hongze-tilted.pdf")
+    return nianbao.convert_document(image_pdf(pages, HONGZE_DPI), filename="hongze-tilted.pdf")
 
 
 def test_the_ocr_extra_is_installed() -> None:
@@ -127,7 +127,7 @@ def mixed(hongze_pages: list[Image.Image]) -> Report:
     out.save(buffer)
     for document in (out, scan, text):
         document.close()
-    return nianbao.convert(buffer.getvalue(), filename="mixed.pdf")
+    return nianbao.convert_document(buffer.getvalue(), filename="mixed.pdf")
 
 
 def test_scanned_page_among_text_pages_gives_its_figures(mixed: Report, hongze: Report) -> None:
@@ -156,8 +156,8 @@ def test_filled_template_as_a_multipage_tiff_gives_all_200_figures() -> None:
         compression="tiff_deflate",
     )
     assert sniff(buffer.getvalue()) == "tiff"
-    report = nianbao.convert(buffer.getvalue(), filename="template.tiff")
-    expected = _table_figures(nianbao.convert(TEMPLATE))
+    report = nianbao.convert_document(buffer.getvalue(), filename="template.tiff")
+    expected = _table_figures(nianbao.convert_document(TEMPLATE))
     assert len(expected) == 200
     assert report.source.format == "tiff" and report.source.adapter == "image"
     assert report.source.media_type == "image/tiff"
@@ -171,7 +171,7 @@ def test_png_page_read_and_jpeg_sniffed(hongze_pages: list[Image.Image]) -> None
     png = io.BytesIO()
     hongze_pages[1].save(png, format="PNG", dpi=(HONGZE_DPI, HONGZE_DPI))
     assert sniff(png.getvalue()) == "png"
-    report = nianbao.convert(png.getvalue(), filename="page-2.png")
+    report = nianbao.convert_document(png.getvalue(), filename="page-2.png")
     assert report.source.format == "png" and report.source.ocr_pages == [1]
     cells = {c.text for t in report.document.tables for c in t.cells}
     assert {"本年制发件数", "行政规范性文件", "9487"} <= cells
@@ -183,7 +183,7 @@ def test_png_page_read_and_jpeg_sniffed(hongze_pages: list[Image.Image]) -> None
 
 def test_damaged_image_is_refused_by_name() -> None:
     with pytest.raises(nianbao.DocumentLoadError, match="not a readable image"):
-        nianbao.convert(b"\x89PNG\r\n\x1a\n" + bytes(100), filename="broken.png")
+        nianbao.convert_document(b"\x89PNG\r\n\x1a\n" + bytes(100), filename="broken.png")
 
 
 def test_deskew_measures_the_tilt(hongze_pages: list[Image.Image]) -> None:
@@ -201,9 +201,11 @@ def test_without_the_extra_a_scan_says_which_extra(monkeypatch: pytest.MonkeyPat
         raise MissingDependencyError("no OCR: pip install nianbao[ocr]", source=source)
 
     monkeypatch.setattr(_ocr, "engine", missing)
-    report = nianbao.convert(image_pdf(page_images(HONGZE, 50, pages=[2]), 50), filename="s.pdf")
+    report = nianbao.convert_document(
+        image_pdf(page_images(HONGZE, 50, pages=[2]), 50), filename="s.pdf"
+    )
     (note,) = [d for d in report.diagnostics if d.code == "pdf.no_text_layer"]
     assert "pip install nianbao[ocr]" in note.message
     assert report.source.ocr_pages is None
     with pytest.raises(MissingDependencyError, match=r"nianbao\[ocr\]"):
-        nianbao.convert(b"\x89PNG\r\n\x1a\n" + bytes(100), filename="page.png")
+        nianbao.convert_document(b"\x89PNG\r\n\x1a\n" + bytes(100), filename="page.png")

@@ -30,9 +30,9 @@ import nianbao
 from nianbao.adapters._pdf_page import plumber_page
 from nianbao.adapters._pdfium import PdfiumDocument
 from nianbao.adapters._pdfium_api import LOCK
-from nianbao.convert.model import PageOrigin, Report
 from nianbao.convert.options import ConvertOptions
 from nianbao.errors import DocumentLoadError
+from nianbao.schemas.model import PageOrigin, Report
 from tests.fixtures.pdf.written import Page, document, ruled_table, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,8 +55,8 @@ HORIZONTAL = 0.01
 def _convert(source: Path | bytes, engine: str) -> Report:
     options = ConvertOptions(pdf_engine=engine)  # type: ignore[arg-type]
     if isinstance(source, bytes):
-        return nianbao.convert(source, filename="written.pdf", options=options)
-    return nianbao.convert(source, options=options)
+        return nianbao.convert_document(source, filename="written.pdf", options=options)
+    return nianbao.convert_document(source, options=options)
 
 
 def _both(source: Path | bytes) -> tuple[Report, Report] | tuple[str, str]:
@@ -261,7 +261,7 @@ def test_a_glyph_without_a_box_in_a_longer_run_is_read_by_pdfium() -> None:
 
 
 def test_the_engine_is_an_option_the_command_line_passes_on(tmp_path: Path) -> None:
-    from nianbao.convert.cli import main  # noqa: PLC0415
+    from nianbao.cli import main  # noqa: PLC0415
 
     with pytest.raises(ValueError, match="pdf_engine"):
         ConvertOptions(pdf_engine="pdfminer")  # type: ignore[arg-type]
@@ -291,7 +291,7 @@ def test_threads_converting_pdfs_at_once_get_what_one_gets() -> None:
     from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
     paths = [p for p in PDFS if p.name in ("hongze-2024.pdf", "rows-broken-across-pages.pdf")]
-    alone = [nianbao.to_json(nianbao.convert(p)) for p in paths]
+    alone = [nianbao.to_json(nianbao.convert_document(p)) for p in paths]
     with ThreadPoolExecutor(4) as pool:
-        together = list(pool.map(lambda p: nianbao.to_json(nianbao.convert(p)), paths * 4))
+        together = list(pool.map(lambda p: nianbao.to_json(nianbao.convert_document(p)), paths * 4))
     assert together == alone * 4

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nianbao
 from nianbao.adapters._pdf_ruling import Rule, closing_rules
-from nianbao.convert.model import PageOrigin, PagesOrigin
+from nianbao.schemas.model import PageOrigin, PagesOrigin
 from tests.fixtures.pdf.expected import FOOT_ROW_VALUES
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pdf"
@@ -32,7 +32,7 @@ def _row(report: nianbao.Report, key: str) -> list[float | None] | None:
 
 
 def test_the_open_row_at_the_foot_of_the_page_keeps_its_seven_figures() -> None:
-    report = nianbao.convert(FIXTURES / "row-at-page-foot.pdf")
+    report = nianbao.convert_document(FIXTURES / "row-at-page-foot.pdf")
     tables = report.document.tables
     assert [(t.n_rows, t.n_cols) for t in tables] == [(28, 10), (4, 15)]
     assert tables[0].origin == PagesOrigin(pages=[1, 2])
@@ -48,7 +48,7 @@ def test_the_open_row_at_the_foot_of_the_page_keeps_its_seven_figures() -> None:
 
 
 def test_a_row_that_cannot_be_split_into_columns_is_reported_and_read_from_its_text() -> None:
-    report = nianbao.convert(FIXTURES / "row-at-page-foot-unruled.pdf")
+    report = nianbao.convert_document(FIXTURES / "row-at-page-foot-unruled.pdf")
     stray = [d for d in report.diagnostics if d.code == "table.text_outside_cells"]
     assert len(stray) == 1
     assert "2.没有现成信息需要另行制" in stray[0].message

@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import nianbao
-from nianbao.convert.model import PagesOrigin
+from nianbao.schemas.model import PagesOrigin
 from tests.test_annual_report_2019 import EXPECTED
 
 PDF = Path(__file__).resolve().parent / "fixtures" / "pdf" / "rows-broken-across-pages.pdf"
 
 
 def test_rows_broken_across_pages_are_stitched_into_one_table() -> None:
-    report = nianbao.convert(PDF)
+    report = nianbao.convert_document(PDF)
     tables = report.document.tables
     assert [(t.n_rows, t.n_cols) for t in tables] == [(18, 4), (28, 10), (4, 15)]
     assert tables[1].origin == PagesOrigin(pages=[1, 2, 3, 4])
@@ -30,7 +30,7 @@ def test_rows_broken_across_pages_are_stitched_into_one_table() -> None:
 
 
 def test_its_figures_are_each_read_once_and_add_up() -> None:
-    report = nianbao.convert(PDF)
+    report = nianbao.convert_document(PDF)
     annual = report.annual_report
     assert annual is not None
     assert (annual.template, annual.year) == ("2019", 2020)

@@ -11,10 +11,10 @@ import pytest
 import nianbao
 from nianbao.adapters.base import Adapter, AdapterResult
 from nianbao.adapters.registry import AdapterRegistry, default_registry
+from nianbao.adapters.sniff import InputInfo
 from nianbao.adapters.text import TextAdapter
-from nianbao.convert.model import Block, Document, LineOrigin
 from nianbao.convert.pipeline import convert_bytes
-from nianbao.convert.sniff import InputInfo
+from nianbao.schemas.model import Block, Document, LineOrigin
 
 
 class ShoutingAdapter(Adapter):

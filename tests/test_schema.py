@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 import nianbao
-from nianbao.convert.emit import report_data
-from nianbao.convert.schema import (
+from nianbao.errors import NianbaoError, ReportValidationError
+from nianbao.schemas.emit import report_data
+from nianbao.schemas.validation import (
     SCHEMA_ID,
     build_schema,
     check_schema_version,
@@ -16,7 +17,6 @@ from nianbao.convert.schema import (
     schema_text,
     validate_report_data,
 )
-from nianbao.errors import NianbaoError, ReportValidationError
 from tests.conftest import REGENERATE, ROOT
 
 COMMITTED = ROOT / "nianbao" / "schemas" / "report.schema.json"
@@ -44,7 +44,7 @@ def test_schema_ships_inside_the_package() -> None:
 
 
 def test_schema_rejects_a_broken_report(text_sample: dict[str, Path]) -> None:
-    data = report_data(nianbao.convert(text_sample["004"]))
+    data = report_data(nianbao.convert_document(text_sample["004"]))
     assert schema_errors(data) == []
     data["document"]["tables"][0]["cells"][0]["row_span"] = 0
     del data["source"]["sha256"]

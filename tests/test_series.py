@@ -14,11 +14,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from nianbao.convert.cli import main
-from nianbao.convert.emit import report_data
+from nianbao.cli import main
+from nianbao.collection.series import body_key
 from nianbao.convert.pipeline import convert_path
-from nianbao.convert.series import body_key
 from nianbao.forms import FORMS
+from nianbao.schemas.emit import report_data
 
 SERIES = Path(__file__).resolve().parent / "fixtures" / "linear"  # the real 平潭 pages, kept once
 COLUMNS = [c.key for c in FORMS.table("applications").columns]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.convert.sniff import sniff
+from nianbao.adapters.sniff import sniff
 
 
 def _zip(*members: str) -> bytes:

@@ -11,15 +11,16 @@ import sys
 import textwrap
 import threading
 import time
+import types
 from pathlib import Path
 
 import pytest
 
 import nianbao
-from nianbao.convert.emit import to_json
 from nianbao.convert.options import Limits
 from nianbao.convert.pipeline import convert_path
-from nianbao.convert.worker import Converted, WorkerPool
+from nianbao.runtime.worker import Converted, WorkerPool
+from nianbao.schemas.emit import to_json
 from tests.conftest import ROOT, TEXT_SAMPLES
 
 # What costs start-up time and no verb needs before it runs.
@@ -42,21 +43,23 @@ def test_import_nianbao_loads_no_heavy_library() -> None:
 
 
 def test_the_command_line_loads_no_heavy_library_before_a_verb_runs() -> None:
-    code = "from nianbao.convert import cli\ncli._parser().parse_args(['convert', 'x.txt'])"
+    code = "from nianbao.cli import parser\nparser.build_parser().parse_args(['convert', 'x.txt'])"
     assert _loaded_after(code) == []
 
 
 def test_the_first_conversion_loads_what_it_needs() -> None:
     # The laziness is real: the same probe sees pydantic once a report was made.
-    code = f"import nianbao\nnianbao.convert({str(TEXT_SAMPLES[0])!r})"
+    code = f"import nianbao\nnianbao.convert_document({str(TEXT_SAMPLES[0])!r})"
     assert "pydantic" in _loaded_after(code)
 
 
-def test_lazy_names_are_the_real_ones_and_convert_stays_the_function() -> None:
-    from nianbao.convert.model import Report  # noqa: PLC0415
+def test_lazy_names_are_the_real_ones_and_convert_is_the_package() -> None:
+    from nianbao.schemas.model import Report  # noqa: PLC0415
 
     assert nianbao.Report is Report
-    assert callable(nianbao.convert) and nianbao.convert.__module__ == "nianbao"
+    assert isinstance(nianbao.convert, types.ModuleType)
+    assert nianbao.convert.__name__ == "nianbao.convert"
+    assert nianbao.convert_document.__module__ == "nianbao"
     with pytest.raises(AttributeError, match="no_such_name"):
         _ = nianbao.no_such_name
 
@@ -74,7 +77,7 @@ def test_a_single_conversion_forks_its_worker_from_this_process() -> None:
         import os
         from pathlib import Path
         from nianbao.convert.options import Limits
-        from nianbao.convert.worker import WorkerPool
+        from nianbao.runtime.worker import WorkerPool
         from tests.test_startup import parent_pid
 
         with WorkerPool(1, Limits(seconds=30), parent_pid, fork_here=True) as pool:
@@ -105,7 +108,9 @@ def test_with_another_thread_running_the_worker_comes_from_the_forkserver() -> N
 
 
 def test_a_forked_worker_gives_the_report_an_in_process_conversion_gives() -> None:
-    limited = nianbao.convert(TEXT_SAMPLES[4], options=nianbao.ConvertOptions(time_limit=60))
+    limited = nianbao.convert_document(
+        TEXT_SAMPLES[4], options=nianbao.ConvertOptions(time_limit=60)
+    )
     assert to_json(limited) == to_json(convert_path(TEXT_SAMPLES[4]))
 
 
@@ -116,7 +121,7 @@ def test_a_forked_worker_dies_with_its_parent(tmp_path: Path) -> None:
         import os, time
         from pathlib import Path
         from nianbao.convert.options import Limits
-        from nianbao.convert.worker import Converted, WorkerPool
+        from nianbao.runtime.worker import Converted, WorkerPool
 
         def hang(path):
             Path({str(pid_file)!r}).write_text(str(os.getpid()))
@@ -163,7 +168,7 @@ def test_a_process_large_beside_the_memory_limit_gets_its_worker_from_the_forkse
         import os
         from pathlib import Path
         from nianbao.convert.options import Limits
-        from nianbao.convert.worker import WorkerPool
+        from nianbao.runtime.worker import WorkerPool
         from tests.test_startup import parent_pid
 
         held = bytearray(300 * 2**20)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.convert.numbering import numbering_level
-from nianbao.convert.structure import build_blocks
-from nianbao.convert.tables import Line
+from nianbao.text.numbering import numbering_level
+from nianbao.text.structure import build_blocks
+from nianbao.text.tables import Line
 
 
 @pytest.mark.parametrize(

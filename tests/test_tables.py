@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.convert.model import Table, TableCell
-from nianbao.convert.tables import FoundTable, Line, find_tables
+from nianbao.schemas.model import Table, TableCell
+from nianbao.text.tables import FoundTable, Line, find_tables
 
 TEXT_DIR = Path(__file__).parent.parent / "samples" / "text"
 

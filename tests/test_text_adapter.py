@@ -10,7 +10,7 @@ import nianbao
 
 
 def _tables(path: Path) -> list[nianbao.Table]:
-    return nianbao.convert(path).document.tables
+    return nianbao.convert_document(path).document.tables
 
 
 def test_seed_004_pipe_tables(text_sample: dict[str, Path]) -> None:
@@ -48,14 +48,14 @@ def test_prose_seeds_have_no_tables(text_sample: dict[str, Path]) -> None:
 
 
 def test_every_table_is_reported_with_its_method(text_sample: dict[str, Path]) -> None:
-    report = nianbao.convert(text_sample["004"])
+    report = nianbao.convert_document(text_sample["004"])
     reconstructed = [d for d in report.diagnostics if d.code == "table.reconstructed"]
     assert len(reconstructed) == len(report.document.tables) == 3
     assert all("pipe-rows" in d.message for d in reconstructed)
 
 
 def test_table_blocks_point_at_their_tables(text_sample: dict[str, Path]) -> None:
-    document = nianbao.convert(text_sample["004"]).document
+    document = nianbao.convert_document(text_sample["004"]).document
     table_blocks = [b for b in document.blocks if b.kind == "table"]
     assert [b.table for b in table_blocks] == [0, 1, 2]
     headings = [b.text for b in document.blocks if b.kind == "heading" and b.level == 1]
@@ -83,9 +83,9 @@ VARIANTS = {
 def test_seed_004_damaged_further_still_gives_every_figure(
     text_sample: dict[str, Path], variant: str
 ) -> None:
-    original = nianbao.convert(text_sample["004"]).annual_report
+    original = nianbao.convert_document(text_sample["004"]).annual_report
     text = VARIANTS[variant](text_sample["004"].read_text(encoding="utf-8"))
-    report = nianbao.convert(text.encode("utf-8"), filename=f"004-{variant}.txt")
+    report = nianbao.convert_document(text.encode("utf-8"), filename=f"004-{variant}.txt")
     assert [(t.n_rows, t.n_cols) for t in report.document.tables] == [(14, 4), (28, 10), (4, 15)]
     annual = report.annual_report
     assert annual is not None and original is not None

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import nianbao
-from nianbao.convert.model import LineOrigin
-from nianbao.convert.textclean import normalise, remove_chrome
+from nianbao.schemas.model import LineOrigin
+from nianbao.text.clean import normalise, remove_chrome
 from tests.conftest import TEXT_SAMPLES
 
 CHROME = [
@@ -32,14 +32,14 @@ CHROME = [
 
 @pytest.mark.parametrize("sample", TEXT_SAMPLES, ids=lambda p: p.name)
 def test_no_chrome_in_any_report(sample: Path) -> None:
-    report = nianbao.convert(sample)
+    report = nianbao.convert_document(sample)
     document_text = nianbao.to_json(report).split('"diagnostics"')[0]
     assert [c for c in CHROME if c in document_text] == []
 
 
 @pytest.mark.parametrize("sample", TEXT_SAMPLES, ids=lambda p: p.name)
 def test_every_line_is_kept_or_reported_as_removed(sample: Path) -> None:
-    report = nianbao.convert(sample)
+    report = nianbao.convert_document(sample)
     covered: set[int] = set()
     origins = [b.origin for b in report.document.blocks]
     origins += [c.origin for t in report.document.tables for c in t.cells]

@@ -1,7 +1,7 @@
 """The hot folder: seeds and a real PDF dropped in, a copy in two halves, bad files, SIGTERM,
 restarts, and workers that hang, exhaust memory or die.
 
-The watcher runs as `python -m nianbao.convert.cli watch` where signals and the command line
+The watcher runs as `python -m nianbao.cli watch` where signals and the command line
 matter, and in a thread through the Python API where a test needs to inject the worker's function
 (a sleeping one for the time limit). Every wait is bounded.
 """
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.convert import watch as watch_module
-from nianbao.convert.inputs import is_ignored, printable
 from nianbao.convert.options import Limits
-from nianbao.convert.watch import HotFolder, WatchOptions, _open_for_writing
-from nianbao.convert.worker import (
+from nianbao.runtime import watch as watch_module
+from nianbao.runtime.inputs import is_ignored, printable
+from nianbao.runtime.watch import HotFolder, WatchOptions, _open_for_writing
+from nianbao.runtime.worker import (
     Converted,
     Failure,
     WorkerPool,
@@ -61,7 +61,7 @@ def _watcher(
             [
                 sys.executable,
                 "-m",
-                "nianbao.convert.cli",
+                "nianbao.cli",
                 "watch",
                 str(inbox),
                 "--out",

@@ -1,7 +1,7 @@
 """Issue 11, "Data loss and leaks in the hot folder": one test per defect, with real processes,
 real files and real signals.
 
-The watcher runs as a person runs it (`python -m nianbao.convert.cli watch`), or, where a test
+The watcher runs as a person runs it (`python -m nianbao.cli watch`), or, where a test
 needs a worker that is busy for as long as the test likes, as a small script around `HotFolder`
 with a worker function from this module (`RUNNER`): a process of its own either way, so that
 signals reach it as they would in production.
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.convert.worker import Converted, convert_inbox_file
+from nianbao.runtime.worker import Converted, convert_inbox_file
 from tests.conftest import ROOT, TEXT_SAMPLES
 
 Watcher = subprocess.Popen[bytes]
@@ -36,7 +36,7 @@ GBK_NAME = "年报".encode("gbk") + b".txt"  # b'\xc4\xea\xb1\xa8.txt', as a Win
 RUNNER = """
 import signal, sys
 from pathlib import Path
-from nianbao.convert.watch import HotFolder, WatchOptions
+from nianbao.runtime.watch import HotFolder, WatchOptions
 from tests.test_watch_issue11 import busy_or_convert
 options = WatchOptions(settle=float(sys.argv[3]), recheck=float(sys.argv[4]))
 folder = HotFolder(Path(sys.argv[1]), Path(sys.argv[2]), options, work=busy_or_convert)
@@ -74,7 +74,7 @@ def _watch_command(inbox: Path, outbox: Path, *, recheck: float = RECHECK) -> li
     return [
         sys.executable,
         "-m",
-        "nianbao.convert.cli",
+        "nianbao.cli",
         "watch",
         str(inbox),
         "--out",
@@ -259,7 +259,7 @@ def test_issue11_a_name_that_is_not_utf8_does_not_abort_a_batch(tmp_path: Path) 
     shutil.copyfile(TEXT_SAMPLES[0], folder / "ok.txt")
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "nianbao.convert.cli", "convert", str(folder), "-o", str(out)],
+        [sys.executable, "-m", "nianbao.cli", "convert", str(folder), "-o", str(out)],
         capture_output=True,
         text=True,
         cwd=ROOT,

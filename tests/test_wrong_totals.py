@@ -12,7 +12,7 @@ PDF = Path(__file__).resolve().parent / "fixtures" / "pdf" / "wrong-totals.pdf"
 
 
 def test_wrong_printed_totals_fail_their_checks_and_are_kept_as_printed() -> None:
-    report = nianbao.convert(PDF)
+    report = nianbao.convert_document(PDF)
     annual = report.annual_report
     assert annual is not None
     # As printed, never "fixed": review total 10 over parts 2 + 1 + 4 + 0.

@@ -1,1 +1,7 @@
-"""Input adapters: one module per format, chosen by `registry`."""
+"""Input formats: one module per format, each an `Adapter`, chosen by `registry` from `sniff`.
+
+Each adapter turns an input's bytes into a `Document` (blocks and tables with their origins),
+wrapping its library's errors as `DocumentLoadError` around that library's calls only. Third
+parties add adapters through the entry-point group `nianbao.adapters`; the contract they
+implement is `base` (re-exported from `nianbao`). May import `text`, `schemas`, `forms`, `errors`.
+"""

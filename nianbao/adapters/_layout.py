@@ -2,7 +2,7 @@
 
 Those formats know where their cells are, so a table is built from explicit positions and
 spans. Their paragraphs go through the same heading and title rules as the text adapter
-(`nianbao.convert.structure`), so that a report reads the same whatever format it came in.
+(`nianbao.text.structure`), so that a report reads the same whatever format it came in.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nianbao.convert.model import Block, Document, LineOrigin, Origin, Table, TableCell, TableMethod
-from nianbao.convert.numbering import numbering_level
-from nianbao.convert.structure import build_blocks
-from nianbao.convert.tables import Line
-from nianbao.convert.textclean import normalise
 from nianbao.errors import DocumentLoadError
+from nianbao.schemas.model import Block, Document, LineOrigin, Origin, Table, TableCell, TableMethod
+from nianbao.text.clean import normalise
+from nianbao.text.numbering import numbering_level
+from nianbao.text.structure import build_blocks
+from nianbao.text.tables import Line
 
 #: A table larger than this is not a report table but a data dump or an attack on our memory:
 #: `Table.grid()` allocates rows x cols.

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from nianbao.adapters import effort
 from nianbao.adapters._pdfium_api import LOCK
-from nianbao.convert.model import Diagnostic, PagesOrigin
-from nianbao.convert.sniff import InputInfo
+from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import MissingDependencyError, out_of_memory
+from nianbao.schemas.model import Diagnostic, PagesOrigin
 
 if TYPE_CHECKING:
     from nianbao.adapters._ocr import OcrPage

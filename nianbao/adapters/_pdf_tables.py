@@ -20,8 +20,8 @@ from typing import Any
 
 from nianbao.adapters._layout import Placed, make_table
 from nianbao.adapters._pdf_text import Char, cell_text, ocr_confidence
-from nianbao.convert.model import PageOrigin, PagesOrigin, Table, TableMethod
-from nianbao.convert.numbering import numbering_level
+from nianbao.schemas.model import PageOrigin, PagesOrigin, Table, TableMethod
+from nianbao.text.numbering import numbering_level
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the top left
 

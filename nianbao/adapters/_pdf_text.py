@@ -20,7 +20,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from nianbao.convert.numbering import numbering_level
+from nianbao.text.numbering import numbering_level
 
 Char = dict[str, Any]  # a pdfplumber character: text, x0, x1, top, bottom, size, fontname
 

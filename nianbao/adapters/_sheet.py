@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nianbao.adapters._layout import MAX_TABLE_AREA, Para, Placed, make_table
-from nianbao.convert.model import Diagnostic, SheetOrigin, Table
 from nianbao.errors import DocumentLoadError
+from nianbao.schemas.model import Diagnostic, SheetOrigin, Table
 
 #: Cells (with a value or not) a workbook may hold before we refuse it: annual reports have a
 #: few hundred; a million is a data dump, or a file built to exhaust memory.

@@ -6,8 +6,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from nianbao.convert.model import Diagnostic, Document, EncodingInfo
-from nianbao.convert.sniff import InputInfo
+from nianbao.adapters.sniff import InputInfo
+from nianbao.schemas.model import Diagnostic, Document, EncodingInfo
 
 
 @dataclass

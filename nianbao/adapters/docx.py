@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from nianbao.adapters._damage import ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, Placed, assemble, check_zip, clean_text, make_table
 from nianbao.adapters.base import Adapter, AdapterResult
-from nianbao.convert.model import Diagnostic, ParagraphOrigin, Table
-from nianbao.convert.sniff import InputInfo
+from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
+from nianbao.schemas.model import Diagnostic, ParagraphOrigin, Table
 
 if TYPE_CHECKING:
     from lxml import etree

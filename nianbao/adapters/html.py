@@ -4,7 +4,7 @@ The bytes are decoded as the text adapter decodes them (BOM, then `<meta charset
 detection), then parsed by lxml's HTML parser with the network off. What is not the report goes
 first: scripts and styles, `nav`/`header`/`footer`/`aside`, elements whose class or id names a
 menu, header, footer or share bar, and lists of nothing but links. The paragraphs left then pass
-the text adapter's chrome rules (`nianbao.convert.textclean`), which catch 【打印】 bars and the
+the text adapter's chrome rules (`nianbao.text.clean`), which catch 【打印】 bars and the
 site name above the title.
 
 Sites lay pages out with tables. A table whose cells hold tables is layout: its cells are read as
@@ -40,12 +40,12 @@ from nianbao.adapters._layout import (
     make_table,
 )
 from nianbao.adapters.base import Adapter, AdapterResult
-from nianbao.convert.encoding import Decoded, decode
-from nianbao.convert.model import Diagnostic, ElementOrigin, LineOrigin, Table
-from nianbao.convert.sniff import InputInfo
-from nianbao.convert.tables import Line
-from nianbao.convert.textclean import remove_chrome
+from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
+from nianbao.schemas.model import Diagnostic, ElementOrigin, LineOrigin, Table
+from nianbao.text.clean import remove_chrome
+from nianbao.text.encoding import Decoded, decode
+from nianbao.text.tables import Line
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement

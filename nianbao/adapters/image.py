@@ -17,9 +17,9 @@ from nianbao.adapters._layout import assemble
 from nianbao.adapters._pdf_scans import INSTALL_HINT
 from nianbao.adapters.base import Adapter, AdapterResult
 from nianbao.adapters.pdf import _drop_furniture, _items, _join_tables, _Page, scanned_page
-from nianbao.convert.model import Diagnostic, PagesOrigin
-from nianbao.convert.sniff import InputInfo
+from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError, out_of_memory
+from nianbao.schemas.model import Diagnostic, PagesOrigin
 
 IMAGE_FORMATS = ("png", "jpeg", "tiff")
 MAX_PAGES = 200  # frames of a TIFF read at most; a report is never longer

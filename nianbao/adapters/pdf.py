@@ -67,9 +67,9 @@ from nianbao.adapters._pdf_text import (
 )
 from nianbao.adapters.base import Adapter, AdapterResult
 from nianbao.adapters.pdf_options import PdfOptions
-from nianbao.convert.model import Diagnostic, PageOrigin, PagesOrigin, Table, TableMethod
-from nianbao.convert.sniff import InputInfo
+from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
+from nianbao.schemas.model import Diagnostic, PageOrigin, PagesOrigin, Table, TableMethod
 
 if TYPE_CHECKING:
     from nianbao.adapters._ocr import OcrPage

@@ -20,9 +20,9 @@ from nianbao.adapters.html import HtmlAdapter
 from nianbao.adapters.image import ImageAdapter
 from nianbao.adapters.pdf import PdfAdapter
 from nianbao.adapters.pdf_options import PdfOptions
+from nianbao.adapters.sniff import InputInfo
 from nianbao.adapters.text import TextAdapter
 from nianbao.adapters.xlsx import XlsxAdapter
-from nianbao.convert.sniff import InputInfo
 
 ENTRY_POINT_GROUP = "nianbao.adapters"
 

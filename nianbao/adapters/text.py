@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from nianbao.adapters.base import Adapter, AdapterResult
 from nianbao.adapters.html import read_escaped_text
-from nianbao.convert.encoding import decode
-from nianbao.convert.model import Document
-from nianbao.convert.sniff import InputInfo
-from nianbao.convert.structure import build_blocks
-from nianbao.convert.tables import find_tables
-from nianbao.convert.textclean import normalise, remove_chrome, split_run_on
+from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError
+from nianbao.schemas.model import Document
+from nianbao.text.clean import normalise, remove_chrome, split_run_on
+from nianbao.text.encoding import decode
+from nianbao.text.structure import build_blocks
+from nianbao.text.tables import find_tables
 
 # More replacement characters than this and the "text" is binary data, not a damaged document.
 _MAX_UNDECODABLE = 0.05

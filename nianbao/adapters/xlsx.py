@@ -29,9 +29,9 @@ from nianbao.adapters._damage import STDLIB_XML_DAMAGE, ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, assemble, check_zip
 from nianbao.adapters._sheet import MAX_CELLS, Rect, SheetData, printed, sheet_items
 from nianbao.adapters.base import Adapter, AdapterResult
-from nianbao.convert.model import Diagnostic, SheetOrigin, Table
-from nianbao.convert.sniff import InputInfo
+from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
+from nianbao.schemas.model import Diagnostic, SheetOrigin, Table
 
 _XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _XLS_SUFFIXES = (".xls", ".xlt", ".et")

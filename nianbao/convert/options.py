@@ -1,16 +1,16 @@
 """How to convert: one typed set of options for every entry.
 
-`nianbao.convert()`, `nianbao convert` (one file or a batch) and `nianbao watch` all take a
+`nianbao.convert_document()`, `nianbao convert` (one file or a batch) and `nianbao watch` all take a
 `ConvertOptions`, so a setting means the same thing wherever it is given and nobody has to build
 an adapter registry by hand to change one::
 
     options = ConvertOptions(table_engine="camelot-lattice", max_pages=20, encoding="gbk")
-    nianbao.convert("report.pdf", options=options)
+    nianbao.convert_document("report.pdf", options=options)
 
 The limits are per input. `None` leaves each entry its own default: the command line, the batch
 and the hot folder convert in a worker process with 120 s (for each 100 pages, `Limits`) and
-2 GiB; `nianbao.convert()` runs in the caller's process with no limit unless one is given, and
-then in a worker process too.
+2 GiB; `nianbao.convert_document()` runs in the caller's process with no limit unless one is
+given, and then in a worker process too.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class ConvertOptions:
         if self.memory_limit is not None and self.memory_limit < 0:
             raise ValueError(f"memory_limit cannot be negative, not {self.memory_limit}")
         if self.encoding is not None:
-            from nianbao.convert.encoding import canonical_codec  # noqa: PLC0415  # chardet, model
+            from nianbao.text.encoding import canonical_codec  # noqa: PLC0415  # chardet, model
 
             if canonical_codec(self.encoding) is None:
                 raise ValueError(f"unknown encoding: {self.encoding!r}")

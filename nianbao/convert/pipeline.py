@@ -8,13 +8,13 @@ from pathlib import Path
 
 from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.registry import AdapterRegistry, default_registry
+from nianbao.adapters.sniff import InputInfo, sniff
 from nianbao.convert.annual_report import profile
-from nianbao.convert.emit import report_data
-from nianbao.convert.model import Report, Source
 from nianbao.convert.options import ConvertOptions
-from nianbao.convert.schema import validate_report_data
-from nianbao.convert.sniff import InputInfo, sniff
 from nianbao.errors import DocumentLoadError, UnsupportedFormatError
+from nianbao.schemas.emit import report_data
+from nianbao.schemas.model import Report, Source
+from nianbao.schemas.validation import validate_report_data
 
 _HEAD_BYTES = 8192
 

@@ -4,6 +4,10 @@ These files are the only place nianbao writes a label, a figure key or a check o
 forms; recognition, table mapping, checks, export columns and the schema's figure keys are all
 derived from them (`spec`). `NIANBAO_FORMS=DIR` loads the forms from another folder instead, to
 try a province's wording or a new form without touching the installed package.
+
+The ground floor with `errors`: imports nothing else of nianbao's, and everything above asks
+it what a form's equations mean (`equations`: their instances, which alternative a report
+prints, their value).
 """
 
 import os

@@ -28,8 +28,8 @@ from nianbao.convert.annual_report.recognise import (
 )
 from nianbao.convert.annual_report.refusals import refusal
 from nianbao.convert.annual_report.scanned import scanned_figures
-from nianbao.convert.model import AnnualReport, Diagnostic, Document, Figure, Section
 from nianbao.forms import FORMS
+from nianbao.schemas.model import AnnualReport, Diagnostic, Document, Figure, Section
 
 __all__ = ["profile"]
 

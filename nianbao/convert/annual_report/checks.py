@@ -19,9 +19,9 @@ from functools import lru_cache
 
 from nianbao.convert.annual_report.indicators import Numbered
 from nianbao.convert.annual_report.recognise import Template
-from nianbao.convert.model import Check, Diagnostic, Figure, Origin, TableCellOrigin
 from nianbao.forms import FORMS, CheckSpec, Forms
 from nianbao.forms.equations import Equation, Term
+from nianbao.schemas.model import Check, Diagnostic, Figure, Origin, TableCellOrigin
 
 Number = int | float
 

@@ -25,8 +25,8 @@ from nianbao.convert.annual_report.labels import (
     unit_note,
 )
 from nianbao.convert.annual_report.values import is_number, parse_value
-from nianbao.convert.model import Diagnostic, Figure, TableCell
 from nianbao.forms import FORMS, Label, TableSpec
+from nianbao.schemas.model import Diagnostic, Figure, TableCell
 
 _COLUMN_MATCH = 0.8
 _ROW_MATCH = 0.75

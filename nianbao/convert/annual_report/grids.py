@@ -14,8 +14,8 @@ from functools import cache
 
 from nianbao.convert.annual_report.labels import compact, core, fold, matches_any
 from nianbao.convert.annual_report.values import is_number
-from nianbao.convert.model import Document, Table, TableCell, TableCellOrigin
 from nianbao.forms import FORMS, TableSpec
+from nianbao.schemas.model import Document, Table, TableCell, TableCellOrigin
 
 #: A form table's key (`proactive`, `applications`, `review`), or `indicators` for a 统计表.
 Kind = str

@@ -2,7 +2,7 @@
 
 `fold` is length-preserving (one character in, one out), so offsets found in folded prose are
 offsets in the original text. It turns full-width ASCII into half-width, Traditional script into
-Simplified (`nianbao.convert.script`: 總計 → 总计, 規範性檔案 → 规范性档案), and dashes into
+Simplified (`nianbao.text.script`: 總計 → 总计, 規範性檔案 → 规范性档案), and dashes into
 `-`. Regional wordings (檔案 where the mainland says 文件) are label variants in the form spec.
 
 `core` goes further for matching labels: no spaces or line breaks (vertical labels, `商业 企业`),
@@ -16,7 +16,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from nianbao.convert.script import simplified
+from nianbao.text.script import simplified
 
 _DASHES = {ord(c): "-" for c in "－—–−‐‑"}
 _SPACE = {0x3000: " ", 0xA0: " "}

@@ -28,7 +28,8 @@ from nianbao.convert.annual_report.labels import (
     strip_numbering,
 )
 from nianbao.convert.annual_report.values import parse_value
-from nianbao.convert.model import (
+from nianbao.forms import FORMS, SectionKey, TableSpec
+from nianbao.schemas.model import (
     Block,
     Document,
     Origin,
@@ -36,7 +37,6 @@ from nianbao.convert.model import (
     TableCellOrigin,
     TextSpanOrigin,
 )
-from nianbao.forms import FORMS, SectionKey, TableSpec
 
 _PROSE = re.compile(r"[。；;！？]")
 # Figures and the blanks between them; `/` and `-` alone are the not-applicable marks.

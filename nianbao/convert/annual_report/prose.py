@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from nianbao.convert.annual_report.labels import fold
 from nianbao.convert.annual_report.values import MAX_DIGITS
-from nianbao.convert.model import Document, Figure, TextSpanOrigin
 from nianbao.forms import FORMS, SectionKey
+from nianbao.schemas.model import Document, Figure, TextSpanOrigin
 
 _CHANNEL = re.compile("|".join(map(re.escape, FORMS.channel_words)))
 _SENTENCE_END = "。；;!！?？\n"

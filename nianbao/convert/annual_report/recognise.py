@@ -27,8 +27,8 @@ from pathlib import PurePath
 
 from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import best_label, chinese_digits, chinese_number, fold
-from nianbao.convert.model import Block, Diagnostic, Document, Section
 from nianbao.forms import FORMS, Form, SectionKey
+from nianbao.schemas.model import Block, Diagnostic, Document, Section
 
 #: The id of a form in `nianbao/forms` ("2021", "2019", "2008"), or None.
 Template = str | None

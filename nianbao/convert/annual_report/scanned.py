@@ -8,7 +8,7 @@ figure and its cell: a misread digit is never passed off as what the report prin
 
 from __future__ import annotations
 
-from nianbao.convert.model import (
+from nianbao.schemas.model import (
     Check,
     Diagnostic,
     Document,

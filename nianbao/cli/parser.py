@@ -1,40 +1,26 @@
-"""The `nianbao` command line.
+"""The command line's flags: one parser, each verb's arguments, the types that check them.
 
-`convert` on one file runs in this process, as it always has; on several files or a folder it
-hands them to `batch` (worker processes, a progress bar), or with `--cluster` to `cluster` (the
-same worker processes on a Dask cluster). `watch` is the hot folder, `export` the table of
-figures or the Parquet dataset, `check` the checks across a dataset's reports. Every error ends
-as one line and the exit code of its exception class.
+Light on purpose: it is built before the verb runs, so it imports no model, no adapter and no
+runtime; each verb imports what it needs (`commands`).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from nianbao.__about__ import __version__
-from nianbao.convert.inputs import is_url, printable, valid_address
+from nianbao.cli import commands as verbs
 from nianbao.convert.options import (
     GIB,
     OCR_PAGE_WEIGHT,
     PAGES_PER_LIMIT,
     PDF_ENGINES,
     TABLE_ENGINES,
-    ConvertOptions,
     Limits,
     default_jobs,
 )
-from nianbao.errors import NianbaoError
-
-# Each verb imports what it needs when it runs (ruff's PLC0415 is off for this module): `nianbao
-# --version` and a one-file `convert` must not pay for the dataset (pyarrow), the table export
-# (openpyxl), the hot folder (watchdog) or the progress bars (rich).
-if TYPE_CHECKING:
-    from nianbao.convert import dataset
-    from nianbao.convert.worker import Converted, Failure
+from nianbao.runtime.inputs import valid_address
 
 _DESCRIPTION = """\
 Turn government information-disclosure annual reports (政府信息公开工作年度报告) -- PDF, Word
@@ -65,47 +51,8 @@ output that cannot be written, 4 unsupported format, 5 missing optional dependen
 error (please report it)
 """
 
-EXIT_INTERNAL = 70
-_SHOWN = 20  # series failures printed by export
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    for flag, default in (("debug", False), ("verbose", 0), ("quiet", False)):
-        if not hasattr(args, flag):  # given neither before nor after the command
-            setattr(args, flag, default)
-    command: Callable[[argparse.Namespace], int] = args.command
-    try:
-        return command(args)
-    except NianbaoError as exc:
-        if args.debug:
-            raise
-        _error(str(exc))
-        return exc.exit_code
-    except KeyboardInterrupt:
-        _error("interrupted")
-        return 130
-    except OSError as exc:
-        # Inputs' problems are DocumentLoadErrors by now: what is left is an output's.
-        if args.debug:
-            raise
-        from nianbao.convert.outputs import OutputError, cannot_write
-
-        error = cannot_write(exc.filename or "output", exc)
-        _error(printable(str(error)))
-        return OutputError.exit_code
-    except Exception as exc:
-        if args.debug:
-            raise
-        _error(
-            f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
-            "traceback, and please report it)"
-        )
-        return EXIT_INTERNAL
-
-
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nianbao",
         description=_DESCRIPTION,
@@ -173,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _limit_arguments(convert, default=None)
     _option_arguments(convert)
-    convert.set_defaults(command=_convert)
+    convert.set_defaults(command=verbs.convert)
 
     watch = commands.add_parser(
         "watch",
@@ -218,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _limit_arguments(watch, default=None)
     _option_arguments(watch)
-    watch.set_defaults(command=_watch)
+    watch.set_defaults(command=verbs.watch)
 
     export_ = commands.add_parser(
         "export",
@@ -243,7 +190,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write or update the Parquet dataset in DIR (reports, figures, indicators, "
         "checks, diagnostics, series_checks), replacing reports of the same sha256",
     )
-    export_.set_defaults(command=_export)
+    export_.set_defaults(command=verbs.export)
 
     check = commands.add_parser(
         "check",
@@ -257,7 +204,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     check.add_argument("dataset", type=Path, metavar="DIR", help="a folder made by export")
-    check.set_defaults(command=_check)
+    check.set_defaults(command=verbs.check)
 
     schema = commands.add_parser(
         "schema",
@@ -265,7 +212,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print the report's JSON Schema",
         description="Print the JSON Schema every report validates against.",
     )
-    schema.set_defaults(command=_schema)
+    schema.set_defaults(command=verbs.schema)
 
     validate = commands.add_parser(
         "validate",
@@ -274,7 +221,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Check that each REPORT is a valid nianbao report; exit 1 if any is not.",
     )
     validate.add_argument("reports", type=Path, nargs="+", metavar="REPORT")
-    validate.set_defaults(command=_validate)
+    validate.set_defaults(command=verbs.validate)
     return parser
 
 
@@ -344,25 +291,6 @@ def _option_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _options(args: argparse.Namespace) -> ConvertOptions:
-    try:
-        return ConvertOptions(
-            table_engine=args.table_engine,
-            pdf_engine=args.pdf_engine,
-            max_pages=args.max_pages,
-            time_limit=args.time_limit,
-            memory_limit=args.memory_limit,
-            encoding=args.encoding,
-            ocr=args.ocr,
-        )
-    except ValueError as exc:
-        raise _UsageError(str(exc)) from exc
-
-
-class _UsageError(NianbaoError):
-    exit_code = 2
-
-
 def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None) -> None:
     shown = default or Limits()
     parser.add_argument(
@@ -383,269 +311,6 @@ def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None)
             f"(default {shown.memory // GIB}G)"
         ),
     )
-
-
-def _convert(args: argparse.Namespace) -> int:
-    if args.cluster is not None:
-        return _convert_cluster(args)
-    from nianbao.convert.outputs import STDIO, names_folder
-
-    urls = [given for given in args.inputs if is_url(given)]
-    if urls:
-        _error(f"{urls[0]}: URL inputs need --cluster (e.g. --cluster local:4)")
-        return 2
-    inputs: list[Path] = [Path(given) for given in args.inputs]
-    args.inputs = inputs
-    output: str | None = args.output
-    stdin = [p for p in inputs if str(p) == STDIO]
-    if stdin and len(inputs) > 1:
-        _error("- (standard input) is one input: it cannot be converted with others")
-        return 2
-    if (
-        len(inputs) > 1
-        or inputs[0].is_dir()
-        or (output is not None and names_folder(output))
-        or args.parquet is not None
-    ):
-        return _convert_many(args)
-    return _convert_one(args)
-
-
-def _convert_cluster(args: argparse.Namespace) -> int:
-    from nianbao.convert import cluster
-    from nianbao.convert.outputs import STDIO
-
-    if args.output is None or args.output == STDIO:
-        _error("--cluster needs -o OUTDIR, the folder for the reports")
-        return 2
-    outdir = Path(args.output)
-    if outdir.exists() and not outdir.is_dir():
-        _error(f"{outdir}: is a file; -o must name a folder for the reports")
-        return 2
-    jobs = cluster.plan(args.inputs, outdir)
-    known = cluster.known_reports(outdir, *([args.parquet] if args.parquet is not None else []))
-    with cluster.connect(args.cluster) as client:
-        summary = cluster.run(
-            jobs,
-            client,
-            options=_options(args),
-            known=known,
-            verbosity=-1 if args.quiet else args.verbose,
-        )
-    if not args.quiet or summary.failed:
-        print(summary.line())
-    _update_dataset(args.parquet, [job.output for job in jobs])
-    return 1 if summary.failed else 0
-
-
-def _update_dataset(directory: Path | None, outputs: Sequence[Path]) -> None:
-    if directory is None:
-        return
-    from nianbao.convert import dataset
-
-    summary = dataset.update(directory, [path for path in outputs if path.is_file()])
-    print(_dataset_line(directory, summary))
-
-
-def _dataset_line(directory: Path, summary: dataset.Summary) -> str:
-    failed = len(summary.series_failed)
-    return (
-        f"{directory}: {summary.total} reports ({summary.added} added, {summary.replaced} "
-        f"replaced), {len(summary.series)} series checks, {failed} failed"
-    )
-
-
-def _convert_one(args: argparse.Namespace) -> int:
-    """One file, in a worker process with the time and memory limits, so that no input can
-    hang or exhaust the machine; in this process with `--debug` (a worker cannot show the
-    traceback) or when both limits are 0."""
-    import json
-    import tempfile
-
-    from nianbao.convert.outputs import STDIO, write_output
-    from nianbao.convert.worker import Failure
-
-    source: Path = args.inputs[0]
-    options = _options(args)
-    if str(source) == STDIO:
-        with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
-            staged = Path(tmp) / "stdin"  # the report's source.name
-            staged.write_bytes(sys.stdin.buffer.read())
-            result = _convert_file(staged, options, args.debug, shown="<stdin>")
-        shown = "<stdin>"
-    else:
-        result = _convert_file(source, options, args.debug, shown=str(source))
-        shown = str(source)
-    if isinstance(result, Failure):
-        _error(f"{shown}: {result.message}")
-        return result.exit_code
-    write_output(args.output, result.text)
-    if args.quiet:
-        return 0
-    if args.output not in (None, STDIO):
-        print(f"{shown} -> {args.output}: {result.summary()}")
-    elif result.partial or args.verbose:  # the report is on stdout: the word goes to stderr
-        print(f"nianbao: {shown}: {result.summary()}", file=sys.stderr)
-    if args.verbose:
-        for diagnostic in json.loads(result.text)["diagnostics"]:
-            print(f"  {diagnostic['code']}: {diagnostic['message']}", file=sys.stderr)
-    return 0
-
-
-def _convert_file(
-    path: Path, options: ConvertOptions, debug: bool, *, shown: str
-) -> Converted | Failure:
-    from nianbao.convert.worker import Failure, WorkerPool, convert_file, work_with
-
-    limits = Limits.of(options)
-    if debug or not (limits.seconds or limits.memory):
-        try:
-            return convert_file(path, options)
-        except NianbaoError as exc:
-            if debug:
-                raise
-            return Failure.of(exc)
-    with WorkerPool(1, limits, work_with(convert_file, options), fork_here=True) as pool:
-        outcome = pool.run_one(path)
-    assert outcome is not None  # nothing asks it to stop
-    return outcome.result
-
-
-def _convert_many(args: argparse.Namespace) -> int:
-    from nianbao.convert import batch
-    from nianbao.convert.outputs import STDIO, make_folder
-
-    if args.output is None:
-        _error("several inputs or a folder need -o OUTDIR, the folder for their reports")
-        return 2
-    if args.output == STDIO:
-        _error("several reports cannot all go to standard output: -o OUTDIR names a folder")
-        return 2
-    outdir = Path(args.output)
-    if outdir.exists() and not outdir.is_dir():
-        _error(f"{outdir}: is a file; -o must name a folder for several reports")
-        return 2
-    not_documents: list[Path] = []
-    jobs = batch.plan(args.inputs, outdir, not_documents=not_documents)
-    make_folder(outdir)
-    if not_documents and not args.quiet:
-        shown = ", ".join(printable(str(p)) for p in not_documents[:5])
-        more = f" and {len(not_documents) - 5} more" if len(not_documents) > 5 else ""
-        print(f"skipped {len(not_documents)} files not documents by their names: {shown}{more}")
-    summary = batch.run(
-        jobs,
-        workers=args.jobs,
-        options=_options(args),
-        skip_existing=args.skip_existing,
-        verbosity=-1 if args.quiet else args.verbose,
-    )
-    if not args.quiet or summary.failed:
-        print(summary.line())
-    _update_dataset(args.parquet, [job.output for job in jobs])
-    return 1 if summary.failed else 0
-
-
-def _watch(args: argparse.Namespace) -> int:
-    import signal
-
-    from nianbao.convert.watch import HotFolder, WatchOptions
-
-    inbox: Path = args.inbox
-    if not inbox.is_dir():
-        _error(f"{inbox}: is not a folder")
-        return 2
-    if args.out.resolve() == inbox.resolve():
-        _error("OUTBOX must not be INBOX: the reports would be taken for new inputs")
-        return 2
-    options = WatchOptions(
-        settle=args.settle, poll=args.poll, recheck=args.recheck, convert=_options(args)
-    )
-    folder = HotFolder(inbox, args.out, options)
-
-    def stop(signum: int, frame: object) -> None:
-        folder.stop()
-
-    # Both end the watcher cleanly (exit 0): the file in progress is left for next time.
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    folder.run()
-    return 0
-
-
-def _export(args: argparse.Namespace) -> int:
-    from nianbao.convert.export import export
-
-    if args.csv is None and args.xlsx is None and args.parquet is None:
-        _error("say where the table goes: --csv FILE, --xlsx FILE, --parquet DIR, or several")
-        return 2
-    rows, problems, summary = export(
-        args.reports, csv_path=args.csv, xlsx_path=args.xlsx, parquet_dir=args.parquet
-    )
-    for problem in problems:
-        _error(str(problem))
-    written = " and ".join(str(p) for p in (args.csv, args.xlsx, args.parquet) if p is not None)
-    print(f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""))
-    if summary is not None:
-        print(_dataset_line(args.parquet, summary))
-        failed = summary.series_failed
-        for failure in failed[:_SHOWN]:
-            print(f"series check failed: {failure.rule}: {failure.message}")
-        if len(failed) > _SHOWN:
-            print(f"... and {len(failed) - _SHOWN} more: `nianbao check {args.parquet}` lists all")
-    return 1 if problems else 0
-
-
-def _check(args: argparse.Namespace) -> int:
-    from nianbao.convert import dataset
-
-    results = dataset.check(args.dataset)
-    for result in results:
-        if result.status == "fail":
-            print(f"{result.rule}: {result.message}")
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("pass", "fail", "skipped")}
-    print(
-        f"{len(results)} series checks: {counts['pass']} passed, {counts['fail']} failed, "
-        f"{counts['skipped']} skipped -> {args.dataset / (dataset.SERIES + '.parquet')}"
-    )
-    return 0
-
-
-def _schema(args: argparse.Namespace) -> int:
-    from nianbao.convert.schema import load_schema, schema_text
-
-    sys.stdout.write(schema_text(load_schema()))
-    return 0
-
-
-def _validate(args: argparse.Namespace) -> int:
-    failed = 0
-    for path in args.reports:
-        problems = _report_problems(path)
-        if problems:
-            failed += 1
-            for problem in problems:
-                print(f"{path}: {problem}", file=sys.stderr)
-        else:
-            print(f"{path}: valid")
-    return 1 if failed else 0
-
-
-def _report_problems(path: Path) -> list[str]:
-    import json
-
-    from nianbao.convert.schema import check_schema_version, schema_errors
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        return [f"cannot be read: {exc.strerror or exc}"]
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [f"is not JSON: {exc}"]
-    try:
-        check_schema_version(data)
-    except NianbaoError as exc:
-        return [exc.message]
-    return schema_errors(data)
 
 
 def _positive_int(text: str) -> int:
@@ -684,11 +349,3 @@ def _bytes(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError("cannot be negative")
     return int(value)
-
-
-def _error(message: str) -> None:
-    print(f"nianbao: error: {message}", file=sys.stderr)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
 
-from nianbao.convert.model import Diagnostic, LineOrigin
-from nianbao.convert.tables import Line
 from nianbao.forms import FORMS
+from nianbao.schemas.model import Diagnostic, LineOrigin
+from nianbao.text.tables import Line
 
 # Spaces that look like a space to a reader: NBSP, ideographic space, the typographic ones.
 _SPACES = re.compile("[\u00a0\u2002-\u200a\u202f\u205f\u3000]")

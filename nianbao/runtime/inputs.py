@@ -6,7 +6,7 @@ lock files (`~$report.docx`), browser and download-manager partials (`.part`, `.
 thumbnails Windows drops everywhere. A program that writes `x.pdf.part` and renames it to `x.pdf`
 when complete is the safest way to feed the hot folder, and it works here as intended.
 
-Format is decided by the bytes, never the name (see `nianbao.convert.sniff`); names only decide
+Format is decided by the bytes, never the name (see `nianbao.adapters.sniff`); names only decide
 which files are worth trying, so that a picture, last run's reports or a `.json` in the same
 folder are not "converted". One rule, `is_document_name`, for a folder given to `nianbao
 convert` (other files are skipped and listed) and for the hot folder (other files are refused to

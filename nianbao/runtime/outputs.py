@@ -12,8 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from nianbao.convert.emit import write_atomic
 from nianbao.errors import NianbaoError
+from nianbao.schemas.emit import write_atomic
 
 STDIO = "-"
 

@@ -2,7 +2,7 @@
 
 The same code as `-j`, spread over machines. Inputs travel as `dask.distributed` tasks of
 about a second of work each (`batch_size`: many small reports to a task, a long PDF alone); a
-task runs each of its inputs through the worker isolation of `nianbao.convert.worker` (a
+task runs each of its inputs through the worker isolation of `nianbao.runtime.worker` (a
 `WorkerPool` per Dask worker thread: the conversion happens in a child process with the same
 time and memory limits as `-j`, so no input can hang, exhaust or crash a Dask worker). Tasks
 hand back the report's JSON text; only this process writes reports, atomically, into OUT,
@@ -24,7 +24,7 @@ and only what is missing is converted.
 machine. Dask runs workers as daemonic processes by default, and Python forbids a daemonic
 process to start children; each task therefore clears the daemon flag of its worker process
 before it starts the conversion's child (the children are daemonic themselves, and exit when
-the worker that started them goes away, see `nianbao.convert.worker`).
+the worker that started them goes away, see `nianbao.runtime.worker`).
 """
 
 from __future__ import annotations
@@ -47,9 +47,10 @@ from typing import Any, TextIO
 
 from rich.console import Console
 
-from nianbao.convert.batch import Lines, Summary
-from nianbao.convert.emit import write_atomic
-from nianbao.convert.inputs import (
+from nianbao.convert.options import ConvertOptions, Limits
+from nianbao.errors import DocumentLoadError, MissingDependencyError, NianbaoError
+from nianbao.runtime.batch import Lines, Summary
+from nianbao.runtime.inputs import (
     DOCUMENT_SUFFIXES,
     LOCAL_CLUSTER,
     alternative_names,
@@ -57,9 +58,8 @@ from nianbao.convert.inputs import (
     is_ignored,
     is_url,
 )
-from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.convert.worker import Converted, Failure, Work, WorkerPool, convert_file, work_with
-from nianbao.errors import DocumentLoadError, MissingDependencyError, NianbaoError
+from nianbao.runtime.worker import Converted, Failure, Work, WorkerPool, convert_file, work_with
+from nianbao.schemas.emit import write_atomic
 
 _SHA = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
 _CHUNK = 1 << 20
@@ -92,7 +92,7 @@ class ClusterSummary(Summary):
 
 def plan(inputs: Sequence[str], outdir: Path) -> list[Job]:
     """Each input and where its report goes; folders and prefixes expanded, duplicates dropped,
-    the layout of a folder kept under `outdir` (as `nianbao.convert.batch.plan` does)."""
+    the layout of a folder kept under `outdir` (as `nianbao.runtime.batch.plan` does)."""
     jobs: list[Job] = []
     taken: set[Path] = set()
     sources: set[str] = set()
@@ -330,7 +330,7 @@ def run(
     verbosity: int = 0,
 ) -> ClusterSummary:
     """Convert `jobs` as tasks of `client`'s cluster, writing each report as it comes back;
-    progress shown as `nianbao.convert.batch.Lines` shows it, at `verbosity`. `options` reach
+    progress shown as `nianbao.runtime.batch.Lines` shows it, at `verbosity`. `options` reach
     every conversion, as `batch.run`'s do; `limits`, if given, replace theirs."""
     from distributed import as_completed  # noqa: PLC0415 (an optional dependency)
 

@@ -1,6 +1,6 @@
 """Blocks from lines: the title, headings with their depth, paragraphs, numbered items, tables.
 
-Depth comes from the numbering (see `nianbao.convert.numbering`). A numbered line that reads
+Depth comes from the numbering (see `nianbao.text.numbering`). A numbered line that reads
 like a heading (short, no sentence punctuation) is a heading; a numbered line that goes on as
 prose is a list item of that depth. A numbered line that ends in a row of figures is a table's
 row whose grid was lost: a paragraph.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nianbao.convert.model import Block, LineOrigin, Table
-from nianbao.convert.numbering import numbering_level
-from nianbao.convert.tables import FoundTable, Line
+from nianbao.schemas.model import Block, LineOrigin, Table
+from nianbao.text.numbering import numbering_level
+from nianbao.text.tables import FoundTable, Line
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _HEADING_MAX = 50

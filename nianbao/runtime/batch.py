@@ -1,16 +1,16 @@
 """Many inputs at once: `nianbao convert A.pdf B.docx reports/ -o OUTDIR -j 4`.
 
 Each input is converted in a worker process with the same limits as the hot folder
-(`nianbao.convert.worker`), `-j` of them at a time. Folders are searched recursively, because
+(`nianbao.runtime.worker`), `-j` of them at a time. Folders are searched recursively, because
 collections are usually filed by year or province, for the document suffixes in
-`nianbao.convert.inputs.DOCUMENT_SUFFIXES`, skipping hidden and temporary files. A folder's
+`nianbao.runtime.inputs.DOCUMENT_SUFFIXES`, skipping hidden and temporary files. A folder's
 reports keep its layout under OUTDIR (`reports/2021/x.pdf` -> `OUTDIR/2021/x.json`); a file
 named on the command line goes straight into OUTDIR. When two inputs would get the same report
 name, the later one is named after its full file name (`x.docx.json`), then numbered. Reports
 already in OUTDIR are replaced, so running a batch again refreshes it; with `--skip-existing` a
 report made from the same bytes (its `source.sha256`) is kept instead, so that a stopped batch
 of thousands resumes. The summary counts complete reports, partial ones, files that are not
-reports and failures (`nianbao.convert.partial`).
+reports and failures (`nianbao.collection.partial`).
 
 On a terminal a progress bar shows on stderr and failures are printed above it; in a pipe or a
 log there is no bar, just one line per file. Either way a summary ends the run, and the exit
@@ -38,15 +38,15 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from nianbao.convert.emit import write_atomic
-from nianbao.convert.inputs import (
+from nianbao.convert.options import ConvertOptions, Limits
+from nianbao.errors import DocumentLoadError
+from nianbao.runtime.inputs import (
     DOCUMENT_SUFFIXES,
     alternative_names,
     documents_in,
     printable,
 )
-from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.convert.worker import (
+from nianbao.runtime.worker import (
     Converted,
     Failure,
     Outcome,
@@ -55,7 +55,7 @@ from nianbao.convert.worker import (
     convert_file,
     work_with,
 )
-from nianbao.errors import DocumentLoadError
+from nianbao.schemas.emit import write_atomic
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Job:
 @dataclass
 class Summary:
     """Counts of a batch. `converted` are complete reports; `partial` and `not_report` are
-    written too, but lack what `nianbao.convert.partial` says."""
+    written too, but lack what `nianbao.collection.partial` says."""
 
     total: int = 0
     converted: int = 0

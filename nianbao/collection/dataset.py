@@ -5,7 +5,7 @@ pandas and polars read the same types whatever the reports hold:
 
 - `reports.parquet`: one row per report, keyed by `sha256` (of the input's bytes): source file
   name, the report file it was read from, format, template, organization, `body` (the normalised
-  organization name series are matched on, see `nianbao.convert.series.body_key`), `year`,
+  organization name series are matched on, see `nianbao.collection.series.body_key`), `year`,
   `published_on` (a date), `recognised` (profiled as an annual report), `partial` (recognised,
   but its form unknown or some figure the form prints absent), the number of figures, of
   indicators, of checks passed, failed and skipped, and of diagnostics.
@@ -19,7 +19,7 @@ pandas and polars read the same types whatever the reports hold:
 - `checks.parquet`: each report's own checks: `report`, `index`, `rule`, `status`, `expected`,
   `actual`, `keys`, `message`.
 - `diagnostics.parquet`: `report`, `index`, `code`, `severity`, `message`, `origin`.
-- `series_checks.parquet`: the checks across reports (`nianbao.convert.series`).
+- `series_checks.parquet`: the checks across reports (`nianbao.collection.series`).
 
 Updating is incremental and keyed by sha256: the reports given replace the rows of the reports
 of the same sha256 already in `DIR` (a re-converted input replaces its rows; the same report twice
@@ -47,8 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from nianbao.convert.schema import check_schema_version, schema_errors
-from nianbao.convert.series import (
+from nianbao.collection.series import (
     FigureValue,
     SeriesCheck,
     SeriesReport,
@@ -57,6 +56,7 @@ from nianbao.convert.series import (
 )
 from nianbao.errors import DocumentLoadError, NianbaoError
 from nianbao.forms import FORMS
+from nianbao.schemas.validation import check_schema_version, schema_errors
 
 ORIGIN = pa.struct(
     [

@@ -62,10 +62,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from nianbao.adapters import effort
-from nianbao.convert.emit import to_json
-from nianbao.convert.inputs import shown
+from nianbao.collection.partial import Status, of_report
 from nianbao.convert.options import GIB, MIB, PAGES_PER_LIMIT, ConvertOptions, Limits
-from nianbao.convert.partial import Status, of_report
 from nianbao.convert.pipeline import convert_bytes, read_input
 from nianbao.errors import (
     DocumentLoadError,
@@ -75,6 +73,8 @@ from nianbao.errors import (
     UnsupportedFormatError,
     out_of_memory,
 )
+from nianbao.runtime.inputs import shown
+from nianbao.schemas.emit import to_json
 
 if sys.platform != "win32":
     import resource
@@ -115,7 +115,7 @@ class Converted:
     recognised: bool = False
     checks_passed: int = 0
     checks_failed: int = 0
-    #: `complete`, `partial` or `not a report`, and why (`nianbao.convert.partial`).
+    #: `complete`, `partial` or `not a report`, and why (`nianbao.collection.partial`).
     status: Status = "complete"
     partial: tuple[str, ...] = ()
 
@@ -361,7 +361,7 @@ def _die_with_parent(lifeline: Connection) -> None:
 # adapters import when they first meet their format, so that no worker pays for them again.
 # A library that is not installed is skipped (multiprocessing ignores its ImportError).
 _PRELOAD = [
-    "nianbao.convert.worker",  # what a worker unpickles first; it imports the pipeline
+    "nianbao.runtime.worker",  # what a worker unpickles first; it imports the pipeline
     "pypdfium2",
     "pdfplumber",
     "docx",

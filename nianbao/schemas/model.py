@@ -1,7 +1,7 @@
 """The canonical report: pydantic models that are the single source of truth for the JSON Schema.
 
 This module imports nothing else from nianbao, so every other layer can depend on it.
-`nianbao/schemas/report.schema.json` is generated from `Report` (see `nianbao.convert.schema`).
+`nianbao/schemas/report.schema.json` is generated from `Report` (see `nianbao.schemas.validation`).
 
 Every block, table cell and figure carries an `Origin` saying where in the input it came from.
 Origins are a tagged union: one small shape per kind of input position.

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # writing a file needs no model: the command line imports this module early
-    from nianbao.convert.model import Report
+    from nianbao.schemas.model import Report
 
 # mkstemp creates files readable by their owner only; a report should get the permissions any
 # new file gets here. The umask can only be read by setting it, so read it once, at import.

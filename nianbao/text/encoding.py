@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import chardet
 
-from nianbao.convert.model import Diagnostic, EncodingInfo, EncodingMethod, Severity
+from nianbao.schemas.model import Diagnostic, EncodingInfo, EncodingMethod, Severity
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: its BOM starts the same way

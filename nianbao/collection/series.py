@@ -33,9 +33,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from nianbao.convert.script import simplified
 from nianbao.forms import FORMS, CheckSpec
 from nianbao.forms.equations import Equation, Term
+from nianbao.text.script import simplified
 
 Status = Literal["pass", "fail", "skipped"]
 

@@ -4,7 +4,7 @@ One row per report, in the order the reports were named (a folder's reports, fou
 in path order). The columns are always the same, whatever the reports hold, so tables made from
 different collections line up: `source`, `sha256`, `organization`, `year`, `template`,
 `published_on`, `checks_failed`, `partial` (why the report is partial, blank when it is not:
-see `nianbao.convert.partial`), then every canonical figure key of the forms in
+see `nianbao.collection.partial`), then every canonical figure key of the forms in
 `nianbao/forms`, in the order the official forms print them (section 二 of the 2021 form, then of
 the 2019 form, section 三 row by row, section 四, then the figures stated in prose). The workbook
 has a second sheet, `legend`, giving each column's section, row and column as the form prints
@@ -16,7 +16,7 @@ province: one column per indicator found in the reports exported (`indicator:` a
 path and label, with its unit in brackets), in the order first met; the legend gives their path,
 label and unit. The fixed columns come first, so tables of different collections still line up.
 
-`--parquet DIR` writes the collection as a dataset instead (`nianbao.convert.dataset`): long
+`--parquet DIR` writes the collection as a dataset instead (`nianbao.collection.dataset`): long
 tables of figures, indicators, checks and diagnostics, and the checks across reports.
 
 The CSV is UTF-8 with a byte-order mark. Excel opens a CSV without one in the machine's
@@ -37,14 +37,14 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from nianbao.convert.emit import write_atomic
-from nianbao.convert.partial import of_data
-from nianbao.convert.schema import check_schema_version, schema_errors
+from nianbao.collection.partial import of_data
 from nianbao.errors import DocumentLoadError, NianbaoError
 from nianbao.forms import FORMS
+from nianbao.schemas.emit import write_atomic
+from nianbao.schemas.validation import check_schema_version, schema_errors
 
 if TYPE_CHECKING:  # pyarrow costs 0.4 s to import: only `--parquet` pays it
-    from nianbao.convert import dataset
+    from nianbao.collection import dataset
 
 META_COLUMNS: tuple[str, ...] = (
     "source",
@@ -203,7 +203,7 @@ def export(
         rows, problems = _wide(files, csv_path, xlsx_path)
     summary = None
     if parquet_dir is not None:
-        from nianbao.convert import dataset  # noqa: PLC0415
+        from nianbao.collection import dataset  # noqa: PLC0415
 
         summary = dataset.update(parquet_dir, files)
         if csv_path is None and xlsx_path is None:

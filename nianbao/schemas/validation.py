@@ -1,6 +1,6 @@
 """The published JSON Schema: generated from the models, committed, and used to validate reports.
 
-After changing `nianbao.convert.model`, regenerate the committed file with the test suite's
+After changing `nianbao.schemas.model`, regenerate the committed file with the test suite's
 explicit flag (see tests/README.md)::
 
     NIANBAO_REGENERATE=1 pytest tests/test_schema.py
@@ -17,9 +17,9 @@ from typing import Any
 
 import jsonschema_rs
 
-from nianbao.convert.model import SCHEMA_MAJOR, SCHEMA_NAME, SCHEMA_TAG, Report
 from nianbao.errors import NianbaoError, ReportValidationError
 from nianbao.forms import FORMS, FORMS_DIR
+from nianbao.schemas.model import SCHEMA_MAJOR, SCHEMA_NAME, SCHEMA_TAG, Report
 
 SCHEMA_ID = f"urn:nianbao:schema:report:{SCHEMA_MAJOR}"
 SCHEMA_FILE = "report.schema.json"

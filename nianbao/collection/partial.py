@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from nianbao.convert.model import PagesOrigin, Report
+from nianbao.schemas.model import PagesOrigin, Report
 
 Status = Literal["complete", "partial", "not a report"]
 

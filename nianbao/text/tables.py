@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from nianbao.convert.model import Diagnostic, LineOrigin, Table, TableMethod
-from nianbao.convert.numbering import numbering_level
-from nianbao.convert.table_spans import (
+from nianbao.schemas.model import Diagnostic, LineOrigin, Table, TableMethod
+from nianbao.text.numbering import numbering_level
+from nianbao.text.table_spans import (
     Layout,
     RawCell,
     is_number,

@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from nianbao.convert.model import LineOrigin, TableCell
-from nianbao.convert.numbering import numbering_level
-from nianbao.convert.script import simplified
+from nianbao.schemas.model import LineOrigin, TableCell
+from nianbao.text.numbering import numbering_level
+from nianbao.text.script import simplified
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 `nianbao watch INBOX --out OUTBOX` converts what is in INBOX when it starts, then each file that
 arrives, one at a time, each in a worker process with a time and a memory limit
-(`nianbao.convert.worker`), so no input can hang or kill the watcher.
+(`nianbao.runtime.worker`), so no input can hang or kill the watcher.
 
 - **One watcher per folder.** It holds an `flock` on `INBOX/.nianbao-watch.lock` (which says its
   pid) while it runs; a second one on the same INBOX says who holds it and exits 1. The kernel
@@ -30,7 +30,7 @@ arrives, one at a time, each in a worker process with a time and a memory limit
 - **Refused**: symbolic links (moved to failed/ unread: following them would let anyone who can
   drop a file publish any file the service can read).
 - **Ignored**: subfolders (done/ and failed/ among them), hidden and temporary files
-  (`nianbao.convert.inputs.is_ignored`), and what is neither a regular file nor a link.
+  (`nianbao.runtime.inputs.is_ignored`), and what is neither a regular file nor a link.
 - **Restarts.** Outputs are written before their input moves, so a restart converts exactly the
   inputs still in INBOX: nothing is lost, and an input whose report was already written gets the
   same report name again (it names the same input and bytes).
@@ -65,8 +65,9 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from nianbao.__about__ import __version__
-from nianbao.convert.emit import write_atomic
-from nianbao.convert.inputs import (
+from nianbao.convert.options import ConvertOptions, Limits
+from nianbao.errors import NianbaoError, UnsupportedFormatError
+from nianbao.runtime.inputs import (
     fit_name,
     is_document_name,
     is_ignored,
@@ -74,8 +75,7 @@ from nianbao.convert.inputs import (
     printable,
     shown,
 )
-from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.convert.worker import (
+from nianbao.runtime.worker import (
     Converted,
     Failure,
     NotARegularFileError,
@@ -87,7 +87,7 @@ from nianbao.convert.worker import (
     link_refusal,
     work_with,
 )
-from nianbao.errors import NianbaoError, UnsupportedFormatError
+from nianbao.schemas.emit import write_atomic
 
 if sys.platform != "win32":
     import fcntl

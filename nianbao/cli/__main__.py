@@ -1,0 +1,7 @@
+"""`python -m nianbao.cli`: the command line."""
+
+import sys
+
+from nianbao.cli import main
+
+sys.exit(main())
