@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.collection import export, report_file
+from nianbao.collection import dataset, export, report_file
 from nianbao.collection.report_file import read_report, report_problems
 from nianbao.errors import DocumentLoadError, NianbaoError
 from tests.conftest import GOLDEN
@@ -65,5 +65,6 @@ def test_validate_is_told_every_problem(tmp_path: Path) -> None:
 
 
 def test_the_exports_read_reports_one_way() -> None:
-    assert export.read_report is report_file.read_report
+    readers = {vars(module)["read_report"] for module in (export, dataset, report_file)}
+    assert readers == {report_file.read_report}
     assert not hasattr(export, "read_data")

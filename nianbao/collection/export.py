@@ -37,7 +37,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from nianbao.collection.partial import of_data
-from nianbao.collection.report_file import read_report
+from nianbao.collection.report_file import read_report, read_reports
 from nianbao.errors import NianbaoError
 from nianbao.forms import FORMS
 from nianbao.schemas.emit import write_atomic
@@ -201,12 +201,7 @@ def _wide(
     by_report: list[dict[str, Cell]] = []
     indicators: dict[str, tuple[str, Sequence[str], str, str | None]] = {}
     problems: list[NianbaoError] = []
-    for path in files:
-        try:
-            data = read_report(path)
-        except NianbaoError as exc:
-            problems.append(exc)
-            continue
+    for _, data in read_reports(files, problems):
         rows.append(row_of(data))
         values = indicators_of(data)
         by_report.append(values)

@@ -8,6 +8,7 @@ and valid against the schema, so that every field is where the tables look for i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,18 @@ def read_report(path: Path) -> dict[str, Any]:
         raise NianbaoError(f"is not a valid report: {problems[0]}", source=str(path))
     result: dict[str, Any] = data
     return result
+
+
+def read_reports(
+    paths: Iterable[Path], problems: list[NianbaoError]
+) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each report at `paths` that can be read, with its path, in order. One that cannot is added
+    to `problems` and left out, so that one bad file in thousands costs its row, not the table."""
+    for path in paths:
+        try:
+            yield path, read_report(path)
+        except NianbaoError as exc:
+            problems.append(exc)
 
 
 def report_problems(path: Path) -> list[str]:
