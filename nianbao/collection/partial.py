@@ -13,8 +13,8 @@ phrase in `Completeness.reasons`, in this order):
   is known to be there;
 - **figures missing**: a figure that the report's form prints is absent from the report. A
   blank cell is printed (its figure is there, with no value), so it is not missing; a group of
-  rows printed as one row (the 2019 form's single （六）其他处理 row in a 2021 report) stands for
-  its rows, and the rows for the group, column by column.
+  rows printed as one row (the 2019 form's single `other_handling` row in a 2021 report) stands
+  for its rows, and the rows for the group, column by column.
 
 A report that was **not recognised** as an annual report (`annual_report` null) holds no figures
 at all: it is counted apart, as *not a report*, and is partial too (`Completeness.partial`).
