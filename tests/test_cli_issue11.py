@@ -355,7 +355,7 @@ def test_issue11_partial_is_defined_once_from_diagnostics_and_checks() -> None:
     assert of_report(complete).status == "complete" and not of_report(complete).reasons
     missing = of_report(nianbao.convert_document(TEXT_SAMPLES[3]))  # 003: three tables missing
     assert missing.status == "partial"
-    assert missing.reasons == ("3 tables missing", "6 of 6 checks skipped")
+    assert missing.reasons == ("3 tables missing", "200 of 200 figures missing")
     notice = nianbao.convert_document(
         "关于报送年度报告的通知\n请各单位按时报送。\n".encode(), filename="n.txt"
     )
@@ -387,7 +387,7 @@ def test_issue11_export_has_a_partial_column(tmp_path: Path) -> None:
     partial = {row["source"]: row["partial"] for row in rows}
     assert partial == {
         SAMPLE.name: "",
-        TEXT_SAMPLES[3].name: "3 tables missing; 6 of 6 checks skipped",
+        TEXT_SAMPLES[3].name: "3 tables missing; 200 of 200 figures missing",
     }
 
 

@@ -258,9 +258,11 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
+    from nianbao.collection.report_file import report_problems
+
     failed = 0
     for path in args.reports:
-        problems = _report_problems(path)
+        problems = report_problems(path)
         if problems:
             failed += 1
             for problem in problems:
@@ -268,24 +270,6 @@ def validate(args: argparse.Namespace) -> int:
         else:
             print(f"{path}: valid")
     return 1 if failed else 0
-
-
-def _report_problems(path: Path) -> list[str]:
-    import json
-
-    from nianbao.schemas.validation import check_schema_version, schema_errors
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        return [f"cannot be read: {exc.strerror or exc}"]
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return [f"is not JSON: {exc}"]
-    try:
-        check_schema_version(data)
-    except NianbaoError as exc:
-        return [exc.message]
-    return schema_errors(data)
 
 
 def _options(args: argparse.Namespace) -> ConvertOptions:

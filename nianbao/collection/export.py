@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,10 +37,10 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from nianbao.collection.partial import of_data
-from nianbao.errors import DocumentLoadError, NianbaoError
+from nianbao.collection.report_file import read_report, read_reports
+from nianbao.errors import NianbaoError
 from nianbao.forms import FORMS
 from nianbao.schemas.emit import write_atomic
-from nianbao.schemas.validation import check_schema_version, schema_errors
 
 if TYPE_CHECKING:  # pyarrow costs 0.4 s to import: only `--parquet` pays it
     from nianbao.collection import dataset
@@ -90,24 +89,7 @@ def report_files(paths: Sequence[Path]) -> list[Path]:
 
 def read_row(path: Path) -> Row:
     """The table row of the report at `path`; a `NianbaoError` if it is not a report."""
-    return row_of(read_data(path))
-
-
-def read_data(path: Path) -> dict[str, Any]:
-    """The report at `path` as data; a `NianbaoError` if it is not a report."""
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DocumentLoadError("no such file", source=str(path)) from exc
-    except OSError as exc:
-        raise DocumentLoadError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocumentLoadError(f"is not JSON: {exc}", source=str(path)) from exc
-    check_schema_version(data, source=str(path))
-    problems = schema_errors(data)  # the row reads fields blindly: they must be where it looks
-    if problems:
-        raise NianbaoError(f"is not a valid report: {problems[0]}", source=str(path))
-    return data
+    return row_of(read_report(path))
 
 
 def row_of(data: dict[str, Any]) -> Row:
@@ -219,12 +201,7 @@ def _wide(
     by_report: list[dict[str, Cell]] = []
     indicators: dict[str, tuple[str, Sequence[str], str, str | None]] = {}
     problems: list[NianbaoError] = []
-    for path in files:
-        try:
-            data = read_data(path)
-        except NianbaoError as exc:
-            problems.append(exc)
-            continue
+    for _, data in read_reports(files, problems):
         rows.append(row_of(data))
         values = indicators_of(data)
         by_report.append(values)

@@ -1,30 +1,45 @@
-"""When a report is partial, and why: one definition for the terminal, the batch, the hot folder
-and the export.
+"""What state a report is in, and why: the one definition that the terminal line, the batch
+summary, the hot folder's log, the CSV and XLSX export's `partial` column and the Parquet
+dataset's `reports.partial` column all read.
 
-A report is *partial* when what it holds is known to be less than the document says:
+A report is *complete*, *partial* or *not a report*. It is **partial** when what it holds is
+known to be less than what the document prints, for one or more of these reasons (each a short
+phrase in `Completeness.reasons`, in this order):
 
-- pages without a text layer (`pdf.no_text_layer`): scanned pages whose text and tables are
-  missing;
-- tables missing (`table.missing`): a standard section printed without its table;
-- checks skipped: a consistency check that could not run because its figures are absent;
-- not recognised as an annual report (`annual_report` is null): no figures at all. Such a report
-  is counted apart, as *not a report*, and is partial for the same reason.
+- **pages without text** (`pdf.no_text_layer`): scanned pages left unread, whose text and
+  tables are missing;
+- **tables missing** (`table.missing`): a standard section printed without its table;
+- **form unknown**: recognised as an annual report, but on no form nianbao knows, so no figure
+  is known to be there;
+- **figures missing**: a figure that the report's form prints is absent from the report. A
+  blank cell is printed (its figure is there, with no value), so it is not missing; a group of
+  rows printed as one row (the 2019 form's single `other_handling` row in a 2021 report) stands
+  for its rows, and the rows for the group, column by column.
 
-A failed check is not partiality: the figures are there, and disagree as printed.
+A report that was **not recognised** as an annual report (`annual_report` null) holds no figures
+at all: it is counted apart, as *not a report*, and is partial too (`Completeness.partial`).
+
+Neither a failed check nor a skipped one makes a report partial. A failed check's figures are
+there and disagree as printed. A check is skipped when a figure it reads has no number: either
+the figure is absent, which `figures missing` already says, or its cell is printed blank, and
+then the report holds exactly what the document prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from nianbao.forms import FORMS
+from nianbao.forms.spec import Form, TableSpec
 from nianbao.schemas.model import PagesOrigin, Report
 
 Status = Literal["complete", "partial", "not a report"]
 
 NO_TEXT_LAYER = "pdf.no_text_layer"
 TABLE_MISSING = "table.missing"
+NOT_RECOGNISED = "not recognised as an annual report"
 
 
 @dataclass(frozen=True)
@@ -38,18 +53,19 @@ class Completeness:
         return self.status != "complete"
 
     def text(self) -> str:
-        """`2 pages without text (2, 5); 7 of 42 checks skipped`, or empty."""
+        """`2 pages without text (2, 5); 21 of 238 figures missing`, or empty."""
         return "; ".join(self.reasons)
 
 
 def completeness(
     *,
     recognised: bool,
+    form: str | None,
+    figures: Collection[str],
     diagnostics: Iterable[tuple[str, Iterable[int]]],
-    check_statuses: Iterable[str],
 ) -> Completeness:
-    """The definition: from the report's diagnostics (code and the pages each names), whether it
-    was recognised, and the statuses of its checks."""
+    """The definition: from whether the report was recognised, the id of its form, the keys of
+    its figures, and its diagnostics (each a code and the pages it names)."""
     no_text: set[int] = set()
     scanned = tables_missing = 0
     for code, pages in diagnostics:
@@ -58,11 +74,9 @@ def completeness(
             no_text.update(pages)
         elif code == TABLE_MISSING:
             tables_missing += 1
-    statuses = list(check_statuses)
-    skipped = statuses.count("skipped")
     reasons: list[str] = []
     if not recognised:
-        reasons.append("not recognised as an annual report")
+        reasons.append(NOT_RECOGNISED)
     if no_text:
         listed = ", ".join(map(str, sorted(no_text)))
         reasons.append(f"{_count(len(no_text), 'page')} without text ({listed})")
@@ -70,37 +84,77 @@ def completeness(
         reasons.append("pages without text")
     if tables_missing:
         reasons.append(f"{_count(tables_missing, 'table')} missing")
-    if skipped:
-        reasons.append(f"{skipped} of {_count(len(statuses), 'check')} skipped")
+    if recognised:
+        known = _form(form)
+        if known is None:
+            reasons.append(f"form {form} unknown" if form else "form unknown")
+        else:
+            printed = known.figure_keys()
+            missing = missing_figures(known, figures)
+            if missing:
+                reasons.append(f"{len(missing)} of {_count(len(printed), 'figure')} missing")
     if not recognised:
         return Completeness("not a report", tuple(reasons))
     return Completeness("partial" if reasons else "complete", tuple(reasons))
+
+
+def missing_figures(form: Form, figures: Collection[str]) -> list[str]:
+    """The keys of the figures `form` prints that are not in `figures`, in printed order; a
+    group printed as one row counts for its rows, and its rows for it (see the module)."""
+    return [
+        key
+        for table in form.tables
+        for row, col in table.cells(optional=False)
+        if (key := table.figure(row.key, col.key)) not in figures
+        and not any(table.figure(other, col.key) in figures for other in _stand_ins(table, row.key))
+    ]
+
+
+def _stand_ins(table: TableSpec, row_key: str) -> list[str]:
+    """The rows printed instead of `row_key`: its group's one row if it is in a group; the
+    group's rows if it is a group printed as one row (its label is its group's)."""
+    row = table.row(row_key)
+    if row.group is None:
+        return []
+    as_one_row = row.label == row.group
+    return [
+        other.key
+        for other in table.rows
+        if other.key != row.key
+        and other.group == row.group
+        and (other.label == other.group) != as_one_row
+    ]
+
+
+def _form(form_id: str | None) -> Form | None:
+    return next((f for f in FORMS.forms if f.id == form_id), None)
 
 
 def of_report(report: Report) -> Completeness:
     annual = report.annual_report
     return completeness(
         recognised=annual is not None,
+        form=annual.template if annual is not None else None,
+        figures=annual.figures.keys() if annual is not None else (),
         diagnostics=(
             (d.code, d.origin.pages if isinstance(d.origin, PagesOrigin) else ())
             for d in report.diagnostics
         ),
-        check_statuses=(c.status for c in annual.checks) if annual is not None else (),
     )
 
 
 def of_data(data: Mapping[str, Any]) -> Completeness:
-    """`of_report` for a report read back from its JSON (the export)."""
+    """`of_report` for a report read back from its JSON (the exports)."""
     annual = data.get("annual_report")
     diagnostics = [
         (str(d.get("code")), (d.get("origin") or {}).get("pages") or ())
         for d in data.get("diagnostics") or ()
     ]
-    checks = (annual or {}).get("checks") or ()
     return completeness(
         recognised=annual is not None,
+        form=(annual or {}).get("template"),
+        figures=((annual or {}).get("figures") or {}).keys(),
         diagnostics=diagnostics,
-        check_statuses=(str(c.get("status")) for c in checks),
     )
 
 

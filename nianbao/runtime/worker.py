@@ -62,7 +62,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from nianbao.adapters import effort
-from nianbao.collection.partial import Status, of_report
+from nianbao.collection.partial import NOT_RECOGNISED, Status, of_report
 from nianbao.convert.options import GIB, MIB, PAGES_PER_LIMIT, ConvertOptions, Limits
 from nianbao.convert.pipeline import convert_bytes, read_input
 from nianbao.errors import (
@@ -121,9 +121,9 @@ class Converted:
 
     def summary(self) -> str:
         """`2021, 中山镇人民政府, 42 checks passed` (or why there is less to say), then what is
-        missing: `; partial: 1 page without text (2), 39 of 42 checks skipped`."""
+        missing: `; partial: 1 page without text (2), 21 of 200 figures missing`."""
         if not self.recognised:
-            return "; ".join(self.partial or ("not recognised as an annual report",))
+            return "; ".join(self.partial or (NOT_RECOGNISED,))
         checks = f"{self.checks_passed} check{'s' if self.checks_passed != 1 else ''} passed"
         if self.checks_failed:
             checks += f", {self.checks_failed} failed"

@@ -1,0 +1,65 @@
+"""Reading a report file back: the one way the exports, the dataset and `nianbao validate` do it.
+
+A report file is the JSON that `nianbao convert` wrote. Reading it back checks what the readers
+rely on: that it is JSON, of a schema version this nianbao reads (`nianbao.schemas.validation`),
+and valid against the schema, so that every field is where the tables look for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from nianbao.errors import DocumentLoadError, NianbaoError
+from nianbao.schemas.validation import check_schema_version, schema_errors
+
+
+def read_json(path: Path) -> Any:
+    """The JSON data in the file at `path`; a `DocumentLoadError` naming the file if it cannot
+    be read or is not JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DocumentLoadError("no such file", source=str(path)) from exc
+    except OSError as exc:
+        raise DocumentLoadError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DocumentLoadError(f"is not JSON: {exc}", source=str(path)) from exc
+
+
+def read_report(path: Path) -> dict[str, Any]:
+    """The report at `path` as data, checked against the schema; a `NianbaoError` naming the
+    file if it is not a report this nianbao reads."""
+    data = read_json(path)
+    check_schema_version(data, source=str(path))
+    problems = schema_errors(data)
+    if problems:
+        raise NianbaoError(f"is not a valid report: {problems[0]}", source=str(path))
+    result: dict[str, Any] = data
+    return result
+
+
+def read_reports(
+    paths: Iterable[Path], problems: list[NianbaoError]
+) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each report at `paths` that can be read, with its path, in order. One that cannot is added
+    to `problems` and left out, so that one bad file in thousands costs its row, not the table."""
+    for path in paths:
+        try:
+            yield path, read_report(path)
+        except NianbaoError as exc:
+            problems.append(exc)
+
+
+def report_problems(path: Path) -> list[str]:
+    """Every reason the file at `path` is not a report this nianbao reads (`nianbao validate`):
+    the first that stops the reading (unreadable, not JSON, another schema version), else every
+    way it breaks the schema; empty when it is a valid report."""
+    try:
+        data = read_json(path)
+        check_schema_version(data)
+    except NianbaoError as exc:
+        return [exc.message]
+    return schema_errors(data)
