@@ -177,9 +177,12 @@ def test_plugins_can_be_switched_off(
     assert convert_bytes(data, options=ConvertOptions(plugins=False)).source.adapter == "text"
     source = tmp_path / "x.txt"
     source.write_bytes(data)
+    # No limits: converted in this process, where the entry points are patched (a worker may
+    # come from the forkserver, which has only the installed ones).
+    here = ["--time-limit", "0", "--memory-limit", "0"]
     for flags, adapter in (([], "text-plugin"), (["--no-plugins"], "text")):
         out = tmp_path / "x.json"
-        assert main(["convert", str(source), "-o", str(out), *flags]) == 0
+        assert main(["convert", str(source), "-o", str(out), *here, *flags]) == 0
         assert json.loads(out.read_text("utf-8"))["source"]["adapter"] == adapter
     watch = build_parser().parse_args(["watch", str(tmp_path), "--out", "o", "--no-plugins"])
     assert _options(watch).plugins is False
