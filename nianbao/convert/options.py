@@ -133,6 +133,7 @@ _FLAT = {
     "time_limit": ("limits", "seconds"),
     "memory_limit": ("limits", "memory"),
 }
+_GROUP_CLASSES: dict[str, type] = {"pdf": PdfOptions, "text": TextOptions, "limits": Limits}
 
 
 @dataclass(frozen=True, init=False)
@@ -200,7 +201,7 @@ def _from_flat(
             names = ", ".join(n for n in flat if _FLAT[n][0] == group)
             raise TypeError(f"{names} and {group}= both given: set {names} inside {group}=")
     spelled = ", ".join(
-        f"{group}={_CLASSES[group]}({', '.join(f'{k}=...' for k in values)})"
+        f"{group}={_GROUP_CLASSES[group].__name__}({', '.join(f'{k}=...' for k in values)})"
         for group, values in groups.items()
         if values
     )
@@ -217,9 +218,6 @@ def _from_flat(
     if groups["limits"]:
         limits = Limits.asked(**groups["limits"])  # type: ignore[arg-type]
     return pdf, text, limits
-
-
-_CLASSES = {"pdf": "PdfOptions", "text": "TextOptions", "limits": "Limits"}
 
 
 def default_jobs() -> int:
