@@ -46,10 +46,10 @@ ENGINES = ("pdfium", "pdfplumber")
 
 
 def _nianbao(engine: str) -> Callable[[Path], int]:
-    from nianbao.convert.options import ConvertOptions  # noqa: PLC0415
+    from nianbao.convert.options import ConvertOptions, PdfOptions  # noqa: PLC0415
     from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
 
-    options = ConvertOptions(pdf_engine=engine)  # type: ignore[arg-type]
+    options = ConvertOptions(pdf=PdfOptions(pdf_engine=engine))  # type: ignore[arg-type]
 
     def run(path: Path) -> int:
         return convert_path(path, options=options).source.pages or 0

@@ -26,7 +26,11 @@ from nianbao.errors import (
 )
 
 if TYPE_CHECKING:
-    from nianbao.convert.options import ConvertOptions
+    from nianbao.adapters.base import Adapter, AdapterResult
+    from nianbao.adapters.options import AdapterOptions, TextOptions
+    from nianbao.adapters.pdf_options import PdfOptions
+    from nianbao.adapters.sniff import InputInfo
+    from nianbao.convert.options import ConvertOptions, Limits
     from nianbao.convert.pipeline import convert_bytes
     from nianbao.runtime.worker import MemoryLimitError, TimeLimitError
     from nianbao.schemas.emit import to_json
@@ -40,6 +44,14 @@ _LAZY = {
     "Report": "nianbao.schemas.model",
     "Table": "nianbao.schemas.model",
     "ConvertOptions": "nianbao.convert.options",
+    "Limits": "nianbao.convert.options",
+    "AdapterOptions": "nianbao.adapters.options",
+    "PdfOptions": "nianbao.adapters.pdf_options",
+    "TextOptions": "nianbao.adapters.options",
+    # The plug-in contract (see nianbao.adapters.registry for how plug-ins are found).
+    "Adapter": "nianbao.adapters.base",
+    "AdapterResult": "nianbao.adapters.base",
+    "InputInfo": "nianbao.adapters.sniff",
     "convert_bytes": "nianbao.convert.pipeline",
     "MemoryLimitError": "nianbao.runtime.worker",
     "TimeLimitError": "nianbao.runtime.worker",
@@ -60,15 +72,22 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Adapter",
+    "AdapterOptions",
+    "AdapterResult",
     "ConvertOptions",
     "Document",
     "DocumentLoadError",
+    "InputInfo",
+    "Limits",
     "MemoryLimitError",
     "MissingDependencyError",
     "NianbaoError",
+    "PdfOptions",
     "Report",
     "ReportValidationError",
     "Table",
+    "TextOptions",
     "TimeLimitError",
     "UnsupportedFormatError",
     "__version__",
@@ -88,7 +107,7 @@ def convert_document(
     options: ConvertOptions | None = None,
 ) -> Report:
     """Convert a file (a path), its contents (bytes) or an open binary file into a validated
-    `Report`, as `options` say (PDF table engine, pages, encoding, limits).
+    `Report`, as `options` say (how PDFs and texts are read, limits, plug-ins).
 
     Runs in this process, unless `options` set a time or memory limit: then in a worker process
     that is killed when it passes them (`TimeLimitError`, `MemoryLimitError`). Raises a

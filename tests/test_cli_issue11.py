@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -252,18 +253,18 @@ def _watch_until(inbox: Path, outbox: Path, options: WatchOptions, files: int) -
 
 
 def test_issue11_options_reach_the_library_batch_watcher_and_cli(tmp_path: Path) -> None:
-    options = nianbao.ConvertOptions(max_pages=1)
+    options = nianbao.ConvertOptions(pdf=nianbao.PdfOptions(max_pages=1))
     report = nianbao.convert_document(HONGZE, options=options)
     assert report.source.pages == 1 and "pdf.truncated" in {d.code for d in report.diagnostics}
     with HONGZE.open("rb") as handle:  # a binary file object, named after its file
         from_handle = nianbao.convert_document(handle, options=options)
     assert to_json(from_handle) == to_json(report)
     limited = nianbao.convert_document(
-        HONGZE, options=nianbao.ConvertOptions(max_pages=1, time_limit=60)
+        HONGZE, options=replace(options, limits=nianbao.Limits(seconds=60))
     )
     assert to_json(limited) == to_json(report)  # in a worker process, the same report
     with pytest.raises(ValueError, match="table_engine"):
-        nianbao.ConvertOptions(table_engine="tabula")  # type: ignore[arg-type]
+        nianbao.PdfOptions(table_engine="tabula")  # type: ignore[arg-type]
 
     pdf = tmp_path / "in" / "hongze.pdf"
     pdf.parent.mkdir()

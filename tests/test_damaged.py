@@ -25,7 +25,7 @@ from nianbao.adapters import docx as docx_adapter
 from nianbao.adapters import pdf as pdf_adapter
 from nianbao.adapters._pdf_text import dedupe
 from nianbao.adapters.html import _span
-from nianbao.convert.options import ConvertOptions
+from nianbao.convert.options import ConvertOptions, PdfOptions
 from nianbao.errors import DocumentLoadError
 from nianbao.schemas.model import Report
 from nianbao.text.tables import MAX_TEXT_TABLE_CELLS, Line, find_tables
@@ -139,7 +139,7 @@ def test_a_malformed_pdf_is_a_load_error() -> None:
         convert_bytes(
             _load("pdf-mediabox-keyword.pdf"),
             filename="pdf-mediabox-keyword.pdf",
-            options=ConvertOptions(pdf_engine="pdfplumber"),
+            options=ConvertOptions(pdf=PdfOptions(pdf_engine="pdfplumber")),
         )
     assert type(caught.value.__cause__).__name__ == "MalformedPDFException"
     assert "damaged" in caught.value.message

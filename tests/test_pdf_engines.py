@@ -30,7 +30,7 @@ import nianbao
 from nianbao.adapters._pdf_page import plumber_page
 from nianbao.adapters._pdfium import PdfiumDocument
 from nianbao.adapters._pdfium_api import LOCK
-from nianbao.convert.options import ConvertOptions
+from nianbao.convert.options import ConvertOptions, PdfOptions
 from nianbao.errors import DocumentLoadError
 from nianbao.schemas.model import PageOrigin, Report
 from tests.fixtures.pdf.written import Page, document, ruled_table, text
@@ -53,7 +53,7 @@ HORIZONTAL = 0.01
 
 
 def _convert(source: Path | bytes, engine: str) -> Report:
-    options = ConvertOptions(pdf_engine=engine)  # type: ignore[arg-type]
+    options = ConvertOptions(pdf=PdfOptions(pdf_engine=engine))  # type: ignore[arg-type]
     if isinstance(source, bytes):
         return nianbao.convert_document(source, filename="written.pdf", options=options)
     return nianbao.convert_document(source, options=options)
@@ -264,8 +264,8 @@ def test_the_engine_is_an_option_the_command_line_passes_on(tmp_path: Path) -> N
     from nianbao.cli import main  # noqa: PLC0415
 
     with pytest.raises(ValueError, match="pdf_engine"):
-        ConvertOptions(pdf_engine="pdfminer")  # type: ignore[arg-type]
-    assert ConvertOptions().pdf_options().pdf_engine == "pdfium"
+        PdfOptions(pdf_engine="pdfminer")  # type: ignore[arg-type]
+    assert ConvertOptions().pdf.pdf_engine == "pdfium"
     hongze = ROOT / "samples" / "real" / "hongze-2024.pdf"
     outputs = []
     for engine in ("pdfium", "pdfplumber"):

@@ -109,7 +109,7 @@ def test_with_another_thread_running_the_worker_comes_from_the_forkserver() -> N
 
 def test_a_forked_worker_gives_the_report_an_in_process_conversion_gives() -> None:
     limited = nianbao.convert_document(
-        TEXT_SAMPLES[4], options=nianbao.ConvertOptions(time_limit=60)
+        TEXT_SAMPLES[4], options=nianbao.ConvertOptions(limits=Limits(seconds=60))
     )
     assert to_json(limited) == to_json(convert_path(TEXT_SAMPLES[4]))
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.convert.options import Limits
+from nianbao.convert.options import ConvertOptions, Limits
 from nianbao.runtime import watch as watch_module
 from nianbao.runtime.inputs import is_ignored, printable
 from nianbao.runtime.watch import HotFolder, WatchOptions, _open_for_writing
@@ -293,7 +293,7 @@ def test_a_hanging_worker_is_killed_and_its_input_fails_while_the_watcher_goes_o
 ) -> None:
     inbox, outbox = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
-    options = WatchOptions(settle=SETTLE, limits=Limits(seconds=1))
+    options = WatchOptions(settle=SETTLE, convert=ConvertOptions(limits=Limits(seconds=1)))
     folder = HotFolder(inbox, outbox, options, work=slow_or_convert)
     with _folder_in_thread(folder) as lines:
         (inbox / "slow.txt").write_text("whatever", encoding="utf-8")

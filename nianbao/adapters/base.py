@@ -1,4 +1,21 @@
-"""The contract every input adapter fulfils."""
+"""The contract every input adapter fulfils, built-in or plug-in.
+
+It is public: `nianbao.Adapter`, `nianbao.AdapterResult`, `nianbao.InputInfo` and the options
+(`nianbao.AdapterOptions`...) are the names a plug-in imports. A plug-in subclasses `Adapter`
+and declares it in the entry-point group `nianbao.adapters` (see `registry`)::
+
+    class MarkdownAdapter(nianbao.Adapter):
+        name = "markdown"        # the report's source.adapter
+        priority = 5.0           # before the text fallback (10.0); see `registry` for ties
+
+        def accepts(self, head: bytes, info: nianbao.InputInfo) -> bool:
+            return info.format == "text" and info.name.endswith(".md")
+
+        def convert(self, data: bytes, info: nianbao.InputInfo) -> nianbao.AdapterResult:
+            ...
+
+The class is built with no arguments; an adapter that reads options overrides `with_options`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +23,11 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from nianbao.adapters.options import AdapterOptions
 from nianbao.adapters.sniff import InputInfo
 from nianbao.schemas.model import Diagnostic, Document, EncodingInfo
+
+__all__ = ["Adapter", "AdapterOptions", "AdapterResult", "InputInfo"]
 
 
 @dataclass
@@ -29,6 +49,7 @@ class Adapter(ABC):
     and reports everything recoverable as diagnostics.
     """
 
+    #: Names the adapter in the report (`source.adapter`), so a report says who read it.
     name: ClassVar[str]
     #: Lower runs first: specific formats 0.0, generic fallbacks such as plain text 10.0.
     priority: ClassVar[float] = 0.0
@@ -38,3 +59,9 @@ class Adapter(ABC):
 
     @abstractmethod
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult: ...
+
+    def with_options(self, options: AdapterOptions) -> Adapter:
+        """This adapter set up to read as `options` say: the one route by which options reach
+        an adapter (the registry calls it for every conversion). An adapter without options
+        returns itself; one with options returns an adapter holding its group."""
+        return self

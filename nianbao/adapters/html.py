@@ -39,7 +39,8 @@ from nianbao.adapters._layout import (
     clean_text,
     make_table,
 )
-from nianbao.adapters.base import Adapter, AdapterResult
+from nianbao.adapters.base import Adapter, AdapterOptions, AdapterResult
+from nianbao.adapters.options import TextOptions
 from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
 from nianbao.schemas.model import Diagnostic, ElementOrigin, LineOrigin, Table
@@ -99,11 +100,17 @@ class HtmlAdapter(Adapter):
     name: ClassVar[str] = "html"
     priority: ClassVar[float] = 0.0
 
+    def __init__(self, options: TextOptions | None = None) -> None:
+        self.options = options or TextOptions()  # the encoding, shared with the text adapter
+
+    def with_options(self, options: AdapterOptions) -> HtmlAdapter:
+        return self if options.text == self.options else HtmlAdapter(options.text)
+
     def accepts(self, head: bytes, info: InputInfo) -> bool:
         return info.format == "html"
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
-        decoded = decode(data, info.encoding)
+        decoded = decode(data, self.options.encoding)
         # A JSON API response with raw `<table>` in its strings sniffs as HTML; it is not a page.
         from_json = read_escaped_text(decoded, info, json_only=True)
         if from_json is not None:

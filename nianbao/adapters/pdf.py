@@ -65,7 +65,7 @@ from nianbao.adapters._pdf_text import (
     join_pieces,
     starts_paragraph,
 )
-from nianbao.adapters.base import Adapter, AdapterResult
+from nianbao.adapters.base import Adapter, AdapterOptions, AdapterResult
 from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
@@ -95,6 +95,9 @@ class PdfAdapter(Adapter):
 
     def __init__(self, options: PdfOptions | None = None) -> None:
         self.options = options or PdfOptions()
+
+    def with_options(self, options: AdapterOptions) -> PdfAdapter:
+        return self if options.pdf == self.options else PdfAdapter(options.pdf)
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
         return info.format == "pdf"

@@ -5,11 +5,23 @@ A plug-in package declares, in its pyproject.toml::
     [project.entry-points."nianbao.adapters"]
     myformat = "my_package.adapter:MyAdapter"
 
-where `MyAdapter` subclasses `nianbao.adapters.base.Adapter`.
+where `MyAdapter` subclasses `nianbao.Adapter` (the contract: `nianbao.adapters.base`).
+
+**The priority rule.** Adapters are asked in ascending `priority`, and the first that accepts an
+input reads it. On a tie, the later registration is asked first: plug-ins are registered after
+the built-ins, so a plug-in at a built-in's priority wins (text 10.0, every other built-in 0.0),
+and one with a higher number loses to it. The adapters handed to `AdapterRegistry(...)` count as
+one registration, in the order given (the built-ins' own order decides a legacy `.doc`/`.xls`
+between the DOCX and XLSX adapters).
+
+**Without plug-ins.** `default_registry(plugins=False)` (`ConvertOptions(plugins=False)`,
+`nianbao convert --no-plugins`) holds the built-ins only, for runs that must not depend on what
+else is installed; every report names the adapter that read it (`source.adapter`).
 """
 
 from __future__ import annotations
 
+import bisect
 import warnings
 from collections.abc import Iterable
 from importlib.metadata import entry_points
@@ -18,8 +30,8 @@ from nianbao.adapters.base import Adapter
 from nianbao.adapters.docx import DocxAdapter
 from nianbao.adapters.html import HtmlAdapter
 from nianbao.adapters.image import ImageAdapter
+from nianbao.adapters.options import AdapterOptions
 from nianbao.adapters.pdf import PdfAdapter
-from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.sniff import InputInfo
 from nianbao.adapters.text import TextAdapter
 from nianbao.adapters.xlsx import XlsxAdapter
@@ -28,22 +40,30 @@ ENTRY_POINT_GROUP = "nianbao.adapters"
 
 
 class AdapterRegistry:
+    """Adapters in the order they are asked (the priority rule above)."""
+
     def __init__(self, adapters: Iterable[Adapter] = ()) -> None:
-        self._adapters: list[Adapter] = []
-        for adapter in adapters:
-            self.register(adapter)
+        # One registration: a stable sort keeps the order given among equal priorities.
+        self._adapters: list[Adapter] = sorted(adapters, key=lambda a: a.priority)
 
     def register(self, adapter: Adapter) -> None:
-        self._adapters.append(adapter)
-        # A stable sort keeps registration order among equal priorities.
-        self._adapters.sort(key=lambda a: a.priority)
+        """Add `adapter`, before every adapter already here of the same priority."""
+        at = bisect.bisect_left([a.priority for a in self._adapters], adapter.priority)
+        self._adapters.insert(at, adapter)
 
     @property
     def adapters(self) -> tuple[Adapter, ...]:
         return tuple(self._adapters)
 
-    def find(self, head: bytes, info: InputInfo) -> Adapter | None:
-        return next((a for a in self._adapters if a.accepts(head, info)), None)
+    def find(
+        self, head: bytes, info: InputInfo, options: AdapterOptions | None = None
+    ) -> Adapter | None:
+        """The first adapter that accepts the input, set up as `options` say when given
+        (`Adapter.with_options`); None when none accepts it."""
+        adapter = next((a for a in self._adapters if a.accepts(head, info)), None)
+        if adapter is None or options is None:
+            return adapter
+        return adapter.with_options(options)
 
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
         """Register every adapter class published under `group`; a broken plug-in is skipped."""
@@ -64,17 +84,19 @@ class AdapterRegistry:
                 )
 
 
-def default_registry(pdf: PdfOptions | None = None) -> AdapterRegistry:
-    """The built-in adapters (the PDF one with `pdf` options) and every installed plug-in."""
+def default_registry(*, plugins: bool = True) -> AdapterRegistry:
+    """The built-in adapters and, unless `plugins` is False, every installed plug-in. The
+    adapters hold no options here: each conversion hands them its own (`find`)."""
     registry = AdapterRegistry(
         [
             DocxAdapter(),
             XlsxAdapter(),
             HtmlAdapter(),
-            PdfAdapter(pdf),
+            PdfAdapter(),
             ImageAdapter(),
             TextAdapter(),
         ]
     )
-    registry.load_entry_points()
+    if plugins:
+        registry.load_entry_points()
     return registry

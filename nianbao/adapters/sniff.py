@@ -32,13 +32,14 @@ MEDIA_TYPES = {
 
 @dataclass(frozen=True)
 class InputInfo:
-    """What the pipeline knows of an input before an adapter reads it."""
+    """What the pipeline knows of an input before an adapter reads it: the sniffed facts.
+    (How to read it is the options' to say: `Adapter.with_options`.)"""
 
+    #: The input's name as errors show it (a path, or the name given with bytes).
     name: str
     size: int
+    #: What `sniff` found: pdf, docx, xlsx, zip, ole2, rtf, png, jpeg, tiff, html, text, binary.
     format: str
-    #: A codec the user named to decode text and HTML with, instead of detecting one.
-    encoding: str | None = None
 
     @property
     def media_type(self) -> str:

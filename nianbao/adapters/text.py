@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from nianbao.adapters.base import Adapter, AdapterResult
+from nianbao.adapters.base import Adapter, AdapterOptions, AdapterResult
 from nianbao.adapters.html import read_escaped_text
+from nianbao.adapters.options import TextOptions
 from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError
 from nianbao.schemas.model import Document
@@ -27,11 +28,17 @@ class TextAdapter(Adapter):
     name: ClassVar[str] = "text"
     priority: ClassVar[float] = 10.0
 
+    def __init__(self, options: TextOptions | None = None) -> None:
+        self.options = options or TextOptions()
+
+    def with_options(self, options: AdapterOptions) -> TextAdapter:
+        return self if options.text == self.options else TextAdapter(options.text)
+
     def accepts(self, head: bytes, info: InputInfo) -> bool:
         return info.format == "text"
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
-        decoded = decode(data, info.encoding)
+        decoded = decode(data, self.options.encoding)
         text = decoded.text
         lines = text.count("\n") + 1
         if len(text) > MAX_TEXT_CHARS or lines > MAX_TEXT_LINES:

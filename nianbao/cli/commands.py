@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nianbao.convert.options import ConvertOptions, Limits
+from nianbao.convert.options import ConvertOptions, Limits, PdfOptions, TextOptions
 from nianbao.errors import NianbaoError, UsageError
 from nianbao.runtime.inputs import is_url, printable
 
@@ -275,13 +275,16 @@ def validate(args: argparse.Namespace) -> int:
 def _options(args: argparse.Namespace) -> ConvertOptions:
     try:
         return ConvertOptions(
-            table_engine=args.table_engine,
-            pdf_engine=args.pdf_engine,
-            max_pages=args.max_pages,
-            time_limit=args.time_limit,
-            memory_limit=args.memory_limit,
-            encoding=args.encoding,
-            ocr=args.ocr,
+            pdf=PdfOptions(
+                table_engine=args.table_engine,
+                pdf_engine=args.pdf_engine,
+                max_pages=args.max_pages,
+                ocr=args.ocr,
+                ocr_dpi=args.ocr_dpi,
+            ),
+            text=TextOptions(encoding=args.encoding),
+            limits=Limits.asked(args.time_limit, args.memory_limit),
+            plugins=args.plugins,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc

@@ -13,11 +13,15 @@ from nianbao.__about__ import __version__
 from nianbao.cli import commands as verbs
 from nianbao.convert.options import (
     GIB,
+    OCR_DPI_RANGE,
     OCR_PAGE_WEIGHT,
     PAGES_PER_LIMIT,
     PDF_ENGINES,
     TABLE_ENGINES,
+    ConvertOptions,
     Limits,
+    PdfOptions,
+    TextOptions,
     default_jobs,
 )
 from nianbao.runtime.inputs import valid_address
@@ -257,22 +261,25 @@ def _add_common_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _option_arguments(parser: argparse.ArgumentParser) -> None:
+    # The defaults are the option classes' own, written there once.
+    pdf, text, run = PdfOptions(), TextOptions(), ConvertOptions()
     parser.add_argument(
         "--encoding",
         metavar="CODEC",
+        default=text.encoding,
         help="decode text and HTML inputs with CODEC (gbk, utf-8, big5, ...) instead of "
         "detecting it; the report says method 'override'",
     )
     parser.add_argument(
         "--table-engine",
         choices=TABLE_ENGINES,
-        default="pdfplumber",
+        default=pdf.table_engine,
         help="how PDF tables are found (camelot needs nianbao[camelot]; default %(default)s)",
     )
     parser.add_argument(
         "--pdf-engine",
         choices=PDF_ENGINES,
-        default="pdfium",
+        default=pdf.pdf_engine,
         help="what reads a PDF's characters and lines: pdfium (fast) or pdfplumber (pdfminer's "
         "pure-Python parse); the same tables and figures (default %(default)s)",
     )
@@ -280,14 +287,32 @@ def _option_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-ocr",
         dest="ocr",
         action="store_false",
+        default=pdf.ocr,
         help="leave PDF pages without a text layer unread instead of reading them by OCR "
         "(faster; the report says which pages, and is partial)",
     )
     parser.add_argument(
+        "--ocr-dpi",
+        type=_positive_int,
+        default=pdf.ocr_dpi,
+        metavar="DPI",
+        help="render PDF pages without a text layer at DPI for OCR "
+        f"({OCR_DPI_RANGE[0]}-{OCR_DPI_RANGE[1]}; default %(default)s)",
+    )
+    parser.add_argument(
         "--max-pages",
         type=_positive_int,
+        default=pdf.max_pages,
         metavar="N",
-        help="read at most N pages of a PDF (the report says so)",
+        help="read at most N pages of a PDF (the report says so; default all)",
+    )
+    parser.add_argument(
+        "--no-plugins",
+        dest="plugins",
+        action="store_false",
+        default=run.plugins,
+        help="read with the built-in adapters only, not with adapter plug-ins installed "
+        "(entry points nianbao.adapters): a run that does not depend on what else is installed",
     )
 
 

@@ -6,7 +6,6 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.registry import AdapterRegistry, default_registry
 from nianbao.adapters.sniff import InputInfo, sniff
 from nianbao.convert.annual_report import profile
@@ -20,8 +19,10 @@ _HEAD_BYTES = 8192
 
 
 @cache
-def _registry(pdf: PdfOptions) -> AdapterRegistry:
-    return default_registry(pdf)  # one per set of PDF options: adapters hold their options
+def _default_registry(plugins: bool) -> AdapterRegistry:
+    # Built once per process (finding plug-ins reads every installed package's metadata); the
+    # adapters in it hold no options: each conversion hands its own to the adapter it finds.
+    return default_registry(plugins=plugins)
 
 
 def read_input(path: Path) -> bytes:
@@ -66,16 +67,21 @@ def convert_bytes(
 ) -> Report:
     """Convert one input held in memory. `filename` names it in the report and in errors.
 
-    `options` choose the PDF engine, pages and encoding (limits are the caller's to apply: see
-    `nianbao.convert`); a `registry` given replaces the default adapters and their options.
+    `options` say how each format is read (their `pdf` and `text` groups) and whether plug-ins
+    are loaded; their limits are the caller's to apply (see `nianbao.convert_document`). A
+    `registry` given replaces the default one and decides which adapters read; `options`
+    given still decide how they read (`AdapterRegistry.find`), and without them each adapter
+    reads as it was built. `plugins` has no say over a registry given.
     """
+    given = options
     options = options or ConvertOptions()
     name = filename or "<bytes>"
     shown = display_name or name
     if not data:
         raise DocumentLoadError("file is empty", source=shown)
-    info = InputInfo(name=shown, size=len(data), format=sniff(data), encoding=options.encoding)
-    adapter = (registry or _registry(options.pdf_options())).find(data[:_HEAD_BYTES], info)
+    info = InputInfo(name=shown, size=len(data), format=sniff(data))
+    registry = registry or _default_registry(options.plugins)
+    adapter = registry.find(data[:_HEAD_BYTES], info, given)
     if adapter is None:
         what = "binary data, not a document" if info.format == "binary" else f"{info.format} files"
         raise UnsupportedFormatError(f"no adapter reads {what}", source=shown)

@@ -117,19 +117,18 @@ logging.getLogger("watchdog.observers.inotify").addFilter(_ShutdownNoise())
 class WatchOptions:
     settle: float = 1.0  # seconds a file must stay unchanged before it is read
     poll: bool = False  # poll the folder instead of using the platform's change notification
-    #: Per input; None for those `convert` asks for (by default 120 s and 2 GiB).
-    limits: Limits | None = None
     rescan: float = 2.0  # list INBOX at least this often, whatever the events say
     # A file stays in INBOX until it has been unchanged this many seconds since its last change,
     # so that a writer who closes it and comes back to add more (`>>` in pieces, a copy that
     # pauses) adds to the same input: its report is replaced, and only then does it move.
     recheck: float = 10.0
-    #: How each input is converted: PDF engine, pages, encoding, limits.
+    #: How each input is converted: PDF engine, pages, encoding, plug-ins, and its limits
+    #: (`ConvertOptions.limits`; by default 120 s for each 100 pages and 2 GiB).
     convert: ConvertOptions | None = None
 
     @property
     def worker_limits(self) -> Limits:
-        return self.limits or Limits.of(self.convert)
+        return Limits.of(self.convert)
 
 
 Stat = tuple[int, int, int]  # size, mtime in ns, inode: of the entry itself, links not followed
