@@ -126,7 +126,8 @@ def _forms_with(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_a_what_naming_no_placeholder_is_refused_on_loading(tmp_path: Path) -> None:
     folder = _forms_with(tmp_path, "{col_label} column: 一、新收", "{colour} column: 一、新收")
-    with pytest.raises(ValueError, match=r"form-2021\.toml: check applications\.balance"):
+    problem = r"form-2021\.toml: check applications\.balance: \{colour\} is not a placeholder"
+    with pytest.raises(ValueError, match=problem):
         load(folder)
 
 

@@ -365,9 +365,15 @@ def _validate(path: Path, form: Form, forms: Forms) -> None:
 
 
 def _expanded(path: Path, check: CheckSpec, forms: Forms) -> tuple[Instance, ...]:
+    """`check` over its table's rows or columns, or the file's error when its equation or its
+    `what` names a placeholder that repetition does not fill in."""
     try:
         return forms.expand(check)
-    except (KeyError, IndexError, ValueError) as exc:  # str.format's, over a broken `what`
+    except KeyError as exc:
+        over = check.for_each[1] if check.for_each else "nothing"
         raise FormSpecError(
-            f"{path}: check {check.rule}: `what` cannot be filled in: {exc!r}"
+            f"{path}: check {check.rule}: {{{exc.args[0]}}} is not a placeholder of a check "
+            f"repeated over {over}"
         ) from exc
+    except (IndexError, ValueError) as exc:  # str.format's: braces that are not a placeholder
+        raise FormSpecError(f"{path}: check {check.rule}: {exc}") from exc

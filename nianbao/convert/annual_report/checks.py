@@ -9,7 +9,9 @@ look at, and a report whose tables add up shows every rule as run. `expected` is
 figure printed as the total (for the balance: 一 + 二), `actual` what the parts add up to (三（七）+
 四).
 
-A rule whose cells are missing or blank is `skipped`, naming them: a blank is not 0.
+A rule whose cells are missing or blank is `skipped`, naming them: a blank is not 0. What an
+equation means (which alternative of `(a + b | c)` counts, how its sides add up) is the forms'
+rule, `nianbao.forms.equations`, asked here as everywhere.
 """
 
 from __future__ import annotations
@@ -119,26 +121,30 @@ def _indicator_checks(indicators: Sequence[Numbered], forms: Forms) -> list[Chec
 def _equation(
     instance: Instance, values: dict[str, Number | None], figures: dict[str, Figure]
 ) -> Check:
-    rule, what = instance.check.rule, instance.what
+    """`instance` evaluated over the report's figures (`Equation.evaluate`: which alternative
+    counts, and that a missing or blank figure leaves it unchecked, are the forms' rules)."""
     evaluation = instance.equation.evaluate(values)
-    keys = list(evaluation.keys)
+    what, keys, holds = instance.what, list(evaluation.keys), evaluation.holds
+    if holds is None:
+        if evaluation.missing:
+            message = f"{what}: not checked, no cell for {', '.join(evaluation.missing)}"
+        else:
+            shown = ", ".join(f"{k} ({figures[k].raw or 'blank'})" for k in evaluation.blank)
+            message = f"{what}: not checked, no number in {shown}"
+        return Check(rule=instance.check.rule, status="skipped", keys=keys, message=message)
     expected, actual = evaluation.left.total, evaluation.right.total
-    holds = evaluation.holds
-    if holds is None:  # a skipped check names the cells, not a sum of part of them
-        expected = actual = None
-    if evaluation.missing:
-        message = f"{what}: not checked, no cell for {', '.join(evaluation.missing)}"
-    elif evaluation.blank:
-        shown = ", ".join(f"{k} ({figures[k].raw or 'blank'})" for k in evaluation.blank)
-        message = f"{what}: not checked, no number in {shown}"
-    elif holds:
+    if holds:
         message = f"{what}: {expected} = {actual}"
     else:
         cells = "; ".join(f"{k} = {figures[k].raw} at {_cell(figures[k].origin)}" for k in keys)
         message = f"{what}: printed {expected} but the parts add up to {actual} ({cells})"
-    status = "skipped" if holds is None else "pass" if holds else "fail"
     return Check(
-        rule=rule, status=status, expected=expected, actual=actual, keys=keys, message=message
+        rule=instance.check.rule,
+        status="pass" if holds else "fail",
+        expected=expected,
+        actual=actual,
+        keys=keys,
+        message=message,
     )
 
 

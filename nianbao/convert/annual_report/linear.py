@@ -425,13 +425,12 @@ def _equations(spec: TableSpec, where: Mapping[str, Cell], n_glued: int) -> Iter
         for instance in FORMS.instances(check):
             left, right = instance.equation.choose(where)
             if not all(k in where for k in (*left, *right)):
-                continue
-            cells = [where[k] for k in (*left, *right)]
-            if not any(run < n_glued for run, _ in cells):
+                continue  # a figure it sums is not placed
+            left_cells = tuple(where[k] for k in left)
+            right_cells = tuple(where[k] for k in right)
+            if not any(run < n_glued for run, _ in (*left_cells, *right_cells)):
                 continue  # only figures known already: nothing to decide
-            yield CellEquation(
-                tuple(where[k] for k in left), tuple(where[k] for k in right), instance.name
-            )
+            yield CellEquation(left_cells, right_cells, instance.name)
 
 
 # --- figures ---------------------------------------------------------------------------------
