@@ -5,7 +5,8 @@ the first row of section 三 as ``21710000218``, which is 217, 1, 0, 0, 0, 0, 21
 says how many cells each run holds and which sums must hold between them (total = the six
 applicant columns, per row; the balance and the result rows, per column; section 四's totals);
 this module finds every way to cut the runs that makes all of those sums come out, and nothing
-else. It knows nothing of the forms: the caller passes the runs and the equations.
+else. It knows nothing of the forms: the caller passes the runs and the equations over their
+cells (`CellEquation`).
 
 Tokens. A run is the text as printed: digits, ``-`` and ``.``, and whitespace.
 
@@ -62,6 +63,11 @@ Limits. A run with more than MAX_OWN_SPLITS splits under its own equations is li
 that would hold more than MAX_JOINT_STATES partial sums at once stops; the candidates are then those
 each equation allows on its own (a superset: nothing valid is dropped), with ``exhaustive`` False.
 ``exhaustive`` is relative to the equations applied; those left out are named in ``unapplied``.
+
+Where. This module is the entry (`split_runs`) and the specification; `splitting_cells` reads a
+run and its cells' values once (the token rules), `splitting_own` cuts one run under its own
+equations (step 1), `splitting_joint` solves the runs tied together (step 2). Each limit lives,
+and is tuned, in the module that applies it; all are importable from here.
 """
 
 from __future__ import annotations

@@ -41,6 +41,8 @@ class RunSplit:
 def solve_across(
     runs: list[DigitRun], cut: list[Own], across: list[int], terms: list[Terms], names: list[str]
 ) -> list[RunSplit]:
+    """Each run's result: its own splits (`cut`) narrowed by the equations `across` runs, each
+    group of runs they tie solved together, an equation that contradicts the others left out."""
     unapplied = {own.run.index: list(own.unapplied) for own in cut}
     notes = {own.run.index: [own.note] if own.note else [] for own in cut}
     exhaustive = {own.run.index: own.complete for own in cut}

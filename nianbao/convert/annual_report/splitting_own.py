@@ -26,6 +26,8 @@ class Own:
 
 
 def cut_own(run: DigitRun, own: list[tuple[int, Terms]], names: list[str]) -> Own:
+    """`run`'s splits under its own equations (`own`: index and terms), leaving out, in order,
+    those that cannot hold with the ones before (`names` name them in the note)."""
     equations = [eq_terms[0][1] for _, eq_terms in own]
     splits, complete = _splits(run, equations, MAX_OWN_SPLITS)
     unapplied: list[str] = []
