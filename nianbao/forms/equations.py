@@ -10,18 +10,24 @@ What an equation means is decided here, and only here; the report's checks (`che
 checks across reports (`series`) and the reading of tables from text (`linear`,
 `linear_order`) all ask these verbs:
 
-- **Which alternative counts** (`Term.choose`): the first alternative of which the report prints
-  at least one key; when it prints none, the first. A report that prints part of an
-  alternative (two of the 2021 form's three （六） rows, the third lost to a broken grid) is of
-  that alternative's form: its missing cell makes the equation unevaluable, and the other
-  alternative is never summed in its place, which would hide the loss (precision before recall).
-  The checks across reports read each side from one report (this year's left, last year's
-  right), so each side chooses with its own report's figures by the same rule: no parameter.
+- **Which alternative counts** (`Term.choose`): the first alternative of which the report
+  prints at least one key; when it prints none, the first (the forms write the newest form's
+  rows first: those are the cells a skipped check names as missing). A report that prints part
+  of an alternative (two of the 2021 form's three （六） rows, the third lost to a broken grid)
+  is of that alternative's form: its missing cell leaves the equation unevaluated, and the other
+  alternative is never summed in its place, which would hide the loss (precision before
+  recall). The checks across reports read each side from one report (this year's left, last
+  year's right), so each side chooses by its own report's figures under the same rule, and no
+  parameter is needed; reading tables from text, "printed" means placed in a cell.
 - **Evaluation** (`Equation.evaluate`): each side is the sum of its chosen keys' values. A key
   the report does not print is *missing*, a key printed without a number (blank, `-`, `/`) is
   *blank*; either way the side has no sum (a blank is not 0) and the equation neither holds nor
-  fails. Whole numbers add exactly; a sum with a fraction is rounded to 6 decimals (so 0.1 + 0.2
-  is 0.3), and the equation holds when the two sums are equal.
+  fails. Whole numbers add exactly; a sum with a fraction is rounded to 6 decimals (so 0.1 +
+  0.2 is 0.3), and the equation holds when the two sums are equal.
+
+The callers used to choose four ways (the first alternative with any key printed, else the
+last; the first with all keys, else the first; ...). No golden told them apart: no sample prints
+part of an alternative. `tests/test_equations.py` pins the rule above in each caller's situation.
 """
 
 from __future__ import annotations
