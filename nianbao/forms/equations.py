@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 _TOKEN = re.compile(r"\s*(?:([A-Za-z_][\w.{}]*)|(.))")
@@ -53,12 +54,15 @@ class Term:
 
     choices: tuple[tuple[str, ...], ...]
 
-    @property
+    # Computed once (here and in `Equation`): the forms are loaded once and asked per report.
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(key for choice in self.choices for key in choice)
 
     def choose(self, present: Container[str]) -> tuple[str, ...]:
         """The keys this term sums in a report that prints `present` (see the module's rule)."""
+        if len(self.choices) == 1:
+            return self.choices[0]
         return next((c for c in self.choices if any(k in present for k in c)), self.choices[0])
 
 
@@ -112,7 +116,7 @@ class Equation:
     left: tuple[Term, ...]
     right: tuple[Term, ...]
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(key for term in (*self.left, *self.right) for key in term.keys)
 
@@ -149,10 +153,15 @@ def _chosen(terms: tuple[Term, ...], present: Container[str]) -> tuple[str, ...]
 
 def _sum_side(terms: tuple[Term, ...], values: Mapping[str, Number | None]) -> Sum:
     keys = _chosen(terms, values)
-    missing = tuple(k for k in keys if k not in values)
-    blank = tuple(k for k in keys if k in values and values[k] is None)
+    missing: list[str] = []
+    blank: list[str] = []
+    for key in keys:
+        if key not in values:
+            missing.append(key)
+        elif values[key] is None:
+            blank.append(key)
     total = None if missing or blank else add(values[k] for k in keys)
-    return Sum(keys, missing, blank, total)
+    return Sum(keys, tuple(missing), tuple(blank), total)
 
 
 def add(values: Iterable[Number | None]) -> Number:

@@ -34,8 +34,9 @@ def run_checks(
     """Every check of the forms whose table the report has, or whose form it is."""
     checks: list[Check] = []
     own = {c.rule for c in forms.form(template).checks} if template in forms.ids else set()
+    values = {key: figure.value for key, figure in figures.items()}
     for spec in forms.checks:
-        checks += _run(spec, figures, forms, required=spec.rule in own)
+        checks += _run(spec, figures, values, forms, required=spec.rule in own)
     checks += _indicator_checks(indicators, forms)
     diagnostics = [
         Diagnostic(code="check.failed", severity="warning", message=c.message, origin=origin)
@@ -46,7 +47,12 @@ def run_checks(
 
 
 def _run(
-    spec: CheckSpec, figures: dict[str, Figure], forms: Forms, *, required: bool
+    spec: CheckSpec,
+    figures: dict[str, Figure],
+    values: dict[str, Number | None],
+    forms: Forms,
+    *,
+    required: bool,
 ) -> list[Check]:
     """One check per instance of `spec` that the report prints a figure of.
 
@@ -55,7 +61,6 @@ def _run(
     """
     present = [i for i in forms.instances(spec) if any(k in figures for k in i.equation.keys)]
     if present:
-        values = {key: figure.value for key, figure in figures.items()}
         return [_equation(instance, values, figures) for instance in present]
     if not required:
         return []
