@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nianbao.convert.annual_report.splitting import Equation, split_runs  # noqa: E402
+from nianbao.convert.annual_report.splitting import CellEquation, split_runs  # noqa: E402
 from tests.splitting_tables import (  # noqa: E402
     KEYS_2019,
     KEYS_2021,
@@ -42,7 +42,7 @@ from tests.splitting_tables import (  # noqa: E402
 )
 
 Runs = list[tuple[str, int]]
-Case = tuple[str, Callable[[random.Random], Runs], list[Equation]]
+Case = tuple[str, Callable[[random.Random], Runs], list[CellEquation]]
 
 
 def splits_of(text: str, n_cells: int) -> int:
@@ -71,7 +71,7 @@ def cost_of_one_split() -> float:
     return (time.perf_counter() - started) / len(cuts)
 
 
-def timed(runs: Runs, equations: Sequence[Equation]) -> float:
+def timed(runs: Runs, equations: Sequence[CellEquation]) -> float:
     best = math.inf
     for _ in range(3):
         started = time.perf_counter()

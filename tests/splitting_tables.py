@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from nianbao.convert.annual_report.splitting import Cell, Equation
+from nianbao.convert.annual_report.splitting import Cell, CellEquation
 
 # (row key, run as printed, true cells) for section 三, in table order.
 Row = tuple[str, str, tuple[int, ...]]
@@ -104,12 +104,12 @@ PINGTAN_2019_PROACTIVE: list[tuple[str, int, tuple[str, ...]]] = [
 APPLICANT_COLUMNS = 6  # 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他; then 总计
 
 
-def row_total(run: int, parts: int = APPLICANT_COLUMNS) -> Equation:
+def row_total(run: int, parts: int = APPLICANT_COLUMNS) -> CellEquation:
     """The run's last cell is the sum of the cells before it."""
-    return Equation(tuple((run, c) for c in range(parts)), ((run, parts),), f"row {run} total")
+    return CellEquation(tuple((run, c) for c in range(parts)), ((run, parts),), f"row {run} total")
 
 
-def application_equations(keys: Sequence[str], first_run: int = 0) -> list[Equation]:
+def application_equations(keys: Sequence[str], first_run: int = 0) -> list[CellEquation]:
     """Section 三's equations for rows `keys` (table order) held by runs first_run.. : the row
     totals, then per column the balance and the results sum."""
     run = {key: first_run + i for i, key in enumerate(keys)}
@@ -121,14 +121,14 @@ def application_equations(keys: Sequence[str], first_run: int = 0) -> list[Equat
             return run[key], column
 
         equations.append(
-            Equation(
+            CellEquation(
                 (cell("new_received"), cell("carried_over")),
                 (cell("total_handled"), cell("carried_forward")),
                 f"applications.balance column {column}",
             )
         )
         equations.append(
-            Equation(
+            CellEquation(
                 tuple(cell(key) for key in results),
                 (cell("total_handled"),),
                 f"applications.results_sum column {column}",
@@ -137,10 +137,10 @@ def application_equations(keys: Sequence[str], first_run: int = 0) -> list[Equat
     return equations
 
 
-def review_equations(run: int) -> list[Equation]:
+def review_equations(run: int) -> list[CellEquation]:
     """Section 四: in each group of five, the fifth cell is the sum of the four before it."""
     return [
-        Equation(
+        CellEquation(
             tuple((run, 5 * g + c) for c in range(4)), ((run, 5 * g + 4),), f"section 四 group {g}"
         )
         for g in range(3)

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import pytest
 
-from nianbao.convert.annual_report import splitting
-from nianbao.convert.annual_report.splitting import Equation, RunSplit, split_runs
+from nianbao.convert.annual_report import splitting, splitting_joint, splitting_own
+from nianbao.convert.annual_report.splitting import CellEquation, RunSplit, split_runs
 from tests.splitting_tables import (
     KEYS_2019,
     KEYS_2021,
@@ -124,8 +124,8 @@ def test_two_splits_that_both_satisfy_every_equation_are_both_returned() -> None
     # 1 | 23 with 12 | 3, or 12 | 3 with 1 | 23: the columns add up either way.
     runs = [("123", 2), ("123", 2), ("13", 1), ("26", 1)]
     equations = [
-        Equation(((0, 0), (1, 0)), ((2, 0),), "column 0"),
-        Equation(((0, 1), (1, 1)), ((3, 0),), "column 1"),
+        CellEquation(((0, 0), (1, 0)), ((2, 0),), "column 0"),
+        CellEquation(((0, 1), (1, 1)), ((3, 0),), "column 1"),
     ]
     first, second, *_ = split_runs(runs, equations)
     for result in (first, second):
@@ -141,7 +141,7 @@ def test_column_equations_settle_a_row_its_own_total_cannot() -> None:
     runs = [("11011", 3), ("2", 1), ("13", 1)]
     equations = [
         row_total(0, parts=2),
-        Equation(((0, 0), (1, 0)), ((2, 0),), "column 0"),  # first cell + 2 == 13
+        CellEquation(((0, 0), (1, 0)), ((2, 0),), "column 0"),  # first cell + 2 == 13
     ]
     result = split_runs(runs, equations)[0]
     assert result.own_candidates == 2
@@ -186,7 +186,7 @@ def test_a_character_that_is_no_part_of_a_number_is_the_callers_mistake() -> Non
     with pytest.raises(ValueError, match="元"):
         split_runs([("251000元", 1)], [])
     with pytest.raises(ValueError, match="no cell"):
-        split_runs([("12", 2)], [Equation(((0, 0),), ((0, 2),))])
+        split_runs([("12", 2)], [CellEquation(((0, 0),), ((0, 2),))])
 
 
 def test_decimals_are_added_exactly() -> None:
@@ -195,14 +195,14 @@ def test_decimals_are_added_exactly() -> None:
     assert result.candidates == (("0.1", "0.2", "0.3"),)
     # 采购总金额 with 元 cut off: 135 | 75394432.52, a total across two cells
     runs = [("13575394432.52", 2), ("75394567.52", 1)]
-    equations = [Equation(((0, 0), (0, 1)), ((1, 0),), "sum")]
+    equations = [CellEquation(((0, 0), (0, 1)), ((1, 0),), "sum")]
     assert split_runs(runs, equations)[0].candidates == (("135", "75394432.52"),)
 
 
 def test_negative_changes() -> None:
     # 上一年项目数量 | 本年增/减 | 处理决定数量, with previous + change == this year's 2630
     runs = [("2648-18538", 3), ("2630", 1)]
-    equations = [Equation(((0, 0), (0, 1)), ((1, 0),), "previous + change")]
+    equations = [CellEquation(((0, 0), (0, 1)), ((1, 0),), "previous + change")]
     (result, _) = split_runs(runs, equations)
     assert result.candidates == (("2648", "-18", "538"),)
     # A total over negative parts: -5 + 12 == 7
@@ -229,7 +229,7 @@ def test_a_column_that_does_not_add_up_is_left_out_and_named() -> None:
     equations = [
         row_total(0, parts=2),
         row_total(1, parts=2),
-        Equation(((0, 2), (1, 2)), ((2, 0),), "column total"),  # 2 + 3 is not 999
+        CellEquation(((0, 2), (1, 2)), ((2, 0),), "column total"),  # 2 + 3 is not 999
     ]
     first, second, third = split_runs(runs, equations)
     assert first.candidates == (("1", "1", "2"),)
@@ -240,7 +240,7 @@ def test_a_column_that_does_not_add_up_is_left_out_and_named() -> None:
 
 def test_a_run_with_too_many_splits_is_listed_in_part_and_flagged() -> None:
     runs = [("1" * 40, 8), ("8", 1)]
-    equations = [Equation(((0, 0),), ((1, 0),), "first is 8")]
+    equations = [CellEquation(((0, 0),), ((1, 0),), "first is 8")]
     vague, fixed = split_runs(runs, equations)
     assert not vague.exhaustive
     assert not vague.certain
@@ -255,10 +255,10 @@ def test_the_joint_count_stops_at_its_limit_and_keeps_every_valid_split(
 ) -> None:
     runs = [("123", 2), ("123", 2), ("13", 1), ("26", 1)]
     equations = [
-        Equation(((0, 0), (1, 0)), ((2, 0),), "column 0"),
-        Equation(((0, 1), (1, 1)), ((3, 0),), "column 1"),
+        CellEquation(((0, 0), (1, 0)), ((2, 0),), "column 0"),
+        CellEquation(((0, 1), (1, 1)), ((3, 0),), "column 1"),
     ]
-    monkeypatch.setattr(splitting, "MAX_JOINT_STATES", 0)
+    monkeypatch.setattr(splitting_joint, "MAX_JOINT_STATES", 0)
     first, second, *_ = split_runs(runs, equations)
     for result in (first, second):
         assert set(result.candidates) == {("1", "23"), ("12", "3")}
@@ -269,7 +269,7 @@ def test_the_joint_count_stops_at_its_limit_and_keeps_every_valid_split(
 # --- random tables ---------------------------------------------------------------------------
 
 
-def holds(equation: Equation, cells: Mapping[int, Sequence[str]]) -> bool:
+def holds(equation: CellEquation, cells: Mapping[int, Sequence[str]]) -> bool:
     """The equation, over the cells of the runs given (run -> cells)."""
 
     def total(side: tuple[tuple[int, int], ...]) -> Decimal:
@@ -300,7 +300,7 @@ CELL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 def brute_force(
-    runs: Sequence[tuple[str, int]], equations: Sequence[Equation]
+    runs: Sequence[tuple[str, int]], equations: Sequence[CellEquation]
 ) -> list[set[tuple[str, ...]]]:
     """Every split of every run, every combination, every equation: the splits that take part in
     at least one combination satisfying all of them. Written without the module's tricks."""
@@ -326,7 +326,7 @@ def brute_force(
 
 def small_table(
     rng: random.Random, with_row_totals: bool
-) -> tuple[list[list[int]], list[Equation]]:
+) -> tuple[list[list[int]], list[CellEquation]]:
     """A few rows of a few parts (mostly small, many zeros) and a total row below them."""
     n_rows, n_parts = rng.randint(2, 3), rng.randint(1, 3)
     rows = [
@@ -337,7 +337,7 @@ def small_table(
     width = len(rows[0])
     rows.append([sum(row[c] for row in rows) for c in range(width)])
     equations = [
-        Equation(tuple((r, c) for r in range(n_rows)), ((n_rows, c),), f"column {c}")
+        CellEquation(tuple((r, c) for r in range(n_rows)), ((n_rows, c),), f"column {c}")
         for c in range(width)
     ]
     if with_row_totals:
@@ -390,7 +390,7 @@ def test_random_grouped_runs_match_brute_force(
 ) -> None:
     """One run of groups, each group's last cell the sum of the others (section 四's shape);
     also with the parts of every group of four or more found by meeting in the middle."""
-    monkeypatch.setattr(splitting, "MEET_FROM_DIGITS", meet_from_digits)
+    monkeypatch.setattr(splitting_own, "MEET_FROM_DIGITS", meet_from_digits)
     rng = random.Random(3)
     figures = ["0", "1", "10", "12", "101"] + (["-1", "-10", "0.5", "1.5"] if signed else [])
     for _ in range(150):
@@ -400,7 +400,7 @@ def test_random_grouped_runs_match_brute_force(
             parts = [rng.choice(figures) for _ in range(n_parts)]
             cells += [*parts, str(sum((Decimal(p) for p in parts), Decimal(0)))]
         equations = [
-            Equation(
+            CellEquation(
                 tuple((0, g * (n_parts + 1) + c) for c in range(n_parts)),
                 ((0, g * (n_parts + 1) + n_parts),),
                 f"group {g}",
@@ -420,7 +420,7 @@ def test_a_run_no_sum_can_prune_stops_searching_and_says_so() -> None:
     # 40 ones into 12 cells: every cut is a valid token, and the one equation holds for none,
     # so only the step limit ends the search (C(39, 11) = 1.7e9 cuts). Found in fuzzing: a
     # truncated dump and a page with a flipped byte ran past the time limit this way.
-    impossible = Equation(((0, 0), (0, 2)), ((0, 11), (0, 11), (0, 5)), "impossible")
+    impossible = CellEquation(((0, 0), (0, 2)), ((0, 11), (0, 11), (0, 5)), "impossible")
     [result] = split_runs([("1" * 40, 12)], [impossible])
     assert not result.exhaustive and not result.certain
     assert "cuts tried" in result.note

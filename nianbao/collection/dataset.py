@@ -200,7 +200,7 @@ def series_reports(directory: Path) -> list[SeriesReport]:
         return []
     twice = [r["sha256"] for r in wanted if years.get((r["body"], r["year"]), 0) > 1]
     keys = sorted(
-        {key for spec in FORMS.series for eq, _ in FORMS.instances(spec) for key in eq.keys}
+        {key for spec in FORMS.series for i in FORMS.instances(spec) for key in i.equation.keys}
     )
     shas = pa.array([r["sha256"] for r in wanted], type=pa.string())
     report = pc.field("report")

@@ -26,15 +26,15 @@ without an organization or a year take part in no series.
 from __future__ import annotations
 
 import itertools
-import math
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
-from nianbao.forms import FORMS, CheckSpec
-from nianbao.forms.equations import Equation, Term
+from nianbao.forms import FORMS, Instance
+from nianbao.forms.equations import Number
 from nianbao.text.script import simplified
 
 Status = Literal["pass", "fail", "skipped"]
@@ -42,8 +42,6 @@ Status = Literal["pass", "fail", "skipped"]
 #: The rule ids of the checks made here rather than read from the forms.
 DUPLICATE = "series.duplicate"
 YEAR_MISSING = "series.year_missing"
-
-_TOLERANCE = 1e-6
 
 
 def body_key(organization: str | None) -> str | None:
@@ -76,6 +74,11 @@ class SeriesReport:
     @property
     def body(self) -> str | None:
         return body_key(self.organization)
+
+    @cached_property
+    def values(self) -> dict[str, float | None]:
+        """Each printed figure's number (None: printed blank), as `Equation.evaluate` reads."""
+        return {key: figure.value for key, figure in self.figures.items()}
 
 
 @dataclass(frozen=True)
@@ -156,74 +159,51 @@ def _consecutive(body: str, later: SeriesReport, earlier: SeriesReport) -> list[
     if later.template is None or later.template not in FORMS.ids:
         return []
     form = FORMS.form(later.template)
-    found: list[SeriesCheck] = []
-    for spec in form.series:
-        for equation, values in FORMS.instances(spec):
-            found.append(
-                _equation(
-                    body, spec, equation=equation, values=values, later=later, earlier=earlier
-                )
-            )
-    return found
+    return [
+        _equation(body, instance, later=later, earlier=earlier)
+        for spec in form.series
+        for instance in FORMS.instances(spec)
+    ]
 
 
 def _equation(
-    body: str,
-    spec: CheckSpec,
-    *,
-    equation: Equation,
-    values: Mapping[str, str],
-    later: SeriesReport,
-    earlier: SeriesReport,
+    body: str, instance: Instance, *, later: SeriesReport, earlier: SeriesReport
 ) -> SeriesCheck:
-    what = spec.what.format(**values) if values else spec.what
-    actual, keys, missing_later = _side(equation.left, later)
-    expected, other_keys, missing_earlier = _side(equation.right, earlier)
+    """The left side read in `later`, the right in `earlier`: each side chooses its alternatives
+    by the figures of its own report (`Equation.evaluate`)."""
+    what = instance.what
+    evaluation = instance.equation.evaluate(later.values, earlier.values)
+    this_year, last_year = evaluation.left, evaluation.right
     status: Status
-    if missing_later or missing_earlier:
+    if this_year.unread or last_year.unread:
         status = "skipped"
-        absent = [f"{k} in {later.source}" for k in missing_later]
-        absent += [f"{k} in {earlier.source}" for k in missing_earlier]
+        absent = [f"{k} in {later.source}" for k in this_year.unread]
+        absent += [f"{k} in {earlier.source}" for k in last_year.unread]
         message = f"{what}: not printed or blank: {', '.join(absent)}"
     else:
-        assert actual is not None and expected is not None
-        status = "pass" if math.isclose(actual, expected, abs_tol=_TOLERANCE) else "fail"
+        assert this_year.total is not None and last_year.total is not None
+        status = "pass" if evaluation.holds else "fail"
         message = (
-            f"{what}: {later.source} ({later.year}) prints {_number(actual)} at "
-            f"{_cells(later, keys)}; {earlier.source} ({earlier.year}) gives "
-            f"{_number(expected)} at {_cells(earlier, other_keys)}"
+            f"{what}: {later.source} ({later.year}) prints {_number(this_year.total)} at "
+            f"{_cells(later, this_year.read)}; {earlier.source} ({earlier.year}) gives "
+            f"{_number(last_year.total)} at {_cells(earlier, last_year.read)}"
         )
     return _result(
-        spec.rule,
+        instance.check.rule,
         status,
         body,
         later,
         earlier,
-        keys=keys,
-        other_keys=other_keys,
-        expected=expected,
-        actual=actual,
+        keys=this_year.read,
+        other_keys=last_year.read,
+        expected=_float(last_year.total),
+        actual=_float(this_year.total),
         message=message,
     )
 
 
-def _side(terms: Sequence[Term], report: SeriesReport) -> tuple[float | None, list[str], list[str]]:
-    """The sum of one side of an equation in `report`: (sum, keys used, keys missing)."""
-    total = 0.0
-    used: list[str] = []
-    missing: list[str] = []
-    for term in terms:
-        choice = next(
-            (c for c in term.choices if all(k in report.figures for k in c)), term.choices[0]
-        )
-        for key in choice:
-            figure = report.figures.get(key)
-            if figure is None or figure.value is None:
-                missing.append(key)
-                continue
-            used.append(key)
-            total += figure.value
-    return (None if missing else total), used, missing
+def _float(total: Number | None) -> float | None:
+    return None if total is None else float(total)
 
 
 def _duplicate(body: str, a: SeriesReport, b: SeriesReport) -> SeriesCheck:

@@ -6,8 +6,8 @@ derived from them (`spec`). `NIANBAO_FORMS=DIR` loads the forms from another fol
 try a province's wording or a new form without touching the installed package.
 
 The ground floor with `errors`: imports nothing else of nianbao's, and everything above asks
-it what a form's equations mean (`equations`: their instances, which alternative a report
-prints, their value).
+it what a form's equations mean (`equations`: which alternative a report prints, their value;
+`Forms.instances`: a check repeated over its table's rows or columns).
 """
 
 import os
@@ -18,6 +18,7 @@ from nianbao.forms.spec import (
     CheckSpec,
     Form,
     Forms,
+    Instance,
     Label,
     ProseFigure,
     SectionKey,
@@ -44,6 +45,7 @@ __all__ = [
     "Form",
     "FormSpecError",
     "Forms",
+    "Instance",
     "Label",
     "ProseFigure",
     "SectionKey",

@@ -15,11 +15,12 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from nianbao.forms.equations import Equation, EquationError, parse
+from nianbao.forms.equations import EquationError, parse
 from nianbao.forms.spec import (
     CheckSpec,
     Form,
     Forms,
+    Instance,
     Label,
     Layout,
     ProseFigure,
@@ -339,30 +340,40 @@ def _validate(path: Path, form: Form, forms: Forms) -> None:
         found = form.table(table_key)
         if found is None or key not in {x.key for x in getattr(found, kind)}:
             problems.append(f"recognise.{kind}: {ref!r} is not in the form's tables")
+    tables = {t.key for t in forms.tables}
+    for check in (*form.checks, *form.series):
+        if check.for_each is not None and check.for_each[0] not in tables:
+            problems.append(f"check {check.rule}: for_each names no table {check.for_each[0]!r}")
+    if problems:  # the checks below expand the checks over their tables
+        raise FormSpecError(f"{path}: {'; '.join(dict.fromkeys(problems))}")
     known = set(forms.figure_keys)
     for check in form.checks:
-        for equation in _instances(check, forms):
+        for instance in _expanded(path, check, forms):
             problems += [
                 f"check {check.rule}: {key!r} is not a figure key"
-                for key in equation.keys
+                for key in instance.equation.keys
                 if key not in known
             ]
     for check in form.series:
         # Repeated over a table's rows, a series check holds for the rows that print its
         # columns (the 2019 form's 上一年项目数量 is in four rows of section 二, not all).
-        if not any(all(k in known for k in eq.keys) for eq in _instances(check, forms)):
+        _expanded(path, check, forms)
+        if not forms.instances(check):
             problems.append(f"series {check.rule}: no instance names only figure keys")
     if problems:
         raise FormSpecError(f"{path}: {'; '.join(dict.fromkeys(problems))}")
 
 
-def _instances(check: CheckSpec, forms: Forms) -> list[Equation]:
-    if check.for_each is None:
-        return [check.equation]
-    table_key, over = check.for_each
-    if table_key not in {t.key for t in forms.tables}:
-        raise FormSpecError(f"check {check.rule}: for_each names no table {table_key!r}")
-    table = forms.table(table_key)
-    if over == "rows":
-        return [check.equation.expand(row=r.key) for r in table.rows]
-    return [check.equation.expand(col=c.key) for c in table.columns]
+def _expanded(path: Path, check: CheckSpec, forms: Forms) -> tuple[Instance, ...]:
+    """`check` over its table's rows or columns, or the file's error when its equation or its
+    `what` names a placeholder that repetition does not fill in."""
+    try:
+        return forms.expand(check)
+    except KeyError as exc:
+        over = check.for_each[1] if check.for_each else "nothing"
+        raise FormSpecError(
+            f"{path}: check {check.rule}: {{{exc.args[0]}}} is not a placeholder of a check "
+            f"repeated over {over}"
+        ) from exc
+    except (IndexError, ValueError) as exc:  # str.format's: braces that are not a placeholder
+        raise FormSpecError(f"{path}: check {check.rule}: {exc}") from exc

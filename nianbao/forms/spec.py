@@ -99,6 +99,21 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class Instance:
+    """A check's equation for one row or column of its table (`Forms.instances`)."""
+
+    check: CheckSpec
+    equation: Equation
+    over: str | None  # the key of the row or column; None for a check not repeated
+    what: str  # the check's `what`, its placeholders filled in
+
+    @property
+    def name(self) -> str:
+        """The rule, and the row or column: `applications.balance total`."""
+        return self.check.rule if self.over is None else f"{self.check.rule} {self.over}"
+
+
+@dataclass(frozen=True)
 class Statistics:
     indicator_headers: tuple[str, ...]
     unit_headers: tuple[str, ...]
@@ -217,30 +232,53 @@ class Forms:
                 found.setdefault(check.rule, check)
         return tuple(found.values())
 
-    def instances(self, check: CheckSpec) -> tuple[tuple[Equation, dict[str, str]], ...]:
-        """`check` for each row or column it is repeated over, with the placeholders' values
-        (`col`, `col_label`, `row`, `row_label`); only the instances whose keys are all figure
-        keys of the forms."""
-        known = set(self.figure_keys)
-        found: list[tuple[Equation, dict[str, str]]] = []
-        candidates: list[tuple[Equation, dict[str, str]]]
+    def instances(self, check: CheckSpec) -> tuple[Instance, ...]:
+        """`check` for each row or column it is repeated over (`expand`), keeping the instances
+        whose keys are all figure keys of the forms: a series check over section 二's rows holds
+        for the rows that print its columns. Computed once per check: the forms do not change."""
+        found = self._instances.get(check)
+        if found is None:
+            known = set(self.figure_keys)
+            found = tuple(i for i in self.expand(check) if all(k in known for k in i.equation.keys))
+            self._instances[check] = found
+        return found
+
+    def expand(self, check: CheckSpec) -> tuple[Instance, ...]:
+        """`check` for each row or column of the table it is repeated over (`for_each`), its
+        placeholders filled in: `{row}`/`{col}` the key, `{row_label}`/`{col_label}` the label
+        printed in the row's or column's own cell, `{row_full_label}`/`{col_full_label}` that
+        label after its group's (a column under a header spanning several).
+        A check not repeated is its one instance, its `what` as written."""
+        found = self._expansions.get(check)
+        if found is None:
+            found = tuple(self._expand(check))
+            self._expansions[check] = found
+        return found
+
+    def _expand(self, check: CheckSpec) -> Iterator[Instance]:
         if check.for_each is None:
-            candidates = [(check.equation, {})]
-        else:
-            table = self.table(check.for_each[0])
-            labels = table.rows if check.for_each[1] == "rows" else table.columns
-            name = "row" if check.for_each[1] == "rows" else "col"
-            candidates = [
-                (
-                    check.equation.expand(**{name: label.key}),
-                    {name: label.key, f"{name}_label": _display(label)},
-                )
-                for label in labels
-            ]
-        for equation, values in candidates:
-            if all(key in known for key in equation.keys):
-                found.append((equation, values))
-        return tuple(found)
+            yield Instance(check, check.equation, None, check.what)
+            return
+        table_key, over = check.for_each
+        table = self.table(table_key)
+        name = "row" if over == "rows" else "col"
+        for label in table.rows if over == "rows" else table.columns:
+            values = {
+                name: label.key,
+                f"{name}_label": label.label,
+                f"{name}_full_label": _display(label),
+            }
+            equation = check.equation.expand(**{name: label.key})
+            yield Instance(check, equation, label.key, check.what.format(**values))
+
+    # The caches of `instances` and `expand`, keyed by the check (hashed by identity).
+    @cached_property
+    def _instances(self) -> dict[CheckSpec, tuple[Instance, ...]]:
+        return {}
+
+    @cached_property
+    def _expansions(self) -> dict[CheckSpec, tuple[Instance, ...]]:
+        return {}
 
     @cached_property
     def statistics(self) -> Statistics | None:

@@ -9,21 +9,20 @@ look at, and a report whose tables add up shows every rule as run. `expected` is
 figure printed as the total (for the balance: 一 + 二), `actual` what the parts add up to (三（七）+
 四).
 
-A rule whose cells are missing or blank is `skipped`, naming them: a blank is not 0.
+A rule whose cells are missing or blank is `skipped`, naming them: a blank is not 0. What an
+equation means (which alternative of `(a + b | c)` counts, how its sides add up) is the forms'
+rule, `nianbao.forms.equations`, asked here as everywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 
 from nianbao.convert.annual_report.indicators import Numbered
 from nianbao.convert.annual_report.recognise import Template
-from nianbao.forms import FORMS, CheckSpec, Forms
-from nianbao.forms.equations import Equation, Term
+from nianbao.forms import FORMS, CheckSpec, Forms, Instance
+from nianbao.forms.equations import Number, add
 from nianbao.schemas.model import Check, Diagnostic, Figure, Origin, TableCellOrigin
-
-Number = int | float
 
 
 def run_checks(
@@ -35,8 +34,9 @@ def run_checks(
     """Every check of the forms whose table the report has, or whose form it is."""
     checks: list[Check] = []
     own = {c.rule for c in forms.form(template).checks} if template in forms.ids else set()
+    values = {key: figure.value for key, figure in figures.items()}
     for spec in forms.checks:
-        checks += _run(spec, figures, forms, required=spec.rule in own)
+        checks += _run(spec, figures, values, forms, required=spec.rule in own)
     checks += _indicator_checks(indicators, forms)
     diagnostics = [
         Diagnostic(code="check.failed", severity="warning", message=c.message, origin=origin)
@@ -47,37 +47,25 @@ def run_checks(
 
 
 def _run(
-    spec: CheckSpec, figures: dict[str, Figure], forms: Forms, *, required: bool
+    spec: CheckSpec,
+    figures: dict[str, Figure],
+    values: dict[str, Number | None],
+    forms: Forms,
+    *,
+    required: bool,
 ) -> list[Check]:
     """One check per instance of `spec` that the report prints a figure of.
 
     When the report prints none of a rule's figures, the rule is `skipped` once if the report is
     of a form that has the rule, and left out otherwise (a 2008-era report has no section 三).
     """
-    instances = _instances(spec, forms)
-    present = [(eq, what) for eq, what in instances if any(k in figures for k in eq.keys)]
+    present = [i for i in forms.instances(spec) if any(k in figures for k in i.equation.keys)]
     if present:
-        return [_equation(spec.rule, what, eq, figures) for eq, what in present]
+        return [_equation(instance, values, figures) for instance in present]
     if not required:
         return []
     table = spec.for_each[0] if spec.for_each else spec.rule.split(".")[0]
     return [Check(rule=spec.rule, status="skipped", message=f"no {table} figures to check")]
-
-
-@lru_cache(maxsize=1024)  # the forms do not change: each rule is expanded once, not per report
-def _instances(spec: CheckSpec, forms: Forms) -> tuple[tuple[Equation, str], ...]:
-    if spec.for_each is None:
-        return ((spec.equation, spec.what),)
-    table = forms.table(spec.for_each[0])
-    if spec.for_each[1] == "rows":
-        return tuple(
-            (spec.equation.expand(row=r.key), spec.what.format(row=r.key, row_label=r.label))
-            for r in table.rows
-        )
-    return tuple(
-        (spec.equation.expand(col=c.key), spec.what.format(col=c.key, col_label=c.label))
-        for c in table.columns
-    )
 
 
 # --- 统计表 --------------------------------------------------------------------------------
@@ -114,7 +102,7 @@ def _indicator_checks(indicators: Sequence[Numbered], forms: Forms) -> list[Chec
             )
             continue
         expected = parent.indicator.value
-        actual = _sum(n.indicator.value for _, n in children)
+        actual = add(n.indicator.value for _, n in children)
         ok = expected == actual
         parts = " + ".join(f"{n.indicator.label} {n.indicator.raw}" for _, n in children)
         checks.append(
@@ -135,62 +123,34 @@ def _indicator_checks(indicators: Sequence[Numbered], forms: Forms) -> list[Chec
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _equation(rule: str, what: str, equation: Equation, figures: dict[str, Figure]) -> Check:
-    left = [k for term in equation.left for k in _chosen(term, figures)]
-    right = [k for term in equation.right for k in _chosen(term, figures)]
-    keys = left + right
-    missing = [k for k in keys if k not in figures]
-    if missing:
-        return Check(
-            rule=rule,
-            status="skipped",
-            keys=keys,
-            message=f"{what}: not checked, no cell for {', '.join(missing)}",
-        )
-    blank = [k for k in keys if figures[k].value is None]
-    if blank:
-        shown = ", ".join(f"{k} ({figures[k].raw or 'blank'})" for k in blank)
-        return Check(
-            rule=rule,
-            status="skipped",
-            keys=keys,
-            message=f"{what}: not checked, no number in {shown}",
-        )
-    expected = _sum(figures[k].value for k in left)
-    actual = _sum(figures[k].value for k in right)
-    if expected == actual:
-        return Check(
-            rule=rule,
-            status="pass",
-            expected=expected,
-            actual=actual,
-            keys=keys,
-            message=f"{what}: {expected} = {actual}",
-        )
-    cells = "; ".join(f"{k} = {figures[k].raw} at {_cell(figures[k].origin)}" for k in keys)
+def _equation(
+    instance: Instance, values: dict[str, Number | None], figures: dict[str, Figure]
+) -> Check:
+    """`instance` evaluated over the report's figures (`Equation.evaluate`: which alternative
+    counts, and that a missing or blank figure leaves it unchecked, are the forms' rules)."""
+    evaluation = instance.equation.evaluate(values)
+    what, keys, holds = instance.what, list(evaluation.keys), evaluation.holds
+    if holds is None:
+        if evaluation.missing:
+            message = f"{what}: not checked, no cell for {', '.join(evaluation.missing)}"
+        else:
+            shown = ", ".join(f"{k} ({figures[k].raw or 'blank'})" for k in evaluation.blank)
+            message = f"{what}: not checked, no number in {shown}"
+        return Check(rule=instance.check.rule, status="skipped", keys=keys, message=message)
+    expected, actual = evaluation.left.total, evaluation.right.total
+    if holds:
+        message = f"{what}: {expected} = {actual}"
+    else:
+        cells = "; ".join(f"{k} = {figures[k].raw} at {_cell(figures[k].origin)}" for k in keys)
+        message = f"{what}: printed {expected} but the parts add up to {actual} ({cells})"
     return Check(
-        rule=rule,
-        status="fail",
+        rule=instance.check.rule,
+        status="pass" if holds else "fail",
         expected=expected,
         actual=actual,
         keys=keys,
-        message=f"{what}: printed {expected} but the parts add up to {actual} ({cells})",
+        message=message,
     )
-
-
-def _chosen(term: Term, figures: dict[str, Figure]) -> tuple[str, ...]:
-    """The keys of a term: of a choice, the first whose figures the report prints any of."""
-    for choice in term.choices:
-        if any(k in figures for k in choice):
-            return choice
-    return term.choices[-1]
-
-
-def _sum(values: Iterable[Number | None]) -> Number:
-    total: Number = 0
-    for value in values:
-        total += value or 0
-    return round(total, 6) if isinstance(total, float) else total
 
 
 def _cell(origin: Origin) -> str:

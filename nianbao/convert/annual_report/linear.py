@@ -38,9 +38,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
-from nianbao.convert.annual_report.linear_order import instances, order_row
+from nianbao.convert.annual_report.linear_order import order_row
 from nianbao.convert.annual_report.linear_runs import Piece, Run, regions, runs_in
-from nianbao.convert.annual_report.splitting import Equation, RunSplit, split_runs
+from nianbao.convert.annual_report.splitting import CellEquation, RunSplit, split_runs
 from nianbao.convert.annual_report.values import parse_value
 from nianbao.forms import FORMS, Form, Label, TableSpec
 from nianbao.schemas.model import Diagnostic, Document, Figure, Origin, TextSpanOrigin
@@ -418,29 +418,19 @@ def _printable(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _equations(spec: TableSpec, where: Mapping[str, Cell], n_glued: int) -> Iterator[Equation]:
-    """The forms' checks over this table's cells, where every figure they name is placed."""
+def _equations(spec: TableSpec, where: Mapping[str, Cell], n_glued: int) -> Iterator[CellEquation]:
+    """The forms' checks over this table's cells, where every figure they sum is placed (each
+    choice as `Equation.choose` makes it over the placed cells)."""
     for check in FORMS.checks:
-        for equation, name in instances(check):
-            left = _side(equation.left, where)
-            right = _side(equation.right, where)
-            if left is None or right is None:
-                continue
-            if not any(run < n_glued for run, _ in (*left, *right)):
+        for instance in FORMS.instances(check):
+            left, right = instance.equation.choose(where)
+            if not all(k in where for k in (*left, *right)):
+                continue  # a figure it sums is not placed
+            left_cells = tuple(where[k] for k in left)
+            right_cells = tuple(where[k] for k in right)
+            if not any(run < n_glued for run, _ in (*left_cells, *right_cells)):
                 continue  # only figures known already: nothing to decide
-            yield Equation(tuple(left), tuple(right), name)
-
-
-def _side(terms: tuple[object, ...], where: Mapping[str, Cell]) -> list[Cell] | None:
-    """The cells of one side: each term's first choice the report prints; None if one is lost."""
-    out: list[Cell] = []
-    for term in terms:
-        choices = getattr(term, "choices", ())
-        chosen = next((c for c in choices if any(k in where for k in c)), None)
-        if chosen is None or not all(k in where for k in chosen):
-            return None
-        out += [where[k] for k in chosen]
-    return out
+            yield CellEquation(left_cells, right_cells, instance.name)
 
 
 # --- figures ---------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ from itertools import combinations
 
 from nianbao.convert.annual_report.linear_runs import Piece
 from nianbao.convert.annual_report.values import parse_value
-from nianbao.forms import FORMS, CheckSpec, Label, TableSpec
-from nianbao.forms.equations import Equation as KeyEquation
+from nianbao.forms import FORMS, Label, TableSpec
+from nianbao.forms.equations import Equation
 from nianbao.schemas.model import Diagnostic, TableCellOrigin
 
 _MAX_LINES = 3  # lines whose interleavings are tried
@@ -78,7 +78,7 @@ def order_row(spec: TableSpec, row: Label, columns: Sequence[str], pieces: list[
     fitting: dict[tuple[str, ...], list[int]] = {}
     for order in orders:
         cells = {k: values[i] for k, i in zip(keys, order, strict=True)}
-        if all(_holds(eq, cells) for eq in equations):
+        if all(eq.evaluate(cells).holds for eq in equations):
             fitting.setdefault(tuple(pieces[i].text for i in order), order)
     printed = ", ".join(p.text for p in pieces)
     where = f"printed over {len(lines)} lines as {printed}"
@@ -106,43 +106,15 @@ def order_row(spec: TableSpec, row: Label, columns: Sequence[str], pieces: list[
     )
 
 
-def own_equations(spec: TableSpec, row: str) -> Iterator[KeyEquation]:
-    """The forms' equations over the cells of one row alone, each choice resolved to the row."""
+def own_equations(spec: TableSpec, row: str) -> Iterator[Equation]:
+    """The forms' equations over the cells of one row alone: those whose chosen keys, each
+    choice resolved to the row (`Equation.choose`), all lie in the row."""
     own = {spec.figure(row, c.key) for c in spec.columns}
     for check in FORMS.checks:
-        for equation, _ in instances(check):
-            if set(equation.keys) & own and _within(equation, own):
-                yield equation
-
-
-def instances(check: CheckSpec) -> Iterator[tuple[KeyEquation, str]]:
-    """Each equation of a check with its name: one per column or row it is repeated over."""
-    if check.for_each is None:
-        yield check.equation, check.rule
-        return
-    table_key, over = check.for_each
-    table = FORMS.table(table_key)
-    labels = table.rows if over == "rows" else table.columns
-    for label in labels:
-        values = {"row": label.key} if over == "rows" else {"col": label.key}
-        yield check.equation.expand(**values), f"{check.rule} {label.key}"
-
-
-def _within(equation: KeyEquation, keys: set[str]) -> bool:
-    terms = (*equation.left, *equation.right)
-    return all(any(set(c) <= keys for c in term.choices) for term in terms)
-
-
-def _holds(equation: KeyEquation, cells: dict[str, float | int | None]) -> bool:
-    def side(terms: Sequence[object]) -> float:
-        total = 0.0
-        for term in terms:
-            choices: tuple[tuple[str, ...], ...] = getattr(term, "choices", ())
-            chosen = next(c for c in choices if all(k in cells for k in c))
-            total += sum(cells[k] or 0 for k in chosen)
-        return total
-
-    return round(side(equation.left) - side(equation.right), 6) == 0
+        for instance in FORMS.instances(check):
+            left, right = instance.equation.choose(own)
+            if own.issuperset(left) and own.issuperset(right):
+                yield instance.equation
 
 
 def _lines(pieces: list[Piece]) -> list[list[int]]:
