@@ -24,9 +24,9 @@ from nianbao.convert.annual_report.labels import (
     similarity,
     unit_note,
 )
-from nianbao.convert.annual_report.values import is_number, parse_value
 from nianbao.forms import FORMS, Label, TableSpec
 from nianbao.schemas.model import Diagnostic, Figure, TableCell
+from nianbao.text.numbers import is_number, parse_value
 
 _COLUMN_MATCH = 0.8
 _ROW_MATCH = 0.75

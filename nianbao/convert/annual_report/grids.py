@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from nianbao.convert.annual_report.labels import compact, core, fold, matches_any
-from nianbao.convert.annual_report.values import is_number
+from nianbao.convert.annual_report.labels import compact, core, matches_any
 from nianbao.forms import FORMS, TableSpec
 from nianbao.schemas.model import Document, Table, TableCell, TableCellOrigin
+from nianbao.text.numbers import is_number
+from nianbao.text.script import fold
 
 #: A form table's key (`proactive`, `applications`, `review`), or `indicators` for a 统计表.
 Kind = str

@@ -23,11 +23,9 @@ from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import (
     best_label,
     core,
-    fold,
     numbering,
     strip_numbering,
 )
-from nianbao.convert.annual_report.values import parse_value
 from nianbao.forms import FORMS, SectionKey, TableSpec
 from nianbao.schemas.model import (
     Block,
@@ -37,6 +35,8 @@ from nianbao.schemas.model import (
     TableCellOrigin,
     TextSpanOrigin,
 )
+from nianbao.text.numbers import parse_value
+from nianbao.text.script import fold
 
 _PROSE = re.compile(r"[。；;！？]")
 # Figures and the blanks between them; `/` and `-` alone are the not-applicable marks.

@@ -26,9 +26,11 @@ from datetime import date
 from pathlib import PurePath
 
 from nianbao.convert.annual_report.grids import classify, names_a_row
-from nianbao.convert.annual_report.labels import best_label, chinese_digits, chinese_number, fold
+from nianbao.convert.annual_report.labels import best_label
 from nianbao.forms import FORMS, Form, SectionKey
 from nianbao.schemas.model import Block, Diagnostic, Document, Section
+from nianbao.text.numbers import chinese_digits, chinese_number
+from nianbao.text.script import fold
 
 #: The id of a form in `nianbao/forms` ("2021", "2019", "2008"), or None.
 Template = str | None
