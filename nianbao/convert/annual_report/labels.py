@@ -16,16 +16,9 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from nianbao.text.numbers import chinese_number
+from nianbao.text.numbering import after_numbering, parse_numbering
 from nianbao.text.script import fold
 
-_NUMBERING: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.,]"), 1),
-    (re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)"), 2),
-    (re.compile(r"^(\d{1,2})\s*(?:[、.,](?!\d)|(?=[\u4e00-\u9fff]))"), 3),
-    (re.compile(r"^\(\s*(\d{1,2})\s*\)"), 4),
-)
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _PAREN_NOTE = re.compile(r"\([^)]*(?:\)|$)")
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》:;,.、。;!?！？·…*＊]")
 _UNIT_NOTE = re.compile(r"单位\s*[:]?\s*([^)\s]+)")
@@ -33,24 +26,15 @@ _UNIT_NOTE = re.compile(r"单位\s*[:]?\s*([^)\s]+)")
 
 @lru_cache(maxsize=8192)
 def numbering(text: str) -> tuple[int, int] | None:
-    """(depth, number) of the numbering `text` starts with: 一、→(1,1), （三）→(2,3), 2.→(3,2)."""
-    folded = re.sub(r"\s+", "", fold(text))
-    for pattern, depth in _NUMBERING:
-        match = pattern.match(folded)
-        if match:
-            return depth, _number(match.group(1))
-    if folded[:1] and folded[0] in _CIRCLED:
-        return 5, _CIRCLED.index(folded[0]) + 1
-    return None
+    """(depth, number) of the numbering a label starts with: 一、→(1,1), （三）→(2,3), 2.→(3,2),
+    and 2其他→(3,2): a row label's dot lost in extraction (`parse_numbering`'s `bare_digits`)."""
+    found = parse_numbering(compact(text), bare_digits=True)
+    return (found.level, found.number) if found is not None else None
 
 
 def strip_numbering(text: str) -> str:
-    folded = re.sub(r"\s+", "", fold(text))
-    for pattern, _ in _NUMBERING:
-        match = pattern.match(folded)
-        if match:
-            return folded[match.end() :]
-    return folded[1:] if folded[:1] and folded[0] in _CIRCLED else folded
+    """The label's words, `compact`, without the numbering it starts with."""
+    return after_numbering(compact(text), bare_digits=True)
 
 
 # Every table cell is compared with every canonical label: the same few hundred strings, many
@@ -123,7 +107,3 @@ def _most(a: str, b: str) -> float:
         return 0.0
     bound = 2 * min(len(a), len(b)) / (len(a) + len(b))
     return max(bound, 0.9) if len(b) >= 4 and b in a else bound
-
-
-def _number(token: str) -> int:
-    return int(token) if token.isdigit() else (chinese_number(token) or 0)

@@ -35,6 +35,7 @@ from nianbao.schemas.model import (
     TableCellOrigin,
     TextSpanOrigin,
 )
+from nianbao.text.numbering import numbering_level
 from nianbao.text.numbers import parse_value
 from nianbao.text.script import fold
 
@@ -120,7 +121,7 @@ def regions(document: Document, section: SectionKey) -> list[range]:
 
 def _section_of(block: Block) -> SectionKey | None:
     text = fold(block.text).strip()
-    numbered = re.match(r"^[一二三四五六七八九十]{1,3}\s*[、.]", text) is not None
+    numbered = numbering_level(text) == 1
     top = block.kind == "heading" and block.level in (None, 1)
     if not (top or (numbered and len(text) <= _HEADING_MAX and not _PROSE.search(text))):
         return None
