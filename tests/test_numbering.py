@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nianbao.convert.annual_report.labels import numbering, strip_numbering
+from nianbao.convert.annual_report.labels import numbering, numbering_agreement, strip_numbering
 from nianbao.text.numbering import (
     Numbering,
     after_numbering,
@@ -113,3 +113,11 @@ def test_numbered_headings_are_found_inside_a_line() -> None:
         "二 、主 动公开政府信息情况",
     ]
     assert pattern.search("一是总体情况") is None
+
+
+def test_a_labels_numbering_counts_for_or_against_a_form_row() -> None:
+    assert numbering_agreement(numbering("（三）不予公开"), "（三）") == 0.25
+    assert numbering_agreement(numbering("（四）无法提供"), "（三）") == -0.25
+    assert numbering_agreement(numbering("2其他"), "2.") == 0.25  # the dot lost in extraction
+    assert numbering_agreement(numbering("不予公开"), "（三）") == 0.0
+    assert numbering_agreement(numbering("（三）不予公开"), None) == 0.0

@@ -90,8 +90,8 @@ def from_boxes(
     boxes: Sequence[BBox], chars: Sequence[Char], page: int, *, method: TableMethod
 ) -> RawTable | None:
     """A table from its cells' boxes, with spans and text; None when the boxes make no grid."""
-    xs = _cluster([v for b in boxes for v in (b[0], b[2])])
-    ys = _cluster([v for b in boxes for v in (b[1], b[3])])
+    xs = boundaries([v for b in boxes for v in (b[0], b[2])])
+    ys = boundaries([v for b in boxes for v in (b[1], b[3])])
     if len(xs) < 2 or len(ys) < 2:
         return None
     cells: list[RawCell] = []
@@ -307,10 +307,12 @@ def to_model(table: RawTable) -> Table:
     )
 
 
-def _cluster(values: Sequence[float]) -> list[float]:
+def boundaries(values: Sequence[float], tolerance: float = _EDGE_TOLERANCE) -> list[float]:
+    """Cell edges as the table's boundaries: edges that follow each other within `tolerance`
+    are one boundary, at their mean."""
     out: list[list[float]] = []
     for v in sorted(values):
-        if out and v - out[-1][-1] <= _EDGE_TOLERANCE:
+        if out and v - out[-1][-1] <= tolerance:
             out[-1].append(v)
         else:
             out.append([v])

@@ -37,6 +37,14 @@ def strip_numbering(text: str) -> str:
     return after_numbering(compact(text), bare_digits=True)
 
 
+def numbering_agreement(printed: tuple[int, int] | None, expected: str | None) -> float:
+    """What a label's printed `numbering` says for a form row numbered `expected` (`（三）`):
+    +0.25 when it is the row's, -0.25 when it is another's, 0 when either is not printed."""
+    if printed is None or expected is None:
+        return 0.0
+    return 0.25 if printed == numbering(expected) else -0.25
+
+
 # Every table cell is compared with every canonical label: the same few hundred strings, many
 # thousand times over. Both functions are pure, so caching them makes the profile ~10x faster.
 @lru_cache(maxsize=8192)

@@ -24,6 +24,7 @@ from nianbao.convert.annual_report.labels import (
     best_label,
     core,
     numbering,
+    numbering_agreement,
     strip_numbering,
 )
 from nianbao.forms import FORMS, SectionKey, TableSpec
@@ -234,8 +235,7 @@ def _row_of_cell(text: str, spec: TableSpec) -> str | None:
         score = best_label(text, row.labels)
         if score < _CELL_LEAF_MIN:
             continue
-        if row.numbering is not None and printed is not None:
-            score += 0.25 if printed == numbering(row.numbering) else -0.25
+        score += numbering_agreement(printed, row.numbering)
         if printed is None and any(label in FORMS.shared_labels for label in row.labels):
             continue  # 其他 or 总计 alone may be a column header
         if best is None or score > best[0]:
