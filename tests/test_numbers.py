@@ -13,6 +13,7 @@ from nianbao.text.numbers import (
     is_value,
     number_value,
     parse_value,
+    trailing_figures,
 )
 
 
@@ -117,3 +118,17 @@ def test_chinese_numerals() -> None:
         None,
     ]
     assert chinese_digits("二〇一八") == "2018"
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "figures"),
+    [
+        ("（七）总计 3 0 3", "（七）总计", ["3", "0", "3"]),
+        ("1.属于国家秘密\t4\t0", "1.属于国家秘密", ["4", "0"]),
+        ("五、事业收入 1,205.46 - /", "五、事业收入", ["1,205.46", "-", "/"]),
+        ("总计", "总计", []),
+        ("2017年 共收到", "2017年 共收到", []),
+    ],
+)
+def test_trailing_figures(text: str, words: str, figures: list[str]) -> None:
+    assert trailing_figures(text) == (words, figures)

@@ -39,6 +39,10 @@ _UNITS = (
     "‰",
 )
 _UNIT = re.compile("|".join(map(re.escape, _UNITS)))
+# The figures of a table's row printed as text after its label, one space or more before each
+# (`1.属于国家秘密 4 0 0 0`): digits and what stands among them, a decimal point, a thousands
+# separator, a sign, `/` and `-` for not applicable.
+_TRAILING_FIGURES = re.compile(r"(?:\s+[\d.,\-/]+)+$")
 _NOTE = re.compile(r"\([^()]*\)")  # 22（其中修订16件）: one note, after the unit
 # What stands in a value cell for "nothing to report", after `fold` (every dash is `-` by then).
 _NOT_APPLICABLE = re.compile(r"[-/\\─―~…]+|无|不适用|×|x")
@@ -103,6 +107,15 @@ def is_value(text: str) -> bool:
     """Anything that belongs in a value column: a figure, a not-applicable mark, or nothing."""
     parsed = parse_value(text)
     return parsed.figure or parsed == _NOTHING
+
+
+def trailing_figures(text: str) -> tuple[str, list[str]]:
+    """`text` as its words and the figures printed after them: `（七）总计 3 0 3` →
+    (`（七）总计`, [`3`, `0`, `3`]); (`text`, []) when it ends in none."""
+    match = _TRAILING_FIGURES.search(text)
+    if match is None:
+        return text, []
+    return text[: match.start()], match.group().split()
 
 
 def chinese_number(text: str) -> int | None:
