@@ -7,8 +7,8 @@ which number, where do its words start" asks it. The marks are read in either wi
 and `(一)`, `1．` and `1.`), with spaces inside them (`一 、`, `( 2 )`), after leading spaces.
 
 A figure is not numbering: `7730.28` and `1、2月` go on with a digit after the mark, so they are
-not numbered (a mark is never followed by a digit). `2017年` is not numbered either: a digit run
-straight into words is numbering only when the caller says so (`bare_digits`, below).
+not numbered (a digit's mark is never followed by a digit). `2017年` is not numbered either: a
+digit run straight into words is numbering only when the caller says so (`bare_digits`, below).
 """
 
 from __future__ import annotations

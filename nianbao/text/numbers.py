@@ -11,7 +11,8 @@ give the value None, and the caller keeps the printed text as the figure's `raw`
 `parse_value` is the one reader; `is_number` (the text starts with a number: tells data from
 headers), `is_figure` (the whole text is one figure: tells a value cell from a label when a table
 is rebuilt from text) and `is_value` (a figure, a mark or nothing: what a value column holds)
-are its answers to the questions callers ask.
+are its answers to the questions callers ask. `number_value` reads digits a pattern has already
+found (the prose figures), `trailing_figures` the row of figures a flattened row ends with.
 """
 
 from __future__ import annotations

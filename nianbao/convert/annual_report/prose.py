@@ -4,7 +4,7 @@ The figures and their patterns are in `nianbao/forms/prose.toml`. The first stat
 looked for first in the section it belongs to and then in the whole report, because the overview
 usually states the total before the breakdowns that follow. A clause about one channel (微信公众号,
 微博, 头条…) is not the report's total and is passed over. Origins are the sentence that states the
-figure; `labels.fold` keeps offsets unchanged.
+figure; `fold` (`nianbao.text.script`) keeps offsets unchanged.
 """
 
 from __future__ import annotations
