@@ -41,7 +41,7 @@ _UNITS = (
 )
 _UNIT = re.compile("|".join(map(re.escape, _UNITS)))
 # The figures of a table's row printed as text after its label, one space or more before each
-# (`1.属于国家秘密 4 0 0 0`): digits and what stands among them, a decimal point, a thousands
+# (`1.公开办法 4 0 0 0`): digits and what stands among them, a decimal point, a thousands
 # separator, a sign, `/` and `-` for not applicable.
 _TRAILING_FIGURES = re.compile(r"(?:\s+[\d.,\-/]+)+$")
 _NOTE = re.compile(r"\([^()]*\)")  # 22（其中修订16件）: one note, after the unit
