@@ -23,8 +23,8 @@ import pytest
 from nianbao import convert_bytes
 from nianbao.adapters import docx as docx_adapter
 from nianbao.adapters import pdf as pdf_adapter
+from nianbao.adapters._html_read import _span
 from nianbao.adapters._pdf_text import dedupe
-from nianbao.adapters.html import _span
 from nianbao.convert.options import ConvertOptions, PdfOptions
 from nianbao.errors import DocumentLoadError
 from nianbao.schemas.model import Report

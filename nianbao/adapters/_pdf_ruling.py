@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Literal
 
+from nianbao.adapters._pdf_tables import boundaries
 from nianbao.adapters._pdf_text import Char, TextLine, group_lines
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the top left
@@ -112,8 +113,8 @@ def closing_rules(
     columns; a page frame has no such rules), it is not much taller than the table's rows, and
     it holds text."""
     xs, ys = (
-        boundaries([v for b in cells for v in (b[0], b[2])]),
-        boundaries([v for b in cells for v in (b[1], b[3])]),
+        boundaries([v for b in cells for v in (b[0], b[2])], _ALIGN),
+        boundaries([v for b in cells for v in (b[1], b[3])], _ALIGN),
     )
     if len(xs) < 3 or len(ys) < 2:
         return []
@@ -138,17 +139,6 @@ def closing_rules(
         if all(r is not None and abs(r - edge) >= abs(far - edge) - _ALIGN for r in reaches):
             lines.append(_line(band.x0, far, band.x1))
     return lines
-
-
-def boundaries(values: Sequence[float]) -> list[float]:
-    """Cell edges closer than pdfplumber's snap tolerance as one boundary."""
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= _ALIGN:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [sum(group) / len(group) for group in out]
 
 
 def _line(x0: float, y: float, x1: float) -> dict[str, Any]:

@@ -22,13 +22,13 @@ from nianbao.adapters._layout import Placed, make_table
 from nianbao.adapters._pdf_text import Char, cell_text, ocr_confidence
 from nianbao.schemas.model import PageOrigin, PagesOrigin, Table, TableMethod
 from nianbao.text.numbering import numbering_level
+from nianbao.text.numbers import is_figure
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the top left
 
 _EDGE_TOLERANCE = 2.0  # cell edges this close are one boundary
 _ALIGN_TOLERANCE = 4.0  # column boundaries this close on two pages are the same column
 _SENTENCE = re.compile(r"[。；;！？]")
-_NUMBER = re.compile(r"^[-+]?\d[\d,，.]*%?$")
 
 
 @dataclass
@@ -90,8 +90,8 @@ def from_boxes(
     boxes: Sequence[BBox], chars: Sequence[Char], page: int, *, method: TableMethod
 ) -> RawTable | None:
     """A table from its cells' boxes, with spans and text; None when the boxes make no grid."""
-    xs = _cluster([v for b in boxes for v in (b[0], b[2])])
-    ys = _cluster([v for b in boxes for v in (b[1], b[3])])
+    xs = boundaries([v for b in boxes for v in (b[0], b[2])])
+    ys = boundaries([v for b in boxes for v in (b[1], b[3])])
     if len(xs) < 2 or len(ys) < 2:
         return None
     cells: list[RawCell] = []
@@ -141,7 +141,7 @@ def accept(table: RawTable) -> bool:
 
 def mark_headers(table: RawTable) -> None:
     """The rows above the first figure are headers, when the table has figures at all."""
-    first = min((c.row for c in table.cells if _NUMBER.match(c.text)), default=0)
+    first = min((c.row for c in table.cells if is_figure(c.text)), default=0)
     for cell in table.cells:
         cell.header = cell.row + cell.row_span <= first
 
@@ -188,7 +188,7 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
                 and above is not None
                 and above.col_span == stop - col
                 and above.text
-                and not _NUMBER.match(above.text)
+                and not is_figure(above.text)
                 and any(c.text for c in row)
             ):
                 above.row_span += cell.row_span
@@ -223,15 +223,15 @@ def _continues_row(row: list[RawCell], mapping: list[int], bottom: dict[int, Raw
     figures, its text stands only under label cells of that row, none of it starts a numbered
     label of its own (a new row would: （六）, 3.), and that row's figures were printed above."""
     texts = [c for c in row if c.text]
-    if not texts or any(_NUMBER.match(c.text) or numbering_level(c.text) for c in texts):
+    if not texts or any(is_figure(c.text) or numbering_level(c.text) for c in texts):
         return False
     for cell in row:
         above = bottom.get(mapping[cell.col])
         if above is None or above.col_span != mapping[cell.col + cell.col_span] - above.col:
             return False
-        if cell.text and (not above.text or _NUMBER.match(above.text)):
+        if cell.text and (not above.text or is_figure(above.text)):
             return False
-    return any(_NUMBER.match(c.text) for c in bottom.values())
+    return any(is_figure(c.text) for c in bottom.values())
 
 
 def _joined(head: str, tail: str) -> str:
@@ -272,7 +272,7 @@ def _repeated_header(first: RawTable, then: RawTable) -> int:
     while n < min(len(first_rows), len(then_rows)) - 1:
         a = [c.text for c in sorted(first_rows[n], key=lambda c: c.col)]
         b = [c.text for c in sorted(then_rows[n], key=lambda c: c.col)]
-        if not any(a) or a != b or any(_NUMBER.match(t) for t in a):
+        if not any(a) or a != b or any(is_figure(t) for t in a):
             break
         n += 1
     if n:
@@ -307,10 +307,12 @@ def to_model(table: RawTable) -> Table:
     )
 
 
-def _cluster(values: Sequence[float]) -> list[float]:
+def boundaries(values: Sequence[float], tolerance: float = _EDGE_TOLERANCE) -> list[float]:
+    """Cell edges as the table's boundaries: edges that follow each other within `tolerance`
+    are one boundary, at their mean."""
     out: list[list[float]] = []
     for v in sorted(values):
-        if out and v - out[-1][-1] <= _EDGE_TOLERANCE:
+        if out and v - out[-1][-1] <= tolerance:
             out[-1].append(v)
         else:
             out.append([v])

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from nianbao.forms import FORMS
 from nianbao.schemas.model import Diagnostic, LineOrigin
+from nianbao.text.numbering import numbered_headings, parse_numbering
 from nianbao.text.tables import Line
 
 # Spaces that look like a space to a reader: NBSP, ideographic space, the typographic ones.
@@ -51,8 +52,6 @@ _MENU = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}\s+){3,}[\u4e00-\u9fff]{2,6}$")
 _TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).*(?:报告|工作)|年度报告|年报")
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;！？]")
 _TAIL_TRIGGER = re.compile(r"^(?:分享(?:文章)?到?[:：]?|返回顶部|回到顶部|关注(?:微信)?公众号)$")
-# A numbered heading (一、 （一） 1.) means the report body has begun: no title or chrome after it.
-_NUMBERED = re.compile(r"^[（(]?(?:[一二三四五六七八九十]{1,3}|\d{1,2})(?:[）)]|[、.．])")
 _HEAD_WINDOW = 15  # non-blank lines before a title that may still be site chrome
 _SHORT = 40
 _TAIL_SHORT = 20
@@ -79,18 +78,9 @@ def normalise(text: str) -> list[Line]:
 _RUN_ON_MIN = 300
 
 
-def _section_heading_pattern() -> re.Pattern[str]:
-    bodies = {
-        re.sub(r"^[一二三四五六七八九十]{1,3}、", "", section.heading)
-        for form in FORMS.forms
-        for section in form.sections
-        if section.heading
-    }
-    spaced = (r"\s*".join(map(re.escape, body)) for body in sorted(bodies, key=len, reverse=True))
-    return re.compile(r"[一二三四五六七八九十]{1,3}\s*[、.．]\s*(?:" + "|".join(spaced) + ")")
-
-
-_SECTION_HEADING = _section_heading_pattern()
+_SECTION_HEADING = numbered_headings(
+    s.heading for form in FORMS.forms for s in form.sections if s.heading
+)
 
 
 def split_run_on(lines: Sequence[Line]) -> list[Line]:
@@ -149,8 +139,8 @@ def _title_index(lines: Sequence[Line]) -> int | None:
         text = line.text.strip()
         if not text:
             continue
-        if _NUMBERED.match(text):
-            return None
+        if parse_numbering(text) is not None:
+            return None  # a numbered heading: the body has begun, no title or chrome after it
         if (
             _TITLE.search(text)
             and not _MENU.match(text)

@@ -6,6 +6,9 @@ offsets found in converted text are offsets in the original: OpenCC's `t2s` (cha
 standard phrases), and, where a phrase would change the length, character by character.
 OpenCC's regional phrase tables (`tw2sp`) are not used: they also turn the mainland's own 文件
 into 文档.
+
+`fold` goes further, for comparing and parsing what was printed: full-width ASCII to half-width,
+Traditional to Simplified, every dash to `-`, still one character for one.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from functools import lru_cache
 import opencc
 
 _TO_SIMPLIFIED = opencc.OpenCC("t2s")
+_DASHES = {ord(c): "-" for c in "－—–−‐‑"}
+_SPACE = {0x3000: " ", 0xA0: " "}
 
 
 def simplified(text: str) -> str:
@@ -31,3 +36,10 @@ def simplified(text: str) -> str:
 def _one_character(char: str) -> str:
     converted: str = _TO_SIMPLIFIED.convert(char)
     return converted if len(converted) == 1 else char
+
+
+@lru_cache(maxsize=16384)
+def fold(text: str) -> str:
+    """Half-width ASCII, Simplified script, one kind of dash; the same length as `text`."""
+    half = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text)
+    return simplified(half).translate(_DASHES).translate(_SPACE)

@@ -13,13 +13,11 @@ from collections.abc import Sequence
 
 from nianbao.schemas.model import Block, LineOrigin, Table
 from nianbao.text.numbering import numbering_level
+from nianbao.text.numbers import trailing_figures
 from nianbao.text.tables import FoundTable, Line
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _HEADING_MAX = 50
-# A numbered line ending in two or more figures is a table's row printed as text (a row label
-# numbered `1.`, then `4 0 0 0 0 0 4`), not a heading.
-_TABLE_ROW = re.compile(r"\D(?:\s+[\d.,\-/]+){2,}$")
 _TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).*(?:报告|工作)$|年度报告$")
 _TITLE_WINDOW = 8  # non-blank lines at the top where a title may stand
 
@@ -64,11 +62,18 @@ def _text_block(text: str, origin: LineOrigin) -> Block:
     level = numbering_level(text)
     if level is None:
         return Block(kind="paragraph", text=text, origin=origin)
-    if _TABLE_ROW.search(text):
+    if _is_table_row(text):
         return Block(kind="paragraph", text=text, origin=origin)  # a table row, its grid lost
     if len(text) <= _HEADING_MAX and not _SENTENCE_END.search(text.rstrip("。")):
         return Block(kind="heading", text=text, level=level, origin=origin)
     return Block(kind="list_item", text=text, level=level, origin=origin)
+
+
+def _is_table_row(text: str) -> bool:
+    """A numbered line whose words end in two or more figures is a table's row printed as text
+    (a row label numbered `1.`, then `4 0 0 0 0 0 4`), not a heading."""
+    words, figures = trailing_figures(text)
+    return len(figures) >= 2 and bool(words) and not words[-1].isdecimal()
 
 
 def _title_span(lines: Sequence[Line], *, stop: int) -> tuple[int, int] | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from nianbao.schemas.model import LineOrigin, TableCell
 from nianbao.text.numbering import numbering_level
+from nianbao.text.numbers import is_value
 from nianbao.text.script import simplified
 
 
@@ -33,22 +34,7 @@ class Layout:
     fallback: bool = False  # the rules failed and cells were placed left to right
 
 
-_UNIT = r"(?:%|％|‰|[万亿]?元|人次|[件条个次项人家起篇份期场批天户套])"
-_NUMBER = rf"[-+]?\d+(?:[,，]\d{{3}})*(?:[.．]\d+)?\s*{_UNIT}?"
-_NUMBER_RE = re.compile(rf"{_NUMBER}(?:\s*[（(][^（）()]*[）)])?")
-# Blank and dash cells stand for "nothing to report" and sit in value columns like numbers.
-_VALUE_RE = re.compile(rf"{_NUMBER_RE.pattern}|[-/—–－─―~～…\\]+|无|")
 _TOTAL_RE = re.compile(r"(?:总计|合计|小计)$")
-
-
-def is_number(text: str) -> bool:
-    """A figure such as `12`, `7730.28`, `251000元` or `22（其中修订16件）`."""
-    return _NUMBER_RE.fullmatch(text.strip()) is not None
-
-
-def is_value(text: str) -> bool:
-    """Anything that belongs in a value column: a figure, a dash, or nothing."""
-    return _VALUE_RE.fullmatch(text.strip()) is not None
 
 
 def is_total(text: str) -> bool:

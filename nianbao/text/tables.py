@@ -23,14 +23,8 @@ from dataclasses import dataclass, field
 
 from nianbao.schemas.model import Diagnostic, LineOrigin, Table, TableMethod
 from nianbao.text.numbering import numbering_level
-from nianbao.text.table_spans import (
-    Layout,
-    RawCell,
-    is_number,
-    is_value,
-    layout_pipe_rows,
-    left_to_right,
-)
+from nianbao.text.numbers import is_figure, is_value
+from nianbao.text.table_spans import Layout, RawCell, layout_pipe_rows, left_to_right
 
 
 @dataclass(frozen=True)
@@ -161,7 +155,7 @@ def _is_cell_text(text: str) -> bool:
     if text.startswith("\t") or "|" in text or "｜" in text:
         return False
     stripped = text.strip()
-    if is_number(stripped):
+    if is_figure(stripped):
         return True
     return (
         0 < len(stripped) <= MAX_CELL_CHARS
@@ -310,7 +304,7 @@ def _markdown_table(lines: Sequence[Line], start: int, floor: int) -> FoundTable
 def _markdown_cells(texts: list[str], line: int) -> list[RawCell]:
     while texts and not texts[-1]:
         texts = texts[:-1]
-    first_value = next((i for i, text in enumerate(texts) if text and is_number(text)), len(texts))
+    first_value = next((i for i, text in enumerate(texts) if text and is_figure(text)), len(texts))
     return [RawCell(text, line) for i, text in enumerate(texts) if text or i > first_value]
 
 
@@ -434,8 +428,8 @@ def _tab_rows(
         notes.append(f"{padded} rows have fewer than {width} cells; their last cell spans")
     if joined:
         notes.append(f"{joined} rows had more than {width} cells; extra cells joined into the last")
-    has_numbers = any(is_number(cell.text) for row in rows for cell in row)
-    header = has_numbers and not any(is_number(cell.text) for cell in rows[0])
+    has_numbers = any(is_figure(cell.text) for row in rows for cell in row)
+    header = has_numbers and not any(is_figure(cell.text) for cell in rows[0])
     layout = Layout(left_to_right(rows, width, {0} if header else set()), notes)
     caption = _caption_before(lines, span[0], floor)
     size = (len(rows), width)
@@ -450,9 +444,9 @@ def _cell_per_line_table(lines: Sequence[Line], start: int, floor: int) -> Found
         return None
     indexes = _cell_run(lines, start + 1)
     cells = [RawCell(lines[i].text, lines[i].number) for i in indexes]
-    if len(cells) < 4 or not any(is_number(cell.text) for cell in cells):
+    if len(cells) < 4 or not any(is_figure(cell.text) for cell in cells):
         return None
-    numeric = [is_number(cell.text) for cell in cells]
+    numeric = [is_figure(cell.text) for cell in cells]
     fits = [w for w in range(2, len(cells) // 2 + 1) if _width_fits(numeric, w)]
     if not fits:
         return None

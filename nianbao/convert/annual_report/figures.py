@@ -21,12 +21,13 @@ from nianbao.convert.annual_report.labels import (
     compact,
     core,
     numbering,
+    numbering_agreement,
     similarity,
     unit_note,
 )
-from nianbao.convert.annual_report.values import is_number, parse_value
 from nianbao.forms import FORMS, Label, TableSpec
 from nianbao.schemas.model import Diagnostic, Figure, TableCell
+from nianbao.text.numbers import is_number, parse_value
 
 _COLUMN_MATCH = 0.8
 _ROW_MATCH = 0.75
@@ -234,8 +235,7 @@ def _match_row(spec: TableSpec, leaf: str, above: list[str]) -> Label | None:
         if leaf_score < _LEAF_MIN:
             continue
         score = leaf_score
-        if printed is not None and row.numbering is not None:
-            score += 0.25 if printed == numbering(row.numbering) else -0.25
+        score += numbering_agreement(printed, row.numbering)
         if row.group is not None and row.group != row.label:  # not a group printed as one row
             in_leaf = core(row.group) in core(leaf)
             found = in_leaf or any(similarity(t, row.group) >= _GROUP_MATCH for t in above)

@@ -8,20 +8,19 @@ joined to it, its columns aligned on the right, where the figures are.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from nianbao.convert.annual_report.labels import compact, core, fold, matches_any
-from nianbao.convert.annual_report.values import is_number
+from nianbao.convert.annual_report.labels import compact, core, matches_any
 from nianbao.forms import FORMS, TableSpec
 from nianbao.schemas.model import Document, Table, TableCell, TableCellOrigin
+from nianbao.text.numbers import is_number, trailing_figures
+from nianbao.text.script import fold
 
 #: A form table's key (`proactive`, `applications`, `review`), or `indicators` for a 统计表.
 Kind = str
 
 _MATCH = 0.85  # a label this close to a canonical one counts as evidence of a table's kind
-_TRAILING_FIGURES = re.compile(r"(?:\s+[\d./\-]+)+$")
 
 
 @dataclass
@@ -157,7 +156,8 @@ def names_a_row(text: str) -> bool:
     """Whether `text` is a form table's row label, with the row's figures if printed after it
     (section 三's last row, numbered 四、; its first, numbered 一、 and followed by its seven
     figures): a row of a table, not a section heading, however it is numbered."""
-    return core(_TRAILING_FIGURES.sub("", fold(text).strip())) in _row_labels()
+    words, _ = trailing_figures(fold(text).strip())
+    return core(words) in _row_labels()
 
 
 @cache

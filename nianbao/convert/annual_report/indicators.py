@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from nianbao.convert.annual_report.grids import Logical, Row
 from nianbao.convert.annual_report.labels import compact, core, numbering
-from nianbao.convert.annual_report.values import parse_value
 from nianbao.forms import FORMS
 from nianbao.schemas.model import Indicator, TableCell
+from nianbao.text.numbers import parse_value
 
 
 @dataclass(frozen=True)

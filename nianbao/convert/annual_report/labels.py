@@ -1,9 +1,9 @@
 """Label normalisation and fuzzy matching, for labels damaged the ways real reports damage them.
 
-`fold` is length-preserving (one character in, one out), so offsets found in folded prose are
-offsets in the original text. It turns full-width ASCII into half-width, Traditional script into
-Simplified (`nianbao.text.script`: 總計 → 总计, 規範性檔案 → 规范性档案), and dashes into
-`-`. Regional wordings (檔案 where the mainland says 文件) are label variants in the form spec.
+Labels are compared `fold`ed (`nianbao.text.script`): full-width ASCII as half-width, Traditional
+script as Simplified (總計 → 总计, 規範性檔案 → 规范性档案), dashes as `-`, one character for
+one, so offsets found in folded prose are offsets in the original text. Regional wordings (檔案
+where the mainland says 文件) are label variants in the form spec.
 
 `core` goes further for matching labels: no spaces or line breaks (vertical labels, `商业 企业`),
 no leading numbering (`1、` or `1.` or `（一）`), no parenthesised notes, no punctuation or quotes.
@@ -16,52 +16,33 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from nianbao.text.script import simplified
+from nianbao.text.numbering import after_numbering, parse_numbering
+from nianbao.text.script import fold
 
-_DASHES = {ord(c): "-" for c in "－—–−‐‑"}
-_SPACE = {0x3000: " ", 0xA0: " "}
-
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
-
-_NUMBERING: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.,]"), 1),
-    (re.compile(r"^\(\s*([一二三四五六七八九十]{1,3})\s*\)"), 2),
-    (re.compile(r"^(\d{1,2})\s*(?:[、.,](?!\d)|(?=[\u4e00-\u9fff]))"), 3),
-    (re.compile(r"^\(\s*(\d{1,2})\s*\)"), 4),
-)
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _PAREN_NOTE = re.compile(r"\([^)]*(?:\)|$)")
 _PUNCT = re.compile(r"[\s\"'“”‘’「」『』《》:;,.、。;!?！？·…*＊]")
 _UNIT_NOTE = re.compile(r"单位\s*[:]?\s*([^)\s]+)")
 
 
-@lru_cache(maxsize=16384)
-def fold(text: str) -> str:
-    """Half-width ASCII, Simplified script, one kind of dash; the same length as `text`."""
-    half = "".join(chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text)
-    return simplified(half).translate(_DASHES).translate(_SPACE)
-
-
 @lru_cache(maxsize=8192)
 def numbering(text: str) -> tuple[int, int] | None:
-    """(depth, number) of the numbering `text` starts with: 一、→(1,1), （三）→(2,3), 2.→(3,2)."""
-    folded = re.sub(r"\s+", "", fold(text))
-    for pattern, depth in _NUMBERING:
-        match = pattern.match(folded)
-        if match:
-            return depth, _number(match.group(1))
-    if folded[:1] and folded[0] in _CIRCLED:
-        return 5, _CIRCLED.index(folded[0]) + 1
-    return None
+    """(depth, number) of the numbering a label starts with: 一、→(1,1), （三）→(2,3), 2.→(3,2),
+    and 2其他→(3,2): a row label's dot lost in extraction (`parse_numbering`'s `bare_digits`)."""
+    found = parse_numbering(compact(text), bare_digits=True)
+    return (found.level, found.number) if found is not None else None
 
 
 def strip_numbering(text: str) -> str:
-    folded = re.sub(r"\s+", "", fold(text))
-    for pattern, _ in _NUMBERING:
-        match = pattern.match(folded)
-        if match:
-            return folded[match.end() :]
-    return folded[1:] if folded[:1] and folded[0] in _CIRCLED else folded
+    """The label's words, `compact`, without the numbering it starts with."""
+    return after_numbering(compact(text), bare_digits=True)
+
+
+def numbering_agreement(printed: tuple[int, int] | None, expected: str | None) -> float:
+    """What a label's printed `numbering` says for a form row numbered `expected` (`（三）`):
+    +0.25 when it is the row's, -0.25 when it is another's, 0 when either is not printed."""
+    if printed is None or expected is None:
+        return 0.0
+    return 0.25 if printed == numbering(expected) else -0.25
 
 
 # Every table cell is compared with every canonical label: the same few hundred strings, many
@@ -134,25 +115,3 @@ def _most(a: str, b: str) -> float:
         return 0.0
     bound = 2 * min(len(a), len(b)) / (len(a) + len(b))
     return max(bound, 0.9) if len(b) >= 4 and b in a else bound
-
-
-def chinese_number(text: str) -> int | None:
-    """一 .. 九十九 as an int; None for anything else."""
-    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
-        return None
-    if "十" not in text:
-        value = 0
-        for c in text:
-            value = value * 10 + _CN_DIGITS[c]
-        return value
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-
-
-def chinese_digits(text: str) -> str:
-    """二〇一八 -> 2018: the digit-by-digit way years are written."""
-    return "".join(str(_CN_DIGITS[c]) if c in _CN_DIGITS else c for c in text)
-
-
-def _number(token: str) -> int:
-    return int(token) if token.isdigit() else (chinese_number(token) or 0)

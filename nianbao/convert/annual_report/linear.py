@@ -41,9 +41,9 @@ from nianbao.convert.annual_report.labels import compact, unit_note
 from nianbao.convert.annual_report.linear_order import order_row
 from nianbao.convert.annual_report.linear_runs import Piece, Run, regions, runs_in
 from nianbao.convert.annual_report.splitting import CellEquation, RunSplit, split_runs
-from nianbao.convert.annual_report.values import parse_value
 from nianbao.forms import FORMS, Form, Label, TableSpec
 from nianbao.schemas.model import Diagnostic, Document, Figure, Origin, TextSpanOrigin
+from nianbao.text.numbers import parse_value
 
 Cell = tuple[int, int]
 

@@ -33,10 +33,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from nianbao.convert.annual_report.linear_runs import Piece
-from nianbao.convert.annual_report.values import parse_value
 from nianbao.forms import FORMS, Label, TableSpec
 from nianbao.forms.equations import Equation
 from nianbao.schemas.model import Diagnostic, TableCellOrigin
+from nianbao.text.numbers import parse_value
 
 _MAX_LINES = 3  # lines whose interleavings are tried
 _SHOWN = 4

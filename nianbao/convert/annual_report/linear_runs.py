@@ -23,11 +23,10 @@ from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import (
     best_label,
     core,
-    fold,
     numbering,
+    numbering_agreement,
     strip_numbering,
 )
-from nianbao.convert.annual_report.values import parse_value
 from nianbao.forms import FORMS, SectionKey, TableSpec
 from nianbao.schemas.model import (
     Block,
@@ -37,6 +36,9 @@ from nianbao.schemas.model import (
     TableCellOrigin,
     TextSpanOrigin,
 )
+from nianbao.text.numbering import numbering_level
+from nianbao.text.numbers import parse_value
+from nianbao.text.script import fold
 
 _PROSE = re.compile(r"[。；;！？]")
 # Figures and the blanks between them; `/` and `-` alone are the not-applicable marks.
@@ -120,7 +122,7 @@ def regions(document: Document, section: SectionKey) -> list[range]:
 
 def _section_of(block: Block) -> SectionKey | None:
     text = fold(block.text).strip()
-    numbered = re.match(r"^[一二三四五六七八九十]{1,3}\s*[、.]", text) is not None
+    numbered = numbering_level(text) == 1
     top = block.kind == "heading" and block.level in (None, 1)
     if not (top or (numbered and len(text) <= _HEADING_MAX and not _PROSE.search(text))):
         return None
@@ -233,8 +235,7 @@ def _row_of_cell(text: str, spec: TableSpec) -> str | None:
         score = best_label(text, row.labels)
         if score < _CELL_LEAF_MIN:
             continue
-        if row.numbering is not None and printed is not None:
-            score += 0.25 if printed == numbering(row.numbering) else -0.25
+        score += numbering_agreement(printed, row.numbering)
         if printed is None and any(label in FORMS.shared_labels for label in row.labels):
             continue  # 其他 or 总计 alone may be a column header
         if best is None or score > best[0]:

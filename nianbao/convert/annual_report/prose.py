@@ -4,7 +4,7 @@ The figures and their patterns are in `nianbao/forms/prose.toml`. The first stat
 looked for first in the section it belongs to and then in the whole report, because the overview
 usually states the total before the breakdowns that follow. A clause about one channel (微信公众号,
 微博, 头条…) is not the report's total and is passed over. Origins are the sentence that states the
-figure; `labels.fold` keeps offsets unchanged.
+figure; `fold` (`nianbao.text.script`) keeps offsets unchanged.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nianbao.convert.annual_report.labels import fold
-from nianbao.convert.annual_report.values import MAX_DIGITS
 from nianbao.forms import FORMS, SectionKey
 from nianbao.schemas.model import Document, Figure, TextSpanOrigin
+from nianbao.text.numbers import number_value
+from nianbao.text.script import fold
 
 _CHANNEL = re.compile("|".join(map(re.escape, FORMS.channel_words)))
 _SENTENCE_END = "。；;!！?？\n"
@@ -52,10 +52,9 @@ def _first(
             start = max(text.rfind(c, 0, match.start()) for c in _SENTENCE_END) + 1
             ends = [i for c in _SENTENCE_END if (i := text.find(c, match.end())) >= 0]
             end = min(ends) + 1 if ends else len(text)
-            number = match.group(1).replace(",", "")
-            if len(number.split(".")[0]) > MAX_DIGITS:
+            value = number_value(match.group(1))
+            if value is None:
                 continue  # not a count: damage, or digits run together
-            value: int | float = float(number) if "." in number else int(number)
             return Figure(
                 value=value,
                 raw=document.blocks[index].text[match.start() : match.end()],

@@ -26,9 +26,12 @@ from datetime import date
 from pathlib import PurePath
 
 from nianbao.convert.annual_report.grids import classify, names_a_row
-from nianbao.convert.annual_report.labels import best_label, chinese_digits, chinese_number, fold
+from nianbao.convert.annual_report.labels import best_label
 from nianbao.forms import FORMS, Form, SectionKey
 from nianbao.schemas.model import Block, Diagnostic, Document, Section
+from nianbao.text.numbering import numbering_level
+from nianbao.text.numbers import chinese_digits, chinese_number
+from nianbao.text.script import fold
 
 #: The id of a form in `nianbao/forms` ("2021", "2019", "2008"), or None.
 Template = str | None
@@ -117,7 +120,7 @@ def _is_top_heading(block: Block) -> bool:
     return (
         block.kind in ("list_item", "paragraph")
         and len(text) <= _HEADING_MAX
-        and re.match(r"^[一二三四五六七八九十]{1,3}\s*[、.]", text) is not None
+        and numbering_level(text) == 1
         and not re.search(r"[。；;]", text.rstrip("。"))
     )
 

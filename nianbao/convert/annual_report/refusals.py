@@ -19,10 +19,10 @@ from collections.abc import Sequence
 
 from nianbao.convert.annual_report.figures import Figures, side_by_side
 from nianbao.convert.annual_report.grids import Logical
-from nianbao.convert.annual_report.labels import fold
 from nianbao.convert.annual_report.recognise import period_years
 from nianbao.forms import FORMS
 from nianbao.schemas.model import Diagnostic, Document
+from nianbao.text.script import fold
 
 # A document whose title is a notice, letter or reply about something (关于…的通知) is about the
 # reports, unless it publishes one: 关于印发《…2023年政府信息公开工作年度报告》的通知.
