@@ -19,16 +19,18 @@ from nianbao import _moved
 from nianbao.__about__ import __version__
 from nianbao.errors import (
     DocumentLoadError,
+    FormSpecError,
+    MemoryLimitError,
     MissingDependencyError,
     NianbaoError,
     ReportValidationError,
+    TimeLimitError,
     UnsupportedFormatError,
 )
 
 if TYPE_CHECKING:
     from nianbao.convert.options import ConvertOptions
     from nianbao.convert.pipeline import convert_bytes
-    from nianbao.runtime.worker import MemoryLimitError, TimeLimitError
     from nianbao.schemas.emit import to_json
     from nianbao.schemas.model import Document, Report, Table
 
@@ -41,8 +43,6 @@ _LAZY = {
     "Table": "nianbao.schemas.model",
     "ConvertOptions": "nianbao.convert.options",
     "convert_bytes": "nianbao.convert.pipeline",
-    "MemoryLimitError": "nianbao.runtime.worker",
-    "TimeLimitError": "nianbao.runtime.worker",
 }
 
 _FLOORS = ("forms", "schemas", "text", "adapters", "convert", "collection", "runtime", "cli")
@@ -63,6 +63,7 @@ __all__ = [
     "ConvertOptions",
     "Document",
     "DocumentLoadError",
+    "FormSpecError",
     "MemoryLimitError",
     "MissingDependencyError",
     "NianbaoError",
@@ -97,7 +98,7 @@ def convert_document(
     """
     from nianbao.convert.options import ConvertOptions  # noqa: PLC0415
     from nianbao.convert.pipeline import convert_bytes, convert_path  # noqa: PLC0415
-    from nianbao.runtime.worker import convert_limited  # noqa: PLC0415
+    from nianbao.runtime.pool import convert_limited  # noqa: PLC0415
     from nianbao.schemas.model import Report  # noqa: PLC0415  # see _LAZY
 
     options = options or ConvertOptions()

@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nianbao.errors import EquationError  # its home is the error tree; importable from here
+
 _TOKEN = re.compile(r"\s*(?:([A-Za-z_][\w.{}]*)|(.))")
-
-
-class EquationError(ValueError):
-    """An equation the parser cannot read: the message says where."""
 
 
 @dataclass(frozen=True)
