@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 import nianbao
+from nianbao.errors import EquationError
 from nianbao.forms import FORMS, FORMS_DIR, FormSpecError, load
-from nianbao.forms.equations import EquationError, Term, parse
+from nianbao.forms.equations import Term, parse
 from nianbao.schemas.validation import build_schema, schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent

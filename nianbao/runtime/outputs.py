@@ -12,16 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from nianbao.errors import NianbaoError
+from nianbao.errors import OutputError
 from nianbao.schemas.emit import write_atomic
 
 STDIO = "-"
-
-
-class OutputError(NianbaoError):
-    """An output could not be written: permissions, a full disk, a parent that is a file."""
-
-    exit_code = 3
 
 
 def names_folder(output: str) -> bool:
