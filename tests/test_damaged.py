@@ -16,6 +16,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Literal
 from xml.etree.ElementTree import ParseError
 
 import pytest
@@ -185,7 +186,7 @@ def _a_bug_of_ours(*args: object, **kwargs: object) -> object:
     ],
 )
 def test_a_bug_of_ours_between_the_pdf_library_calls_is_not_damage(
-    monkeypatch: pytest.MonkeyPatch, ours: str, engine: str
+    monkeypatch: pytest.MonkeyPatch, ours: str, engine: Literal["pdfium", "pdfplumber"]
 ) -> None:
     """A KeyError is among the errors pdfminer lets out on a damaged object, but raised by our
     own code, which reads the pages the libraries parsed, it is a bug: never a DocumentLoadError."""

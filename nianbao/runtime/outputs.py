@@ -15,6 +15,8 @@ from pathlib import Path
 from nianbao.errors import OutputError
 from nianbao.schemas.emit import write_atomic
 
+__all__ = ["STDIO", "OutputError", "cannot_write", "make_folder", "names_folder", "write_output"]
+
 STDIO = "-"
 
 

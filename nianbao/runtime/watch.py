@@ -96,6 +96,9 @@ from nianbao.schemas.emit import write_atomic
 if sys.platform != "win32":
     import fcntl
 
+#: `InboxInUseError` is `nianbao.errors`' now, and still importable from here.
+__all__ = ["DONE", "FAILED", "LOCK", "HotFolder", "InboxInUseError", "WatchOptions"]
+
 DONE = "done"
 FAILED = "failed"
 LOCK = ".nianbao-watch.lock"
