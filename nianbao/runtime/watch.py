@@ -70,6 +70,7 @@ from nianbao.errors import (
     DocumentLoadError,
     Failure,
     InboxInUseError,
+    InternalError,
     NianbaoError,
     NotARegularFileError,
     UnsupportedFormatError,
@@ -326,7 +327,7 @@ class HotFolder:
             if isinstance(exc, OSError):
                 detail = str(exc.strerror or exc)
             else:
-                detail = f"internal error: {type(exc).__name__}: {exc} (please report it)"
+                detail = InternalError.of(exc).message
             self._log(f"could not finish {path.name}: {detail}; it stays in {self.inbox}")
 
     def _convert(self, pool: WorkerPool, path: Path, stat: Stat) -> None:
