@@ -3,15 +3,15 @@
 Problems *in* a document (a damaged table, a repaired date) are diagnostics in the report, not
 exceptions. These are raised only when no report can be made at all, or a command cannot run::
 
-    NianbaoError                  root; catch this to catch everything nianbao raises      exit 1
-    ├── UsageError                the command line was given something it cannot use          2
+    NianbaoError                  root; catch this to catch everything nianbao raises          1
+    ├── UsageError                the command line was given something it cannot use           2
     ├── DocumentLoadError         the input is bad (missing, empty, corrupt, not a document)   3
     │   └── NotARegularFileError  a hot folder's input is a symbolic link or not a file        3
     ├── UnsupportedFormatError    the input is a format no installed adapter reads             4
     ├── MissingDependencyError    an optional package needed for this input is not installed   5
     ├── OutputError               a report cannot be written (permissions, a full disk)        3
     ├── FormSpecError             a form file cannot be used (`NIANBAO_FORMS`): names it      78
-    │   └── EquationError         a form's equation does not parse                           78
+    │   └── EquationError         a form's equation does not parse                            78
     ├── InboxInUseError           another watcher already watches the hot folder               1
     ├── WorkerError               the worker process, not the pipeline, could not finish
     │   ├── TimeLimitError        took longer than the time limit; killed                      3
