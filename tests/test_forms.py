@@ -137,6 +137,36 @@ def test_a_broken_forms_folder_is_a_one_line_error_with_its_exit_code(
     assert not (tmp_path / "out.json").exists()
 
 
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["watch", "{tmp}", "--out", "{tmp}/out"],
+        ["export", "x.json", "--csv", "{tmp}/x.csv"],
+        ["check", "{tmp}"],
+        ["validate", "x.json"],
+        ["schema"],
+    ],
+    ids=lambda verb: verb[0],
+)
+def test_every_verb_that_reads_the_forms_says_the_same_line(
+    tmp_path: Path, verb: list[str]
+) -> None:
+    broken = _break(_copy_forms(tmp_path), "a TOML syntax error")
+    env = {**os.environ, "NIANBAO_FORMS": str(broken.parent), "PYTHONIOENCODING": "utf-8"}
+    args = [arg.format(tmp=tmp_path) for arg in verb]
+    done = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 78, done.stderr
+    assert done.stderr.startswith(f"nianbao: error: {broken}: not valid TOML")
+    assert done.stderr.count("\n") == 1
+
+
 def test_a_library_user_meets_a_broken_forms_folder_as_a_nianbao_error(tmp_path: Path) -> None:
     broken = _break(_copy_forms(tmp_path), "an equation typo")
     program = (
