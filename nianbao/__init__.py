@@ -19,9 +19,12 @@ from nianbao import _moved
 from nianbao.__about__ import __version__
 from nianbao.errors import (
     DocumentLoadError,
+    FormSpecError,
+    MemoryLimitError,
     MissingDependencyError,
     NianbaoError,
     ReportValidationError,
+    TimeLimitError,
     UnsupportedFormatError,
 )
 
@@ -32,7 +35,6 @@ if TYPE_CHECKING:
     from nianbao.adapters.sniff import InputInfo
     from nianbao.convert.options import ConvertOptions, Limits
     from nianbao.convert.pipeline import convert_bytes
-    from nianbao.runtime.worker import MemoryLimitError, TimeLimitError
     from nianbao.schemas.emit import to_json
     from nianbao.schemas.model import Document, Report, Table
 
@@ -53,8 +55,6 @@ _LAZY = {
     "AdapterResult": "nianbao.adapters.base",
     "InputInfo": "nianbao.adapters.sniff",
     "convert_bytes": "nianbao.convert.pipeline",
-    "MemoryLimitError": "nianbao.runtime.worker",
-    "TimeLimitError": "nianbao.runtime.worker",
 }
 
 _FLOORS = ("forms", "schemas", "text", "adapters", "convert", "collection", "runtime", "cli")
@@ -78,6 +78,7 @@ __all__ = [
     "ConvertOptions",
     "Document",
     "DocumentLoadError",
+    "FormSpecError",
     "InputInfo",
     "Limits",
     "MemoryLimitError",
@@ -116,7 +117,7 @@ def convert_document(
     """
     from nianbao.convert.options import ConvertOptions  # noqa: PLC0415
     from nianbao.convert.pipeline import convert_bytes, convert_path  # noqa: PLC0415
-    from nianbao.runtime.worker import convert_limited  # noqa: PLC0415
+    from nianbao.runtime.pool import convert_limited  # noqa: PLC0415
     from nianbao.schemas.model import Report  # noqa: PLC0415  # see _LAZY
 
     options = options or ConvertOptions()

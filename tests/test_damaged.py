@@ -16,6 +16,7 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
+from typing import Literal
 from xml.etree.ElementTree import ParseError
 
 import pytest
@@ -162,6 +163,79 @@ def test_a_bug_of_ours_inside_an_adapter_is_not_passed_off_as_damage(
     monkeypatch.setattr(pdf_adapter, "_page", broken)
     with pytest.raises(AttributeError, match="a bug of ours"):
         convert_bytes((ROOT / "tests/fixtures/pdf/split-table.pdf").read_bytes(), filename="a.pdf")
+
+
+# --- the PDF adapter's net holds the libraries' calls, not our code between them ---------------
+
+SPLIT_TABLE = ROOT / "tests/fixtures/pdf/split-table.pdf"
+
+
+def _a_bug_of_ours(*args: object, **kwargs: object) -> object:
+    raise KeyError("a bug of ours")
+
+
+@pytest.mark.parametrize(
+    ("ours", "engine"),
+    [
+        ("_chars", "pdfium"),
+        ("_chars", "pdfplumber"),
+        ("_is_scan", "pdfplumber"),
+        ("vertical_rules", "pdfium"),
+        ("_ruled_boxes", "pdfplumber"),
+        ("plumber_page", "pdfplumber"),
+    ],
+)
+def test_a_bug_of_ours_between_the_pdf_library_calls_is_not_damage(
+    monkeypatch: pytest.MonkeyPatch, ours: str, engine: Literal["pdfium", "pdfplumber"]
+) -> None:
+    """A KeyError is among the errors pdfminer lets out on a damaged object, but raised by our
+    own code, which reads the pages the libraries parsed, it is a bug: never a DocumentLoadError."""
+    monkeypatch.setattr(pdf_adapter, ours, _a_bug_of_ours)
+    with pytest.raises(KeyError, match="a bug of ours"):
+        convert_bytes(
+            SPLIT_TABLE.read_bytes(), filename="a.pdf", options=ConvertOptions(pdf_engine=engine)
+        )
+
+
+def _pdfminer_meets_damage(*args: object, **kwargs: object) -> object:
+    raise KeyError("/Contents")  # what pdfminer raises on a page object without its contents
+
+
+def test_damage_the_pdf_library_meets_is_still_a_load_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pdfplumber.page import Page  # noqa: PLC0415
+
+    monkeypatch.setattr(Page, "parse_objects", _pdfminer_meets_damage)
+    with pytest.raises(DocumentLoadError, match="damaged") as caught:
+        convert_bytes(
+            SPLIT_TABLE.read_bytes(),
+            filename="a.pdf",
+            options=ConvertOptions(pdf_engine="pdfplumber"),
+        )
+    assert isinstance(caught.value.__cause__, KeyError)
+
+
+def test_the_command_line_tells_our_pdf_bug_from_a_damaged_pdf(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pdfplumber.page import Page  # noqa: PLC0415
+
+    from nianbao.cli import main  # noqa: PLC0415
+    from nianbao.errors import InternalError  # noqa: PLC0415
+
+    # No limits: converted in this process, where the patches hold.
+    command = ["convert", str(SPLIT_TABLE), "-o", str(tmp_path / "out.json")]
+    command += ["--pdf-engine", "pdfplumber", "--time-limit", "0", "--memory-limit", "0"]
+    with monkeypatch.context() as patched:
+        patched.setattr(pdf_adapter, "_chars", _a_bug_of_ours)
+        assert main(command) == InternalError.exit_code == 70
+    assert "internal error: KeyError" in capsys.readouterr().err
+    with monkeypatch.context() as patched:
+        patched.setattr(Page, "parse_objects", _pdfminer_meets_damage)
+        assert main(command) == DocumentLoadError.exit_code == 3
+    assert "not a readable PDF, damaged" in capsys.readouterr().err
+    assert main(command) == 0
 
 
 # --- DOCX spans --------------------------------------------------------------------------------

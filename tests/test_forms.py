@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 import nianbao
+from nianbao.errors import EquationError
 from nianbao.forms import FORMS, FORMS_DIR, FormSpecError, load
-from nianbao.forms.equations import EquationError, Term, parse
+from nianbao.forms.equations import Term, parse
 from nianbao.schemas.validation import build_schema, schema_errors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,118 @@ def test_a_form_that_extends_no_form_is_refused(tmp_path: Path) -> None:
     _edit(folder / "form-2019.toml", 'extends = "2021"', 'extends = "2020"')
     with pytest.raises(FormSpecError, match=r"form-2019\.toml: extends '2020'"):
         load(folder)
+
+
+# --- a broken NIANBAO_FORMS folder is the user's error, said in one line -----------------------
+
+BROKEN_FORMS = {
+    "a TOML syntax error": ('name = "', 'name = = "', "not valid TOML"),
+    "an equation typo": (
+        "review.total = review.upheld",
+        "review.total = review.upheld + + review.corrected",
+        "expected a key",
+    ),
+    "a key typo in an equation": (
+        "review.total = review.upheld",
+        "review.total = review.won",
+        "'review.won'",
+    ),
+    "a file not in UTF-8": ('name = "', 'name = "\udcc4', "not UTF-8"),
+}
+
+
+def _break(folder: Path, how: str) -> Path:
+    old, new, _ = BROKEN_FORMS[how]
+    path = folder / "form-2021.toml"
+    text = path.read_text(encoding="utf-8").replace(old, new, 1)
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))  # \udcc4: the GBK byte C4
+    return path
+
+
+@pytest.mark.parametrize("how", BROKEN_FORMS)
+def test_a_broken_forms_folder_is_a_one_line_error_with_its_exit_code(
+    tmp_path: Path, how: str
+) -> None:
+    """Exit 78 (EX_CONFIG), not 70: the folder is the user's to fix. The forms are loaded when
+    `nianbao.forms` is first imported, so this also shows that the import happens where the
+    command line can say what went wrong."""
+    broken = _break(_copy_forms(tmp_path), how)
+    env = {**os.environ, "NIANBAO_FORMS": str(broken.parent), "PYTHONIOENCODING": "utf-8"}
+    command = [sys.executable, "-m", "nianbao.cli", "convert", str(SEED_004)]
+    done = subprocess.run(
+        [*command, "-o", str(tmp_path / "out.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == FormSpecError.exit_code == 78, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    line = done.stderr.strip()
+    assert line.startswith(f"nianbao: error: {broken}: "), line
+    assert BROKEN_FORMS[how][2] in line and "NIANBAO_FORMS" in line
+    assert "internal error" not in line
+    assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        ["watch", "{tmp}", "--out", "{tmp}/out"],
+        ["export", "x.json", "--csv", "{tmp}/x.csv"],
+        ["check", "{tmp}"],
+        ["validate", "x.json"],
+        ["schema"],
+    ],
+    ids=lambda verb: verb[0],
+)
+def test_every_verb_that_reads_the_forms_says_the_same_line(
+    tmp_path: Path, verb: list[str]
+) -> None:
+    broken = _break(_copy_forms(tmp_path), "a TOML syntax error")
+    env = {**os.environ, "NIANBAO_FORMS": str(broken.parent), "PYTHONIOENCODING": "utf-8"}
+    args = [arg.format(tmp=tmp_path) for arg in verb]
+    done = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 78, done.stderr
+    assert done.stderr.startswith(f"nianbao: error: {broken}: not valid TOML")
+    assert done.stderr.count("\n") == 1
+
+
+def test_a_library_user_meets_a_broken_forms_folder_as_a_nianbao_error(tmp_path: Path) -> None:
+    broken = _break(_copy_forms(tmp_path), "an equation typo")
+    program = (
+        "import nianbao\n"
+        "try:\n"
+        f"    nianbao.convert_document({str(SEED_004)!r})\n"
+        "except nianbao.NianbaoError as exc:\n"
+        "    print(type(exc).__name__, exc.exit_code, exc)\n"
+    )
+    env = {**os.environ, "NIANBAO_FORMS": str(broken.parent), "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    assert done.stdout.startswith(f"FormSpecError 78 {broken}: "), done.stdout + done.stderr
+    assert "expected a key" in done.stdout
+
+
+def test_form_errors_are_in_the_error_tree() -> None:
+    assert issubclass(FormSpecError, nianbao.NianbaoError)
+    assert issubclass(EquationError, FormSpecError)
+    with pytest.raises(nianbao.NianbaoError):
+        parse("a.x + = a.y")
 
 
 def test_the_shipped_forms() -> None:

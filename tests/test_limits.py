@@ -11,7 +11,9 @@ import pytest
 from nianbao.adapters import effort
 from nianbao.convert.options import Limits
 from nianbao.convert.pipeline import convert_path
-from nianbao.runtime.worker import Converted, Failure, Work, WorkerPool
+from nianbao.errors import Failure
+from nianbao.runtime.pool import WorkerPool
+from nianbao.runtime.worker import Converted, Work
 from tests.conftest import ROOT, SAMPLES
 
 HONGZE = SAMPLES / "real" / "hongze-2024.pdf"

@@ -25,15 +25,12 @@ from pathlib import Path
 import pytest
 
 from nianbao.convert.options import ConvertOptions, Limits
+from nianbao.errors import Failure
 from nianbao.runtime import watch as watch_module
 from nianbao.runtime.inputs import is_ignored, printable
+from nianbao.runtime.pool import WorkerPool
 from nianbao.runtime.watch import HotFolder, WatchOptions, _open_for_writing
-from nianbao.runtime.worker import (
-    Converted,
-    Failure,
-    WorkerPool,
-    convert_file,
-)
+from nianbao.runtime.worker import Converted, convert_file
 from tests.conftest import ROOT, SAMPLES, TEXT_SAMPLES
 
 SETTLE = 0.2

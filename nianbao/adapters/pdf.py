@@ -25,7 +25,9 @@ runs over a page break.
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -125,11 +127,13 @@ class PdfAdapter(Adapter):
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
-        reader = _Reader(data, info, pdfplumber, pdfium=self.options.pdf_engine == "pdfium")
-        # The boundary with the PDF libraries: pdfplumber and pdfminer parse lazily, as each
-        # page's objects are first asked for, so what is read here is their work, and damage
-        # they meet becomes a DocumentLoadError (pdfium's is one already). Building tables and
-        # lines from what was read is ours, done after.
+        library = _Library(errors, info)
+        reader = _Reader(
+            data, info, pdfplumber, library, pdfium=self.options.pdf_engine == "pdfium"
+        )
+        # Only the PDF libraries' calls are inside their net (`_Library`, in `_Reader`): what
+        # is made of the pages they read is ours, and an error in it is a bug (exit 70), never
+        # passed off as a damaged PDF.
         try:
             with reader:
                 total = len(reader)
@@ -150,8 +154,6 @@ class PdfAdapter(Adapter):
                         else _ruled_boxes(page, rules, chars)
                     )
                     read.append(_Read(page.number, page.height, chars, boxes, rules))
-        except errors as exc:
-            raise _load_error(exc, info) from exc
         finally:
             ocr.close()
         pages = [_page(r, method) if isinstance(r, _Read) else scanned_page(*r) for r in read]
@@ -172,14 +174,37 @@ class PdfAdapter(Adapter):
         return pages, diagnostics
 
 
+class _Library:
+    """The net around the PDF libraries' calls, and only theirs (as httpx's
+    `map_httpcore_exceptions` wraps only httpcore's): pdfplumber and pdfminer parse lazily, as
+    a document's pages and a page's objects are first asked for, and the damage they meet there
+    (`errors`, from `_import_pdfplumber`) becomes a `DocumentLoadError` that keeps it as its
+    cause. pdfium's own calls answer with codes, which `_pdfium` turns into DocumentLoadErrors
+    itself."""
+
+    def __init__(self, errors: tuple[type[BaseException], ...], info: InputInfo) -> None:
+        self._errors = errors
+        self._info = info
+
+    @contextlib.contextmanager
+    def calls(self) -> Iterator[None]:
+        try:
+            yield
+        except self._errors as exc:
+            raise _load_error(exc, self._info) from exc
+
+
 class _Reader:
     """The pages of a PDF, one at a time, read by pdfium or by pdfplumber. With pdfium, a page
     it cannot read whole (see `_pdfium`) is read by pdfplumber, opened for that."""
 
-    def __init__(self, data: bytes, info: InputInfo, pdfplumber: Any, *, pdfium: bool) -> None:
+    def __init__(
+        self, data: bytes, info: InputInfo, pdfplumber: Any, library: _Library, *, pdfium: bool
+    ) -> None:
         self._data = data
         self._info = info
         self._pdfplumber = pdfplumber
+        self._library = library
         self._use_pdfium = pdfium
         self._pdfium: PdfiumDocument | None = None
         self._plumber: Any = None
@@ -203,21 +228,24 @@ class _Reader:
 
     def __exit__(self, *exc: object) -> None:
         try:
-            if self._plumber is not None:
-                self._plumber.close()
-            if self._pdfium is not None:
-                self._pdfium.close()
+            with self._library.calls():
+                if self._plumber is not None:
+                    self._plumber.close()
+                if self._pdfium is not None:
+                    self._pdfium.close()
         finally:
             if self._lock is not None:
                 self._lock.release()
 
     def _open_plumber(self) -> Any:
-        return self._pdfplumber.open(io.BytesIO(self._data), password="")
+        with self._library.calls():
+            return self._pdfplumber.open(io.BytesIO(self._data), password="")
 
     def __len__(self) -> int:
         if self._pdfium is not None:
             return len(self._pdfium)
-        return len(self._plumber.pages)
+        with self._library.calls():
+            return len(self._plumber.pages)
 
     def page(self, index: int) -> PageRead:
         if self._pdfium is not None:
@@ -226,15 +254,19 @@ class _Reader:
                 return read
             if self._plumber is None:
                 self._plumber = self._open_plumber()
-            if index >= len(self._plumber.pages):  # a page tree the two read differently
+            with self._library.calls():
+                pdfminer_pages = len(self._plumber.pages)
+            if index >= pdfminer_pages:  # a page tree the two read differently
                 raise DocumentLoadError(
                     f"not a readable PDF, damaged or truncated (page {index + 1}: its text "
                     "cannot all be placed, and pdfminer finds no such page)",
                     source=self._info.name,
                 )
-        page = self._plumber.pages[index]
+        with self._library.calls():
+            page = self._plumber.pages[index]
+            page.objects  # noqa: B018  # pdfminer parses the page here: the library's work
         try:
-            return plumber_page(page)
+            return plumber_page(page)  # ours, from what was parsed
         finally:
             page.close()  # drop the page's parsed objects before reading the next
 

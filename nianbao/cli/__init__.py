@@ -7,7 +7,8 @@ figures or the Parquet dataset, `check` the checks across a dataset's reports. E
 as one line and the exit code of its exception class.
 
 `parser` builds the flags, `commands` holds the verbs; this module maps what they raise to a
-line and an exit code.
+line and an exit code: a `NianbaoError`'s own (`nianbao.errors` draws the tree with the codes),
+an `OSError` left over as an output that cannot be written, anything else as a bug (exit 70).
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from collections.abc import Callable, Sequence
 
 from nianbao.cli.commands import error
 from nianbao.cli.parser import build_parser
-from nianbao.errors import NianbaoError
+from nianbao.errors import InternalError, NianbaoError, StoppedError
 from nianbao.runtime.inputs import printable
-
-EXIT_INTERNAL = 70
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,12 +38,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         error("interrupted")
-        return 130
+        return StoppedError.exit_code
     except OSError as exc:
         # Inputs' problems are DocumentLoadErrors by now: what is left is an output's.
         if args.debug:
             raise
-        from nianbao.runtime.outputs import OutputError, cannot_write
+        from nianbao.errors import OutputError
+        from nianbao.runtime.outputs import cannot_write
 
         failure = cannot_write(exc.filename or "output", exc)
         error(printable(str(failure)))
@@ -56,4 +56,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
             "traceback, and please report it)"
         )
-        return EXIT_INTERNAL
+        return InternalError.exit_code

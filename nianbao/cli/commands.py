@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions, TextOptions
-from nianbao.errors import NianbaoError, UsageError
+from nianbao.errors import InputsFailedError, NianbaoError, UsageError
 from nianbao.runtime.inputs import is_url, printable
 
 if TYPE_CHECKING:
     from nianbao.collection import dataset
-    from nianbao.runtime.worker import Converted, Failure
+    from nianbao.errors import Failure
+    from nianbao.runtime.worker import Converted
 
 _SHOWN = 20  # series failures printed by export
 
@@ -32,15 +33,13 @@ def convert(args: argparse.Namespace) -> int:
 
     urls = [given for given in args.inputs if is_url(given)]
     if urls:
-        error(f"{urls[0]}: URL inputs need --cluster (e.g. --cluster local:4)")
-        return 2
+        raise UsageError("URL inputs need --cluster (e.g. --cluster local:4)", source=urls[0])
     inputs: list[Path] = [Path(given) for given in args.inputs]
     args.inputs = inputs
     output: str | None = args.output
     stdin = [p for p in inputs if str(p) == STDIO]
     if stdin and len(inputs) > 1:
-        error("- (standard input) is one input: it cannot be converted with others")
-        return 2
+        raise UsageError("- (standard input) is one input: it cannot be converted with others")
     if (
         len(inputs) > 1
         or inputs[0].is_dir()
@@ -56,12 +55,10 @@ def _convert_cluster(args: argparse.Namespace) -> int:
     from nianbao.runtime.outputs import STDIO
 
     if args.output is None or args.output == STDIO:
-        error("--cluster needs -o OUTDIR, the folder for the reports")
-        return 2
+        raise UsageError("--cluster needs -o OUTDIR, the folder for the reports")
     outdir = Path(args.output)
     if outdir.exists() and not outdir.is_dir():
-        error(f"{outdir}: is a file; -o must name a folder for the reports")
-        return 2
+        raise UsageError("is a file; -o must name a folder for the reports", source=str(outdir))
     jobs = cluster.plan(args.inputs, outdir)
     known = cluster.known_reports(outdir, *([args.parquet] if args.parquet is not None else []))
     with cluster.connect(args.cluster) as client:
@@ -75,7 +72,7 @@ def _convert_cluster(args: argparse.Namespace) -> int:
     if not args.quiet or summary.failed:
         print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
-    return 1 if summary.failed else 0
+    return InputsFailedError.exit_code if summary.failed else 0
 
 
 def _update_dataset(directory: Path | None, outputs: Sequence[Path]) -> None:
@@ -102,8 +99,8 @@ def _convert_one(args: argparse.Namespace) -> int:
     import json
     import tempfile
 
+    from nianbao.errors import Failure
     from nianbao.runtime.outputs import STDIO, write_output
-    from nianbao.runtime.worker import Failure
 
     source: Path = args.inputs[0]
     options = _options(args)
@@ -135,7 +132,9 @@ def _convert_one(args: argparse.Namespace) -> int:
 def _convert_file(
     path: Path, options: ConvertOptions, debug: bool, *, shown: str
 ) -> Converted | Failure:
-    from nianbao.runtime.worker import Failure, WorkerPool, convert_file, work_with
+    from nianbao.errors import Failure
+    from nianbao.runtime.pool import WorkerPool
+    from nianbao.runtime.worker import convert_file, work_with
 
     limits = Limits.of(options)
     if debug or not (limits.seconds or limits.memory):
@@ -156,15 +155,14 @@ def _convert_many(args: argparse.Namespace) -> int:
     from nianbao.runtime.outputs import STDIO, make_folder
 
     if args.output is None:
-        error("several inputs or a folder need -o OUTDIR, the folder for their reports")
-        return 2
+        raise UsageError("several inputs or a folder need -o OUTDIR, the folder for their reports")
     if args.output == STDIO:
-        error("several reports cannot all go to standard output: -o OUTDIR names a folder")
-        return 2
+        raise UsageError(
+            "several reports cannot all go to standard output: -o OUTDIR names a folder"
+        )
     outdir = Path(args.output)
     if outdir.exists() and not outdir.is_dir():
-        error(f"{outdir}: is a file; -o must name a folder for several reports")
-        return 2
+        raise UsageError("is a file; -o must name a folder for several reports", source=str(outdir))
     not_documents: list[Path] = []
     jobs = batch.plan(args.inputs, outdir, not_documents=not_documents)
     make_folder(outdir)
@@ -182,7 +180,7 @@ def _convert_many(args: argparse.Namespace) -> int:
     if not args.quiet or summary.failed:
         print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
-    return 1 if summary.failed else 0
+    return InputsFailedError.exit_code if summary.failed else 0
 
 
 def watch(args: argparse.Namespace) -> int:
@@ -192,11 +190,9 @@ def watch(args: argparse.Namespace) -> int:
 
     inbox: Path = args.inbox
     if not inbox.is_dir():
-        error(f"{inbox}: is not a folder")
-        return 2
+        raise UsageError("is not a folder", source=str(inbox))
     if args.out.resolve() == inbox.resolve():
-        error("OUTBOX must not be INBOX: the reports would be taken for new inputs")
-        return 2
+        raise UsageError("OUTBOX must not be INBOX: the reports would be taken for new inputs")
     options = WatchOptions(
         settle=args.settle, poll=args.poll, recheck=args.recheck, convert=_options(args)
     )
@@ -216,8 +212,9 @@ def export(args: argparse.Namespace) -> int:
     from nianbao.collection.export import export
 
     if args.csv is None and args.xlsx is None and args.parquet is None:
-        error("say where the table goes: --csv FILE, --xlsx FILE, --parquet DIR, or several")
-        return 2
+        raise UsageError(
+            "say where the table goes: --csv FILE, --xlsx FILE, --parquet DIR, or several"
+        )
     rows, problems, summary = export(
         args.reports, csv_path=args.csv, xlsx_path=args.xlsx, parquet_dir=args.parquet
     )
@@ -232,7 +229,7 @@ def export(args: argparse.Namespace) -> int:
             print(f"series check failed: {failure.rule}: {failure.message}")
         if len(failed) > _SHOWN:
             print(f"... and {len(failed) - _SHOWN} more: `nianbao check {args.parquet}` lists all")
-    return 1 if problems else 0
+    return InputsFailedError.exit_code if problems else 0
 
 
 def check(args: argparse.Namespace) -> int:
@@ -269,7 +266,7 @@ def validate(args: argparse.Namespace) -> int:
                 print(f"{path}: {problem}", file=sys.stderr)
         else:
             print(f"{path}: valid")
-    return 1 if failed else 0
+    return InputsFailedError.exit_code if failed else 0
 
 
 def _options(args: argparse.Namespace) -> ConvertOptions:

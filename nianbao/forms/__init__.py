@@ -13,7 +13,8 @@ it what a form's equations mean (`equations`: which alternative a report prints,
 import os
 from pathlib import Path
 
-from nianbao.forms.files import FORMS_DIR, FormSpecError, load
+from nianbao.errors import FormSpecError
+from nianbao.forms.files import FORMS_DIR, load
 from nianbao.forms.spec import (
     CheckSpec,
     Form,
@@ -30,8 +31,20 @@ ENVIRONMENT = "NIANBAO_FORMS"
 
 
 def _from_environment() -> Forms:
+    """The forms of `NIANBAO_FORMS`, else the installed ones.
+
+    A broken file there is the user's to fix, so it raises `FormSpecError` (exit 78) naming
+    the file, the problem and where the folder was named: it is raised on the first import of
+    this package, which every command that converts or reads reports makes, and a library user
+    meets it as a `NianbaoError` from the call that needed the forms.
+    """
     directory = os.environ.get(ENVIRONMENT)
-    return load(Path(directory)) if directory else load()
+    if not directory:
+        return load()
+    try:
+        return load(Path(directory))
+    except FormSpecError as exc:
+        raise FormSpecError(f"{exc.message} (the forms of {ENVIRONMENT}={directory})") from exc
 
 
 #: The forms nianbao uses.

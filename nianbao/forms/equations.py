@@ -38,14 +38,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+from nianbao.errors import EquationError  # its home is the error tree; importable from here
+
 _TOKEN = re.compile(r"\s*(?:([A-Za-z_][\w.{}]*)|(.))")
 
 Number = int | float
 _T = TypeVar("_T")
-
-
-class EquationError(ValueError):
-    """An equation the parser cannot read: the message says where."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from nianbao.forms.equations import EquationError, parse
+from nianbao.errors import EquationError, FormSpecError
+from nianbao.forms.equations import parse
 from nianbao.forms.spec import (
     CheckSpec,
     Form,
@@ -34,10 +35,6 @@ from nianbao.forms.spec import (
 FORMS_DIR = Path(__file__).parent
 
 _M = TypeVar("_M", bound=BaseModel)
-
-
-class FormSpecError(ValueError):
-    """A form file that cannot be used: the message names the file and the problem."""
 
 
 # --- the files as written --------------------------------------------------------------------
@@ -157,6 +154,8 @@ def _read(path: Path, model: type[_M]) -> _M:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise FormSpecError(f"{path}: cannot be read: {exc}") from exc
+    except UnicodeDecodeError as exc:  # saved as GBK, say: the user's file, not our bug
+        raise FormSpecError(f"{path}: not UTF-8 text: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise FormSpecError(f"{path}: not valid TOML: {exc}") from exc
     try:

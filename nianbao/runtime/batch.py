@@ -39,22 +39,15 @@ from rich.progress import (
 )
 
 from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.errors import DocumentLoadError
+from nianbao.errors import DocumentLoadError, Failure, OutputError
 from nianbao.runtime.inputs import (
     DOCUMENT_SUFFIXES,
     alternative_names,
     documents_in,
     printable,
 )
-from nianbao.runtime.worker import (
-    Converted,
-    Failure,
-    Outcome,
-    Work,
-    WorkerPool,
-    convert_file,
-    work_with,
-)
+from nianbao.runtime.pool import Outcome, WorkerPool
+from nianbao.runtime.worker import Converted, Work, convert_file, work_with
 from nianbao.schemas.emit import write_atomic
 
 
@@ -190,7 +183,7 @@ def _finish(outcome: Outcome, output: Path, summary: Summary) -> str:
             write_atomic(output, result.text)
         except (OSError, ValueError) as exc:  # disk full, permissions; never the end of a batch
             detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            result = Failure("OSError", f"cannot write {output}: {detail}", 1)
+            result = Failure.of(OutputError(f"cannot write {output}: {detail}"))
     summary.count(result)
     if isinstance(result, Failure):
         return f"failed {outcome.source}: {result.message}"

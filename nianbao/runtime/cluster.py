@@ -48,7 +48,13 @@ from typing import Any, TextIO
 from rich.console import Console
 
 from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.errors import DocumentLoadError, MissingDependencyError, NianbaoError
+from nianbao.errors import (
+    DocumentLoadError,
+    Failure,
+    MissingDependencyError,
+    NianbaoError,
+    OutputError,
+)
 from nianbao.runtime.batch import Lines, Summary
 from nianbao.runtime.inputs import (
     DOCUMENT_SUFFIXES,
@@ -58,7 +64,8 @@ from nianbao.runtime.inputs import (
     is_ignored,
     is_url,
 )
-from nianbao.runtime.worker import Converted, Failure, Work, WorkerPool, convert_file, work_with
+from nianbao.runtime.pool import WorkerPool
+from nianbao.runtime.worker import Converted, Work, convert_file, work_with
 from nianbao.schemas.emit import write_atomic
 
 _SHA = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
@@ -246,7 +253,7 @@ def convert_task(
     except NianbaoError as exc:
         return Done(source, None, Failure.of(exc), 0.0)
     except OSError as exc:
-        failure = Failure("DocumentLoadError", f"cannot be read: {exc.strerror or exc}", 3)
+        failure = Failure.of(DocumentLoadError(f"cannot be read: {exc.strerror or exc}"))
         return Done(source, None, failure, 0.0)
     assert outcome is not None  # nothing asks it to stop
     return Done(source, sha, outcome.result, outcome.seconds)
@@ -408,7 +415,7 @@ def _finish(done: Done, output: Path, summary: ClusterSummary) -> str:
         try:
             write_atomic(output, result.text)
         except OSError as exc:
-            result = Failure("OSError", f"cannot write {output}: {exc.strerror or exc}", 1)
+            result = Failure.of(OutputError(f"cannot write {output}: {exc.strerror or exc}"))
     summary.count(result)
     if isinstance(result, Failure):
         return f"failed {done.source}: {result.message}"

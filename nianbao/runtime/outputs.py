@@ -12,16 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-from nianbao.errors import NianbaoError
+from nianbao.errors import OutputError
 from nianbao.schemas.emit import write_atomic
 
+__all__ = ["STDIO", "OutputError", "cannot_write", "make_folder", "names_folder", "write_output"]
+
 STDIO = "-"
-
-
-class OutputError(NianbaoError):
-    """An output could not be written: permissions, a full disk, a parent that is a file."""
-
-    exit_code = 3
 
 
 def names_folder(output: str) -> bool:

@@ -66,7 +66,15 @@ from watchdog.observers.polling import PollingObserver
 
 from nianbao.__about__ import __version__
 from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.errors import NianbaoError, UnsupportedFormatError
+from nianbao.errors import (
+    DocumentLoadError,
+    Failure,
+    InboxInUseError,
+    InternalError,
+    NianbaoError,
+    NotARegularFileError,
+    UnsupportedFormatError,
+)
 from nianbao.runtime.inputs import (
     fit_name,
     is_document_name,
@@ -75,13 +83,10 @@ from nianbao.runtime.inputs import (
     printable,
     shown,
 )
+from nianbao.runtime.pool import Outcome, WorkerPool
 from nianbao.runtime.worker import (
     Converted,
-    Failure,
-    NotARegularFileError,
-    Outcome,
     Work,
-    WorkerPool,
     convert_inbox_file,
     describe_limit,
     link_refusal,
@@ -92,15 +97,17 @@ from nianbao.schemas.emit import write_atomic
 if sys.platform != "win32":
     import fcntl
 
+#: `InboxInUseError` is `nianbao.errors`' now, and still importable from here.
+__all__ = ["DONE", "FAILED", "LOCK", "HotFolder", "InboxInUseError", "WatchOptions"]
+
 DONE = "done"
 FAILED = "failed"
 LOCK = ".nianbao-watch.lock"
-# The failures a half-copied file causes: truncated or not yet recognisable.
-_INCOMPLETE_LOOKS_LIKE = frozenset({"DocumentLoadError", "UnsupportedFormatError"})
-
-
-class InboxInUseError(NianbaoError):
-    """Another watcher already watches this folder (it holds the folder's lock)."""
+# The failures a half-copied file causes: truncated or not yet recognisable (these classes
+# exactly: a refused link, a DocumentLoadError too, is refused whatever comes next).
+_INCOMPLETE_LOOKS_LIKE: frozenset[type[NianbaoError]] = frozenset(
+    {DocumentLoadError, UnsupportedFormatError}
+)
 
 
 class _ShutdownNoise(logging.Filter):
@@ -319,7 +326,7 @@ class HotFolder:
             if isinstance(exc, OSError):
                 detail = str(exc.strerror or exc)
             else:
-                detail = f"internal error: {type(exc).__name__}: {exc} (please report it)"
+                detail = InternalError.of(exc).message
             self._log(f"could not finish {path.name}: {detail}; it stays in {self.inbox}")
 
     def _convert(self, pool: WorkerPool, path: Path, stat: Stat) -> None:
@@ -352,7 +359,7 @@ class HotFolder:
 
     def _hold_for(self, stat: Stat, result: Converted | Failure) -> float:
         """How long to keep a file that just changed in INBOX, in case more is coming."""
-        if isinstance(result, Failure) and result.code not in _INCOMPLETE_LOOKS_LIKE:
+        if isinstance(result, Failure) and result.kind not in _INCOMPLETE_LOOKS_LIKE:
             return 0.0  # a time or memory limit says nothing about the file being complete
         age = time.time() - stat[1] / 1e9
         return max(0.0, min(self.options.recheck, self.options.recheck - age))
