@@ -193,7 +193,9 @@ def test_a_bug_of_ours_between_the_pdf_library_calls_is_not_damage(
     monkeypatch.setattr(pdf_adapter, ours, _a_bug_of_ours)
     with pytest.raises(KeyError, match="a bug of ours"):
         convert_bytes(
-            SPLIT_TABLE.read_bytes(), filename="a.pdf", options=ConvertOptions(pdf_engine=engine)
+            SPLIT_TABLE.read_bytes(),
+            filename="a.pdf",
+            options=ConvertOptions(pdf=PdfOptions(pdf_engine=engine)),
         )
 
 
@@ -211,7 +213,7 @@ def test_damage_the_pdf_library_meets_is_still_a_load_error(
         convert_bytes(
             SPLIT_TABLE.read_bytes(),
             filename="a.pdf",
-            options=ConvertOptions(pdf_engine="pdfplumber"),
+            options=ConvertOptions(pdf=PdfOptions(pdf_engine="pdfplumber")),
         )
     assert isinstance(caught.value.__cause__, KeyError)
 

@@ -17,6 +17,7 @@ from nianbao.collection.series import FigureValue, SeriesReport, check_series
 from nianbao.convert.annual_report.checks import run_checks
 from nianbao.convert.annual_report.linear import _equations
 from nianbao.convert.annual_report.linear_order import own_equations
+from nianbao.errors import FormSpecError
 from nianbao.forms import FORMS, FORMS_DIR, Forms, load
 from nianbao.forms.equations import Term, parse
 from nianbao.schemas.model import Figure, TableCellOrigin
@@ -127,7 +128,7 @@ def _forms_with(tmp_path: Path, old: str, new: str) -> Path:
 def test_a_what_naming_no_placeholder_is_refused_on_loading(tmp_path: Path) -> None:
     folder = _forms_with(tmp_path, "{col_label} column: 一、新收", "{colour} column: 一、新收")
     problem = r"form-2021\.toml: check applications\.balance: \{colour\} is not a placeholder"
-    with pytest.raises(ValueError, match=problem):
+    with pytest.raises(FormSpecError, match=problem):
         load(folder)
 
 

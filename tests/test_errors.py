@@ -163,7 +163,7 @@ def test_the_library_call_under_limits_raises_the_workers_failure_as_itself(
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     with pytest.raises(DocumentLoadError) as caught:
-        nianbao.convert_document(empty, options=ConvertOptions(time_limit=60))
+        nianbao.convert_document(empty, options=ConvertOptions(limits=Limits(seconds=60)))
     assert type(caught.value) is DocumentLoadError and caught.value.exit_code == 3
     assert str(caught.value).startswith(str(empty))
 
