@@ -26,6 +26,12 @@ ZIP_DAMAGE: tuple[type[Exception], ...] = (
     NotImplementedError,
 )
 
+#: The plain Python errors a format library's readers let out on damaged input: a part or an
+#: entry that is not there (KeyError, IndexError, an unknown code page's LookupError), an
+#: element missing from a broken part (AttributeError, TypeError), a field that is no number
+#: (ValueError). Caught only around the library's own calls, where they cannot hide our bugs.
+READER_ERRORS: tuple[type[Exception], ...] = (LookupError, ValueError, TypeError, AttributeError)
+
 #: Python's own XML parser, which openpyxl uses for worksheets.
 STDLIB_XML_DAMAGE: tuple[type[Exception], ...] = (ParseError,)
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from nianbao.adapters._damage import ZIP_DAMAGE, refuse
+from nianbao.adapters._damage import READER_ERRORS, ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, Placed, assemble, check_zip, clean_text, make_table
 from nianbao.adapters.base import Adapter, AdapterResult
 from nianbao.adapters.sniff import InputInfo
@@ -122,11 +122,7 @@ def _load(data: bytes, info: InputInfo) -> tuple[Any, Any]:
         PythonDocxError,
         etree.XMLSyntaxError,
         *ZIP_DAMAGE,
-        KeyError,
-        ValueError,
-        TypeError,
-        IndexError,
-        AttributeError,
+        *READER_ERRORS,
     )
     try:
         document = docx.Document(io.BytesIO(data))

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from nianbao.adapters import effort
+from nianbao.adapters._damage import READER_ERRORS
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
 from nianbao.adapters._pdf_lattice import find_tables
@@ -67,7 +68,7 @@ from nianbao.adapters._pdf_text import (
     join_pieces,
     starts_paragraph,
 )
-from nianbao.adapters.base import Adapter, AdapterOptions, AdapterResult
+from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
@@ -91,15 +92,10 @@ class _Page:
     ocr: bool = False
 
 
-class PdfAdapter(Adapter):
+class PdfAdapter(GroupAdapter[PdfOptions]):
     name: ClassVar[str] = "pdf"
+    group: ClassVar[str] = "pdf"
     priority: ClassVar[float] = 0.0
-
-    def __init__(self, options: PdfOptions | None = None) -> None:
-        self.options = options or PdfOptions()
-
-    def with_options(self, options: AdapterOptions) -> PdfAdapter:
-        return self if options.pdf == self.options else PdfAdapter(options.pdf)
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
         return info.format == "pdf"
@@ -374,7 +370,7 @@ def _import_pdfplumber(info: InputInfo) -> tuple[Any, tuple[type[BaseException],
         ) from exc
     # pdfminer's and pdfplumber's own errors, and the plain Python errors pdfminer lets out of
     # its parsers on damaged objects (a missing key, a wrong type, a stream cut short).
-    errors = (
+    errors: tuple[type[BaseException], ...] = (
         PDFEncryptionError,
         PDFPasswordIncorrect,
         PDFSyntaxError,
@@ -382,11 +378,7 @@ def _import_pdfplumber(info: InputInfo) -> tuple[Any, tuple[type[BaseException],
         PdfminerException,
         MalformedPDFException,
         RecursionError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
+        *READER_ERRORS,
         AssertionError,
         EOFError,
         OSError,

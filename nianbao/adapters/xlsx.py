@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from nianbao.adapters._damage import STDLIB_XML_DAMAGE, ZIP_DAMAGE, refuse
+from nianbao.adapters._damage import READER_ERRORS, STDLIB_XML_DAMAGE, ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, assemble, check_zip
 from nianbao.adapters._sheet import MAX_CELLS, Rect, SheetData, printed, sheet_items
 from nianbao.adapters.base import Adapter, AdapterResult
@@ -111,11 +111,7 @@ def _read_xlsx(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diag
         etree.XMLSyntaxError,
         *STDLIB_XML_DAMAGE,
         *ZIP_DAMAGE,
-        KeyError,
-        ValueError,
-        TypeError,
-        IndexError,
-        AttributeError,
+        *READER_ERRORS,
         ArithmeticError,  # OverflowError, and ZeroDivisionError on a sector size of 0
     )
     try:
@@ -351,10 +347,7 @@ def _read_xls(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diagn
         xlrd.compdoc.CompDocError,
         struct.error,
         AssertionError,
-        ValueError,
-        LookupError,  # IndexError, KeyError, and an unknown code page ("cp1202")
-        TypeError,
-        AttributeError,
+        *READER_ERRORS,  # an unknown code page ("cp1202") is a LookupError
         ArithmeticError,  # OverflowError, and ZeroDivisionError on a sector size of 0
         EOFError,
         RecursionError,
