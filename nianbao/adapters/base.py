@@ -14,20 +14,22 @@ and declares it in the entry-point group `nianbao.adapters` (see `registry`)::
         def convert(self, data: bytes, info: nianbao.InputInfo) -> nianbao.AdapterResult:
             ...
 
-The class is built with no arguments; an adapter that reads options overrides `with_options`.
+The class is built with no arguments; an adapter that reads options overrides `with_options`,
+or, to read one group of them, subclasses `GroupAdapter`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from nianbao.adapters.options import AdapterOptions
+from nianbao.adapters.options import AdapterOptions, TextOptions
+from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.sniff import InputInfo
 from nianbao.schemas.model import Diagnostic, Document, EncodingInfo
 
-__all__ = ["Adapter", "AdapterOptions", "AdapterResult", "InputInfo"]
+__all__ = ["Adapter", "AdapterOptions", "AdapterResult", "GroupAdapter", "InputInfo"]
 
 
 @dataclass
@@ -65,3 +67,25 @@ class Adapter(ABC):
         an adapter (the registry calls it for every conversion). An adapter without options
         returns itself; one with options returns an adapter holding its group."""
         return self
+
+
+Group = TypeVar("Group", PdfOptions, TextOptions)
+
+
+class GroupAdapter(Adapter, Generic[Group]):
+    """An adapter that reads as one group of the options says (the PDF adapter `pdf`, the text
+    and HTML adapters `text`): it holds its group, and `with_options` swaps it."""
+
+    #: The field of `AdapterOptions` this adapter reads.
+    group: ClassVar[str]
+
+    def __init__(self, options: Group | None = None) -> None:
+        # The group's defaults are the options' own: written once, on the option classes.
+        self.options: Group = options if options is not None else self._group_of(AdapterOptions())
+
+    def with_options(self, options: AdapterOptions) -> Self:
+        mine = self._group_of(options)
+        return self if mine == self.options else type(self)(mine)
+
+    def _group_of(self, options: AdapterOptions) -> Any:
+        return getattr(options, self.group)

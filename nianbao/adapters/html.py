@@ -28,7 +28,7 @@ from nianbao.adapters._escaped_html import Escaped, find_in_json, find_in_script
 from nianbao.adapters._html_parse import parse_page
 from nianbao.adapters._html_read import UNESCAPED, Reader, is_chrome
 from nianbao.adapters._layout import Para, assemble
-from nianbao.adapters.base import Adapter, AdapterOptions, AdapterResult
+from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.options import TextOptions
 from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError
@@ -46,15 +46,10 @@ _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 _MIN_ESCAPED_TEXT = 200
 
 
-class HtmlAdapter(Adapter):
+class HtmlAdapter(GroupAdapter[TextOptions]):
     name: ClassVar[str] = "html"
+    group: ClassVar[str] = "text"
     priority: ClassVar[float] = 0.0
-
-    def __init__(self, options: TextOptions | None = None) -> None:
-        self.options = options or TextOptions()  # the encoding, shared with the text adapter
-
-    def with_options(self, options: AdapterOptions) -> HtmlAdapter:
-        return self if options.text == self.options else HtmlAdapter(options.text)
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
         return info.format == "html"

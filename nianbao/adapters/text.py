@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from nianbao.adapters.base import Adapter, AdapterOptions, AdapterResult
+from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.html import read_escaped_text
 from nianbao.adapters.options import TextOptions
 from nianbao.adapters.sniff import InputInfo
@@ -24,15 +24,10 @@ MAX_TEXT_CHARS = 4_000_000
 MAX_TEXT_LINES = 50_000
 
 
-class TextAdapter(Adapter):
+class TextAdapter(GroupAdapter[TextOptions]):
     name: ClassVar[str] = "text"
+    group: ClassVar[str] = "text"
     priority: ClassVar[float] = 10.0
-
-    def __init__(self, options: TextOptions | None = None) -> None:
-        self.options = options or TextOptions()
-
-    def with_options(self, options: AdapterOptions) -> TextAdapter:
-        return self if options.text == self.options else TextAdapter(options.text)
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
         return info.format == "text"
