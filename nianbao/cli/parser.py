@@ -122,7 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep a report already in OUTPUT made from the same bytes (its source.sha256) "
         "instead of converting again: a stopped batch resumes",
     )
-    _limit_arguments(convert, default=None)
     _option_arguments(convert)
     convert.set_defaults(command=verbs.convert)
 
@@ -167,7 +166,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="poll the folder instead of relying on change notification (network shares)",
     )
-    _limit_arguments(watch, default=None)
     _option_arguments(watch)
     watch.set_defaults(command=verbs.watch)
 
@@ -261,6 +259,8 @@ def _add_common_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def _option_arguments(parser: argparse.ArgumentParser) -> None:
+    """The `ConvertOptions` of `convert` and `watch`: the limits, then each group's flags."""
+    _limit_arguments(parser)
     # The defaults are the option classes' own, written there once.
     pdf, text, run = PdfOptions(), TextOptions(), ConvertOptions()
     parser.add_argument(
@@ -316,12 +316,13 @@ def _option_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None) -> None:
-    shown = default or Limits()
+def _limit_arguments(parser: argparse.ArgumentParser) -> None:
+    # None, not the default: an entry that was given no limit applies its own (`Limits`).
+    shown = Limits()
     parser.add_argument(
         "--time-limit",
         type=_seconds,
-        default=None if default is None else default.seconds,
+        default=None,
         metavar="SECONDS",
         help=f"give up on a file after this long, for each {PAGES_PER_LIMIT} pages it has (a "
         f"page read by OCR counts {OCR_PAGE_WEIGHT} more); 0 for none (default {shown.seconds:g})",
@@ -329,7 +330,7 @@ def _limit_arguments(parser: argparse.ArgumentParser, *, default: Limits | None)
     parser.add_argument(
         "--memory-limit",
         type=_bytes,
-        default=None if default is None else default.memory,
+        default=None,
         metavar="SIZE",
         help=(
             "memory one conversion may use, e.g. 512M, 4G; 0 for none "
