@@ -62,16 +62,9 @@ def make_table(
         n_cols=n_cols,
         method=method,
         confidence=confidence,
+        # A placed cell has a TableCell's fields under the same names.
         cells=[
-            TableCell(
-                row=c.row,
-                col=c.col,
-                row_span=c.row_span,
-                col_span=c.col_span,
-                text=c.text,
-                header=c.header,
-                origin=c.origin,
-            )
+            TableCell.model_validate(c, from_attributes=True)
             for c in sorted(cells, key=lambda c: (c.row, c.col))
         ],
         origin=origin,

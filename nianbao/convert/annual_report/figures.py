@@ -17,11 +17,12 @@ from functools import lru_cache
 
 from nianbao.convert.annual_report.grids import Logical, Row
 from nianbao.convert.annual_report.labels import (
+    ROW_MATCH,
     best_label,
+    best_row,
     compact,
     core,
     numbering,
-    numbering_agreement,
     similarity,
     unit_note,
 )
@@ -30,8 +31,6 @@ from nianbao.schemas.model import Diagnostic, Figure, TableCell
 from nianbao.text.numbers import is_number, parse_value
 
 _COLUMN_MATCH = 0.8
-_ROW_MATCH = 0.75
-_LEAF_MIN = 0.55
 _GROUP_MATCH = 0.6
 
 Figures = dict[str, Figure]
@@ -173,7 +172,7 @@ def own_rows(spec: TableSpec) -> set[str]:
 def _match_row_label(spec: TableSpec, text: str) -> str | None:
     scored = [(best_label(text, r.labels), r.key) for r in spec.rows]
     score, key = max(scored)
-    return key if score >= _ROW_MATCH else None
+    return key if score >= ROW_MATCH else None
 
 
 # --- row labels (section 三) -------------------------------------------------------------------
@@ -228,21 +227,14 @@ def _row_labels(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic]) 
 
 
 def _match_row(spec: TableSpec, leaf: str, above: list[str]) -> Label | None:
-    best: tuple[float, Label] | None = None
-    printed = numbering(leaf)
-    for row in spec.rows:
-        leaf_score = best_label(leaf, row.labels)
-        if leaf_score < _LEAF_MIN:
-            continue
-        score = leaf_score
-        score += numbering_agreement(printed, row.numbering)
-        if row.group is not None and row.group != row.label:  # not a group printed as one row
-            in_leaf = core(row.group) in core(leaf)
-            found = in_leaf or any(similarity(t, row.group) >= _GROUP_MATCH for t in above)
-            score += 0.1 if found else -0.5
-        if best is None or score > best[0]:
-            best = (score, row)
-    return best[1] if best is not None and best[0] >= _ROW_MATCH else None
+    def group_evidence(row: Label) -> float:
+        if row.group is None or row.group == row.label:  # not in a group, or a group as one row
+            return 0.0
+        in_leaf = core(row.group) in core(leaf)
+        found = in_leaf or any(similarity(t, row.group) >= _GROUP_MATCH for t in above)
+        return 0.1 if found else -0.5
+
+    return best_row(leaf, spec, group_evidence)
 
 
 # --- column groups (section 四) ----------------------------------------------------------------

@@ -13,9 +13,11 @@ no leading numbering (`1、` or `1.` or `（一）`), no parenthesised notes, no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from nianbao.forms import Label, TableSpec
 from nianbao.text.numbering import after_numbering, parse_numbering
 from nianbao.text.script import fold
 
@@ -43,6 +45,33 @@ def numbering_agreement(printed: tuple[int, int] | None, expected: str | None) -
     if printed is None or expected is None:
         return 0.0
     return 0.25 if printed == numbering(expected) else -0.25
+
+
+#: A label names a form row when it is at least this like one of the row's labels, once its
+#: numbering and the caller's evidence are weighed in; a row less like it than `LEAF_MIN` on
+#: its words alone is not considered, whatever the rest says.
+ROW_MATCH = 0.75
+LEAF_MIN = 0.55
+
+
+def best_row(text: str, spec: TableSpec, evidence: Callable[[Label], float | None]) -> Label | None:
+    """The row of `spec` that the label `text` names: by its words (`best_label`), its printed
+    numbering (`numbering_agreement`) and what the caller knows beside (`evidence`: a score
+    to add, or None to pass the row over); None when no row reaches `ROW_MATCH`."""
+    best: tuple[float, Label] | None = None
+    printed = numbering(text)
+    for row in spec.rows:
+        score = best_label(text, row.labels)
+        if score < LEAF_MIN:
+            continue
+        extra = evidence(row)
+        if extra is None:
+            continue
+        score += numbering_agreement(printed, row.numbering)
+        score += extra
+        if best is None or score > best[0]:
+            best = (score, row)
+    return best[1] if best is not None and best[0] >= ROW_MATCH else None
 
 
 # Every table cell is compared with every canonical label: the same few hundred strings, many

@@ -21,13 +21,12 @@ from functools import cache
 
 from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import (
-    best_label,
+    best_row,
     core,
     numbering,
-    numbering_agreement,
     strip_numbering,
 )
-from nianbao.forms import FORMS, SectionKey, TableSpec
+from nianbao.forms import FORMS, Label, SectionKey, TableSpec
 from nianbao.schemas.model import (
     Block,
     Document,
@@ -51,8 +50,6 @@ _NOT_APPLICABLE = frozenset({"-", "/", "--"})
 # note, and a note the line breaks before it closes (`（二）…（区分处理的，只计这一情 29`).
 _BETWEEN = re.compile(r"^(?:[\s|:：“”‘’\"'「」『』]|\([^()]*\)|（[^（）]*）)*(?:[(（][^()（）]*)?$")
 _QUOTES = frozenset("“”‘’\"'「」『』")
-_CELL_ROW_MATCH = 0.75
-_CELL_LEAF_MIN = 0.55
 _HEADING_MAX = 40
 
 
@@ -229,18 +226,15 @@ def _is_figure(text: str) -> bool:
 
 def _row_of_cell(text: str, spec: TableSpec) -> str | None:
     """The row a table's label cell names: its words, its numbering, nothing shared alone."""
-    best: tuple[float, str] | None = None
-    printed = numbering(text)
-    for row in spec.rows:
-        score = best_label(text, row.labels)
-        if score < _CELL_LEAF_MIN:
-            continue
-        score += numbering_agreement(printed, row.numbering)
-        if printed is None and any(label in FORMS.shared_labels for label in row.labels):
-            continue  # 其他 or 总计 alone may be a column header
-        if best is None or score > best[0]:
-            best = (score, row.key)
-    return best[1] if best is not None and best[0] >= _CELL_ROW_MATCH else None
+    numbered = numbering(text) is not None
+
+    def not_shared_alone(row: Label) -> float | None:
+        if not numbered and any(label in FORMS.shared_labels for label in row.labels):
+            return None  # 其他 or 总计 alone may be a column header
+        return 0.0
+
+    row = best_row(text, spec, not_shared_alone)
+    return row.key if row is not None else None
 
 
 def _text_runs(text: str, block: int, spec: TableSpec, stream: _Stream) -> None:
