@@ -5,25 +5,53 @@ without one joins the cell to its neighbour, so merged cells are unions of grid 
 cell boxes are used: the text comes from the characters the PDF engine read (`pdf_engine`), so
 the two engines differ in where they see cells and nowhere else. camelot measures from the
 bottom of the page, the report from the top; `flip` turns one into the other.
+
+Memory: camelot's lattice flavour renders each page at 300 dpi for OpenCV (35 MB an A4 page), one
+page at a time, and loads pandas, which loads pyarrow. pyarrow's default allocator (mimalloc)
+reserves a 1 GiB arena of address space up front: no memory is used, but the worker's limit
+(`RLIMIT_AS`, `--memory-limit`) counts address space, so half the default 2 GiB was gone before
+a page was rendered and OpenCV's first page image failed ("Insufficient memory"). Choosing the
+system allocator for pyarrow, before anything makes its first pool, leaves camelot about 1 GiB
+of address space at its peak. If a limit is still too small, the error says so, naming the
+engine, never blaming the PDF.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
-from nianbao.errors import DocumentLoadError, MissingDependencyError
+from nianbao.errors import (
+    DocumentLoadError,
+    MemoryLimitError,
+    MissingDependencyError,
+    out_of_memory,
+)
 
 Box = tuple[float, float, float, float]
+
+# The least --memory-limit under which the lattice flavour read samples/real/hongze-2024.pdf (A4
+# pages) with the pipeline loaded; a larger page needs more.
+_CAMELOT_PEAK = "1.2 GiB"
+
+# Pages rendered by pdfium (which nianbao has) and by nothing else: when pdfium fails, as it does
+# under a memory limit, camelot would try ghostscript, and its failure ("Ghostscript is not
+# installed") would hide pdfium's. The stream flavour renders nothing and takes no such options.
+_RENDER_LATTICE = {"backend": "pdfium", "use_fallback": False}
 
 
 def camelot_boxes(data: bytes, engine: str, source: str) -> dict[int, list[list[Box]]]:
     """Per page, the cell boxes of each table camelot finds, in PDF coordinates (y up)."""
+    # Read by pyarrow when it makes its default pool; an allocator already chosen stays.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     try:
         from camelot.io import read_pdf  # noqa: PLC0415  # heavy (OpenCV, pandas): only if chosen
     except ImportError as exc:
+        if out_of_memory(exc):  # the loader had no room to map OpenCV or pandas
+            raise MemoryLimitError(_needs_more_memory(engine), source=source) from exc
         raise MissingDependencyError(
             f"the camelot table engine needs camelot-py ({exc}): pip install 'nianbao[camelot]'",
             source=source,
@@ -35,14 +63,40 @@ def camelot_boxes(data: bytes, engine: str, source: str) -> dict[int, list[list[
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "no tables found on page N" is not news
-                tables = read_pdf(str(path), pages="all", flavor=flavor)
+                tables = read_pdf(
+                    str(path),
+                    pages="all",
+                    flavor=flavor,
+                    **(_RENDER_LATTICE if flavor == "lattice" else {}),
+                )
         except Exception as exc:  # camelot raises whatever its parsers raise
+            if _ran_out_of_memory(exc):  # OpenCV's "Insufficient memory": the limit, not the PDF
+                raise MemoryLimitError(_needs_more_memory(engine), source=source) from exc
             raise DocumentLoadError(f"camelot cannot read the PDF: {exc}", source=source) from exc
     out: dict[int, list[list[Box]]] = {}
     for table in tables:
         boxes = _merged(table.cells) if flavor == "lattice" else _single(table.cells)
         out.setdefault(int(table.page), []).append(boxes)
     return out
+
+
+def _ran_out_of_memory(exc: BaseException | None) -> bool:
+    """Whether `exc` or what it wraps says memory ran out: camelot wraps a failed page render
+    (a `MemoryError` from pdfium's bitmap) in its own `ImageConversionError`."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if out_of_memory(exc):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
+def _needs_more_memory(engine: str) -> str:
+    return (
+        f"the {engine} table engine needed more memory than the limit allows (it renders "
+        f"each page at 300 dpi for OpenCV, about {_CAMELOT_PEAK} at its peak): raise "
+        "--memory-limit, or use --table-engine pdfplumber"
+    )
 
 
 def flip(boxes: list[Box], height: float) -> list[Box]:
