@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+import nianbao
 from nianbao.convert.annual_report import profile
 from nianbao.schemas.model import AnnualReport, Diagnostic, Document, TableCellOrigin
 from tests.test_annual_report_helpers import (
+    APPLICATION_LABELS,
     PROACTIVE_2021,
     application_rows,
     document,
@@ -383,3 +386,58 @@ def test_the_same_form_table_printed_whole_twice_with_other_figures_is_refused()
     annual, diagnostics = profile(doc)
     assert annual is not None
     assert annual.figures["applications.granted.total"].value == 5
+
+
+# --- the blank form (issue 19: the official empty template was "a recognised 2021 report") ----
+
+
+def _blank_tables() -> tuple[list[list[str]], list[list[str]]]:
+    keys = [key for _, key in APPLICATION_LABELS]
+    return application_rows({key: [""] * 7 for key in keys}), review_rows([""] * 15)
+
+
+def test_the_official_blank_template_is_a_form_not_a_report(samples: Path) -> None:
+    report = nianbao.convert_document(samples / "real" / "template-2021-blank.docx")
+    assert report.annual_report is None
+    assert [d.code for d in report.diagnostics] == ["annual_report.blank_form"]
+    assert "格式模板" in report.diagnostics[0].message
+
+
+def test_a_blank_form_is_told_by_its_placeholder_or_by_naming_no_year() -> None:
+    applications, review = _blank_tables()
+    parts: list[str | list[list[str]]] = [
+        "一、总体情况",
+        "（文字描述）",
+        "三、收到和处理政府信息公开申请情况",
+        applications,
+        "四、政府信息公开行政复议、行政诉讼情况",
+        review,
+    ]
+    annual, diagnostics = profile(document(*parts, title="政府信息公开工作年度报告"))
+    assert annual is None
+    assert [d.code for d in diagnostics] == ["annual_report.blank_form"]
+    assert "placeholder" in diagnostics[0].message
+    parts[1] = "本单位认真落实条例。"  # no placeholder, no year: still the form
+    annual, diagnostics = profile(document(*parts, title="政府信息公开工作年度报告"))
+    assert annual is None
+    assert "names no year" in diagnostics[0].message
+
+
+def test_a_report_that_names_its_year_with_every_cell_blank_stays_a_report() -> None:
+    applications, review = _blank_tables()
+    annual, diagnostics = profile(report([["x"]], applications, review))
+    assert annual is not None, [d.message for d in diagnostics]
+    assert annual.year == 2021
+    assert "annual_report.blank_form" not in [d.code for d in diagnostics]
+
+
+def test_the_forms_title_words_do_not_refuse_a_filled_report() -> None:
+    doc = report(
+        [["x"]],
+        application_rows(),
+        review_rows(),
+        title="附件：某某镇2021年政府信息公开工作年度报告",
+    )
+    annual, diagnostics = profile(doc)
+    assert annual is not None, [d.message for d in diagnostics]
+    assert annual.figures["applications.granted.total"].value == 0

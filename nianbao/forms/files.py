@@ -77,6 +77,8 @@ class _RawRecognise(_Raw):
     rows: list[str] = []
     by_year: bool = False
     heading_words: list[str] = []
+    blank_title_words: list[str] = []
+    placeholders: list[str] = []
 
 
 class _RawCheck(_Raw):
@@ -217,6 +219,8 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
             rows=tuple(raw.recognise.rows),
             by_year=raw.recognise.by_year,
             heading_words=tuple(raw.recognise.heading_words),
+            blank_title_words=tuple(raw.recognise.blank_title_words),
+            placeholders=tuple(raw.recognise.placeholders),
         ),
         sections=tuple(sections.values()),
         tables=tuple(tables.values()),

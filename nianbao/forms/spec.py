@@ -86,6 +86,10 @@ class Recognise:
     rows: tuple[str, ...]  # "table.row"
     by_year: bool
     heading_words: tuple[str, ...]
+    # The official empty template's own words: in its title (格式模板) and where a report
+    # writes its prose ((文字描述)). With every figure cell empty they say: a form, not a report.
+    blank_title_words: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()
 
 
 # Compared and hashed by identity (eq=False): checks and forms are loaded once and used as cache

@@ -205,6 +205,13 @@ def _year_from_name(name: str, diagnostics: list[Diagnostic]) -> int | None:
     return year
 
 
+def names_a_year(document: Document) -> bool:
+    """Whether the text (the tables aside) names any year (2021年, 二〇二一年): every report
+    names the year it reports on somewhere; the empty form names none."""
+    texts = [document.title or ""] + [b.text for b in document.blocks if b.kind != "table"]
+    return any(_TITLE_YEAR.search(fold(text)) for text in texts)
+
+
 def period_years(document: Document) -> list[int]:
     """The distinct years the document's statements of its 统计期限 name: one per report."""
     years = [
