@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from nianbao.cli import main
-from nianbao.collection.export import COLUMNS, FIGURE_COLUMNS, INDICATOR_PREFIX, META_COLUMNS
+from nianbao.collection.export import (
+    COLUMNS,
+    FIGURE_COLUMNS,
+    INDICATOR_PREFIX,
+    META_COLUMNS,
+    export,
+)
 from nianbao.convert.pipeline import convert_path
 from nianbao.schemas.emit import to_json
 from tests.canonical_keys import KEYS_2021
@@ -148,3 +157,81 @@ def test_export_needs_a_destination(
 def test_meta_columns_come_first() -> None:
     assert COLUMNS[: len(META_COLUMNS)] == META_COLUMNS
     assert META_COLUMNS[0] == "source"
+
+
+# --- progress (issue 19: an export of 500 reports ran ~7 s without a word on a terminal) -------
+
+
+class _Recorded:
+    def __init__(self) -> None:
+        self.phases: list[tuple[str, int]] = []
+        self.done: dict[str, int] = {}
+
+    def begin(self, what: str, total: int) -> None:
+        self.phases.append((what, total))
+        self.done[what] = 0
+
+    def advance(self) -> None:
+        self.done[self.phases[-1][0]] += 1
+
+
+def test_export_tells_its_steps_each_report_read(seed_reports: list[Path], tmp_path: Path) -> None:
+    steps = _Recorded()
+    export(seed_reports, csv_path=tmp_path / "f.csv", parquet_dir=tmp_path / "ds", steps=steps)
+    n = len(seed_reports)
+    assert ("reading reports", n) in steps.phases and ("adding to the dataset", n) in steps.phases
+    assert steps.done["reading reports"] == n and steps.done["adding to the dataset"] == n
+
+
+def _stderr_of(args: list[str], cwd: Path, *, terminal: bool) -> str:
+    """What `nianbao ARGS` writes on standard error: a pseudo-terminal, or a pipe."""
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    env.pop("NO_COLOR", None)
+    command = [sys.executable, "-m", "nianbao.cli", *args]
+    if not terminal:
+        run = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
+        assert run.returncode == 0, run.stderr
+        return run.stderr.decode("utf-8", "replace")
+    leader, follower = os.openpty()
+    try:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=follower
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=120) == 0
+    finally:
+        os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("terminal", "quiet", "shown"),
+    [(True, False, True), (True, True, False), (False, False, False)],
+    ids=["terminal", "terminal-quiet", "pipe"],
+)
+def test_export_and_check_show_progress_on_a_terminal_only(
+    seed_reports: list[Path], tmp_path: Path, terminal: bool, quiet: bool, shown: bool
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in seed_reports:
+        shutil.copy(path, folder / path.name)
+    flags = ["-q"] if quiet else []
+    said = _stderr_of(
+        [*flags, "export", str(folder), "--csv", "f.csv", "--parquet", "ds"],
+        tmp_path,
+        terminal=terminal,
+    )
+    assert ("reading reports" in said) is shown, said
+    assert ("adding to the dataset" in said) is shown, said
+    said = _stderr_of([*flags, "check", "ds"], tmp_path, terminal=terminal)
+    assert ("checking series" in said) is shown, said

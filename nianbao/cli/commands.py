@@ -209,15 +209,21 @@ def watch(args: argparse.Namespace) -> int:
 
 
 def export(args: argparse.Namespace) -> int:
+    from nianbao.cli.progress import report_bar
     from nianbao.collection.export import export
 
     if args.csv is None and args.xlsx is None and args.parquet is None:
         raise UsageError(
             "say where the table goes: --csv FILE, --xlsx FILE, --parquet DIR, or several"
         )
-    rows, problems, summary = export(
-        args.reports, csv_path=args.csv, xlsx_path=args.xlsx, parquet_dir=args.parquet
-    )
+    with report_bar(quiet=args.quiet) as steps:
+        rows, problems, summary = export(
+            args.reports,
+            csv_path=args.csv,
+            xlsx_path=args.xlsx,
+            parquet_dir=args.parquet,
+            steps=steps,
+        )
     for problem in problems:
         error(str(problem))
     written = " and ".join(str(p) for p in (args.csv, args.xlsx, args.parquet) if p is not None)
@@ -233,9 +239,11 @@ def export(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
+    from nianbao.cli.progress import report_bar
     from nianbao.collection import dataset
 
-    results = dataset.check(args.dataset)
+    with report_bar(quiet=args.quiet) as steps:
+        results = dataset.check(args.dataset, steps)
     for result in results:
         if result.status == "fail":
             print(f"{result.rule}: {result.message}")

@@ -62,6 +62,7 @@ from nianbao.collection.dataset_tables import (
     SCHEMAS,
     SERIES,
 )
+from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.collection.report_file import read_report, read_reports
 from nianbao.collection.series import (
     FigureValue,
@@ -114,7 +115,7 @@ class _Staged:
     problems: list[NianbaoError]
 
 
-def _stage_new(paths: Sequence[Path], staging: Path) -> _Staged:
+def _stage_new(paths: Sequence[Path], staging: Path, steps: Steps) -> _Staged:
     """Read the reports at `paths` into staged files, `_BATCH` reports at a time, so that memory
     holds one batch whatever the number of reports."""
     rows = ReportRows()
@@ -123,7 +124,7 @@ def _stage_new(paths: Sequence[Path], staging: Path) -> _Staged:
     last: dict[str, int] = {}
     problems: list[NianbaoError] = []
     try:
-        for path, data in read_reports(paths, problems):
+        for path, data in read_reports(counted("adding to the dataset", paths, steps), problems):
             rows.add_report(data, str(path))
             last[data["source"]["sha256"]] = rows.seq
             if rows.count >= _BATCH:
@@ -137,14 +138,14 @@ def _stage_new(paths: Sequence[Path], staging: Path) -> _Staged:
     return _Staged(files, last, problems)
 
 
-def update(directory: Path, paths: Sequence[Path]) -> Summary:
+def update(directory: Path, paths: Sequence[Path], steps: Steps = SILENT) -> Summary:
     """Add the reports at `paths` to the dataset in `directory` (made if need be), replacing the
     rows of reports of the same sha256 (the last of several with one sha256 wins), then run the
-    series checks over the whole dataset."""
+    series checks over the whole dataset. `steps` is told each report added, each body checked."""
     directory.mkdir(parents=True, exist_ok=True)
     before = _shas(directory / "reports.parquet")
     with _staging(directory) as staging:
-        new = _stage_new(paths, staging)
+        new = _stage_new(paths, staging, steps)
         summary = Summary(problems=new.problems)
         summary.replaced = sum(1 for sha in new.last if sha in before)
         summary.added = len(new.last) - summary.replaced
@@ -159,22 +160,23 @@ def update(directory: Path, paths: Sequence[Path]) -> Summary:
                 keep=keep,
             )
             new.files[name].unlink()
-        summary.series = check_series(series_reports(staging))
+        summary.series = check_series(series_reports(staging), steps)
         _write(series_table(summary.series), staging / f"{SERIES}.parquet")
         summary.total = pq.read_metadata(staging / "reports.parquet").num_rows
         _commit(staging, directory)
     return summary
 
 
-def check(directory: Path) -> list[SeriesCheck]:
-    """Run the series checks over the dataset in `directory`; write `series_checks.parquet`."""
+def check(directory: Path, steps: Steps = SILENT) -> list[SeriesCheck]:
+    """Run the series checks over the dataset in `directory`; write `series_checks.parquet`.
+    `steps` is told each body checked."""
     if not (directory / "reports.parquet").is_file():
         raise DocumentLoadError(
             "is not a dataset (no reports.parquet): make one with "
             "`nianbao export REPORTS... --parquet DIR`",
             source=str(directory),
         )
-    results = check_series(series_reports(directory))
+    results = check_series(series_reports(directory), steps)
     with _staging(directory) as staging:
         _write(series_table(results), staging / f"{SERIES}.parquet")
         _commit(staging, directory)

@@ -37,6 +37,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from nianbao.collection.partial import of_data
+from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.collection.report_file import read_report, read_reports
 from nianbao.errors import NianbaoError
 from nianbao.forms import FORMS
@@ -171,9 +172,10 @@ def export(
     csv_path: Path | None = None,
     xlsx_path: Path | None = None,
     parquet_dir: Path | None = None,
+    steps: Steps = SILENT,
 ) -> tuple[int, list[NianbaoError], dataset.Summary | None]:
     """Write the tables asked for; the number of rows, the reports that could not be read, and
-    what the dataset update did (None without `parquet_dir`).
+    what the dataset update did (None without `parquet_dir`). `steps` is told each report read.
 
     A report that cannot be read is left out and returned, so that one bad file in thousands
     costs its row, not the table.
@@ -182,12 +184,12 @@ def export(
     problems: list[NianbaoError] = []
     rows = 0
     if csv_path is not None or xlsx_path is not None:
-        rows, problems = _wide(files, csv_path, xlsx_path)
+        rows, problems = _wide(files, csv_path, xlsx_path, steps)
     summary = None
     if parquet_dir is not None:
         from nianbao.collection import dataset  # noqa: PLC0415
 
-        summary = dataset.update(parquet_dir, files)
+        summary = dataset.update(parquet_dir, files, steps)
         if csv_path is None and xlsx_path is None:
             problems = summary.problems
             rows = len(files) - len(problems)
@@ -195,13 +197,13 @@ def export(
 
 
 def _wide(
-    files: Sequence[Path], csv_path: Path | None, xlsx_path: Path | None
+    files: Sequence[Path], csv_path: Path | None, xlsx_path: Path | None, steps: Steps
 ) -> tuple[int, list[NianbaoError]]:
     rows: list[Row] = []
     by_report: list[dict[str, Cell]] = []
     indicators: dict[str, tuple[str, Sequence[str], str, str | None]] = {}
     problems: list[NianbaoError] = []
-    for _, data in read_reports(files, problems):
+    for _, data in read_reports(counted("reading reports", files, steps), problems):
         rows.append(row_of(data))
         values = indicators_of(data)
         by_report.append(values)

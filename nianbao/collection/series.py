@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.forms import FORMS, Instance
 from nianbao.forms.equations import Number
 from nianbao.text.script import simplified
@@ -128,15 +129,16 @@ def origin_text(origin: Mapping[str, Any] | None) -> str:
     return str(kind)
 
 
-def check_series(reports: Iterable[SeriesReport]) -> list[SeriesCheck]:
-    """Every series check over `reports`, body by body, year by year."""
+def check_series(reports: Iterable[SeriesReport], steps: Steps = SILENT) -> list[SeriesCheck]:
+    """Every series check over `reports`, body by body, year by year; `steps` is told each
+    body checked."""
     bodies: dict[str, list[SeriesReport]] = defaultdict(list)
     for report in reports:
         body = report.body
         if body is not None and report.year is not None:
             bodies[body].append(report)
     results: list[SeriesCheck] = []
-    for body in sorted(bodies):
+    for body in counted("checking series", sorted(bodies), steps):
         by_year: dict[int, list[SeriesReport]] = defaultdict(list)
         for report in sorted(bodies[body], key=lambda r: (r.year or 0, r.source, r.report)):
             assert report.year is not None
