@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,7 @@ from nianbao.convert.pipeline import convert_path
 from nianbao.schemas.emit import to_json
 from tests.canonical_keys import KEYS_2021
 from tests.conftest import TEXT_SAMPLES
+from tests.terminal import stderr_of
 
 TEXT_PROACTIVE_ITEMS = "text.proactive.items"
 
@@ -183,36 +181,6 @@ def test_export_tells_its_steps_each_report_read(seed_reports: list[Path], tmp_p
     assert steps.done["reading reports"] == n and steps.done["adding to the dataset"] == n
 
 
-def _stderr_of(args: list[str], cwd: Path, *, terminal: bool) -> str:
-    """What `nianbao ARGS` writes on standard error: a pseudo-terminal, or a pipe."""
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
-    env.pop("NO_COLOR", None)
-    command = [sys.executable, "-m", "nianbao.cli", *args]
-    if not terminal:
-        run = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
-        assert run.returncode == 0, run.stderr
-        return run.stderr.decode("utf-8", "replace")
-    leader, follower = os.openpty()
-    try:
-        process = subprocess.Popen(
-            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=follower
-        )
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the terminal's other end is closed
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert process.wait(timeout=120) == 0
-    finally:
-        os.close(leader)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 @pytest.mark.parametrize(
     ("terminal", "quiet", "shown"),
     [(True, False, True), (True, True, False), (False, False, False)],
@@ -226,12 +194,12 @@ def test_export_and_check_show_progress_on_a_terminal_only(
     for path in seed_reports:
         shutil.copy(path, folder / path.name)
     flags = ["-q"] if quiet else []
-    said = _stderr_of(
+    said = stderr_of(
         [*flags, "export", str(folder), "--csv", "f.csv", "--parquet", "ds"],
         tmp_path,
         terminal=terminal,
     )
     assert ("reading reports" in said) is shown, said
     assert ("adding to the dataset" in said) is shown, said
-    said = _stderr_of([*flags, "check", "ds"], tmp_path, terminal=terminal)
+    said = stderr_of([*flags, "check", "ds"], tmp_path, terminal=terminal)
     assert ("checking series" in said) is shown, said

@@ -111,7 +111,7 @@ def _convert_one(args: argparse.Namespace) -> int:
             result = _convert_file(staged, options, args.debug, shown="<stdin>")
         shown = "<stdin>"
     else:
-        result = _convert_file(source, options, args.debug, shown=str(source))
+        result = _convert_file(source, options, args.debug, shown=str(source), quiet=args.quiet)
         shown = str(source)
     if isinstance(result, Failure):
         error(f"{shown}: {result.message}")
@@ -130,8 +130,9 @@ def _convert_one(args: argparse.Namespace) -> int:
 
 
 def _convert_file(
-    path: Path, options: ConvertOptions, debug: bool, *, shown: str
+    path: Path, options: ConvertOptions, debug: bool, *, shown: str, quiet: bool = True
 ) -> Converted | Failure:
+    from nianbao.cli.progress import pages_status
     from nianbao.errors import Failure
     from nianbao.runtime.pool import WorkerPool
     from nianbao.runtime.worker import convert_file, work_with
@@ -144,7 +145,12 @@ def _convert_file(
             if debug:
                 raise
             return Failure.of(exc)
-    with WorkerPool(1, limits, work_with(convert_file, options), fork_here=True) as pool:
+    with (
+        pages_status(shown, quiet=quiet) as on_pages,
+        WorkerPool(
+            1, limits, work_with(convert_file, options), fork_here=True, on_pages=on_pages
+        ) as pool,
+    ):
         outcome = pool.run_one(path)
     assert outcome is not None  # nothing asks it to stop
     return outcome.result

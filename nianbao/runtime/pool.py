@@ -186,10 +186,12 @@ class WorkerPool:
         work: Work = convert_file,
         *,
         fork_here: bool = False,
+        on_pages: Callable[[Path, Pages], None] | None = None,
     ):
         """`fork_here`: fork the workers from this process when that is safe (see `_context`);
         for a single conversion, where a forkserver's fresh interpreter would cost more than
-        the work."""
+        the work. `on_pages`: told an input's pages (and pages for OCR) so far each time its
+        worker says more lie ahead, so that long work on one input can show how it goes."""
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.size = size
@@ -197,6 +199,7 @@ class WorkerPool:
         self._work = work
         self._context = _context(fork_here=fork_here, memory=self.limits.memory)
         self._idle: list[_Worker] = []
+        self._on_pages = on_pages
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -283,6 +286,8 @@ class WorkerPool:
                         worker.pages.pages + received.pages,
                         worker.pages.ocr_pages + received.ocr_pages,
                     )
+                    if self._on_pages is not None and worker.path is not None:
+                        self._on_pages(worker.path, worker.pages)
                     continue
                 result, worker.retiring = received
                 return result
