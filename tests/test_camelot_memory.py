@@ -74,3 +74,14 @@ def test_camelot_damage_is_still_the_pdfs(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(camelot.io, "read_pdf", damaged)
     with pytest.raises(DocumentLoadError, match="camelot cannot read the PDF"):
         _pdf_camelot.camelot_boxes(HONGZE.read_bytes(), "camelot-lattice", "hongze-2024.pdf")
+
+
+@needs_camelot
+def test_camelot_under_a_tiny_limit_is_refused_not_a_crashed_worker() -> None:
+    # Under 500 MiB, importing OpenCV and pandas crashed the worker (SIGSEGV: exit 70).
+    options = nianbao.ConvertOptions(
+        pdf=nianbao.PdfOptions(table_engine="camelot-lattice"),
+        limits=nianbao.Limits(memory=500 * 2**20),
+    )
+    with pytest.raises(MemoryLimitError, match="camelot-lattice table engine"):
+        nianbao.convert_document(HONGZE, options=options)

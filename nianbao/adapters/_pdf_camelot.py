@@ -19,6 +19,7 @@ so, naming the engine, never blaming the PDF.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -42,11 +43,18 @@ _CAMELOT_PEAK = "1.2 GiB"
 # installed") would hide pdfium's. The stream flavour renders nothing and takes no such options.
 _RENDER_LATTICE = {"backend": "pdfium", "use_fallback": False}
 
+# Address space that importing camelot takes (OpenCV, pandas, pyarrow and their thread pools:
+# 680 MiB measured). Under a limit that leaves less, a C extension's initialiser can crash the
+# worker (SIGSEGV under --memory-limit 500M) instead of raising, so the room is checked first.
+_IMPORT_ROOM = 700 * 2**20
+
 
 def camelot_boxes(data: bytes, engine: str, source: str) -> dict[int, list[list[Box]]]:
     """Per page, the cell boxes of each table camelot finds, in PDF coordinates (y up)."""
     # Read by pyarrow when it makes its default pool; an allocator already chosen stays.
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+    if "camelot.io" not in sys.modules and _address_space_left() < _IMPORT_ROOM:
+        raise MemoryLimitError(_needs_more_memory(engine), source=source)
     try:
         from camelot.io import read_pdf  # noqa: PLC0415  # heavy (OpenCV, pandas): only if chosen
     except ImportError as exc:
@@ -78,6 +86,23 @@ def camelot_boxes(data: bytes, engine: str, source: str) -> dict[int, list[list[
         boxes = _merged(table.cells) if flavor == "lattice" else _single(table.cells)
         out.setdefault(int(table.page), []).append(boxes)
     return out
+
+
+def _address_space_left() -> int:
+    """How much more address space this process may take under its `RLIMIT_AS` (the worker's
+    memory limit); as good as unlimited where there is no limit or it cannot be read."""
+    if sys.platform == "win32":
+        return sys.maxsize  # no RLIMIT_AS: the worker's limit is the time limit alone
+    import resource  # noqa: PLC0415  # POSIX only
+
+    limit, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if limit == resource.RLIM_INFINITY:
+        return sys.maxsize
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return sys.maxsize
+    return limit - pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def _ran_out_of_memory(exc: BaseException | None) -> bool:
