@@ -105,3 +105,57 @@ def test_pdfium_reads_every_glyph_of_a_100000_glyph_string() -> None:
     assert "".join((block.text or "").replace("\n", "") for block in report.document.blocks) == (
         digits
     )
+
+
+# --- full-width digits (０-９) in a one-line dump ------------------------------------------------
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+PINGTAN_2024 = ROOT / "samples/text/pingtan-2024.txt"
+
+
+def _values(report: Report) -> dict[str, tuple[object, str]]:
+    assert report.annual_report is not None
+    return {k: (f.value, f.raw) for k, f in report.annual_report.figures.items()}
+
+
+def test_full_width_digits_in_a_one_line_dump_are_read_as_digits() -> None:
+    report = _convert("text-fullwidth-digits-min2.txt")
+    ascii_text = (REPRO / "text-fullwidth-digits-min2.txt").read_text("utf-8")
+    ascii_text = ascii_text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    same = convert_bytes(ascii_text.encode("utf-8"), filename="ascii.txt")
+    assert _values(report) == _values(same)
+    assert report.annual_report is not None
+    assert report.annual_report.figures["proactive.normative_documents.in_force"].value == 440
+
+
+def test_a_crawled_dump_in_full_width_digits_gives_the_figures_of_its_ascii_one() -> None:
+    text = PINGTAN_2024.read_text("utf-8")
+    full = convert_bytes(text.translate(_FULL_WIDTH).encode("utf-8"), filename="full.txt")
+    assert _values(full) == _values(convert_bytes(text.encode("utf-8"), filename="ascii.txt"))
+
+
+def test_full_width_digits_reaching_the_linear_reader_are_split_as_printed() -> None:
+    """A PDF's text is not normalised: its full-width digits reach the splitter as printed."""
+    from nianbao.convert.annual_report.linear import read_linear  # noqa: PLC0415
+
+    report = convert_bytes(PINGTAN_2024.read_bytes(), filename="pingtan-2024.txt")
+    assert report.annual_report is not None
+    blocks = [
+        block.model_copy(update={"text": block.text.translate(_FULL_WIDTH)})
+        for block in report.document.blocks
+    ]
+    document = report.document.model_copy(update={"blocks": blocks})
+    reading = read_linear(document, {}, report.annual_report.template, [])
+    ascii_reading = read_linear(report.document, {}, report.annual_report.template, [])
+    assert len(reading.figures) == len(ascii_reading.figures) > 150
+    for key, figure in reading.figures.items():
+        assert figure.value == ascii_reading.figures[key].value
+        assert figure.raw == ascii_reading.figures[key].raw.translate(_FULL_WIDTH)
+
+
+def test_digits_of_another_script_are_no_figures_and_no_crash() -> None:
+    text = PINGTAN_2024.read_text("utf-8").translate(_ARABIC_INDIC)
+    report = convert_bytes(text.encode("utf-8"), filename="arabic-indic.txt")
+    assert report.annual_report is not None
+    assert not {k for k in report.annual_report.figures if not k.startswith("text.")}
