@@ -6,15 +6,23 @@ through the command line; the tests here pin each defect's cause.
 
 from __future__ import annotations
 
+import gzip
 import io
+import os
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from nianbao import convert_bytes
-from nianbao.convert.options import ConvertOptions, PdfOptions
-from nianbao.errors import DocumentLoadError
+from nianbao.adapters import effort
+from nianbao.convert.options import ConvertOptions, Limits, PdfOptions
+from nianbao.errors import DocumentLoadError, Failure
+from nianbao.runtime.pool import WorkerPool
+from nianbao.runtime.worker import Converted, Work
 from nianbao.schemas.model import Report
 from tests.fixtures.pdf import written
 
@@ -159,3 +167,66 @@ def test_digits_of_another_script_are_no_figures_and_no_crash() -> None:
     report = convert_bytes(text.encode("utf-8"), filename="arabic-indic.txt")
     assert report.annual_report is not None
     assert not {k for k in report.annual_report.figures if not k.startswith("text.")}
+
+
+# --- a content stream that inflates to 1 GiB: pdfium aborts under the memory limit -------------
+
+
+def aborts_in_a_library(path: Path) -> Converted:
+    """What pdfium does when an allocation fails: abort the process."""
+    with effort.in_library("pdfium reading page 7"):
+        os.abort()
+    return Converted(text="never")
+
+
+def aborts_in_our_code(path: Path) -> Converted:
+    os.abort()
+    return Converted(text="never")
+
+
+def _died_of(work: Work, memory: int) -> Failure:
+    with WorkerPool(1, Limits(seconds=30, memory=memory), work) as pool:
+        outcome = pool.run_one(Path("x.pdf"))
+    assert outcome is not None
+    assert isinstance(outcome.result, Failure)
+    return outcome.result
+
+
+def test_an_abort_inside_pdfium_under_a_memory_limit_is_the_memory_limit() -> None:
+    failure = _died_of(aborts_in_a_library, 2 * 2**30)
+    assert (failure.code, failure.exit_code) == ("MemoryLimitError", 3)
+    assert "memory limit of 2 GiB: pdfium reading page 7 ran out" in failure.message
+
+
+@pytest.mark.parametrize(
+    ("work", "memory"), [(aborts_in_our_code, 2**31), (aborts_in_a_library, 0)]
+)
+def test_an_abort_outside_a_library_or_without_a_limit_is_still_a_death(
+    work: Work, memory: int
+) -> None:
+    failure = _died_of(work, memory)
+    assert (failure.code, failure.exit_code) == ("WorkerDiedError", 70)
+    assert "SIGABRT" in failure.message
+
+
+def test_a_content_stream_inflating_to_1_gib_is_refused_in_seconds(tmp_path: Path) -> None:
+    pdf = tmp_path / "flate-content-1g.pdf"
+    pdf.write_bytes(
+        gzip.decompress((ROOT / "tests/fixtures/pdf/flate-content-1g.pdf.gz").read_bytes())
+    )
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "convert", str(pdf), "-o", str(tmp_path / "o.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    assert time.monotonic() - start < 10
+    assert done.stderr.strip() == (
+        f"nianbao: error: {pdf}: needed more than the memory limit of 2 GiB: pdfium reading "
+        "page 1 ran out and aborted (a content stream or image that inflates that far)"
+    )
+    assert not (tmp_path / "o.json").exists()

@@ -217,7 +217,8 @@ class _Reader:
 
             LOCK.acquire()  # pdfium is one library state per process: one thread at a time
             try:
-                self._pdfium = PdfiumDocument(self._data, self._info.name)
+                with effort.in_library("pdfium opening the PDF"):
+                    self._pdfium = PdfiumDocument(self._data, self._info.name)
             except BaseException:
                 LOCK.release()
                 raise
@@ -249,7 +250,8 @@ class _Reader:
 
     def page(self, index: int) -> PageRead:
         if self._pdfium is not None:
-            read = self._pdfium.page(index)
+            with effort.in_library(f"pdfium reading page {index + 1}"):
+                read = self._pdfium.page(index)
             if read is not None:
                 return read
             if self._plumber is None:
