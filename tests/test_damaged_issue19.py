@@ -230,3 +230,33 @@ def test_a_content_stream_inflating_to_1_gib_is_refused_in_seconds(tmp_path: Pat
         "page 1 ran out and aborted (a content stream or image that inflates that far)"
     )
     assert not (tmp_path / "o.json").exists()
+
+
+# --- HTML: an unclosed <embed>, <button> or <canvas> holds the rest of the page ------------------
+
+_EMBED = b'<embed src="/player.swf" width="400" height="300">'
+
+
+@pytest.mark.parametrize("tag", ["embed", "button", "canvas"])
+def test_an_unclosed_element_holding_the_rest_of_the_page_is_read(tag: str) -> None:
+    page = (REPRO / "html-unclosed-embed-drops-rest.html").read_bytes()
+    assert page.count(_EMBED) == 1
+    page = page.replace(_EMBED, f"<{tag}>".encode())
+    report = convert_bytes(page, filename=f"unclosed-{tag}.html")
+    assert len(report.document.tables) == 3
+    assert report.annual_report is not None
+    assert len(report.annual_report.figures) == 202
+    [said] = [d for d in report.diagnostics if d.code == "html.unclosed_element"]
+    assert said.message.startswith(f"<{tag}> left unclosed holds the page after it (2 tables)")
+
+
+def test_a_closed_button_and_canvas_are_still_chrome() -> None:
+    page = (REPRO / "html-unclosed-embed-drops-rest.html").read_bytes()
+    closed = "<button>搜索</button><canvas>您的浏览器不支持</canvas>".encode("gbk")  # the page's
+    page = page.replace(_EMBED, closed)
+    report = convert_bytes(page, filename="closed.html")
+    assert len(report.document.tables) == 3
+    assert "搜索" not in _text(report) and "不支持" not in _text(report)
+    assert not [d for d in report.diagnostics if d.code == "html.unclosed_element"]
+    removed = [d.message for d in report.diagnostics if d.code == "boilerplate.removed"]
+    assert "removed web page chrome <button>: 搜索" in removed
