@@ -19,8 +19,9 @@ import pytest
 
 from nianbao import convert_bytes
 from nianbao.adapters import effort
+from nianbao.collection.partial import completeness, of_report
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions
-from nianbao.errors import DocumentLoadError, Failure
+from nianbao.errors import DocumentLoadError, Failure, MissingDependencyError
 from nianbao.runtime.pool import WorkerPool
 from nianbao.runtime.worker import Converted, Work
 from nianbao.schemas.model import Report
@@ -260,3 +261,39 @@ def test_a_closed_button_and_canvas_are_still_chrome() -> None:
     assert not [d for d in report.diagnostics if d.code == "html.unclosed_element"]
     removed = [d.message for d in report.diagnostics if d.code == "boilerplate.removed"]
     assert "removed web page chrome <button>: 搜索" in removed
+
+
+# --- a TIFF's frames past the 200th ------------------------------------------------------------
+
+
+def test_frames_past_the_limit_are_said_and_make_the_report_partial(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import Image  # noqa: PLC0415
+
+    from nianbao.adapters import image as image_adapter  # noqa: PLC0415
+    from nianbao.adapters._ocr import engine  # noqa: PLC0415
+
+    try:
+        engine("x.tiff")
+    except MissingDependencyError:
+        pytest.skip("OCR is not installed")
+    monkeypatch.setattr(image_adapter, "MAX_PAGES", 2)  # 200 frames of OCR would take minutes
+    frames = [Image.new("L", (300, 420), 255) for _ in range(3)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="TIFF", save_all=True, append_images=frames[1:])
+    report = convert_bytes(buffer.getvalue(), filename="three-frames.tiff")
+    [said] = [d for d in report.diagnostics if d.code == "image.truncated"]
+    assert said.message.startswith("read the first 2 frames of the image; it has more")
+    assert report.source.pages == 2
+    assert "cut short by a limit (image.truncated)" in of_report(report).reasons
+
+
+@pytest.mark.parametrize("code", ["html.truncated", "image.truncated"])
+def test_a_limit_that_cut_content_makes_a_report_partial(code: str) -> None:
+    found = completeness(recognised=False, form=None, figures=(), diagnostics=[(code, ())])
+    assert found.reasons == ("not recognised as an annual report", f"cut short by a limit ({code})")
+    found = completeness(
+        recognised=True, form="2021", figures=(), diagnostics=[(code, ()), (code, ())]
+    )
+    assert found.partial and found.reasons[0] == f"cut short by a limit ({code})"
