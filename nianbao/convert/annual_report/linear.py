@@ -195,6 +195,7 @@ def _align(runs: list[Run], rows: list[Label], cells: list[int]) -> tuple[list[C
             merged = list(dict.fromkeys([*old.plans, *plans]))
             old.plans = merged[:_KEEP_PLANS]
 
+    capacities = [run.capacity() for run in runs]  # asked once per run, not once per row
     for i in range(n + 1):
         for j in range(m + 1):
             state = table[i][j]
@@ -211,7 +212,7 @@ def _align(runs: list[Run], rows: list[Label], cells: list[int]) -> tuple[list[C
                 state.score - (_LEFT_OUT_LABELLED if run.label else _LEFT_OUT),
                 state.plans,
             )
-            least, most = run.capacity()
+            least, most = capacities[i]
             total = 0
             for k in range(j, m):
                 row = rows[k]

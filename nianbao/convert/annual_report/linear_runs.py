@@ -350,9 +350,15 @@ def _labels_in(folded: str, spec: TableSpec) -> list[tuple[int, int, str]]:
                 if numbered is None and label in FORMS.shared_labels:
                     continue
                 found.append((numbered if numbered is not None else start, end, row.key))
+    # Longest first, each kept where no longer one was: which characters are taken is one
+    # byte each, so a candidate is checked in its own length, not against every label kept
+    # (a long line repeating the table's labels has tens of thousands).
+    taken = bytearray(len(folded) + 1)
     kept: list[tuple[int, int, str]] = []
     for candidate in sorted(found, key=lambda f: f[0] - f[1]):
-        if all(candidate[1] <= k[0] or candidate[0] >= k[1] for k in kept):
+        start, end, _ = candidate
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
             kept.append(candidate)
     return sorted(kept)
 
