@@ -106,6 +106,15 @@ def test_the_minimal_lone_surrogate_keeps_its_neighbours() -> None:
     assert report.document.blocks[0].text == "2023\ufffd\ufffd\ufffdreport"
 
 
+def test_a_surrogate_pair_from_a_tounicode_map_is_its_character() -> None:
+    """pdfium gives <D840DC00> (U+20000, a CJK Extension B character) as its two halves."""
+    data = (REPRO / "pdf-tounicode-lone-surrogate-min.pdf").read_bytes()
+    data = data.replace(b"<41> <DF8B>", b"<41> <D840DC00>").replace(b"/Length 225", b"/Length 229")
+    report = convert_bytes(data, filename="pair.pdf", options=PDFIUM)
+    assert report.document.blocks[0].text == "2023\U00020000\U00020000\U00020000report"
+    assert "pdf.lone_surrogates" not in {d.code for d in report.diagnostics}
+
+
 def test_pdfium_reads_every_glyph_of_a_100000_glyph_string() -> None:
     """pdfium keeps a string operand's first 32,767 bytes; such a page is read by pdfplumber."""
     digits = "1234567890" * 10_000

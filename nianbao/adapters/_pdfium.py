@@ -27,8 +27,9 @@ pdfium's content parser keeps the first 32,767 bytes of a string operand and dro
 unsaid (`CPDF_StreamParser`'s `kMaxStringLength`), so one `Tj` of 100,000 glyphs gives 32,767 of
 them. A page with a text object of `_CUT_GLYPHS` glyphs or more, as many as a cut string can
 hold at four bytes a glyph, goes to pdfplumber, which keeps them all. A ToUnicode map can map a
-glyph to half a surrogate pair, which no UTF-8 text can hold: such a character enters nianbao
-as U+FFFD, counted (`PageRead.lone_surrogates`), so that nothing downstream meets it.
+glyph to a surrogate pair, which pdfium gives as two characters, or to half of one, which no
+UTF-8 text can hold: a pair enters nianbao as the character it stands for, a lone half as
+U+FFFD, counted (`PageRead.lone_surrogates`), so that nothing downstream meets a surrogate.
 
 Graphics are `_pdfium_graphics`'s. pdfium keeps one library state per process and must not be
 called from two threads at once: the caller holds `_pdfium_api.LOCK` while a document is open.
@@ -200,8 +201,8 @@ def _chars(
     """The page's characters, the text objects they came from, the most characters in a row
     from one text object, and how many lone surrogates became U+FFFD."""
     chars: list[Char] = []
-    longest = length = lone = 0
-    current = 0
+    longest = length = current = 0
+    halves = False  # a character was half a surrogate pair
     runs: dict[int, _Run] = {}
     known: dict[tuple[float, ...], _Run] = {}  # by font, size and matrix: objects repeat them
     fonts: dict[int, _Font] = {}
@@ -226,8 +227,7 @@ def _chars(
             length += 1
         else:
             longest, current, length = max(longest, length), obj, 1
-        if code in _SURROGATES and not unmapped(text, i):
-            lone += 1
+        halves = halves or code in _SURROGATES
         origin(text, i, ox, oy)
         x, y = round(ox.value, DIGITS), round(oy.value, DIGITS)
         if last == (obj, x, y):
@@ -273,6 +273,7 @@ def _chars(
         char = _char(api, text, i, code, run, x, y, place)
         char["doctop"] = doctop + char["top"]
         chars.append(char)
+    lone = _join_halves(chars) if halves else 0
     return chars, set(runs), max(longest, length), lone
 
 
@@ -316,9 +317,21 @@ def _text(api: Api, text: int, i: int, code: int) -> str:
         return f"(cid:{code})"  # pdfminer's spelling of a glyph its font gives no Unicode for
     if code == 2 and api.hyphen(text, i):
         return "-"  # pdfium marks a hyphen that ends a line with U+0002
-    if code in _SURROGATES:
-        return _REPLACEMENT  # half a pair from a ToUnicode map: no text can hold it
-    return chr(code)
+    return chr(code)  # half a surrogate pair too, until `_join_halves`
+
+
+def _join_halves(chars: list[Char]) -> int:
+    """Join the halves of each surrogate pair pdfium gives (a ToUnicode map's <D840DC00> is
+    two characters at one origin, one `Char` by then) into the character they stand for, and
+    make a half left alone U+FFFD, which no text can hold otherwise; how many were alone."""
+    lone = 0
+    for char in chars:
+        text = str(char["text"])
+        if any(ord(c) in _SURROGATES for c in text):
+            whole = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+            lone += whole.count(_REPLACEMENT) - text.count(_REPLACEMENT)
+            char["text"] = whole
+    return lone
 
 
 def _font(api: Api, handle: int) -> _Font:
