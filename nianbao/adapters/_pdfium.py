@@ -246,7 +246,7 @@ def _chars(
         if (
             code > 0x20
             and code != 0x7F
-            and not 0xD800 <= code <= 0xF8FF  # surrogates and private use: `_text`'s
+            and not 0xE000 <= code <= 0xF8FF
             and not unmapped(text, i)
             and run.plain
             and width > 0
