@@ -47,6 +47,13 @@ MADE_UP_TEXT = {"unmapped-glyphs.pdf"}
 # A damaged page tree: pdfminer finds two pages, pdfium three, and pdfium cannot place the
 # third's text. pdfplumber reads two pages without a word of the third; pdfium refuses.
 REFUSED_BY_PDFIUM_ONLY = {"pdf-glyph-without-text.pdf"}
+# A ToUnicode map gives glyphs half a surrogate pair: pdfium passes each on (nianbao reads it
+# as U+FFFD, said), pdfminer decodes it to nothing and the glyph is gone. The second file's
+# damaged stream is refused by pdfminer too ("Invalid octal").
+LONE_SURROGATES = {
+    "pdf-tounicode-lone-surrogate-min.pdf",
+    "pdf-lone-surrogate-UnicodeEncodeError.pdf",
+}
 CELL_BOX = 0.1
 VERTICAL = 0.25  # of the character's size
 HORIZONTAL = 0.01
@@ -109,6 +116,8 @@ def _assert_same(plumber: Report, pdfium: Report, *, text: bool = True) -> None:
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_both_engines_give_the_same_report(path: Path) -> None:
+    if path.name in LONE_SURROGATES:
+        pytest.skip("the engines read a lone surrogate differently (test_damaged_issue19.py)")
     plumber, pdfium = _both(path)
     if path.name in REFUSED_BY_PDFIUM_ONLY:
         assert isinstance(plumber, Report)
@@ -135,7 +144,7 @@ def test_character_boxes_agree_within_their_tolerance(path: Path) -> None:
     except Exception:  # the refusals are the test above's
         pytest.skip("not read by both engines")
     for read, other in zip(pdfium, plumber, strict=False):
-        if read is None or path.name in MADE_UP_TEXT:
+        if read is None or path.name in MADE_UP_TEXT | LONE_SURROGATES:
             continue  # pdfium left the page to pdfplumber; or there is no text to match
         assert (read.width, read.height) == pytest.approx((other.width, other.height), abs=1e-3)
         left = [c for c in read.chars if 0 <= c["x0"] <= read.width]

@@ -29,6 +29,11 @@ _DROP = frozenset(
     {"script", "style", "noscript", "template", "head", "nav", "header", "footer", "aside"}
     | {"iframe", "object", "embed", "svg", "canvas", "select", "button", "input", "textarea"}
 )
+#: Dropped elements that an unclosed start tag can make hold the rest of the page: libxml2
+#: knows no HTML5 void `<embed>`, and an unclosed `<button>` or `<canvas>` nests what follows.
+_SWALLOWING = frozenset({"embed", "button", "canvas", "object", "iframe", "select"})
+#: Text past this, or a table, is no button's label or canvas's fallback but the page itself.
+_SWALLOWED_TEXT = 200
 _CHROME_NAME = re.compile(
     r"^(?:nav|navbar|menu|header|footer|breadcrumbs?|crumbs?|share|bdsharebuttonbox|sidebar|"
     r"toolbar|topbar|position|location)$",
@@ -84,7 +89,14 @@ class Reader:
         steps: list[Callable[[], None]] = []
         for child, child_path in _children(element, path):
             tag = child.tag
-            if is_chrome(child):
+            if swallowed(child):
+                steps += [
+                    partial(self._flush, level),
+                    partial(self._note_unclosed, child, child_path),
+                    partial(self._enter, child, child_path, level, todo),
+                    partial(self._flush, level),
+                ]
+            elif is_chrome(child):
                 steps += [
                     partial(self._flush, level),
                     partial(self._note_dropped, child, child_path),
@@ -133,6 +145,18 @@ class Reader:
                     origin=ElementOrigin(path=path),
                 )
             )
+
+    def _note_unclosed(self, element: HtmlElement, path: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                code="html.unclosed_element",
+                severity="info",
+                message=f"<{element.tag}> left unclosed holds the page after it "
+                f"({len(element.findall('.//table'))} tables): read as page content, not dropped "
+                "as chrome",
+                origin=ElementOrigin(path=path),
+            )
+        )
 
     def _table(self, table: HtmlElement, path: str) -> Table:
         rows = list(_rows(table, path))
@@ -221,9 +245,19 @@ def _cell_count(table: HtmlElement) -> int:
     return int(table.xpath(_CELLS))
 
 
+def swallowed(element: HtmlElement) -> bool:
+    """An element dropped as chrome that holds page content instead: a table, or more text than
+    a button or a canvas's fallback has. Only an unclosed tag gives it that."""
+    if element.tag not in _SWALLOWING:
+        return False
+    if element.find(".//table") is not None:
+        return True
+    return len("".join(element.text_content().split())) > _SWALLOWED_TEXT
+
+
 def is_chrome(element: HtmlElement) -> bool:
     if element.tag in _DROP:
-        return True
+        return not swallowed(element)
     names = (element.get("class") or "").split() + (element.get("id") or "").split()
     if any(_CHROME_NAME.match(name) for name in names):
         return True
@@ -270,7 +304,7 @@ def _inline(element: HtmlElement, out: list[str]) -> None:
         if item.text:
             pending.append(_SPACE_RUN.sub(" ", item.text))
         for child in item:
-            if isinstance(child.tag, str) and child.tag not in _DROP:
+            if isinstance(child.tag, str) and (child.tag not in _DROP or swallowed(child)):
                 if child.tag == "br":
                     pending.append("\n")
                 elif child.tag in _BLOCKS:

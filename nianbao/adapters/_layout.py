@@ -8,10 +8,12 @@ spans. Their paragraphs go through the same heading and title rules as the text 
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nianbao.adapters._damage import ZIP_DAMAGE
 from nianbao.errors import DocumentLoadError
 from nianbao.schemas.model import Block, Document, LineOrigin, Origin, Table, TableCell, TableMethod
 from nianbao.text.clean import normalise
@@ -150,3 +152,42 @@ def check_zip(data: bytes, source: str, *, required_prefix: str, kind: str) -> N
             f"(limit {MAX_INFLATED / 2**20:.0f} MiB)",
             source=source,
         )
+    _check_rare_methods(data, infos, source, kind)
+
+
+#: The compression methods Office writes. A member marked otherwise (bzip2, LZMA: a flipped
+#: bit in its header, or a zip tool's choice) is inflated once here, where a failure is the
+#: zip's damage; inside python-docx or openpyxl, bz2's `OSError("Invalid data stream")` would
+#: be indistinguishable from any other OSError.
+_OFFICE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+#: What inflating a bzip2 or LZMA member raises on data that is not what its method says.
+_RARE_METHOD_DAMAGE: tuple[type[Exception], ...] = (
+    OSError,
+    lzma.LZMAError,
+    ValueError,
+    *ZIP_DAMAGE,
+)
+
+
+def _check_rare_methods(data: bytes, infos: list[zipfile.ZipInfo], source: str, kind: str) -> None:
+    """Refuse a member compressed by a method Office does not write whose data does not inflate
+    by that method, naming the member and the method."""
+    for info in infos:
+        if info.compress_type in _OFFICE_METHODS:
+            continue
+        try:
+            # zipfile stops at the declared size, which MAX_INFLATED has bounded
+            with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(info) as stream:
+                while stream.read(2**20):
+                    pass
+        except _RARE_METHOD_DAMAGE as exc:
+            method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            detail = " ".join(str(exc).split()) or type(exc).__name__
+            raise DocumentLoadError(
+                f"not a readable {kind} file, damaged: zip member {info.filename!r} is not the "
+                f"{method} data its header says ({detail})",
+                source=source,
+            ) from exc
+
+
+_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA"}

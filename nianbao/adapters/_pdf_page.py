@@ -31,6 +31,8 @@ class PageRead:
     edges: list[dict[str, Any]]
     #: (x0, top, x1, bottom) of each picture.
     pictures: list[BBox]
+    #: Characters that were half a surrogate pair, each now U+FFFD (pdfium passes them on).
+    lone_surrogates: int = 0
 
 
 def plumber_page(page: Page) -> PageRead:

@@ -23,6 +23,14 @@ page with pdfplumber. A lone space in a text object of its own goes missing the 
 pdfium gives no means to tell it from a glyph it could not place: its page goes to pdfplumber
 too, slower, never wrong.
 
+pdfium's content parser keeps the first 32,767 bytes of a string operand and drops the rest
+unsaid (`CPDF_StreamParser`'s `kMaxStringLength`), so one `Tj` of 100,000 glyphs gives 32,767 of
+them. A page with a text object of `_CUT_GLYPHS` glyphs or more, as many as a cut string can
+hold at four bytes a glyph, goes to pdfplumber, which keeps them all. A ToUnicode map can map a
+glyph to a surrogate pair, which pdfium gives as two characters, or to half of one, which no
+UTF-8 text can hold: a pair enters nianbao as the character it stands for, a lone half as
+U+FFFD, counted (`PageRead.lone_surrogates`), so that nothing downstream meets a surrogate.
+
 Graphics are `_pdfium_graphics`'s. pdfium keeps one library state per process and must not be
 called from two threads at once: the caller holds `_pdfium_api.LOCK` while a document is open.
 """
@@ -50,6 +58,11 @@ from nianbao.errors import DocumentLoadError
 __all__ = ["PdfiumDocument"]
 
 _PASSWORD = 4  # FPDF_ERR_PASSWORD
+#: The fewest glyphs a string cut at pdfium's 32,767 bytes can hold (four bytes a glyph): a
+#: text object this long may have lost glyphs. Far past any line of a report.
+_CUT_GLYPHS = 32_767 // 4
+_SURROGATES = range(0xD800, 0xE000)
+_REPLACEMENT = "\ufffd"
 
 
 class PdfiumDocument:
@@ -102,8 +115,10 @@ class PdfiumDocument:
             place = self._placement(page, index)
             graphics = Graphics(api, place, self._doctop)
             graphics.walk(page)
-            chars, seen = _chars(api, text, place, self._doctop)
-            lost = any(obj not in seen and graphics.narrow(obj) for obj in graphics.texts)
+            chars, seen, longest, lone = _chars(api, text, place, self._doctop)
+            lost = longest >= _CUT_GLYPHS or any(
+                obj not in seen and graphics.narrow(obj) for obj in graphics.texts
+            )
             read = PageRead(
                 index + 1,
                 place.width,
@@ -111,6 +126,7 @@ class PdfiumDocument:
                 chars,
                 graphics.edges(),
                 graphics.pictures,
+                lone_surrogates=lone,
             )
         finally:
             if text:
@@ -179,13 +195,18 @@ class _Run:
         self.plain = a > 0 and b == 0 and c == 0 and d > 0 and place[:4] == (1, 0, 0, -1)
 
 
-def _chars(api: Api, text: int, place: Placement, doctop: float) -> tuple[list[Char], set[int]]:
-    """The page's characters, and the text objects they came from."""
+def _chars(
+    api: Api, text: int, place: Placement, doctop: float
+) -> tuple[list[Char], set[int], int, int]:
+    """The page's characters, the text objects they came from, the most characters in a row
+    from one text object, and how many lone surrogates became U+FFFD."""
     chars: list[Char] = []
+    longest = length = current = 0
+    halves = False  # a character was half a surrogate pair
     runs: dict[int, _Run] = {}
     known: dict[tuple[float, ...], _Run] = {}  # by font, size and matrix: objects repeat them
     fonts: dict[int, _Font] = {}
-    ox, oy, size, matrix = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(), FsMatrix()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     unicode, text_object, origin, generated = (
         api.unicode,
         api.text_object,
@@ -202,6 +223,11 @@ def _chars(api: Api, text: int, place: Placement, doctop: float) -> tuple[list[C
         obj = text_object(text, i)
         if not obj:
             continue  # a line break pdfium put between lines
+        if obj == current:
+            length += 1
+        else:
+            longest, current, length = max(longest, length), obj, 1
+        halves = halves or code in _SURROGATES
         origin(text, i, ox, oy)
         x, y = round(ox.value, DIGITS), round(oy.value, DIGITS)
         if last == (obj, x, y):
@@ -212,28 +238,7 @@ def _chars(api: Api, text: int, place: Placement, doctop: float) -> tuple[list[C
         last = (obj, x, y)
         run = runs.get(obj)
         if run is None:
-            handle = api.font(obj) or 0
-            api.font_size(obj, size)
-            api.char_matrix(text, i, matrix)
-            key = (handle, size.value, matrix.a, matrix.b, matrix.c, matrix.d)
-            run = known.get(key)
-            if run is None:
-                font = fonts.get(handle)
-                if font is None:
-                    font = fonts[handle] = _font(api, handle)
-                linear = (matrix.a, matrix.b, matrix.c, matrix.d)
-                run = known[key] = _Run(
-                    font,
-                    round(size.value, DIGITS),
-                    (
-                        round(linear[0], FACTOR_DIGITS),
-                        round(linear[1], FACTOR_DIGITS),
-                        round(linear[2], FACTOR_DIGITS),
-                        round(linear[3], FACTOR_DIGITS),
-                    ),
-                    place.matrix,
-                )
-            runs[obj] = run
+            run = runs[obj] = _run_of(api, text, i, obj, known, fonts, place)
         font = run.font
         width = font.widths.get(code)
         if width is None:
@@ -268,7 +273,43 @@ def _chars(api: Api, text: int, place: Placement, doctop: float) -> tuple[list[C
         char = _char(api, text, i, code, run, x, y, place)
         char["doctop"] = doctop + char["top"]
         chars.append(char)
-    return chars, set(runs)
+    lone = _join_halves(chars) if halves else 0
+    return chars, set(runs), max(longest, length), lone
+
+
+def _run_of(  # noqa: PLR0917
+    api: Api,
+    text: int,
+    i: int,
+    obj: int,
+    known: dict[tuple[float, ...], _Run],
+    fonts: dict[int, _Font],
+    place: Placement,
+) -> _Run:
+    """The run of text object `obj`, whose character `i` is: one already made for the same
+    font, size and matrix (`known`), or a new one."""
+    size, matrix = ctypes.c_float(), FsMatrix()
+    handle = api.font(obj) or 0
+    api.font_size(obj, size)
+    api.char_matrix(text, i, matrix)
+    key = (handle, size.value, matrix.a, matrix.b, matrix.c, matrix.d)
+    run = known.get(key)
+    if run is None:
+        font = fonts.get(handle)
+        if font is None:
+            font = fonts[handle] = _font(api, handle)
+        run = known[key] = _Run(
+            font,
+            round(size.value, DIGITS),
+            (
+                round(matrix.a, FACTOR_DIGITS),
+                round(matrix.b, FACTOR_DIGITS),
+                round(matrix.c, FACTOR_DIGITS),
+                round(matrix.d, FACTOR_DIGITS),
+            ),
+            place.matrix,
+        )
+    return run
 
 
 def _text(api: Api, text: int, i: int, code: int) -> str:
@@ -276,7 +317,21 @@ def _text(api: Api, text: int, i: int, code: int) -> str:
         return f"(cid:{code})"  # pdfminer's spelling of a glyph its font gives no Unicode for
     if code == 2 and api.hyphen(text, i):
         return "-"  # pdfium marks a hyphen that ends a line with U+0002
-    return chr(code)
+    return chr(code)  # half a surrogate pair too, until `_join_halves`
+
+
+def _join_halves(chars: list[Char]) -> int:
+    """Join the halves of each surrogate pair pdfium gives (a ToUnicode map's <D840DC00> is
+    two characters at one origin, one `Char` by then) into the character they stand for, and
+    make a half left alone U+FFFD, which no text can hold otherwise; how many were alone."""
+    lone = 0
+    for char in chars:
+        text = str(char["text"])
+        if any(ord(c) in _SURROGATES for c in text):
+            whole = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+            lone += whole.count(_REPLACEMENT) - text.count(_REPLACEMENT)
+            char["text"] = whole
+    return lone
 
 
 def _font(api: Api, handle: int) -> _Font:

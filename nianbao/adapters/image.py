@@ -49,10 +49,12 @@ class ImageAdapter(Adapter):
         engine(info.name)  # the models load before any page is decoded: fail fast without them
         pages: list[_Page] = []
         skews: list[tuple[int, float]] = []
+        more = False  # frames past MAX_PAGES, left unread
         try:
             with Image.open(io.BytesIO(data)) as image:
                 for number, frame in enumerate(ImageSequence.Iterator(image), 1):
                     if number > MAX_PAGES:
+                        more = True
                         break
                     effort.pages_ahead(1)  # a TIFF's frames are counted as they are read
                     effort.ocr_page_ahead()
@@ -80,6 +82,16 @@ class ImageAdapter(Adapter):
                 origin=PagesOrigin(pages=numbers),
             )
         ]
+        if more:
+            diagnostics.append(
+                Diagnostic(
+                    code="image.truncated",
+                    severity="warning",
+                    message=f"read the first {MAX_PAGES} frames of the image; it has more, "
+                    "left unread (no report is that long)",
+                    origin=PagesOrigin(pages=[MAX_PAGES + 1]),
+                )
+            )
         return AdapterResult(
             document=document, diagnostics=diagnostics, pages=len(pages), ocr_pages=numbers
         )

@@ -120,6 +120,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         method: TableMethod = "stream" if engine == "camelot-stream" else "ruled"
         read: list[_Read | tuple[int, OcrPage]] = []  # a scanned page: its number and its OCR
         unmapped: dict[int, int] = {}
+        lone: dict[int, int] = {}  # lone surrogates made U+FFFD, by page
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
@@ -136,6 +137,8 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                 effort.pages_ahead(min(total, self.options.max_pages or total))
                 for index in range(min(total, self.options.max_pages or total)):
                     page = reader.page(index)
+                    if page.lone_surrogates:
+                        lone[page.number] = page.lone_surrogates
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
                         scan = ocr.page(page.number)
@@ -156,6 +159,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
         diagnostics = _diagnostics(unmapped, scanned, len(pages), ocr_off=not self.options.ocr)
+        diagnostics.extend(_lone_surrogates(lone))
         diagnostics.extend(ocr.diagnostics())
         diagnostics.extend(d for p in pages for d in p.diagnostics)
         if total > len(pages):
@@ -213,7 +217,8 @@ class _Reader:
 
             LOCK.acquire()  # pdfium is one library state per process: one thread at a time
             try:
-                self._pdfium = PdfiumDocument(self._data, self._info.name)
+                with effort.in_library("pdfium opening the PDF"):
+                    self._pdfium = PdfiumDocument(self._data, self._info.name)
             except BaseException:
                 LOCK.release()
                 raise
@@ -245,7 +250,8 @@ class _Reader:
 
     def page(self, index: int) -> PageRead:
         if self._pdfium is not None:
-            read = self._pdfium.page(index)
+            with effort.in_library(f"pdfium reading page {index + 1}"):
+                read = self._pdfium.page(index)
             if read is not None:
                 return read
             if self._plumber is None:
@@ -460,6 +466,21 @@ def _diagnostics(
             )
         )
     return out
+
+
+def _lone_surrogates(lone: dict[int, int]) -> list[Diagnostic]:
+    if not lone:
+        return []
+    pages = sorted(lone)
+    return [
+        Diagnostic(
+            code="pdf.lone_surrogates",
+            severity="warning",
+            message="characters their font maps to half a surrogate pair, which is no "
+            f"character, read as U+FFFD: {sum(lone.values())} (pages {', '.join(map(str, pages))})",
+            origin=PagesOrigin(pages=pages),
+        )
+    ]
 
 
 def _drop_furniture(pages: list[_Page]) -> None:

@@ -11,6 +11,9 @@ phrase in `Completeness.reasons`, in this order):
 - **tables missing** (`table.missing`): a standard section printed without its table;
 - **form unknown**: recognised as an annual report, but on no form nianbao knows, so no figure
   is known to be there;
+- **cut short by a limit** (`html.truncated`, `image.truncated`): a bound of nianbao's own
+  left part of the document unread (a page past the parser's depth, a TIFF's frames past the
+  200th);
 - **figures missing**: a figure that the report's form prints is absent from the report. A
   blank cell is printed (its figure is there, with no value), so it is not missing; a group of
   rows printed as one row (the 2019 form's single `other_handling` row in a 2021 report) stands
@@ -40,6 +43,8 @@ Status = Literal["complete", "partial", "not a report"]
 NO_TEXT_LAYER = "pdf.no_text_layer"
 TABLE_MISSING = "table.missing"
 NOT_RECOGNISED = "not recognised as an annual report"
+#: The diagnostics of a bound that left part of the document unread.
+CUT_SHORT = ("html.truncated", "image.truncated")
 
 
 @dataclass(frozen=True)
@@ -68,12 +73,15 @@ def completeness(
     its figures, and its diagnostics (each a code and the pages it names)."""
     no_text: set[int] = set()
     scanned = tables_missing = 0
+    cut: list[str] = []
     for code, pages in diagnostics:
         if code == NO_TEXT_LAYER:
             scanned += 1
             no_text.update(pages)
         elif code == TABLE_MISSING:
             tables_missing += 1
+        elif code in CUT_SHORT and code not in cut:
+            cut.append(code)
     reasons: list[str] = []
     if not recognised:
         reasons.append(NOT_RECOGNISED)
@@ -84,6 +92,8 @@ def completeness(
         reasons.append("pages without text")
     if tables_missing:
         reasons.append(f"{_count(tables_missing, 'table')} missing")
+    if cut:
+        reasons.append(f"cut short by a limit ({', '.join(cut)})")
     if recognised:
         known = _form(form)
         if known is None:

@@ -29,10 +29,17 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from nianbao.convert.options import PAGES_PER_LIMIT, ConvertOptions, Limits
-from nianbao.errors import Failure, TimeLimitError, WorkerDiedError
+from nianbao.errors import (
+    Failure,
+    MemoryLimitError,
+    TimeLimitError,
+    WorkerDiedError,
+    WorkerError,
+)
 from nianbao.runtime.inputs import shown
 from nianbao.runtime.worker import (
     Converted,
+    InLibrary,
     Pages,
     Work,
     child_main,
@@ -145,12 +152,14 @@ class _Worker:
         self.started = 0.0
         self.retiring = False  # it said it will exit after this input
         self.pages = Pages(0, 0)  # the input's, as far as the worker has said
+        self.library: str | None = None  # the C library call it is in, as it last said
 
     def give(self, path: Path) -> None:
         self.conn.send(path)
         self.path = path
         self.started = time.monotonic()
         self.pages = Pages(0, 0)
+        self.library = None
 
     def deadline(self, limits: Limits) -> float:
         return self.started + limits.seconds_for(self.pages.pages, self.pages.ocr_pages)
@@ -280,7 +289,11 @@ class WorkerPool:
     def _result(self, worker: _Worker) -> Converted | Failure | None:
         try:
             while worker.conn.poll():
-                received: Pages | tuple[Converted | Failure, bool] = worker.conn.recv()
+                received: Pages | InLibrary | tuple[Converted | Failure, bool]
+                received = worker.conn.recv()
+                if isinstance(received, InLibrary):
+                    worker.library = received.what
+                    continue
                 if isinstance(received, Pages):
                     worker.pages = Pages(
                         worker.pages.pages + received.pages,
@@ -295,7 +308,7 @@ class WorkerPool:
             pass  # the worker is gone; its exit status says how
         if not worker.process.is_alive():
             worker.kill()
-            return Failure.of(WorkerDiedError(_death(worker.process.exitcode, self.limits)))
+            return Failure.of(_died(worker.process.exitcode, worker.library, self.limits))
         if self.limits.seconds and time.monotonic() >= worker.deadline(self.limits):
             worker.kill()
             return Failure.of(TimeLimitError(_too_long(self.limits, worker.pages)))
@@ -311,6 +324,19 @@ def _too_long(limits: Limits, pages: Pages) -> str:
         f"took longer than the time limit of {seconds:g} s ({limits.seconds:g} s for each "
         f"{PAGES_PER_LIMIT} pages; {pages.pages} pages{ocr})"
     )
+
+
+def _died(exitcode: int | None, library: str | None, limits: Limits) -> WorkerError:
+    """Why a worker died. A C library that aborts (SIGABRT) under a memory limit has, as pdfium
+    does, failed to allocate: the input needs more memory than allowed, a refusal (exit 3) like
+    a MemoryError's. Any other death is unexplained: a bug to report (exit 70)."""
+    if library is not None and exitcode == -signal.SIGABRT and limits.memory:
+        return MemoryLimitError(
+            f"needed more than the memory limit of {size_text(limits.memory)}: {library} "
+            "ran out and aborted (a content stream or image that inflates that far)"
+        )
+    where = f" while {library}" if library is not None else ""
+    return WorkerDiedError(_death(exitcode, limits) + where)
 
 
 def _death(exitcode: int | None, limits: Limits) -> str:

@@ -8,7 +8,8 @@ goes to a worker process (`nianbao.runtime.pool.WorkerPool` starts and watches t
   `MemoryError` (or, inside C code, the worker's death) instead of the machine swapping;
 - tells the parent the pages it is about to read, and each it is about to OCR, as
   `nianbao.adapters.effort` hears of them, so that the parent's time limit (per 100 pages)
-  grows with the document;
+  grows with the document; and when it is inside a C library's call (pdfium reading a page),
+  so that a death there is told as what it is (pdfium aborts the process when memory runs out);
 - ignores Ctrl-C and SIGTERM, so that a signal sent to the whole process group (a terminal's
   Ctrl-C, systemd's stop, `timeout`) leaves the decision to the parent: a stop is not a failure
   of the input in hand;
@@ -224,7 +225,9 @@ def child_main(
             return
         result: Converted | Failure
         try:
-            with effort.listening(functools.partial(_tell_pages, conn)):
+            with effort.listening(
+                functools.partial(_tell_pages, conn), functools.partial(_tell_library, conn)
+            ):
                 result = work(path)
         except NianbaoError as exc:
             result = Failure.of(exc)
@@ -255,6 +258,18 @@ class Pages:
 
 def _tell_pages(conn: Connection, pages: int, ocr_pages: int) -> None:
     conn.send(Pages(pages, ocr_pages))
+
+
+@dataclass(frozen=True)
+class InLibrary:
+    """Sent while converting: the worker is inside a C library's call (`pdfium reading page
+    3`), or has left it (None). A library that aborts the process leaves this as its last word."""
+
+    what: str | None
+
+
+def _tell_library(conn: Connection, what: str | None) -> None:
+    conn.send(InLibrary(what))
 
 
 _PR_SET_PDEATHSIG = 1

@@ -17,6 +17,7 @@ from itertools import pairwise
 from nianbao.forms import FORMS
 from nianbao.schemas.model import Diagnostic, LineOrigin
 from nianbao.text.numbering import numbered_headings, parse_numbering
+from nianbao.text.script import ascii_digits
 from nianbao.text.tables import Line
 
 # Spaces that look like a space to a reader: NBSP, ideographic space, the typographic ones.
@@ -64,9 +65,10 @@ class Cleaned:
 
 
 def normalise(text: str) -> list[Line]:
-    """Unify line endings and spaces and drop stray markup; the words themselves are untouched."""
+    """Unify line endings, spaces and digits (full-width ０-９ are digits: ASCII, one for one) and
+    drop stray markup; the words themselves are untouched."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", _SPACES.sub(" ", text))
+    text = _INVISIBLE.sub("", _SPACES.sub(" ", ascii_digits(text)))
     text = _STRAY_MARKUP.sub("", text)
     text = _MARKDOWN_HEADING.sub("", _MARKDOWN_EMPHASIS.sub(r"\2", text))
     return [Line(number, line.rstrip(" ")) for number, line in enumerate(text.split("\n"), 1)]

@@ -8,7 +8,8 @@ OpenCC's regional phrase tables (`tw2sp`) are not used: they also turn the mainl
 into 文档.
 
 `fold` goes further, for comparing and parsing what was printed: full-width ASCII to half-width,
-Traditional to Simplified, every dash to `-`, still one character for one.
+Traditional to Simplified, every dash to `-`, still one character for one. `ascii_digits` folds
+only the full-width digits, which are digits wherever they are printed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from functools import lru_cache
 import opencc
 
 _TO_SIMPLIFIED = opencc.OpenCC("t2s")
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _DASHES = {ord(c): "-" for c in "－—–−‐‑"}
 _SPACE = {0x3000: " ", 0xA0: " "}
 
@@ -36,6 +38,11 @@ def simplified(text: str) -> str:
 def _one_character(char: str) -> str:
     converted: str = _TO_SIMPLIFIED.convert(char)
     return converted if len(converted) == 1 else char
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width digits (０-９) as the ASCII digits they are; the same length as `text`."""
+    return text.translate(_ASCII_DIGITS)
 
 
 @lru_cache(maxsize=16384)

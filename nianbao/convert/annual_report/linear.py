@@ -195,6 +195,7 @@ def _align(runs: list[Run], rows: list[Label], cells: list[int]) -> tuple[list[C
             merged = list(dict.fromkeys([*old.plans, *plans]))
             old.plans = merged[:_KEEP_PLANS]
 
+    capacities = [run.capacity() for run in runs]  # asked once per run, not once per row
     for i in range(n + 1):
         for j in range(m + 1):
             state = table[i][j]
@@ -211,7 +212,7 @@ def _align(runs: list[Run], rows: list[Label], cells: list[int]) -> tuple[list[C
                 state.score - (_LEFT_OUT_LABELLED if run.label else _LEFT_OUT),
                 state.plans,
             )
-            least, most = run.capacity()
+            least, most = capacities[i]
             total = 0
             for k in range(j, m):
                 row = rows[k]
@@ -393,7 +394,7 @@ def _split(
     """Each glued run cut under the table's checks; the keys of the runs cut no way."""
     if not glued:
         return [], {}
-    texts = [(" ".join(p.text for p in run.pieces), len(keys)) for run, keys in glued]
+    texts = [(run.digits(), len(keys)) for run, keys in glued]
     where: dict[str, Cell] = {p.key: (p.run, p.index) for p in placed if p.run is not None}
     # Figures known already (cells printed alone, the tables' own) take part as one more run.
     known = {k: f.value for k, f in given.items() if f.value is not None}
@@ -462,7 +463,7 @@ def _figures(
             continue
         spans = [list(_spans(run, c)) for c in split.candidates]
         # Cells the digits alone leave open (no sums applied) and those the sums still leave open.
-        shape_only = split_runs([(" ".join(p.text for p in run.pieces), len(keys))], [])[0]
+        shape_only = split_runs([(run.digits(), len(keys))], [])[0]
         loose = _open_cells([list(_spans(run, c)) for c in shape_only.candidates])
         unsure = _open_cells(spans)
         confidence = min(split.confidence, 0.99) if unsure else 1.0

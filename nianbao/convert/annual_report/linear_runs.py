@@ -37,14 +37,16 @@ from nianbao.schemas.model import (
 )
 from nianbao.text.numbering import numbering_level
 from nianbao.text.numbers import parse_value
-from nianbao.text.script import fold
+from nianbao.text.script import ascii_digits, fold
 
 _PROSE = re.compile(r"[。；;！？]")
-# Figures and the blanks between them; `/` and `-` alone are the not-applicable marks.
-_FIGURES = re.compile(r"[\d./\-]*\d[\d./\-]*(?:[ \t]+[\d./\-]+)*|(?<![\w.])[/\-](?![\w.])")
+# Figures and the blanks between them; `/` and `-` alone are the not-applicable marks. Digits
+# are ASCII (`fold` has made full-width ones so): `\d` would take any script's digits, which are
+# no figure of these forms.
+_FIGURES = re.compile(r"[0-9./\-]*[0-9][0-9./\-]*(?:[ \t]+[0-9./\-]+)*|(?<![\w.])[/\-](?![\w.])")
 _MONEY = re.compile(r"\s*(万元|亿元|元)")
 _COUNTER = re.compile(r"\s*(?:件|条|篇|次|人|个|项|家|户|期|场|年|月|日|号|%|％|万|亿)")
-_SOLVABLE = re.compile(r"[\d.\-]+")
+_SOLVABLE = re.compile(r"[0-9.\-]+")
 _NOT_APPLICABLE = frozenset({"-", "/", "--"})
 # What may stand between a label and its figures: spaces, pipes, a colon, quotes, a bracketed
 # note, and a note the line breaks before it closes (`（二）…（区分处理的，只计这一情 29`).
@@ -90,6 +92,11 @@ class Run:
 
     def printed(self) -> str:
         return " ".join(p.text or "(blank)" for p in self.pieces)
+
+    def digits(self) -> str:
+        """The run's pieces as the splitter reads them: full-width digits (a PDF's text keeps
+        them as printed) as ASCII, one for one, so that a cell's place is its place in print."""
+        return ascii_digits(" ".join(p.text for p in self.pieces))
 
 
 # --- where a section's table is --------------------------------------------------------------
@@ -343,9 +350,15 @@ def _labels_in(folded: str, spec: TableSpec) -> list[tuple[int, int, str]]:
                 if numbered is None and label in FORMS.shared_labels:
                     continue
                 found.append((numbered if numbered is not None else start, end, row.key))
+    # Longest first, each kept where no longer one was: which characters are taken is one
+    # byte each, so a candidate is checked in its own length, not against every label kept
+    # (a long line repeating the table's labels has tens of thousands).
+    taken = bytearray(len(folded) + 1)
     kept: list[tuple[int, int, str]] = []
     for candidate in sorted(found, key=lambda f: f[0] - f[1]):
-        if all(candidate[1] <= k[0] or candidate[0] >= k[1] for k in kept):
+        start, end, _ = candidate
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
             kept.append(candidate)
     return sorted(kept)
 
