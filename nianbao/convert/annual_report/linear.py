@@ -38,7 +38,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
+from nianbao.convert.annual_report.linear_notes import say_unread
 from nianbao.convert.annual_report.linear_order import order_row
+from nianbao.convert.annual_report.linear_repeats import Repeated, read_repeats
 from nianbao.convert.annual_report.linear_runs import Piece, Run, regions, runs_in
 from nianbao.convert.annual_report.splitting import CellEquation, RunSplit, split_runs
 from nianbao.forms import FORMS, Form, Label, TableSpec
@@ -63,6 +65,8 @@ class Reading:
     by_arithmetic: list[str] = field(default_factory=list)  # glued cells only the sums could cut
     ambiguous: list[str] = field(default_factory=list)  # cut more than one way: confidence < 1
     reordered: list[str] = field(default_factory=list)  # a wrapped row's cells put in order
+    repeated: list[str] = field(default_factory=list)  # a value printed once, over equal cells
+    undetermined: list[str] = field(default_factory=list)  # no value: the sums leave several
 
 
 def linear_figures(
@@ -246,6 +250,7 @@ class _Placed:
     piece: Piece | None = None  # a cell printed alone
     run: int | None = None  # else: the glued run and the cell's index in it
     index: int = 0
+    candidates: tuple[str, ...] = ()  # else: undetermined, the values the sums leave it
 
 
 def _read_table(
@@ -262,6 +267,7 @@ def _read_table(
     covers, undecided = _align(runs, rows, cells)
     placed: list[_Placed] = []
     glued: list[tuple[Run, list[str]]] = []  # the glued runs, each with the keys of its cells
+    repeats: list[tuple[Cover, Repeated]] = []  # one cell per line, fewer values than cells
     unread: dict[int, str] = {k: "its values could not be placed" for k in undecided}
     for cover in covers:
         run = runs[cover.run]
@@ -271,7 +277,9 @@ def _read_table(
             for col in _columns(spec, r)
         ]
         fixed = _fixed_cells(run, len(keys))
-        if fixed is not None:
+        if run.lines and len(run.pieces) < len(keys):
+            repeats.append((cover, Repeated(keys, _values(run))))
+        elif fixed is not None:
             for k in range(cover.first, cover.stop):
                 row_keys = _keys(spec, rows[k])
                 offset = keys.index(row_keys[0])
@@ -293,6 +301,17 @@ def _read_table(
             for k in range(cover.first, cover.stop):
                 unread[k] = f"{run.printed()!r} mixes not-applicable marks with glued figures"
     left_out = {i for i in range(len(runs))} - {c.run for c in covers}
+    placed += _repeated_cells(
+        spec,
+        rows,
+        runs,
+        repeats,
+        placed=placed,
+        given=given,
+        unread=unread,
+        reading=reading,
+        diagnostics=diagnostics,
+    )
     covered = {k for c in covers for k in range(c.first, c.stop)} - set(unread)
 
     splits, unsolved = _split(spec, glued, placed, given)
@@ -321,39 +340,17 @@ def _read_table(
             )
         reading.figures[key] = fig
 
-    for k, why in sorted(unread.items()):
-        if rows[k].key not in wanted:
-            continue
-        diagnostics.append(
-            Diagnostic(
-                code="figures.unaligned_row",
-                severity="warning",
-                message=f"{spec.key} row {rows[k].key} ({rows[k].label}) is not read: {why}",
-            )
-        )
-    for k, missing in enumerate(rows):
-        if k not in covered and k not in unread and not missing.optional and missing.key in wanted:
-            diagnostics.append(
-                Diagnostic(
-                    code="figures.unaligned_row",
-                    severity="warning",
-                    message=f"{spec.key} row {missing.key} ({missing.label}) is not read: "
-                    f"no run of {cells[k]} figures fits it in the form's order",
-                )
-            )
-    for i in sorted(left_out):
-        run = runs[i]
-        if run.label is not None and run.label not in wanted:
-            continue  # a row the tables read: not lost
-        diagnostics.append(
-            Diagnostic(
-                code="figures.unplaced_values",
-                severity="info",
-                message=f"{run.printed()!r} in the {spec.key} table's text fits none of its rows "
-                "in order: not read",
-                origin=run.pieces[0].origin,
-            )
-        )
+    say_unread(
+        spec,
+        rows,
+        runs,
+        cells,
+        covered=covered,
+        unread=unread,
+        left_out=left_out,
+        wanted=wanted,
+        diagnostics=diagnostics,
+    )
     if read_rows:
         diagnostics.append(
             Diagnostic(
@@ -363,6 +360,53 @@ def _read_table(
                 f"the {_form_of(spec)} form's row order: the document's tables did not give them",
             )
         )
+
+
+def _repeated_cells(
+    spec: TableSpec,
+    rows: list[Label],
+    runs: list[Run],
+    repeats: list[tuple[Cover, Repeated]],
+    *,
+    placed: list[_Placed],
+    given: Mapping[str, Figure],
+    unread: dict[int, str],
+    reading: Reading,
+    diagnostics: list[Diagnostic],
+) -> list[_Placed]:
+    """The cells of rows printed with fewer values than cells (`linear_repeats`): each settled
+    cell placed with the line it was printed on, each undetermined one with its candidates."""
+    known = {k: f.value for k, f in given.items() if f.value is not None}
+    known |= {
+        p.key: v
+        for p in placed
+        if p.piece is not None and (v := parse_value(p.piece.text).value) is not None
+    }
+    read_repeats([r for _, r in repeats], known)
+    out: list[_Placed] = []
+    for cover, repeated in repeats:
+        run = runs[cover.run]
+        if not repeated.readings:
+            unread |= dict.fromkeys(range(cover.first, cover.stop), repeated.note)
+            continue
+        settled = repeated.settled()
+        for i, key in enumerate(repeated.keys):
+            piece = run.pieces[repeated.readings[0][i]]
+            if key in settled:
+                out.append(_Placed(key, piece=piece))
+                reading.repeated.append(key)
+            else:
+                found = tuple(_printable(v) for v in repeated.candidates(key))
+                out.append(_Placed(key, piece=piece, candidates=found))
+                reading.undetermined.append(key)
+        where = f"{spec.key} " + ", ".join(r.key for r in rows[cover.first : cover.stop])
+        diagnostics.append(repeated.diagnostic(where, run.printed(), run.pieces[0].origin))
+    return out
+
+
+def _values(run: Run) -> list[int | float]:
+    """The values of a run printed one cell per line (figures only: `Piece.alone`)."""
+    return [v for p in run.pieces if (v := parse_value(p.text).value) is not None]
 
 
 def _fixed_cells(run: Run, needed: int) -> list[Piece] | None:
@@ -400,7 +444,9 @@ def _split(
     known |= {
         p.key: v
         for p in placed
-        if p.piece is not None and (v := parse_value(p.piece.text).value) is not None
+        if p.piece is not None
+        and not p.candidates
+        and (v := parse_value(p.piece.text).value) is not None
     }
     known = {k: v for k, v in known.items() if k not in where}
     constants = list(known)
@@ -453,7 +499,16 @@ def _figures(
         for col in _columns(spec, row)
     }
     for p in placed:
-        if p.piece is not None:
+        if p.candidates and p.piece is not None:
+            out[p.key] = Figure(
+                value=None,
+                raw="",
+                unit=units[p.key],
+                source="table",
+                origin=p.piece.origin,
+                confidence=0.0,
+            )
+        elif p.piece is not None:
             raw = p.piece.text + p.piece.unit.strip()
             out[p.key] = _figure(raw, p.piece.origin, 1.0, units[p.key])
     for n, (run, keys) in enumerate(glued):

@@ -51,6 +51,8 @@ _NOT_APPLICABLE = frozenset({"-", "/", "--"})
 _BETWEEN = re.compile(r"^(?:[\s|:：“”‘’\"'「」『』]|\([^()]*\)|（[^（）]*）)*(?:[(（][^()（）]*)?$")
 _QUOTES = frozenset("“”‘’\"'「」『』")
 _HEADING_MAX = 40
+# The most cells one value printed on a line of its own may stand for (section 四: 15 zeros).
+MAX_CELLS_PER_LINE = 15
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Piece:
     unit: str = ""  # a money unit printed right after the last figure (251000元)
     block: int = -1  # text pieces: the block and the offset of `text` in its text
     start: int = 0
+    alone: bool = False  # a figure that is the whole of its line: one cell, never cut
 
     @property
     def not_applicable(self) -> bool:
@@ -79,9 +82,14 @@ class Piece:
 class Run:
     pieces: list[Piece] = field(default_factory=list)
     label: str | None = None  # the key of the row whose label is printed right before it
+    # Printed one cell per line (`lines_of_cells`): each piece is a cell, and may stand for
+    # equal neighbouring cells printed once (`linear_repeats`).
+    lines: bool = False
 
     def capacity(self) -> tuple[int, int]:
         """The fewest and the most cells the run can hold."""
+        if self.lines:
+            return len(self.pieces), MAX_CELLS_PER_LINE * len(self.pieces)
         fixed = [p for p in self.pieces if not p.glued]
         glued = [p for p in self.pieces if p.glued]
         least = sum(1 for p in fixed if not p.optional) + len(glued)
@@ -174,7 +182,17 @@ def runs_in(document: Document, blocks: range, spec: TableSpec) -> tuple[list[Ru
         else:
             _text_runs(block.text, index, spec, stream)
     stream.stop()
+    if lines_of_cells(stream.runs):
+        for run in stream.runs:
+            run.lines = all(p.alone for p in run.pieces)
     return stream.runs, stream.named
+
+
+def lines_of_cells(runs: list[Run]) -> bool:
+    """Whether the text prints its table one cell per line: some run of two or more figures
+    holds each on a line of its own. Then a figure alone on its line is one cell (a value that
+    may stand for equal neighbours), never digits of several cells run together."""
+    return any(len(r.pieces) > 1 and all(p.alone for p in r.pieces) for r in runs)
 
 
 def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream) -> None:
@@ -291,10 +309,16 @@ def _figures_between(
                     unit=unit,
                     block=block,
                     start=offset,
+                    alone=_alone(printed, folded) and not unit,
                 )
             )
         position = match.end() + (money.end() if money else 0)
     _between(folded[position:end], spec, stream)
+
+
+def _alone(printed: str, line: str) -> bool:
+    """A number that is the whole of its line."""
+    return line.strip() == printed and parse_value(printed).value is not None
 
 
 def _between(text: str, spec: TableSpec, stream: _Stream) -> None:
