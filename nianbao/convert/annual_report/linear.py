@@ -41,7 +41,13 @@ from nianbao.convert.annual_report.labels import compact, unit_note
 from nianbao.convert.annual_report.linear_notes import say_unread
 from nianbao.convert.annual_report.linear_order import order_row
 from nianbao.convert.annual_report.linear_repeats import Repeated, read_repeats
-from nianbao.convert.annual_report.linear_runs import Piece, Run, regions, runs_in
+from nianbao.convert.annual_report.linear_runs import (
+    Piece,
+    Run,
+    mark_lines_of_cells,
+    regions,
+    runs_in,
+)
 from nianbao.convert.annual_report.splitting import CellEquation, RunSplit, split_runs
 from nianbao.forms import FORMS, Form, Label, TableSpec
 from nianbao.schemas.model import Diagnostic, Document, Figure, Origin, TextSpanOrigin
@@ -86,13 +92,15 @@ def read_linear(
     diagnostics: list[Diagnostic],
 ) -> Reading:
     reading = Reading()
+    found: list[tuple[TableSpec, list[Run]]] = []
     for table in FORMS.tables:
         if _complete(table.key, given):
             continue  # the tables gave it: the table mapping keeps priority
-        found = _best_reading(document, table.key, template)
-        if found is None:
-            continue
-        spec, runs = found
+        best = _best_reading(document, table.key, template)
+        if best is not None:
+            found.append(best)
+    mark_lines_of_cells([run for _, runs in found for run in runs])
+    for spec, runs in found:
         # Every row takes part in the alignment, so that the order holds (section 四 prints its
         # three groups as one run); only the rows the tables did not give are taken from it.
         rows = list(spec.rows)

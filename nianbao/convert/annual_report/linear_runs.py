@@ -51,6 +51,9 @@ _NOT_APPLICABLE = frozenset({"-", "/", "--"})
 _BETWEEN = re.compile(r"^(?:[\s|:：“”‘’\"'「」『』]|\([^()]*\)|（[^（）]*）)*(?:[(（][^()（）]*)?$")
 _QUOTES = frozenset("“”‘’\"'「」『』")
 _HEADING_MAX = 40
+_BROKEN_NUMBERING_MAX = 3  # `二、`, `（三`: a heading's numbering alone on its line
+_BROKEN_LINES = 4  # the lines a broken heading's words may take
+_CELL_PER_LINE = "cell-per-line"  # `text.tables`' method for a table rebuilt from lines
 # The most cells one value printed on a line of its own may stand for (section 四: 15 zeros).
 MAX_CELLS_PER_LINE = 15
 
@@ -112,17 +115,49 @@ def regions(document: Document, section: SectionKey) -> list[range]:
     四、, or its first row, numbered 一、, printed with its figures) are rows.
 
     A document with no section heading at all (a form table printed alone, as a PDF's text) is
-    one region: the table's labels still have to be found there for it to be read.
+    one region: the table's labels still have to be found there for it to be read. A section no
+    heading names (left out, misspelt) may print its table under any heading: then each part of
+    the document is a region, and the table's own labels choose (`linear._best_reading`). A
+    heading whose numbering the markup broke onto a line of its own (`二、` / `主动公开…`) is a
+    heading.
     """
-    heads = [(i, key) for i, b in enumerate(document.blocks) if (key := _section_of(b))]
+    heads = [
+        (i, key)
+        for i, b in enumerate(document.blocks)
+        if (key := _section_of(b) or _broken_heading(document.blocks, i))
+    ]
     if not heads:
         return [range(len(document.blocks))]
-    out = []
-    for n, (start, key) in enumerate(heads):
-        if key == section:
-            end = heads[n + 1][0] if n + 1 < len(heads) else len(document.blocks)
-            out.append(range(start + 1, end))
+    ends = [start for start, _ in heads[1:]] + [len(document.blocks)]
+    out = [
+        range(start + 1, end)
+        for (start, key), end in zip(heads, ends, strict=True)
+        if key == section
+    ]
+    if not out:
+        # No heading names the section (left out, or misspelt past recognition): its table
+        # may stand under any heading, and its own labels must say where (`runs_in`).
+        out = [range(0, heads[0][0])]
+        out += [range(start + 1, end) for (start, _), end in zip(heads, ends, strict=True)]
     return out
+
+
+def _broken_heading(blocks: list[Block], index: int) -> SectionKey | None:
+    """The section a heading names whose numbering the page's markup broke off onto a line of
+    its own (`二、` / `主动公开政府信息情况`; `四、` / `政府信息公开行政复议、行政诉讼情况`)."""
+    first = fold(blocks[index].text).strip()
+    if not first or len(first) > _BROKEN_NUMBERING_MAX or _section_of(blocks[index]):
+        return None
+    joined = first
+    for block in blocks[index + 1 : index + 1 + _BROKEN_LINES]:
+        joined += fold(block.text).strip()
+        if len(joined) > _HEADING_MAX or _PROSE.search(joined):
+            return None
+        if numbering_level(joined) == 1 and not names_a_row(joined):
+            key = next((k for k, words in FORMS.sections if any(w in joined for w in words)), None)
+            if key is not None:
+                return key
+    return None
 
 
 def _section_of(block: Block) -> SectionKey | None:
@@ -182,17 +217,17 @@ def runs_in(document: Document, blocks: range, spec: TableSpec) -> tuple[list[Ru
         else:
             _text_runs(block.text, index, spec, stream)
     stream.stop()
-    if lines_of_cells(stream.runs):
-        for run in stream.runs:
-            run.lines = all(p.alone for p in run.pieces)
     return stream.runs, stream.named
 
 
-def lines_of_cells(runs: list[Run]) -> bool:
-    """Whether the text prints its table one cell per line: some run of two or more figures
-    holds each on a line of its own. Then a figure alone on its line is one cell (a value that
-    may stand for equal neighbours), never digits of several cells run together."""
-    return any(len(r.pieces) > 1 and all(p.alone for p in r.pieces) for r in runs)
+def mark_lines_of_cells(runs: list[Run]) -> None:
+    """Where the text prints its tables one cell per line (some run of two or more figures holds
+    each on a line of its own: the evidence is the document's, all its form tables' runs), a
+    figure alone on its line is one cell, a value that may stand for equal neighbours, never the
+    digits of several cells run together: each run of such figures is marked `lines`."""
+    if any(len(r.pieces) > 1 and all(p.alone for p in r.pieces) for r in runs):
+        for run in runs:
+            run.lines = all(p.alone for p in run.pieces)
 
 
 def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream) -> None:
@@ -200,6 +235,8 @@ def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream
     table = document.tables[index]
     if classify(table) not in (None, spec.key):
         return  # another form table, or a 统计表: none of this table's figures
+    # A table the text adapter built from lines, one cell per line: each cell is a line.
+    lines = table.method == _CELL_PER_LINE
     for r, row in enumerate(table.grid()):
         cells: list[TableCell] = []
         for cell in row:
@@ -223,7 +260,10 @@ def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream
             if cell.text.strip() and not _is_figure(cell.text):
                 break  # a note where a figure should be: the row's figures end here
             origin = TableCellOrigin(table=index, row=r, col=cell.col)
-            stream.add(Piece(cell.text.strip(), origin, glued=False))
+            printed = cell.text.strip()
+            stream.add(
+                Piece(printed, origin, glued=False, alone=lines and _alone(printed, printed))
+            )
         # Blanks a table pads a row with: empty cells after the last figure, and the columns
         # the last figure was stretched over when the empty cells were read as its span.
         last = values[-1] if values else cells[first]
