@@ -158,3 +158,22 @@ def test_a_section_whose_heading_is_broken_or_missing_is_found_by_its_table(name
     else:
         assert figures["proactive.penalty.decisions"].value == 1
         assert _row(figures, "new_received") == [15, 0, 0, 0, 0, 0, 15]
+
+
+def test_a_row_short_of_cells_is_not_read_as_repeats_where_the_text_prints_equal_neighbours(
+    tmp_path: Path,
+) -> None:
+    """Equal neighbours printed once is a crawler's habit, not a rule: a text that prints a row
+    of seven `0` lines did not drop repeats, so its `8 / 0 / 8` row lacks blanks, not repeats,
+    and is not read (said as figures.unaligned_row), never spread over the row."""
+    text = (PUTIAN / "putian-stjj-2023.txt").read_text(encoding="utf-8")
+    carried = "二、上年结转政府信息公开申请数量\n0\n"
+    assert carried in text
+    source = tmp_path / "report.txt"
+    source.write_text(text.replace(carried, carried.replace("0\n", "0\n" * 7)), encoding="utf-8")
+    report = nianbao.convert_document(source)
+    figures = _figures(report)
+    assert _row(figures, "carried_over") == [0] * 7
+    assert not [k for k in figures if k.startswith("applications.new_received.")]
+    said = [d.message for d in report.diagnostics if d.code == "figures.unaligned_row"]
+    assert any("new_received" in m and "not repeats" in m for m in said)

@@ -61,6 +61,10 @@ _LEFT_OUT = 1  # a run placed nowhere
 _LEFT_OUT_LABELLED = 3
 _KEEP_PLANS = 3  # distinct best alignments kept to tell whether the best is unique
 _CANDIDATES_SHOWN = 20
+_SHORT = (
+    "fewer values than cells, one per line, in a text that prints equal neighbours: "
+    "the cells missing are not repeats, and which they are is not printed"
+)
 
 
 @dataclass
@@ -286,7 +290,10 @@ def _read_table(
         ]
         fixed = _fixed_cells(run, len(keys))
         if run.lines and len(run.pieces) < len(keys):
-            repeats.append((cover, Repeated(keys, _values(run))))
+            if run.equal_neighbours_dropped:
+                repeats.append((cover, Repeated(keys, _values(run))))
+            else:
+                unread |= dict.fromkeys(range(cover.first, cover.stop), _SHORT)
         elif fixed is not None:
             for k in range(cover.first, cover.stop):
                 row_keys = _keys(spec, rows[k])

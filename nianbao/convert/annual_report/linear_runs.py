@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import (
@@ -85,9 +86,10 @@ class Piece:
 class Run:
     pieces: list[Piece] = field(default_factory=list)
     label: str | None = None  # the key of the row whose label is printed right before it
-    # Printed one cell per line (`lines_of_cells`): each piece is a cell, and may stand for
-    # equal neighbouring cells printed once (`linear_repeats`).
+    # Printed one cell per line (`mark_lines_of_cells`): each piece is a cell, and, where the
+    # text never prints two equal neighbours, may stand for several (`linear_repeats`).
     lines: bool = False
+    equal_neighbours_dropped: bool = False
 
     def capacity(self) -> tuple[int, int]:
         """The fewest and the most cells the run can hold."""
@@ -223,11 +225,18 @@ def runs_in(document: Document, blocks: range, spec: TableSpec) -> tuple[list[Ru
 def mark_lines_of_cells(runs: list[Run]) -> None:
     """Where the text prints its tables one cell per line (some run of two or more figures holds
     each on a line of its own: the evidence is the document's, all its form tables' runs), a
-    figure alone on its line is one cell, a value that may stand for equal neighbours, never the
-    digits of several cells run together: each run of such figures is marked `lines`."""
-    if any(len(r.pieces) > 1 and all(p.alone for p in r.pieces) for r in runs):
-        for run in runs:
-            run.lines = all(p.alone for p in run.pieces)
+    figure alone on its line is one cell, never the digits of several cells run together: each
+    run of such figures is marked `lines`, and where no two equal figures follow each other
+    (a crawler dropped each line equal to the one before), `equal_neighbours_dropped`."""
+    lines = [r for r in runs if all(p.alone for p in r.pieces)]
+    if not any(len(r.pieces) > 1 for r in lines):
+        return
+    # A text that prints two equal neighbours one after the other (a row's `0`, `0`) did not
+    # drop them: there a row short of cells lacks blanks, not repeats.
+    dropped = not any(a.text == b.text for r in lines for a, b in pairwise(r.pieces))
+    for run in lines:
+        run.lines = True
+        run.equal_neighbours_dropped = dropped
 
 
 def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream) -> None:
