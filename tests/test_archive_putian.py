@@ -177,3 +177,21 @@ def test_a_row_short_of_cells_is_not_read_as_repeats_where_the_text_prints_equal
     assert not [k for k in figures if k.startswith("applications.new_received.")]
     said = [d.message for d in report.diagnostics if d.code == "figures.unaligned_row"]
     assert any("new_received" in m and "not repeats" in m for m in said)
+
+
+def test_a_section_whose_heading_is_misspelt_is_found_by_its_table_s_own_words(
+    tmp_path: Path,
+) -> None:
+    """`四、政府信息公开行政法复议、行政讼诉情况` names no section: the section 四 table is found
+    from its first own label on a line (行政复议), and its `0 / 1 / 0` is not taken for a row of
+    section 三, whose region it falls in."""
+    text = (PUTIAN / "putian-cg-2023.txt").read_text(encoding="utf-8")
+    heading = "四、政府信息公开行政复议、行政诉讼情况\n"
+    assert heading in text
+    source = tmp_path / "report.txt"
+    source.write_text(text.replace(heading, "四、政府信息公开行政法复议、行政讼诉情况\n"), "utf-8")
+    figures = _figures(nianbao.convert_document(source))
+    review = [figures[f"review.{c}"].value for c in ("upheld", "corrected", "other", "pending")]
+    assert review == [0, 0, 0, OPEN]
+    assert figures["litigation_after_review.total"].value == 0
+    assert _row(figures, "carried_forward") == [0] * 7

@@ -131,7 +131,7 @@ def _best_reading(
         spec = form.table(table_key)
         if spec is None:
             continue
-        for blocks in regions(document, spec.section):
+        for blocks in regions(document, spec):
             runs, named = runs_in(document, blocks, spec)
             if len(named) < 2 or not runs:
                 continue

@@ -108,8 +108,9 @@ class Run:
 # --- where a section's table is --------------------------------------------------------------
 
 
-def regions(document: Document, section: SectionKey) -> list[range]:
-    """Block ranges headed by a heading of `section`, each up to the next section's heading.
+def regions(document: Document, spec: TableSpec) -> list[range]:
+    """Block ranges headed by a heading of the table's section, each up to the next section's
+    heading.
 
     Every heading that names the section counts, not only the first: a report may tell its work
     in chapters named like the standard sections and then print the standard sections again,
@@ -119,7 +120,8 @@ def regions(document: Document, section: SectionKey) -> list[range]:
     A document with no section heading at all (a form table printed alone, as a PDF's text) is
     one region: the table's labels still have to be found there for it to be read. A section no
     heading names (left out, misspelt) may print its table under any heading: then each part of
-    the document is a region, and the table's own labels choose (`linear._best_reading`). A
+    the document from a line that is one of the table's own labels (`结果维持`, `规章`) is a
+    region, and the labels printed there choose (`linear._best_reading`). A
     heading whose numbering the markup broke onto a line of its own (`二、` / `主动公开…`) is a
     heading.
     """
@@ -134,14 +136,35 @@ def regions(document: Document, section: SectionKey) -> list[range]:
     out = [
         range(start + 1, end)
         for (start, key), end in zip(heads, ends, strict=True)
-        if key == section
+        if key == spec.section
     ]
     if not out:
         # No heading names the section (left out, or misspelt past recognition): its table
-        # may stand under any heading, and its own labels must say where (`runs_in`).
-        out = [range(0, heads[0][0])]
-        out += [range(start + 1, end) for (start, _), end in zip(heads, ends, strict=True)]
+        # may stand under any heading, from the first line that is one of its own labels.
+        spans = [range(0, heads[0][0])]
+        spans += [range(start + 1, end) for (start, _), end in zip(heads, ends, strict=True)]
+        out = [
+            range(first, span.stop)
+            for span in spans
+            if (first := _first_label(document, span, spec)) is not None
+        ]
     return out
+
+
+def _first_label(document: Document, span: range, spec: TableSpec) -> int | None:
+    """The first block of `span` that is nothing but a label of the table (a row's, a group's,
+    a column's; not one the forms' tables share): where a table without a heading begins."""
+    own = _own_words(spec.key)
+    return next((i for i in span if core(document.blocks[i].text) in own), None)
+
+
+@cache
+def _own_words(table_key: str) -> frozenset[str]:
+    spec = FORMS.table(table_key)
+    labels = (*spec.rows, *spec.groups, *spec.columns)
+    return frozenset(
+        core(text) for label in labels for text in label.labels if text not in FORMS.shared_labels
+    ) - {""}
 
 
 def _broken_heading(blocks: list[Block], index: int) -> SectionKey | None:
