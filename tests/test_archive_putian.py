@@ -195,3 +195,39 @@ def test_a_section_whose_heading_is_misspelt_is_found_by_its_table_s_own_words(
     assert review == [0, 0, 0, OPEN]
     assert figures["litigation_after_review.total"].value == 0
     assert _row(figures, "carried_forward") == [0] * 7
+
+
+def _with(tmp_path: Path, name: str, old: str, new: str) -> Report:
+    text = (PUTIAN / name).read_text(encoding="utf-8")
+    assert old in text
+    source = tmp_path / "report.txt"
+    source.write_text(text.replace(old, new), encoding="utf-8")
+    return nianbao.convert_document(source)
+
+
+def test_a_number_broken_over_two_lines_is_joined_only_where_the_sums_say_so(
+    tmp_path: Path,
+) -> None:
+    """`13` printed as `1` / `3`: its row alone reads 1, 3, 3, 3, 3, 0, 13 (its own total holds),
+    but the 自然人 column's sum then holds in no reading; joined, every sum holds: 13, 0 … 13."""
+    row = "1.本机关不掌握相关政府信息\n13\n0\n13\n"
+    report = _with(tmp_path, "putian-cg-2023.txt", row, row.replace("13\n0", "1\n3\n0"))
+    figures = _figures(report)
+    assert _row(figures, "unable_not_held") == [13, 0, 0, 0, 0, 0, 13]
+    said = [d.message for d in report.diagnostics if "unable_not_held" in d.message]
+    assert any("1 / 3 as 13" in m for m in said)
+    assert report.annual_report is not None
+    assert not [c for c in report.annual_report.checks if c.status == "fail"]
+
+
+def test_a_row_no_reading_fits_is_not_read_and_said(tmp_path: Path) -> None:
+    """`2 / 0 / 2` misprinted `2 / 0 / 3`: however the three values lie over the seven cells,
+    the parts never add up to the total, and no two lines join into a number that would (`20`,
+    `03`). The row is not read (figures.unaligned_row), never spread; the other rows are."""
+    row = "（一）予以公开\n2\n0\n2\n"
+    report = _with(tmp_path, "putian-cg-2023.txt", row, row.replace("0\n2", "0\n3"))
+    figures = _figures(report)
+    assert not [k for k in figures if k.startswith("applications.granted.")]
+    said = [d.message for d in report.diagnostics if d.code == "figures.unaligned_row"]
+    assert any("granted" in m for m in said)
+    assert _row(figures, "unable_not_held") == [13, 0, 0, 0, 0, 0, 13]

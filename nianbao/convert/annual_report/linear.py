@@ -35,7 +35,7 @@ replaces it, with a `figures.reread` diagnostic wherever a value changes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nianbao.convert.annual_report.labels import compact, unit_note
 from nianbao.convert.annual_report.linear_notes import say_unread
@@ -289,9 +289,9 @@ def _read_table(
             for col in _columns(spec, r)
         ]
         fixed = _fixed_cells(run, len(keys))
-        if run.lines and len(run.pieces) < len(keys):
+        if run.lines and len(run.pieces) != len(keys):
             if run.equal_neighbours_dropped:
-                repeats.append((cover, Repeated(keys, _values(run))))
+                repeats.append((cover, Repeated(keys, [p.text for p in run.pieces])))
             else:
                 unread |= dict.fromkeys(range(cover.first, cover.stop), _SHORT)
         elif fixed is not None:
@@ -406,7 +406,7 @@ def _repeated_cells(
             continue
         settled = repeated.settled()
         for i, key in enumerate(repeated.keys):
-            piece = run.pieces[repeated.readings[0][i]]
+            piece = _piece(run, repeated, repeated.readings[0][i])
             if key in settled:
                 out.append(_Placed(key, piece=piece))
                 reading.repeated.append(key)
@@ -419,9 +419,12 @@ def _repeated_cells(
     return out
 
 
-def _values(run: Run) -> list[int | float]:
-    """The values of a run printed one cell per line (figures only: `Piece.alone`)."""
-    return [v for p in run.pieces if (v := parse_value(p.text).value) is not None]
+def _piece(run: Run, repeated: Repeated, index: int) -> Piece:
+    """The line a value was printed on; a number broken over two lines, as the first line."""
+    first = repeated.joined.get(index)
+    if first is None:
+        return run.pieces[index]
+    return replace(run.pieces[first], text=repeated.text(index))
 
 
 def _fixed_cells(run: Run, needed: int) -> list[Piece] | None:

@@ -2,8 +2,8 @@
 
 Some crawlers drop every line equal to the line before it, and some pages merge equal
 neighbouring cells into one: a table flattened one cell per line then prints fewer values than
-its row has cells. `一、本年新收… / 8 / 0 / 8` is a row of seven cells (自然人, five organisation
-columns, 总计), a lone `0` a whole row of zeros. Each printed value stands for one or more
+its row has cells. `一、本年新收… / 8 / 0 / 8` is a row of seven cells (six applicant
+columns and their total), a lone `0` a whole row of zeros. Each printed value stands for one or more
 neighbouring cells, in order; how many is not printed. Only the form's equations can tell, so:
 
 - every way to lay the printed values over the cells (each value over one or more neighbouring
@@ -13,7 +13,13 @@ neighbouring cells, in order; how many is not printed. Only the form's equations
   settled) holds; rows tied by a check settle each other, until nothing changes;
 - a cell on which every surviving reading agrees is read, and is as certain as a printed cell:
   the arithmetic allows no other value; a cell on which they differ is undetermined (no value,
-  its candidates named), and a row no reading fits is not read.
+  its candidates named), and a row no reading fits is not read;
+- a number the page's markup broke over two lines (`1` / `62`) is joined only where the sums
+  say so: a row its own sums fit in no reading, or the one row whose join makes the sums across
+  rows hold when they hold in no reading otherwise;
+- where the sums across rows still hold in no reading (a misprint, or a break nothing shows),
+  what the rows settled for each other is not trusted: each row keeps every way its values lie
+  over its cells, and only what those agree on is read.
 
 A digit is never split off a value here: a line of its own is a cell (the digits of a line are
 cut only where the text ran cells together, which `splitting` does). Nothing is spread by
@@ -29,11 +35,14 @@ from math import comb
 
 from nianbao.forms import FORMS
 from nianbao.schemas.model import Diagnostic, Origin
+from nianbao.text.numbers import parse_value
 
 Number = int | float
 MAX_READINGS = 50_000  # ways to lay a row's printed values over its cells, tried at most
 _TOLERANCE = 1e-6
 _SHOWN = 20  # readings named in a diagnostic
+_TOO_MANY = "too many readings"
+_Equation = tuple[tuple[str, ...], tuple[str, ...]]  # the keys summed on each side
 
 
 @dataclass
@@ -41,9 +50,22 @@ class Repeated:
     """A row (or rows) printed with fewer values than cells, and what the sums made of it."""
 
     keys: list[str]  # the cells, in printed order
-    values: list[Number]  # the values printed, in order
-    readings: list[tuple[int, ...]] = field(default_factory=list)  # each cell's printed value
+    texts: list[str]  # the values as printed, one per line, in order
+    # The values: those printed, then any two neighbours joined (`joined`: which, as printed).
+    values: list[Number] = field(default_factory=list)
+    joined: dict[int, int] = field(default_factory=dict)  # value index -> first line joined
+    readings: list[tuple[int, ...]] = field(default_factory=list)  # each cell's value index
     note: str = ""  # why no reading is kept
+    doubt: str = ""  # why the sums did not choose among the readings
+
+    def __post_init__(self) -> None:
+        if not self.values:
+            self.values = [_value(t) for t in self.texts]
+
+    def text(self, index: int) -> str:
+        """Value `index` as printed (a joined one: its two lines' characters)."""
+        first = self.joined.get(index)
+        return self.texts[index] if first is None else self.texts[first] + self.texts[first + 1]
 
     def settled(self) -> dict[str, int]:
         """The cells every reading gives the same value: key -> the index of a printed value
@@ -68,10 +90,22 @@ class Repeated:
         """`figures.repeated_value` when the sums allow one reading, else
         `figures.undetermined` naming the open cells and every reading."""
         message = (
-            f"{where}: {len(self.values)} values printed one per line ({printed}) for "
+            f"{where}: {len(self.texts)} values printed one per line ({printed}) for "
             f"{len(self.keys)} cells; a value printed once stands for equal neighbouring cells"
         )
+        used = sorted({self.joined[n] for r in self.readings for n in r if n in self.joined})
+        if used:
+            message += (
+                ", and no reading fits unless a number broke over two lines ("
+                + ", ".join(
+                    f"{self.texts[j]} / {self.texts[j + 1]} as {self.texts[j]}{self.texts[j + 1]}"
+                    for j in used
+                )
+                + ")"
+            )
         readings = self.distinct()
+        if self.doubt:
+            message += f"; {self.doubt}"
         if len(readings) == 1:
             return Diagnostic(
                 code="figures.repeated_value",
@@ -89,8 +123,8 @@ class Repeated:
         return Diagnostic(
             code="figures.undetermined",
             severity="warning",
-            message=f"{message}, and the table's sums allow {len(readings)} readings "
-            f"({shown}): {cells}; left without a value",
+            message=f"{message}, and {len(readings)} readings are left ({shown}): {cells}; "
+            "left without a value",
             origin=origin,
         )
 
@@ -108,41 +142,130 @@ def read_repeats(rows: Sequence[Repeated], known: Mapping[str, Number]) -> None:
     for row in rows:
         count = comb(len(row.keys) - 1, len(row.values) - 1)
         if count > MAX_READINGS:
-            row.note = f"{len(row.values)} values over {len(row.keys)} cells: {count} readings"
+            row.note = (
+                f"{_TOO_MANY} ({count}) of {len(row.values)} values over {len(row.keys)} cells"
+            )
             continue
         row.readings = list(layouts(len(row.values), len(row.keys)))
     present = set(known) | {k for row in rows for k in row.keys}
     equations = list(_equations(present))
+    layouts_of = {id(row): list(row.readings) for row in rows}
+    # Each row under its own sums first (and the figures printed alone): a reading it leaves
+    # holds whatever the other rows are.
+    for row in rows:
+        row.readings = [r for r in row.readings if _holds(row, r, known, equations)]
+    # A row no reading fits may hold a number the page's markup broke over two lines (`1` /
+    # `62`): joined, it is read only where its sums then allow it.
+    for row in rows:
+        if not row.readings and not row.note.startswith(_TOO_MANY):
+            row.readings = _joined_readings(row, known, equations)
+    alone = {id(row): list(row.readings) for row in rows}
+    if not _consistent(rows, alone, known, equations):
+        # A number broken over two lines reads under its row's own sums too (`1` / `3` / `0` /
+        # `13` as 1, 3, 3, 3, 3, 0, 13): joined in the one row whose join makes every sum hold.
+        joins = []
+        for row in rows:
+            joined = _joined_readings(row, known, equations) if len(row.texts) > 1 else []
+            if joined and _consistent(rows, alone | {id(row): joined}, known, equations):
+                joins.append((row, joined))
+        if len(joins) == 1:
+            alone[id(joins[0][0])] = joins[0][1]
+        _consistent(rows, alone, known, equations)
+    if any(alone[id(row)] and not row.readings for row in rows):
+        # The rows' sums across rows hold in no reading: a misprint, or a value that is not what
+        # the layout took it for. Nothing the other rows settled can be trusted: each row keeps
+        # every way its values lie over its cells, and what they all agree on.
+        for row in rows:
+            if len(layouts_of[id(row)]) > 1:
+                row.readings = layouts_of[id(row)]
+                row.doubt = "the table's sums across its rows hold in no reading"
+            else:
+                row.readings = alone[id(row)]
+    for row in rows:
+        if not row.readings and not row.note:
+            row.note = (
+                f"no way to lay the printed values {' '.join(row.texts)} over its "
+                f"{len(row.keys)} cells satisfies the table's sums"
+            )
+
+
+def _consistent(
+    rows: Sequence[Repeated],
+    start: Mapping[int, list[tuple[int, ...]]],
+    known: Mapping[str, Number],
+    equations: list[_Equation],
+) -> bool:
+    """Settle the rows from the readings `start` gives them; whether no row is left without."""
+    for row in rows:
+        row.readings = list(start[id(row)])
+    _settle(rows, known, equations)
+    return not any(start[id(row)] and not row.readings for row in rows)
+
+
+def _settle(
+    rows: Sequence[Repeated], known: Mapping[str, Number], equations: list[_Equation]
+) -> None:
+    """Drop each row's readings that break a check, until no row changes."""
     changed = True
     while changed:
         changed = False
         for row in rows:
             if not row.readings:
                 continue
-            others = dict(known)
-            for other in rows:
-                if other is not row:
-                    others |= {k: other.values[n] for k, n in other.settled().items()}
+            others = _others(rows, row, known)
             kept = [r for r in row.readings if _holds(row, r, others, equations)]
             if len(kept) != len(row.readings):
                 changed = True
                 row.readings = kept
-                if not kept:
-                    row.note = (
-                        f"no way to lay the printed values {_printed(row.values)} over its "
-                        f"{len(row.keys)} cells satisfies the table's sums"
-                    )
 
 
-def _printed(values: Sequence[Number]) -> str:
-    return " ".join(_number(v) for v in values)
+def _others(
+    rows: Sequence[Repeated], row: Repeated, known: Mapping[str, Number]
+) -> dict[str, Number]:
+    """The figures known around `row`: `known`, and the cells the other rows settled."""
+    others = dict(known)
+    for other in rows:
+        if other is not row:
+            others |= {k: other.values[n] for k, n in other.settled().items()}
+    return others
+
+
+def _joined_readings(
+    row: Repeated, others: Mapping[str, Number], equations: list[_Equation]
+) -> list[tuple[int, ...]]:
+    """The readings with two neighbouring lines joined into one number, any two, that the
+    checks allow."""
+    out: list[tuple[int, ...]] = []
+    printed = len(row.texts)
+    for first in range(printed - 1):
+        joined = row.texts[first] + row.texts[first + 1]
+        if not (joined.isdigit() and row.texts[first] != "0"):
+            continue  # `0` / `7` is never 07; a fraction or a sign does not break so
+        index = len(row.values)
+        row.values.append(int(joined))
+        row.joined[index] = first
+        order = [*range(first), index, *range(first + 2, printed)]
+        if comb(len(row.keys) - 1, len(order) - 1) > MAX_READINGS:
+            continue
+        for layout in layouts(len(order), len(row.keys)):
+            reading = tuple(order[n] for n in layout)
+            if _holds(row, reading, others, equations):
+                out.append(reading)
+    return out
+
+
+def _value(text: str) -> Number:
+    value = parse_value(text).value
+    if value is None:
+        raise ValueError(f"{text!r} is not a number")  # `Piece.alone` holds numbers only
+    return value
 
 
 def _number(value: Number) -> str:
     return f"{value:g}"
 
 
-def _equations(present: set[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+def _equations(present: set[str]) -> list[_Equation]:
     out = []
     for check in FORMS.checks:
         for instance in FORMS.instances(check):
@@ -156,7 +279,7 @@ def _holds(
     row: Repeated,
     reading: tuple[int, ...],
     others: Mapping[str, Number],
-    equations: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    equations: list[_Equation],
 ) -> bool:
     values = dict(others) | {k: row.values[n] for k, n in zip(row.keys, reading, strict=True)}
     mine = set(row.keys)

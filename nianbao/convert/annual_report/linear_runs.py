@@ -94,7 +94,9 @@ class Run:
     def capacity(self) -> tuple[int, int]:
         """The fewest and the most cells the run can hold."""
         if self.lines:
-            return len(self.pieces), MAX_CELLS_PER_LINE * len(self.pieces)
+            # Where equal neighbours were dropped, a number may have broken over two lines.
+            broken = 1 if self.equal_neighbours_dropped and len(self.pieces) > 1 else 0
+            return len(self.pieces) - broken, MAX_CELLS_PER_LINE * len(self.pieces)
         fixed = [p for p in self.pieces if not p.glued]
         glued = [p for p in self.pieces if p.glued]
         least = sum(1 for p in fixed if not p.optional) + len(glued)
@@ -120,7 +122,7 @@ def regions(document: Document, spec: TableSpec) -> list[range]:
     A document with no section heading at all (a form table printed alone, as a PDF's text) is
     one region: the table's labels still have to be found there for it to be read. A section no
     heading names (left out, misspelt) may print its table under any heading: then each part of
-    the document from a line that is one of the table's own labels (`结果维持`, `规章`) is a
+    the document from a line that is one of the table's own labels (a column head, a row's) is a
     region, and the labels printed there choose (`linear._best_reading`). A
     heading whose numbering the markup broke onto a line of its own (`二、` / `主动公开…`) is a
     heading.
@@ -169,7 +171,7 @@ def _own_words(table_key: str) -> frozenset[str]:
 
 def _broken_heading(blocks: list[Block], index: int) -> SectionKey | None:
     """The section a heading names whose numbering the page's markup broke off onto a line of
-    its own (`二、` / `主动公开政府信息情况`; `四、` / `政府信息公开行政复议、行政诉讼情况`)."""
+    its own (`二、` / `主动公开政府信息情况`)."""
     first = fold(blocks[index].text).strip()
     if not first or len(first) > _BROKEN_NUMBERING_MAX or _section_of(blocks[index]):
         return None
