@@ -18,7 +18,12 @@ cells each has, and which sums must hold. So:
    the candidates; one that splits no way gives no figures and a `figures.unaligned_row`;
 4. a row whose cells are not glued but lie on a few lines (a PDF row whose label wrapped) is
    put in the one order of those lines its own sums allow (`linear_order`, `figures.reordered`);
-   when no order or several do, it is not read.
+   when no order or several do, it is not read;
+5. a text that prints its tables one cell per line (`linear_runs.mark_lines_of_cells`) has a
+   cell in each line: its digits are never cut. Where it never prints two equal figures one
+   after the other (a crawler dropped each line equal to the one before), a row printed with
+   fewer values than cells is read by `linear_repeats`: a value stands for several neighbouring
+   cells only where the sums allow no other reading; cells they leave open are undetermined.
 
 A row's failing sum is the report's misprint, not our misreading, only when the reading is
 certain: its cells printed on one line (a table row, a line of text) or one per line, each piece
@@ -61,10 +66,6 @@ _LEFT_OUT = 1  # a run placed nowhere
 _LEFT_OUT_LABELLED = 3
 _KEEP_PLANS = 3  # distinct best alignments kept to tell whether the best is unique
 _CANDIDATES_SHOWN = 20
-_SHORT = (
-    "fewer values than cells, one per line, in a text that prints equal neighbours: "
-    "the cells missing are not repeats, and which they are is not printed"
-)
 
 
 @dataclass
@@ -290,10 +291,8 @@ def _read_table(
         ]
         fixed = _fixed_cells(run, len(keys))
         if run.lines and len(run.pieces) != len(keys):
-            if run.equal_neighbours_dropped:
-                repeats.append((cover, Repeated(keys, [p.text for p in run.pieces])))
-            else:
-                unread |= dict.fromkeys(range(cover.first, cover.stop), _SHORT)
+            # Only where equal neighbours were dropped (`Run.capacity`): repeats, or a break.
+            repeats.append((cover, Repeated(keys, [p.text for p in run.pieces])))
         elif fixed is not None:
             for k in range(cover.first, cover.stop):
                 row_keys = _keys(spec, rows[k])

@@ -93,9 +93,11 @@ class Run:
 
     def capacity(self) -> tuple[int, int]:
         """The fewest and the most cells the run can hold."""
+        if self.lines and not self.equal_neighbours_dropped:
+            return len(self.pieces), len(self.pieces)  # each line one cell, no more, no less
         if self.lines:
-            # Where equal neighbours were dropped, a number may have broken over two lines.
-            broken = 1 if self.equal_neighbours_dropped and len(self.pieces) > 1 else 0
+            # A value may stand for equal neighbours; a number may have broken over two lines.
+            broken = 1 if len(self.pieces) > 1 else 0
             return len(self.pieces) - broken, MAX_CELLS_PER_LINE * len(self.pieces)
         fixed = [p for p in self.pieces if not p.glued]
         glued = [p for p in self.pieces if p.glued]
