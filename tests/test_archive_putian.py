@@ -17,6 +17,7 @@ import pytest
 import nianbao
 from nianbao.collection.partial import of_report
 from nianbao.schemas.model import Figure, Report
+from tests.conftest import SAMPLES
 
 PUTIAN = Path(__file__).resolve().parent / "fixtures" / "putian"
 APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service")
@@ -242,3 +243,36 @@ def test_a_row_no_reading_fits_is_not_read_and_said(tmp_path: Path) -> None:
     said = [d.message for d in report.diagnostics if d.code == "figures.unaligned_row"]
     assert any("granted" in m for m in said)
     assert _row(figures, "unable_not_held") == [13, 0, 0, 0, 0, 0, 13]
+
+
+ROW = "<tr><td>2.其他法律行政法规禁止公开</td>{}<td>1</td><td>1</td></tr>"
+
+
+def _merged_page(tmp_path: Path, cells: str) -> Report:
+    html = (SAMPLES / "html" / "report-2021.html").read_text(encoding="gbk")
+    printed = ROW.format("<td>0</td>" * 5)
+    assert printed in html
+    source = tmp_path / "report.html"
+    source.write_text(html.replace(printed, ROW.format(cells)), encoding="gbk")
+    return nianbao.convert_document(source)
+
+
+def test_a_merged_cell_of_zeros_is_zero_in_each_column(tmp_path: Path) -> None:
+    """A page that merges five equal neighbouring cells prints `0` once: 0 in each however the
+    merged cell is taken (each, their sum, one of them)."""
+    figures = _figures(_merged_page(tmp_path, '<td colspan="5">0</td>'))
+    assert _row(figures, "refused_prohibited_by_law") == [0, 0, 0, 0, 0, 1, 1]
+
+
+def test_a_merged_cell_the_sums_do_not_confirm_is_undetermined(tmp_path: Path) -> None:
+    """`1` merged over five columns whose row total says the five hold 0 in all: read in each
+    column it was 1, 1, 1, 1, 1, a row adding up to 6 blamed on the report. It may stand for
+    each cell, their sum or one of them: undetermined, said, and no check blames the report."""
+    report = _merged_page(tmp_path, '<td colspan="5">1</td>')
+    figures = _figures(report)
+    assert _row(figures, "refused_prohibited_by_law") == [OPEN] * 5 + [1, 1]
+    said = [d.message for d in report.diagnostics if d.code == "figures.undetermined"]
+    assert any("merged over 5 columns" in m for m in said)
+    assert report.annual_report is not None
+    failed = [c for c in report.annual_report.checks if c.status == "fail"]
+    assert not [c for c in failed if "refused_prohibited_by_law" in " ".join(c.keys)]
