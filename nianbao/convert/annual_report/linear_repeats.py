@@ -38,7 +38,7 @@ from nianbao.schemas.model import Diagnostic, Origin
 from nianbao.text.numbers import parse_value
 
 Number = int | float
-MAX_READINGS = 50_000  # ways to lay a row's printed values over its cells, tried at most
+MAX_READINGS = 20_000  # ways to lay a row's printed values over its cells, tried at most
 _TOLERANCE = 1e-6
 _SHOWN = 20  # readings named in a diagnostic
 _TOO_MANY = "too many readings"
@@ -57,6 +57,8 @@ class Repeated:
     readings: list[tuple[int, ...]] = field(default_factory=list)  # each cell's value index
     note: str = ""  # why no reading is kept
     doubt: str = ""  # why the sums did not choose among the readings
+    # The checks over the row's cells, and the list they were picked from.
+    equations: tuple[list[_Equation], list[_Equation]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.values:
@@ -275,6 +277,14 @@ def _equations(present: set[str]) -> list[_Equation]:
     return out
 
 
+def _touching(row: Repeated, equations: list[_Equation]) -> list[_Equation]:
+    """The equations over at least one of the row's cells (kept on the row: asked per reading)."""
+    if row.equations is None or row.equations[0] is not equations:
+        mine = set(row.keys)
+        row.equations = (equations, [e for e in equations if mine.intersection((*e[0], *e[1]))])
+    return row.equations[1]
+
+
 def _holds(
     row: Repeated,
     reading: tuple[int, ...],
@@ -282,10 +292,9 @@ def _holds(
     equations: list[_Equation],
 ) -> bool:
     values = dict(others) | {k: row.values[n] for k, n in zip(row.keys, reading, strict=True)}
-    mine = set(row.keys)
-    for left, right in equations:
+    for left, right in _touching(row, equations):
         keys = (*left, *right)
-        if not any(k in mine for k in keys) or not all(k in values for k in keys):
+        if not all(k in values for k in keys):
             continue
         if abs(sum(values[k] for k in left) - sum(values[k] for k in right)) > _TOLERANCE:
             return False
