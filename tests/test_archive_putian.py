@@ -10,6 +10,8 @@ HTML (`page.html` in the crawl): what the text cannot decide is undetermined, ne
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -276,3 +278,30 @@ def test_a_merged_cell_the_sums_do_not_confirm_is_undetermined(tmp_path: Path) -
     assert report.annual_report is not None
     failed = [c for c in report.annual_report.checks if c.status == "fail"]
     assert not [c for c in failed if "refused_prohibited_by_law" in " ".join(c.keys)]
+
+
+def test_the_completeness_script_measures_a_folder_with_its_manifest(tmp_path: Path) -> None:
+    """`benchmarks/completeness.py`: one line per report and a total, the manifest's files only,
+    and a manifest year nianbao did not read is said."""
+    manifest = tmp_path / "manifest.tsv"
+    manifest.write_text(
+        "file\tyear\tbody\nputian-stjj-2023.txt\t2023\t莆田市统计局\n"
+        "putian-cg-2023.txt\t2022\t莆田市城市管理局\n",
+        encoding="utf-8",
+    )
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "completeness.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(PUTIAN), "--manifest", str(manifest)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    lines = done.stdout.splitlines()
+    stjj = next(line for line in lines if line.startswith("putian-stjj-2023.txt"))
+    assert "200/200" in stjj and "42/0/0" in stjj and stjj.endswith("complete")
+    cg = next(line for line in lines if line.startswith("putian-cg-2023.txt"))
+    assert "year 2023, manifest 2022" in cg
+    assert " 13 " in cg  # undetermined: the 1 in three columns, three rows; section 四's four
+    assert lines[-1].startswith("all: 2 reports, 2 complete")
+    assert not [line for line in lines if line.startswith("putian-yjglj")]

@@ -323,6 +323,7 @@ def _read_table(
         placed=placed,
         given=given,
         unread=unread,
+        wanted=wanted,
         reading=reading,
         diagnostics=diagnostics,
     )
@@ -385,6 +386,7 @@ def _repeated_cells(
     placed: list[_Placed],
     given: Mapping[str, Figure],
     unread: dict[int, str],
+    wanted: set[str],
     reading: Reading,
     diagnostics: list[Diagnostic],
 ) -> list[_Placed]:
@@ -413,8 +415,10 @@ def _repeated_cells(
                 found = tuple(_printable(v) for v in repeated.candidates(key))
                 out.append(_Placed(key, piece=piece, candidates=found))
                 reading.undetermined.append(key)
-        where = f"{spec.key} " + ", ".join(r.key for r in rows[cover.first : cover.stop])
-        diagnostics.append(repeated.diagnostic(where, run.printed(), run.pieces[0].origin))
+        covered = rows[cover.first : cover.stop]
+        if any(r.key in wanted for r in covered):  # not for rows the tables gave
+            where = f"{spec.key} " + ", ".join(r.key for r in covered)
+            diagnostics.append(repeated.diagnostic(where, run.printed(), run.pieces[0].origin))
     return out
 
 
