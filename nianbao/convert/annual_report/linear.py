@@ -40,7 +40,7 @@ replaces it, with a `figures.reread` diagnostic wherever a value changes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
 from nianbao.convert.annual_report.linear_notes import say_unread
@@ -407,7 +407,7 @@ def _repeated_cells(
             continue
         settled = repeated.settled()
         for i, key in enumerate(repeated.keys):
-            piece = _piece(run, repeated, repeated.readings[0][i])
+            piece = repeated.piece(run.pieces, repeated.readings[0][i])
             if key in settled:
                 out.append(_Placed(key, piece=piece))
                 reading.repeated.append(key)
@@ -420,14 +420,6 @@ def _repeated_cells(
             where = f"{spec.key} " + ", ".join(r.key for r in covered)
             diagnostics.append(repeated.diagnostic(where, run.printed(), run.pieces[0].origin))
     return out
-
-
-def _piece(run: Run, repeated: Repeated, index: int) -> Piece:
-    """The line a value was printed on; a number broken over two lines, as the first line."""
-    first = repeated.joined.get(index)
-    if first is None:
-        return run.pieces[index]
-    return replace(run.pieces[first], text=repeated.text(index))
 
 
 def _fixed_cells(run: Run, needed: int) -> list[Piece] | None:

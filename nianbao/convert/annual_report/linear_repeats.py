@@ -29,10 +29,11 @@ guessing: a value covers more than one cell only where the sums leave no other r
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from math import comb
 
+from nianbao.convert.annual_report.linear_runs import Piece
 from nianbao.forms import FORMS
 from nianbao.schemas.model import Diagnostic, Origin
 from nianbao.text.numbers import parse_value
@@ -63,6 +64,11 @@ class Repeated:
     def __post_init__(self) -> None:
         if not self.values:
             self.values = [_value(t) for t in self.texts]
+
+    def piece(self, pieces: Sequence[Piece], index: int) -> Piece:
+        """The line value `index` was printed on (a number broken over two lines: the first)."""
+        first = self.joined.get(index)
+        return pieces[index] if first is None else replace(pieces[first], text=self.text(index))
 
     def text(self, index: int) -> str:
         """Value `index` as printed (a joined one: its two lines' characters)."""
