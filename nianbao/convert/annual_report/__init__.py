@@ -18,6 +18,7 @@ from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.grids import Logical, logical_tables
 from nianbao.convert.annual_report.indicators import indicators
 from nianbao.convert.annual_report.linear import linear_figures
+from nianbao.convert.annual_report.merged import merged_cells
 from nianbao.convert.annual_report.prose import prose_figures
 from nianbao.convert.annual_report.recognise import (
     Template,
@@ -56,6 +57,7 @@ def profile(
     for _, found in read:
         for key, fig in found.items():
             figures.setdefault(key, fig)
+    merged_cells(figures, diagnostics)
     by_tables = recognised_by_tables(figures)
     if not is_annual_report(document, sections) and by_tables is None:
         # No title, no headings, no form table: a form table may still be there as text (a PDF

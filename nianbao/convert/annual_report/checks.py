@@ -134,7 +134,7 @@ def _equation(
         if evaluation.missing:
             message = f"{what}: not checked, no cell for {', '.join(evaluation.missing)}"
         else:
-            shown = ", ".join(f"{k} ({figures[k].raw or 'blank'})" for k in evaluation.blank)
+            shown = ", ".join(f"{k} ({_no_number(figures[k])})" for k in evaluation.blank)
             message = f"{what}: not checked, no number in {shown}"
         return Check(rule=instance.check.rule, status="skipped", keys=keys, message=message)
     expected, actual = evaluation.left.total, evaluation.right.total
@@ -170,3 +170,10 @@ def _origin_of(
     if first.startswith("indicators["):
         return indicators[int(first[len("indicators[") : -1])].indicator.origin
     return None
+
+
+def _no_number(figure: Figure) -> str:
+    """Why a figure has no number: its text, a blank, or undetermined (`figures.undetermined`)."""
+    if figure.raw:
+        return figure.raw
+    return "undetermined" if figure.confidence < 1 else "blank"

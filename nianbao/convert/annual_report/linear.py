@@ -18,7 +18,12 @@ cells each has, and which sums must hold. So:
    the candidates; one that splits no way gives no figures and a `figures.unaligned_row`;
 4. a row whose cells are not glued but lie on a few lines (a PDF row whose label wrapped) is
    put in the one order of those lines its own sums allow (`linear_order`, `figures.reordered`);
-   when no order or several do, it is not read.
+   when no order or several do, it is not read;
+5. a text that prints its tables one cell per line (`linear_runs.mark_lines_of_cells`) has a
+   cell in each line: its digits are never cut. Where it never prints two equal figures one
+   after the other (a crawler dropped each line equal to the one before), a row printed with
+   fewer values than cells is read by `linear_repeats`: a value stands for several neighbouring
+   cells only where the sums allow no other reading; cells they leave open are undetermined.
 
 A row's failing sum is the report's misprint, not our misreading, only when the reading is
 certain: its cells printed on one line (a table row, a line of text) or one per line, each piece
@@ -38,8 +43,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
+from nianbao.convert.annual_report.linear_notes import say_unread
 from nianbao.convert.annual_report.linear_order import order_row
-from nianbao.convert.annual_report.linear_runs import Piece, Run, regions, runs_in
+from nianbao.convert.annual_report.linear_repeats import Repeated, read_repeats
+from nianbao.convert.annual_report.linear_runs import (
+    Piece,
+    Run,
+    mark_lines_of_cells,
+    regions,
+    runs_in,
+)
 from nianbao.convert.annual_report.splitting import CellEquation, RunSplit, split_runs
 from nianbao.forms import FORMS, Form, Label, TableSpec
 from nianbao.schemas.model import Diagnostic, Document, Figure, Origin, TextSpanOrigin
@@ -63,6 +76,8 @@ class Reading:
     by_arithmetic: list[str] = field(default_factory=list)  # glued cells only the sums could cut
     ambiguous: list[str] = field(default_factory=list)  # cut more than one way: confidence < 1
     reordered: list[str] = field(default_factory=list)  # a wrapped row's cells put in order
+    repeated: list[str] = field(default_factory=list)  # a value printed once, over equal cells
+    undetermined: list[str] = field(default_factory=list)  # no value: the sums leave several
 
 
 def linear_figures(
@@ -82,13 +97,15 @@ def read_linear(
     diagnostics: list[Diagnostic],
 ) -> Reading:
     reading = Reading()
+    found: list[tuple[TableSpec, list[Run]]] = []
     for table in FORMS.tables:
         if _complete(table.key, given):
             continue  # the tables gave it: the table mapping keeps priority
-        found = _best_reading(document, table.key, template)
-        if found is None:
-            continue
-        spec, runs = found
+        best = _best_reading(document, table.key, template)
+        if best is not None:
+            found.append(best)
+    mark_lines_of_cells([run for _, runs in found for run in runs])
+    for spec, runs in found:
         # Every row takes part in the alignment, so that the order holds (section 四 prints its
         # three groups as one run); only the rows the tables did not give are taken from it.
         rows = list(spec.rows)
@@ -115,7 +132,7 @@ def _best_reading(
         spec = form.table(table_key)
         if spec is None:
             continue
-        for blocks in regions(document, spec.section):
+        for blocks in regions(document, spec):
             runs, named = runs_in(document, blocks, spec)
             if len(named) < 2 or not runs:
                 continue
@@ -247,6 +264,7 @@ class _Placed:
     piece: Piece | None = None  # a cell printed alone
     run: int | None = None  # else: the glued run and the cell's index in it
     index: int = 0
+    candidates: tuple[str, ...] = ()  # else: undetermined, the values the sums leave it
 
 
 def _read_table(
@@ -263,6 +281,7 @@ def _read_table(
     covers, undecided = _align(runs, rows, cells)
     placed: list[_Placed] = []
     glued: list[tuple[Run, list[str]]] = []  # the glued runs, each with the keys of its cells
+    repeats: list[tuple[Cover, Repeated]] = []  # one cell per line, fewer values than cells
     unread: dict[int, str] = {k: "its values could not be placed" for k in undecided}
     for cover in covers:
         run = runs[cover.run]
@@ -272,7 +291,10 @@ def _read_table(
             for col in _columns(spec, r)
         ]
         fixed = _fixed_cells(run, len(keys))
-        if fixed is not None:
+        if run.lines and len(run.pieces) != len(keys):
+            # Only where equal neighbours were dropped (`Run.capacity`): repeats, or a break.
+            repeats.append((cover, Repeated(keys, [p.text for p in run.pieces])))
+        elif fixed is not None:
             for k in range(cover.first, cover.stop):
                 row_keys = _keys(spec, rows[k])
                 offset = keys.index(row_keys[0])
@@ -294,6 +316,18 @@ def _read_table(
             for k in range(cover.first, cover.stop):
                 unread[k] = f"{run.printed()!r} mixes not-applicable marks with glued figures"
     left_out = {i for i in range(len(runs))} - {c.run for c in covers}
+    placed += _repeated_cells(
+        spec,
+        rows,
+        runs,
+        repeats,
+        placed=placed,
+        given=given,
+        unread=unread,
+        wanted=wanted,
+        reading=reading,
+        diagnostics=diagnostics,
+    )
     covered = {k for c in covers for k in range(c.first, c.stop)} - set(unread)
 
     splits, unsolved = _split(spec, glued, placed, given)
@@ -322,39 +356,17 @@ def _read_table(
             )
         reading.figures[key] = fig
 
-    for k, why in sorted(unread.items()):
-        if rows[k].key not in wanted:
-            continue
-        diagnostics.append(
-            Diagnostic(
-                code="figures.unaligned_row",
-                severity="warning",
-                message=f"{spec.key} row {rows[k].key} ({rows[k].label}) is not read: {why}",
-            )
-        )
-    for k, missing in enumerate(rows):
-        if k not in covered and k not in unread and not missing.optional and missing.key in wanted:
-            diagnostics.append(
-                Diagnostic(
-                    code="figures.unaligned_row",
-                    severity="warning",
-                    message=f"{spec.key} row {missing.key} ({missing.label}) is not read: "
-                    f"no run of {cells[k]} figures fits it in the form's order",
-                )
-            )
-    for i in sorted(left_out):
-        run = runs[i]
-        if run.label is not None and run.label not in wanted:
-            continue  # a row the tables read: not lost
-        diagnostics.append(
-            Diagnostic(
-                code="figures.unplaced_values",
-                severity="info",
-                message=f"{run.printed()!r} in the {spec.key} table's text fits none of its rows "
-                "in order: not read",
-                origin=run.pieces[0].origin,
-            )
-        )
+    say_unread(
+        spec,
+        rows,
+        runs,
+        cells,
+        covered=covered,
+        unread=unread,
+        left_out=left_out,
+        wanted=wanted,
+        diagnostics=diagnostics,
+    )
     if read_rows:
         diagnostics.append(
             Diagnostic(
@@ -364,6 +376,51 @@ def _read_table(
                 f"the {_form_of(spec)} form's row order: the document's tables did not give them",
             )
         )
+
+
+def _repeated_cells(
+    spec: TableSpec,
+    rows: list[Label],
+    runs: list[Run],
+    repeats: list[tuple[Cover, Repeated]],
+    *,
+    placed: list[_Placed],
+    given: Mapping[str, Figure],
+    unread: dict[int, str],
+    wanted: set[str],
+    reading: Reading,
+    diagnostics: list[Diagnostic],
+) -> list[_Placed]:
+    """The cells of rows printed with fewer values than cells (`linear_repeats`): each settled
+    cell placed with the line it was printed on, each undetermined one with its candidates."""
+    known = {k: f.value for k, f in given.items() if f.value is not None}
+    known |= {
+        p.key: v
+        for p in placed
+        if p.piece is not None and (v := parse_value(p.piece.text).value) is not None
+    }
+    read_repeats([r for _, r in repeats], known)
+    out: list[_Placed] = []
+    for cover, repeated in repeats:
+        run = runs[cover.run]
+        if not repeated.readings:
+            unread |= dict.fromkeys(range(cover.first, cover.stop), repeated.note)
+            continue
+        settled = repeated.settled()
+        for i, key in enumerate(repeated.keys):
+            piece = repeated.piece(run.pieces, repeated.readings[0][i])
+            if key in settled:
+                out.append(_Placed(key, piece=piece))
+                reading.repeated.append(key)
+            else:
+                found = tuple(_printable(v) for v in repeated.candidates(key))
+                out.append(_Placed(key, piece=piece, candidates=found))
+                reading.undetermined.append(key)
+        covered = rows[cover.first : cover.stop]
+        if any(r.key in wanted for r in covered):  # not for rows the tables gave
+            where = f"{spec.key} " + ", ".join(r.key for r in covered)
+            diagnostics.append(repeated.diagnostic(where, run.printed(), run.pieces[0].origin))
+    return out
 
 
 def _fixed_cells(run: Run, needed: int) -> list[Piece] | None:
@@ -401,7 +458,9 @@ def _split(
     known |= {
         p.key: v
         for p in placed
-        if p.piece is not None and (v := parse_value(p.piece.text).value) is not None
+        if p.piece is not None
+        and not p.candidates
+        and (v := parse_value(p.piece.text).value) is not None
     }
     known = {k: v for k, v in known.items() if k not in where}
     constants = list(known)
@@ -454,7 +513,16 @@ def _figures(
         for col in _columns(spec, row)
     }
     for p in placed:
-        if p.piece is not None:
+        if p.candidates and p.piece is not None:
+            out[p.key] = Figure(
+                value=None,
+                raw="",
+                unit=units[p.key],
+                source="table",
+                origin=p.piece.origin,
+                confidence=0.0,
+            )
+        elif p.piece is not None:
             raw = p.piece.text + p.piece.unit.strip()
             out[p.key] = _figure(raw, p.piece.origin, 1.0, units[p.key])
     for n, (run, keys) in enumerate(glued):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 
 from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import (
@@ -53,6 +54,11 @@ _NOT_APPLICABLE = frozenset({"-", "/", "--"})
 _BETWEEN = re.compile(r"^(?:[\s|:：“”‘’\"'「」『』]|\([^()]*\)|（[^（）]*）)*(?:[(（][^()（）]*)?$")
 _QUOTES = frozenset("“”‘’\"'「」『』")
 _HEADING_MAX = 40
+_BROKEN_NUMBERING_MAX = 3  # `二、`, `（三`: a heading's numbering alone on its line
+_BROKEN_LINES = 4  # the lines a broken heading's words may take
+_CELL_PER_LINE = "cell-per-line"  # `text.tables`' method for a table rebuilt from lines
+# The most cells one value printed on a line of its own may stand for (section 四: 15 zeros).
+MAX_CELLS_PER_LINE = 15
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ class Piece:
     unit: str = ""  # a money unit printed right after the last figure (251000元)
     block: int = -1  # text pieces: the block and the offset of `text` in its text
     start: int = 0
+    alone: bool = False  # a figure that is the whole of its line: one cell, never cut
 
     @property
     def not_applicable(self) -> bool:
@@ -81,9 +88,19 @@ class Piece:
 class Run:
     pieces: list[Piece] = field(default_factory=list)
     label: str | None = None  # the key of the row whose label is printed right before it
+    # Printed one cell per line (`mark_lines_of_cells`): each piece is a cell, and, where the
+    # text never prints two equal neighbours, may stand for several (`linear_repeats`).
+    lines: bool = False
+    equal_neighbours_dropped: bool = False
 
     def capacity(self) -> tuple[int, int]:
         """The fewest and the most cells the run can hold."""
+        if self.lines and not self.equal_neighbours_dropped:
+            return len(self.pieces), len(self.pieces)  # each line one cell, no more, no less
+        if self.lines:
+            # A value may stand for equal neighbours; a number may have broken over two lines.
+            broken = 1 if len(self.pieces) > 1 else 0
+            return len(self.pieces) - broken, MAX_CELLS_PER_LINE * len(self.pieces)
         fixed = [p for p in self.pieces if not p.glued]
         glued = [p for p in self.pieces if p.glued]
         least = sum(1 for p in fixed if not p.optional) + len(glued)
@@ -102,8 +119,9 @@ class Run:
 # --- where a section's table is --------------------------------------------------------------
 
 
-def regions(document: Document, section: SectionKey) -> list[range]:
-    """Block ranges headed by a heading of `section`, each up to the next section's heading.
+def regions(document: Document, spec: TableSpec) -> list[range]:
+    """Block ranges headed by a heading of the table's section, each up to the next section's
+    heading.
 
     Every heading that names the section counts, not only the first: a report may tell its work
     in chapters named like the standard sections and then print the standard sections again,
@@ -111,17 +129,71 @@ def regions(document: Document, section: SectionKey) -> list[range]:
     四、, or its first row, numbered 一、, printed with its figures) are rows.
 
     A document with no section heading at all (a form table printed alone, as a PDF's text) is
-    one region: the table's labels still have to be found there for it to be read.
+    one region: the table's labels still have to be found there for it to be read. A section no
+    heading names (left out, misspelt) may print its table under any heading: then each part of
+    the document from a line that is one of the table's own labels (a column head, a row's) is a
+    region, and the labels printed there choose (`linear._best_reading`). A
+    heading whose numbering the markup broke onto a line of its own (`二、` / `主动公开…`) is a
+    heading.
     """
-    heads = [(i, key) for i, b in enumerate(document.blocks) if (key := _section_of(b))]
+    heads = [
+        (i, key)
+        for i, b in enumerate(document.blocks)
+        if (key := _section_of(b) or _broken_heading(document.blocks, i))
+    ]
     if not heads:
         return [range(len(document.blocks))]
-    out = []
-    for n, (start, key) in enumerate(heads):
-        if key == section:
-            end = heads[n + 1][0] if n + 1 < len(heads) else len(document.blocks)
-            out.append(range(start + 1, end))
+    ends = [start for start, _ in heads[1:]] + [len(document.blocks)]
+    out = [
+        range(start + 1, end)
+        for (start, key), end in zip(heads, ends, strict=True)
+        if key == spec.section
+    ]
+    if not out:
+        # No heading names the section (left out, or misspelt past recognition): its table
+        # may stand under any heading, from the first line that is one of its own labels.
+        spans = [range(0, heads[0][0])]
+        spans += [range(start + 1, end) for (start, _), end in zip(heads, ends, strict=True)]
+        out = [
+            range(first, span.stop)
+            for span in spans
+            if (first := _first_label(document, span, spec)) is not None
+        ]
     return out
+
+
+def _first_label(document: Document, span: range, spec: TableSpec) -> int | None:
+    """The first block of `span` that is nothing but a label of the table (a row's, a group's,
+    a column's; not one the forms' tables share): where a table without a heading begins."""
+    own = _own_words(spec.key)
+    return next((i for i in span if core(document.blocks[i].text) in own), None)
+
+
+@cache
+def _own_words(table_key: str) -> frozenset[str]:
+    spec = FORMS.table(table_key)
+    labels = (*spec.rows, *spec.groups, *spec.columns)
+    return frozenset(
+        core(text) for label in labels for text in label.labels if text not in FORMS.shared_labels
+    ) - {""}
+
+
+def _broken_heading(blocks: list[Block], index: int) -> SectionKey | None:
+    """The section a heading names whose numbering the page's markup broke off onto a line of
+    its own (`二、` / `主动公开政府信息情况`)."""
+    first = fold(blocks[index].text).strip()
+    if not first or len(first) > _BROKEN_NUMBERING_MAX or _section_of(blocks[index]):
+        return None
+    joined = first
+    for block in blocks[index + 1 : index + 1 + _BROKEN_LINES]:
+        joined += fold(block.text).strip()
+        if len(joined) > _HEADING_MAX or _PROSE.search(joined):
+            return None
+        if numbering_level(joined) == 1 and not names_a_row(joined):
+            key = next((k for k, words in FORMS.sections if any(w in joined for w in words)), None)
+            if key is not None:
+                return key
+    return None
 
 
 def _section_of(block: Block) -> SectionKey | None:
@@ -184,11 +256,30 @@ def runs_in(document: Document, blocks: range, spec: TableSpec) -> tuple[list[Ru
     return stream.runs, stream.named
 
 
+def mark_lines_of_cells(runs: list[Run]) -> None:
+    """Where the text prints its tables one cell per line (some run of two or more figures holds
+    each on a line of its own: the evidence is the document's, all its form tables' runs), a
+    figure alone on its line is one cell, never the digits of several cells run together: each
+    run of such figures is marked `lines`, and where no two equal figures follow each other
+    (a crawler dropped each line equal to the one before), `equal_neighbours_dropped`."""
+    lines = [r for r in runs if all(p.alone for p in r.pieces)]
+    if not any(len(r.pieces) > 1 for r in lines):
+        return
+    # A text that prints two equal neighbours one after the other (a row's `0`, `0`) did not
+    # drop them: there a row short of cells lacks blanks, not repeats.
+    dropped = not any(a.text == b.text for r in lines for a, b in pairwise(r.pieces))
+    for run in lines:
+        run.lines = True
+        run.equal_neighbours_dropped = dropped
+
+
 def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream) -> None:
     """One run per table row holding figures: the cells after its labels."""
     table = document.tables[index]
     if classify(table) not in (None, spec.key):
         return  # another form table, or a 统计表: none of this table's figures
+    # A table the text adapter built from lines, one cell per line: each cell is a line.
+    lines = table.method == _CELL_PER_LINE
     for r, row in enumerate(table.grid()):
         cells: list[TableCell] = []
         for cell in row:
@@ -212,7 +303,10 @@ def _table_runs(document: Document, index: int, spec: TableSpec, stream: _Stream
             if cell.text.strip() and not _is_figure(cell.text):
                 break  # a note where a figure should be: the row's figures end here
             origin = TableCellOrigin(table=index, row=r, col=cell.col)
-            stream.add(Piece(cell.text.strip(), origin, glued=False))
+            printed = cell.text.strip()
+            stream.add(
+                Piece(printed, origin, glued=False, alone=lines and _alone(printed, printed))
+            )
         # Blanks a table pads a row with: empty cells after the last figure, and the columns
         # the last figure was stretched over when the empty cells were read as its span.
         last = values[-1] if values else cells[first]
@@ -298,10 +392,16 @@ def _figures_between(
                     unit=unit,
                     block=block,
                     start=offset,
+                    alone=_alone(printed, folded) and not unit,
                 )
             )
         position = match.end() + (money.end() if money else 0)
     _between(folded[position:end], spec, stream)
+
+
+def _alone(printed: str, line: str) -> bool:
+    """A number that is the whole of its line."""
+    return line.strip() == printed and parse_value(printed).value is not None
 
 
 def _between(text: str, spec: TableSpec, stream: _Stream) -> None:
