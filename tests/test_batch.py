@@ -17,7 +17,7 @@ from rich.console import Console
 from nianbao.cli import main
 from nianbao.convert.pipeline import convert_path
 from nianbao.runtime import batch
-from nianbao.schemas.emit import to_json
+from nianbao.schemas.emit import this_host, to_json
 from tests.conftest import TEXT_SAMPLES
 
 
@@ -142,3 +142,22 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "━" in shown and "converting" in shown  # the bar
     assert f"failed {empty}: file is empty" in shown  # failures above it
     assert lines.getvalue() == ""  # no per-file lines under a bar
+
+
+def test_kill_9_leftover_temporaries_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    """Issue 19: `kill -9` during a batch left `.nianbao-*.tmp` in OUTDIR for ever. The next run
+    into the same folder removes those whose writer is gone; a live writer's stays."""
+    out = tmp_path / "out"
+    out.mkdir()
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed.kill()
+    killed.wait()
+    left = out / f".nianbao-{killed.pid}@{this_host()}-a1b2c3d4.tmp"
+    left.write_text('{"half": ', encoding="utf-8")
+    live = out / f".nianbao-{os.getpid()}@{this_host()}-e5f6g7h8.tmp"
+    live.write_text("{", encoding="utf-8")
+    source = tmp_path / TEXT_SAMPLES[4].name
+    shutil.copyfile(TEXT_SAMPLES[4], source)
+    summary = batch.run(batch.plan([source], out), workers=1, out=io.StringIO())
+    assert summary.converted == 1
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{source.stem}.json", live.name])

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions, TextOptions
 from nianbao.errors import InputsFailedError, NianbaoError, UsageError
-from nianbao.runtime.inputs import is_url, printable
+from nianbao.runtime.inputs import (
+    STDIN_NAME,
+    is_standard_input,
+    is_url,
+    printable,
+    spool_standard_input,
+)
 
 if TYPE_CHECKING:
     from nianbao.collection import dataset
@@ -104,22 +110,22 @@ def _convert_one(args: argparse.Namespace) -> int:
 
     source: Path = args.inputs[0]
     options = _options(args)
-    if str(source) == STDIO:
+    if str(source) == STDIO or is_standard_input(source):
         with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
             staged = Path(tmp) / "stdin"  # the report's source.name
-            staged.write_bytes(sys.stdin.buffer.read())
-            result = _convert_file(staged, options, args.debug, shown="<stdin>")
-        shown = "<stdin>"
+            _spool_stdin(staged, Limits.of(options))
+            result = _convert_file(staged, options, args.debug, shown=STDIN_NAME)
+        shown = STDIN_NAME
     else:
         result = _convert_file(source, options, args.debug, shown=str(source))
         shown = str(source)
     if isinstance(result, Failure):
         error(f"{shown}: {result.message}")
         return result.exit_code
-    write_output(args.output, result.text)
+    to_stdout = write_output(args.output, result.text)
     if args.quiet:
         return 0
-    if args.output not in (None, STDIO):
+    if not to_stdout:
         print(f"{shown} -> {args.output}: {result.summary()}")
     elif result.partial or args.verbose:  # the report is on stdout: the word goes to stderr
         print(f"nianbao: {shown}: {result.summary()}", file=sys.stderr)
@@ -127,6 +133,16 @@ def _convert_one(args: argparse.Namespace) -> int:
         for diagnostic in json.loads(result.text)["diagnostics"]:
             print(f"  {diagnostic['code']}: {diagnostic['message']}", file=sys.stderr)
     return 0
+
+
+def _spool_stdin(target: Path, limits: Limits) -> None:
+    """Standard input into `target`, bounded by the memory limit (a conversion reads its input
+    whole, under that limit), or by the default one when there is none."""
+    if limits.memory:
+        bound, why = limits.memory, "the memory limit; --memory-limit raises it"
+    else:
+        bound, why = Limits().memory, "standard input's bound without a memory limit"
+    spool_standard_input(sys.stdin.buffer, target, bound, why)
 
 
 def _convert_file(

@@ -15,6 +15,10 @@ reports and failures (`nianbao.collection.partial`).
 On a terminal a progress bar shows on stderr and failures are printed above it; in a pipe or a
 log there is no bar, just one line per file. Either way a summary ends the run, and the exit
 status is 1 if any input failed (failed checks are information, not failure).
+
+Reports are written atomically (a temporary renamed into place); a run killed outright can leave
+a `.nianbao-<pid>@<host>-*.tmp` behind, which the next run into the same folders removes once its
+writer is gone (`nianbao.schemas.emit.remove_stale_temporaries`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import hashlib
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -48,7 +52,7 @@ from nianbao.runtime.inputs import (
 )
 from nianbao.runtime.pool import Outcome, WorkerPool
 from nianbao.runtime.worker import Converted, Work, convert_file, work_with
-from nianbao.schemas.emit import write_atomic
+from nianbao.schemas.emit import remove_stale_temporaries, write_atomic
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,7 @@ def run(
     work = work or work_with(convert_file, options)
     summary = Summary(total=len(jobs))
     start = time.perf_counter()
+    remove_stale_temporaries_of(job.output for job in jobs)
     if skip_existing:
         todo = [job for job in jobs if not already_converted(job)]
         summary.skipped = len(jobs) - len(todo)
@@ -173,6 +178,13 @@ def run(
             lines.show(_finish(outcome, outputs[outcome.source], summary), ok=outcome.ok)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def remove_stale_temporaries_of(outputs: Iterable[Path]) -> None:
+    """Remove what a killed run left in the folders of these outputs: temporaries of reports
+    never renamed into place (`nianbao.schemas.emit.remove_stale_temporaries`)."""
+    for folder in sorted({output.parent for output in outputs}):
+        remove_stale_temporaries(folder)
 
 
 def _finish(outcome: Outcome, output: Path, summary: Summary) -> str:

@@ -55,7 +55,7 @@ from nianbao.errors import (
     NianbaoError,
     OutputError,
 )
-from nianbao.runtime.batch import Lines, Summary
+from nianbao.runtime.batch import Lines, Summary, remove_stale_temporaries_of
 from nianbao.runtime.inputs import (
     DOCUMENT_SUFFIXES,
     LOCAL_CLUSTER,
@@ -348,6 +348,7 @@ def run(
     outputs = {job.source: job.output for job in jobs}
     summary = ClusterSummary(total=len(jobs))
     start = time.perf_counter()
+    remove_stale_temporaries_of(job.output for job in jobs)
     threads = max(1, sum(client.nthreads().values()))
     window = max(16, 4 * threads)  # tasks in flight: enough to keep every thread busy
     left = len(jobs)
