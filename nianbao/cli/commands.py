@@ -65,13 +65,21 @@ def _convert_cluster(args: argparse.Namespace) -> int:
     outdir = Path(args.output)
     if outdir.exists() and not outdir.is_dir():
         raise UsageError("is a file; -o must name a folder for the reports", source=str(outdir))
+    options = _options(args)
+    cluster.check_local(args.cluster, Limits.of(options))
+    if cluster.plain_and_remote(args.cluster):
+        warn(
+            f"{args.cluster} is a plain TCP scheduler on another machine: the results it sends "
+            "are unpickled here, so whoever answers at that address can run code as you; on a "
+            "network you do not trust, use tls:// (Dask's TLS settings)"
+        )
     jobs = cluster.plan(args.inputs, outdir)
     known = cluster.known_reports(outdir, *([args.parquet] if args.parquet is not None else []))
     with cluster.connect(args.cluster) as client:
         summary = cluster.run(
             jobs,
             client,
-            options=_options(args),
+            options=options,
             known=known,
             verbosity=-1 if args.quiet else args.verbose,
         )
@@ -305,3 +313,7 @@ def _options(args: argparse.Namespace) -> ConvertOptions:
 
 def error(message: str) -> None:
     print(f"nianbao: error: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"nianbao: warning: {message}", file=sys.stderr)

@@ -24,7 +24,7 @@ from nianbao.convert.options import (
     TextOptions,
     default_jobs,
 )
-from nianbao.runtime.inputs import valid_address
+from nianbao.runtime.inputs import address_problem
 
 _DESCRIPTION = """\
 Turn government information-disclosure annual reports (政府信息公开工作年度报告) -- PDF, Word
@@ -347,9 +347,11 @@ def _positive_int(text: str) -> int:
 
 
 def _cluster_address(text: str) -> str:
-    if not valid_address(text):
+    problem = address_problem(text)
+    if problem is not None:
         raise argparse.ArgumentTypeError(
-            f"not a cluster: {text!r} (try local:4 or tcp://scheduler:8786)"
+            f"{text!r}: {problem} (local:N, tcp://HOST:PORT or tls://HOST:PORT, e.g. local:2 "
+            "or tcp://scheduler:8786)"
         )
     return text
 

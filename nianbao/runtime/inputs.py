@@ -247,14 +247,37 @@ def alternative_names(source: Path) -> Iterable[str]:
 # own imports (dask) are paid for.
 LOCAL_CLUSTER = re.compile(r"local(?::(\d+))?$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: A scheduler's address: `tcp://` (or none: Dask's default) or `tls://`, a host name, an IPv4
+#: address or a bracketed IPv6 one, and a port (optional after a scheme: Dask's 8786).
+SCHEDULER = re.compile(
+    r"(?:(?P<scheme>tcp|tls)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(?P<port>\d{1,5}))?"
+)
+SCHEDULER_SCHEMES = ("tcp", "tls")
+
+
+def address_problem(text: str) -> str | None:
+    """Why `text` is not a cluster nianbao can use, or None: `local`, `local:N` (N >= 1),
+    `tcp://host:port`, `tls://host:port` or `host:port`. Dask's other schemes are refused:
+    `inproc://` lives inside one process, `ucx://` and `ws://` are not installed with it."""
+    local = LOCAL_CLUSTER.match(text)
+    if local is not None:
+        return (
+            None if local.group(1) is None or int(local.group(1)) >= 1 else "local:0 runs nothing"
+        )
+    scheme = text.split("://", 1)[0] if "://" in text else None
+    if scheme is not None and scheme not in SCHEDULER_SCHEMES:
+        return f"{scheme}:// is not a scheduler's address nianbao can use"
+    match = SCHEDULER.fullmatch(text)
+    if match is None or (scheme is None and match.group("port") is None):
+        return "not a scheduler's address"
+    if match.group("port") is not None and not 0 < int(match.group("port")) < 65536:
+        return f"port {match.group('port')} is not a port (1-65535)"
+    return None
 
 
 def valid_address(text: str) -> bool:
-    """`local`, `local:N` (N >= 1), `tcp://host:port` or another scheduler address."""
-    local = LOCAL_CLUSTER.match(text)
-    if local is not None:
-        return local.group(1) is None or int(local.group(1)) >= 1
-    return is_url(text) or bool(re.fullmatch(r"[\w.-]+:\d+", text))
+    """`local`, `local:N` (N >= 1), `tcp://host:port`, `tls://host:port` or `host:port`."""
+    return address_problem(text) is None
 
 
 def is_url(text: str) -> bool:
