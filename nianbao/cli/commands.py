@@ -73,7 +73,10 @@ def _convert_cluster(args: argparse.Namespace) -> int:
             "are unpickled here, so whoever answers at that address can run code as you; on a "
             "network you do not trust, use tls:// (Dask's TLS settings)"
         )
-    jobs = cluster.plan(args.inputs, outdir)
+    links: list[Path] = []
+    jobs = cluster.plan(args.inputs, outdir, links=links)
+    if not args.quiet:
+        _say_skipped([], links)
     known = cluster.known_reports(outdir, *([args.parquet] if args.parquet is not None else []))
     with cluster.connect(args.cluster) as client:
         summary = cluster.run(
@@ -188,12 +191,11 @@ def _convert_many(args: argparse.Namespace) -> int:
     if outdir.exists() and not outdir.is_dir():
         raise UsageError("is a file; -o must name a folder for several reports", source=str(outdir))
     not_documents: list[Path] = []
-    jobs = batch.plan(args.inputs, outdir, not_documents=not_documents)
+    links: list[Path] = []
+    jobs = batch.plan(args.inputs, outdir, not_documents=not_documents, links=links)
     make_folder(outdir)
-    if not_documents and not args.quiet:
-        shown = ", ".join(printable(str(p)) for p in not_documents[:5])
-        more = f" and {len(not_documents) - 5} more" if len(not_documents) > 5 else ""
-        print(f"skipped {len(not_documents)} files not documents by their names: {shown}{more}")
+    if not args.quiet:
+        _say_skipped(not_documents, links)
     summary = batch.run(
         jobs,
         workers=args.jobs,
@@ -205,6 +207,21 @@ def _convert_many(args: argparse.Namespace) -> int:
         print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
     return InputsFailedError.exit_code if summary.failed else 0
+
+
+def _say_skipped(not_documents: Sequence[Path], links: Sequence[Path]) -> None:
+    """One line for each kind of file a folder held that is not converted."""
+    for paths, why in (
+        (not_documents, "files not documents by their names"),
+        (
+            links,
+            "links and special files in folders (not followed; name one to convert it)",
+        ),
+    ):
+        if paths:
+            shown = ", ".join(printable(str(p)) for p in paths[:5])
+            more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+            print(f"skipped {len(paths)} {why}: {shown}{more}")
 
 
 def watch(args: argparse.Namespace) -> int:
@@ -278,19 +295,56 @@ def schema(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The most of standard input `validate -` reads: far more than any report (a 1,000-page PDF's
+#: is tens of MB), so that `validate - < /dev/zero` ends.
+REPORT_BOUND = 256 * 2**20
+
+
 def validate(args: argparse.Namespace) -> int:
+    import tempfile
+
     from nianbao.collection.report_file import report_problems
+    from nianbao.runtime.outputs import STDIO
 
     failed = 0
-    for path in args.reports:
-        problems = report_problems(path)
-        if problems:
-            failed += 1
-            for problem in problems:
-                print(f"{path}: {problem}", file=sys.stderr)
-        else:
-            print(f"{path}: valid")
+    for given in args.reports:
+        if str(given) == STDIO:
+            with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
+                staged = Path(tmp) / "stdin.json"
+                spool_standard_input(sys.stdin.buffer, staged, REPORT_BOUND, "more than any report")
+                failed += _validate_one(STDIN_NAME, report_problems(staged))
+            continue
+        if given.is_dir():
+            reports = _reports_in(given)
+            if not reports:
+                error(f"{given}: no reports (*.json) in this folder")
+                failed += 1
+            for path in reports:
+                failed += _validate_one(str(path), report_problems(path))
+            continue
+        failed += _validate_one(str(given), report_problems(given))
     return InputsFailedError.exit_code if failed else 0
+
+
+def _validate_one(shown: str, problems: list[str]) -> int:
+    """Print what is wrong with one report, or that it is valid; 1 if it is not."""
+    for problem in problems:
+        print(f"{printable(shown)}: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"{printable(shown)}: valid")
+    return 1 if problems else 0
+
+
+def _reports_in(folder: Path) -> list[Path]:
+    """The report files under `folder`: `*.json`, not hidden, not a hot folder's
+    `.error.json`, in hidden folders not entered."""
+    return sorted(
+        path
+        for path in folder.rglob("*.json")
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and not path.name.endswith(".error.json")
+        and path.is_file()
+    )
 
 
 def _options(args: argparse.Namespace) -> ConvertOptions:

@@ -90,8 +90,16 @@ class Summary:
             self.checks_failed += 1
 
     def line(self) -> str:
-        rate = self.total / self.seconds if self.seconds else 0.0
-        text = f"{self.total} file{'' if self.total == 1 else 's'}: {self.converted} converted"
+        """`6 files: 5 converted, 1 partial, 0 not a report, 0 failed, in 2.1 s (2.9 files/s)`;
+        the rate is of the files converted, and a run that converted none says so instead."""
+        files = f"{self.total} file{'' if self.total == 1 else 's'}"
+        worked = self.total - self.skipped
+        if self.total and not worked:
+            return (
+                f"{files}: all {self.skipped} already converted from the same bytes; nothing to do"
+            )
+        rate = worked / self.seconds if self.seconds else 0.0
+        text = f"{files}: {self.converted} converted"
         if self.checks_failed:
             text += f" ({self.checks_failed} with failed checks)"
         text += f", {self.partial} partial, {self.not_report} not a report, {self.failed} failed"
@@ -101,19 +109,25 @@ class Summary:
 
 
 def plan(
-    inputs: Sequence[Path], outdir: Path, *, not_documents: list[Path] | None = None
+    inputs: Sequence[Path],
+    outdir: Path,
+    *,
+    not_documents: list[Path] | None = None,
+    links: list[Path] | None = None,
 ) -> list[Job]:
     """Each input file and where its report goes; folders expanded, duplicates dropped.
 
     Files of a folder that are not documents by their name are left out, and added to
-    `not_documents` for the caller to say so.
+    `not_documents` for the caller to say so; so are the symbolic links and special files in a
+    folder, added to `links` (a link is followed only when named itself, see
+    `nianbao.runtime.inputs`).
     """
     jobs: list[Job] = []
     taken: set[Path] = set()
     sources: set[Path] = set()
     for given in inputs:
         if given.is_dir():
-            documents = documents_in(given, not_documents)
+            documents = documents_in(given, not_documents, links)
             if not documents:
                 suffixes = ", ".join(sorted(DOCUMENT_SUFFIXES))
                 raise DocumentLoadError(

@@ -103,14 +103,15 @@ class ClusterSummary(Summary):
 # --- planning, on the client ------------------------------------------------------------------
 
 
-def plan(inputs: Sequence[str], outdir: Path) -> list[Job]:
+def plan(inputs: Sequence[str], outdir: Path, *, links: list[Path] | None = None) -> list[Job]:
     """Each input and where its report goes; folders and prefixes expanded, duplicates dropped,
-    the layout of a folder kept under `outdir` (as `nianbao.runtime.batch.plan` does)."""
+    the layout of a folder kept under `outdir` (as `nianbao.runtime.batch.plan` does). The
+    symbolic links and special files of a local folder are left out, and added to `links`."""
     jobs: list[Job] = []
     taken: set[Path] = set()
     sources: set[str] = set()
     for given in inputs:
-        for source, relative in _expand(given):
+        for source, relative in _expand(given, links):
             if source in sources:
                 continue
             sources.add(source)
@@ -125,12 +126,12 @@ def plan(inputs: Sequence[str], outdir: Path) -> list[Job]:
     return jobs
 
 
-def _expand(given: str) -> list[tuple[str, PurePosixPath]]:
+def _expand(given: str, links: list[Path] | None) -> list[tuple[str, PurePosixPath]]:
     """(source, path relative to the folder given) of each document `given` names."""
     if not is_url(given):
         path = Path(given)
         if path.is_dir():
-            found = documents_in(path)
+            found = documents_in(path, links=links)
             if not found:
                 raise _no_documents(given)
             return [

@@ -157,7 +157,7 @@ def spool_standard_input(source: BinaryIO, target: Path, limit: int, why: str) -
             written += len(chunk)
             if written > limit:
                 raise DocumentLoadError(
-                    f"more than {_size(limit)} ({why}); nothing was converted",
+                    f"more than {_size(limit)} ({why}); not read further",
                     source=STDIN_NAME,
                 )
             spool.write(chunk)
