@@ -128,15 +128,20 @@ def test_o_dev_stdout_into_a_file_keeps_what_the_shell_appended_to(
     text_sample: dict[str, Path], tmp_path: Path
 ) -> None:
     """`-o /dev/stdout >> log`: the report is appended, the log never replaced, and the
-    summary line goes to standard error, not into the report."""
+    summary line goes to standard error, not into the report. The name given is a link made
+    here to what /dev/stdout links to (/proc/self/fd/1), so that even a nianbao that replaced
+    links could only replace this one, never the real /dev/stdout."""
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/proc/self/fd/1")
     log = tmp_path / "log.txt"
     log.write_text("earlier\n")
     with log.open("ab") as appended:
-        result = _cli("convert", str(text_sample["004"]), "-o", "/dev/stdout", stdout=appended)
+        result = _cli("convert", str(text_sample["004"]), "-o", str(stdout), stdout=appended)
     assert result.returncode == 0, result.stderr
     earlier, report = log.read_text(encoding="utf-8").split("\n", 1)
     assert earlier == "earlier"
     assert json.loads(report)["schema"] == "nianbao.report/1"
+    assert stdout.is_symlink()
 
 
 def test_write_atomic_replaces_only_a_regular_file(tmp_path: Path) -> None:
@@ -180,11 +185,25 @@ def test_stdin_is_read_within_the_memory_limit(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_stdin_named_dev_stdin_is_read_as_dash(
+def test_dev_stdin_from_a_pipe_is_read_as_dash_not_refused_as_a_fifo(
     text_sample: dict[str, Path], tmp_path: Path
 ) -> None:
-    with text_sample["004"].open("rb") as given:
-        result = _cli("convert", "/dev/stdin", "-o", str(tmp_path / "r.json"), stdin=given)
+    """A FIFO named as an input is refused; our own standard input, a pipe, is not."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nianbao.cli",
+            "convert",
+            "/dev/stdin",
+            "-o",
+            str(tmp_path / "r.json"),
+        ],
+        input=text_sample["004"].read_bytes(),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads((tmp_path / "r.json").read_text())["source"]["name"] == "stdin"
 
