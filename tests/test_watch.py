@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -440,3 +441,22 @@ def test_stale_temporaries_in_the_outbox_are_removed_when_the_watcher_starts(
         _wait_for(lambda: any("watching" in line for line in lines), "the watcher to start")
     assert not any(path.exists() for path in leftovers)
     assert sum("left by a writer that was killed" in line for line in lines) == 2
+
+
+def test_a_link_where_a_report_would_go_is_neither_followed_nor_replaced(tmp_path: Path) -> None:
+    """Issue 19: the report's name in OUTBOX taken by a link (or a FIFO, which reading would
+    block on) is left alone; the report takes the next name."""
+    inbox, outbox = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    outbox.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n", encoding="utf-8")
+    stem = TEXT_SAMPLES[3].stem
+    (outbox / f"{stem}.json").symlink_to(precious)
+    os.mkfifo(outbox / f"{stem} (2).json")
+    folder = HotFolder(inbox, outbox, WatchOptions(settle=SETTLE, poll=True))
+    with _folder_in_thread(folder):
+        _drop(TEXT_SAMPLES[3], inbox)
+        _wait_for((outbox / f"{stem} (3).json").exists, "the report under the next free name")
+    assert (outbox / f"{stem}.json").is_symlink() and precious.read_text() == "keep me\n"
+    assert stat.S_ISFIFO((outbox / f"{stem} (2).json").lstat().st_mode)

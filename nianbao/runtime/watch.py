@@ -54,6 +54,7 @@ import json
 import logging
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -509,7 +510,11 @@ def _identity(text: str) -> tuple[str, str] | None:
 
 
 def _report_identity(path: Path) -> tuple[str, str] | None:
+    """The identity of the report file at `path`; None for anything but a regular file (a link
+    or a FIFO put in OUTBOX is neither read, which could block, nor replaced: a new name)."""
     try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
         return _identity(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
