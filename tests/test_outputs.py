@@ -245,3 +245,25 @@ def test_stale_temporaries_of_a_killed_writer_are_removed(tmp_path: Path) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [live.name, elsewhere.name, theirs.name]
     )
+
+
+def test_export_tables_go_through_a_fifo_and_never_replace_a_link(
+    text_sample: dict[str, Path], tmp_path: Path
+) -> None:
+    """`--csv` and `--xlsx` are outputs a user names, as `-o` is: the same rule."""
+    reports = tmp_path / "reports"
+    assert main(["convert", str(text_sample["004"]), "-o", str(reports / "a.json"), "-q"]) == 0
+    fifo = tmp_path / "table.csv"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    thread = _reader(fifo, received)
+    assert main(["export", str(reports), "--csv", str(fifo)]) == 0
+    thread.join(timeout=30)
+    assert received[0].startswith("\ufeffsource,sha256,".encode())
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    target = tmp_path / "precious.xlsx"
+    target.write_bytes(b"keep me")
+    link = tmp_path / "table.xlsx"
+    link.symlink_to(target)
+    assert main(["export", str(reports), "--xlsx", str(link)]) == 3
+    assert link.is_symlink() and target.read_bytes() == b"keep me"

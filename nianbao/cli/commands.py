@@ -261,8 +261,16 @@ def export(args: argparse.Namespace) -> int:
     )
     for problem in problems:
         error(str(problem))
+    from nianbao.schemas.emit import is_standard_output
+
+    tables = [p for p in (args.csv, args.xlsx) if p is not None]
+    # A table written to standard output (`--csv /dev/stdout`) is not followed by our words.
+    said = sys.stderr if any(is_standard_output(p) for p in tables) else sys.stdout
     written = " and ".join(str(p) for p in (args.csv, args.xlsx, args.parquet) if p is not None)
-    print(f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""))
+    print(
+        f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""),
+        file=said,
+    )
     if summary is not None:
         print(_dataset_line(args.parquet, summary))
         failed = summary.series_failed

@@ -16,12 +16,12 @@ not followed: name the file itself), a block device, a socket.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 
 from nianbao.errors import OutputError
-from nianbao.schemas.emit import write_atomic
+from nianbao.schemas import emit
+from nianbao.schemas.emit import write_named
 
 __all__ = ["STDIO", "OutputError", "cannot_write", "make_folder", "names_folder", "write_output"]
 
@@ -43,45 +43,19 @@ def cannot_write(path: Path | str, exc: OSError) -> OutputError:
 def write_output(output: str | None, content: str) -> bool:
     """`content` to standard output (`None` or `-`), or written to the path (see the module's
     docstring); True when it went to standard output, where nothing else should follow."""
-    if output is None or output == STDIO or _is_standard_output(output):
+    if output is None or output == STDIO:
         sys.stdout.write(content)
         sys.stdout.flush()
         return True
     try:
-        if written_through(output):
-            _write_through(output, content)
-        else:
-            write_atomic(Path(output), content)
+        return write_named(Path(output), content)
     except OSError as exc:
         raise cannot_write(output, exc) from exc
-    return False
-
-
-def _is_standard_output(output: str) -> bool:
-    """Whether `output` is the very file standard output is (`-o /dev/stdout > x.json`):
-    replacing it would undo the shell's `>>`; writing to standard output is what was asked."""
-    try:
-        named, ours = Path(output).stat(), os.fstat(sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # no such file; stdout closed or replaced
-        return False
-    return (named.st_dev, named.st_ino) == (ours.st_dev, ours.st_ino)
 
 
 def written_through(output: str) -> bool:
     """A character device or a FIFO, links followed: written to, never replaced."""
-    try:
-        mode = Path(output).stat().st_mode
-    except OSError:
-        return False
-    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
-
-
-def _write_through(output: str, content: str) -> None:
-    # No O_CREAT (it exists) and no O_TRUNC (a device has nothing to cut); a FIFO's open waits
-    # for its reader, as `cat > fifo` does.
-    fd = os.open(output, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(content.encode("utf-8"))
+    return emit.written_through(Path(output))
 
 
 def make_folder(folder: Path) -> None:

@@ -62,6 +62,48 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def write_named(path: Path, content: str | bytes) -> bool:
+    """Write `content` to an output a user named (`-o`, `--csv`): never destroying what the name
+    is. Our own standard output (`/dev/stdout`, even redirected into a file with `>>`) is
+    written to as such, and True returned; a character device or a FIFO, links followed
+    (`/dev/null`, a named pipe), is written through; anything else goes to `write_atomic`,
+    which replaces only a regular file."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if is_standard_output(path):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return True
+    if written_through(path):
+        # No O_CREAT (it exists), no O_TRUNC (a device has nothing to cut); a FIFO's open waits
+        # for its reader, as `cat > fifo` does.
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return False
+    write_atomic(path, data)
+    return False
+
+
+def is_standard_output(path: Path) -> bool:
+    """Whether `path` is the very file standard output is (`-o /dev/stdout >> log`): replacing
+    it would undo the shell's `>>`; writing to standard output is what was asked."""
+    try:
+        named, ours = path.stat(), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no such file; stdout closed or replaced
+        return False
+    return (named.st_dev, named.st_ino) == (ours.st_dev, ours.st_ino)
+
+
+def written_through(path: Path) -> bool:
+    """A character device or a FIFO, links followed: written to, never replaced."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def refuse_unless_regular(path: Path) -> None:
     """An `OSError` naming what `path` is, unless it is a regular file or nothing."""
     try:
