@@ -223,3 +223,11 @@ def test_help_lists_the_file_types_the_batch_takes_and_every_export_format(
         main(["--help"])
     top = " ".join(capsys.readouterr().out.split())
     assert "CSV, XLSX or a Parquet dataset" in top and "TIFF" in top and "69" in top
+
+
+def test_stdin_into_a_folder_is_a_usage_error_not_a_failed_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`convert - -o out/` said "failed -: no such file"."""
+    assert main(["convert", "-", "-o", f"{tmp_path / 'out'}/"]) == 2
+    assert "- (standard input) gives one report" in capsys.readouterr().err

@@ -46,6 +46,8 @@ def convert(args: argparse.Namespace) -> int:
     stdin = [p for p in inputs if str(p) == STDIO]
     if stdin and len(inputs) > 1:
         raise UsageError("- (standard input) is one input: it cannot be converted with others")
+    if stdin and (args.parquet is not None or (output is not None and names_folder(output))):
+        raise UsageError("- (standard input) gives one report: -o names its file, or - for stdout")
     if (
         len(inputs) > 1
         or inputs[0].is_dir()
