@@ -440,7 +440,7 @@ def test_stale_temporaries_in_the_outbox_are_removed_when_the_watcher_starts(
     with _folder_in_thread(folder) as lines:
         _wait_for(lambda: any("watching" in line for line in lines), "the watcher to start")
     assert not any(path.exists() for path in leftovers)
-    assert sum("left by a writer that was killed" in line for line in lines) == 2
+    assert sum("a temporary whose writer is gone" in line for line in lines) == 2
 
 
 def test_a_link_where_a_report_would_go_is_neither_followed_nor_replaced(tmp_path: Path) -> None:

@@ -199,7 +199,7 @@ class HotFolder:
                 folder.mkdir(parents=True, exist_ok=True)
             for folder in (self.outbox, self.failed):  # where reports and .error.json are written
                 for stale in remove_stale_temporaries(folder):
-                    self._log(f"removed {stale}, left by a writer that was killed")
+                    self._log(f"removed {stale}, a temporary whose writer is gone (killed)")
             observer, how = self._observe()
             self._log(
                 f"watching {self.inbox} -> {self.outbox} ({how}, settle "
