@@ -69,6 +69,7 @@ from nianbao.runtime.inputs import (
     documents_in,
     is_ignored,
     is_url,
+    refuse_special,
 )
 from nianbao.runtime.pool import WorkerPool
 from nianbao.runtime.worker import Converted, Work, convert_file, size_text, work_with
@@ -272,6 +273,7 @@ def _local_copy(source: str) -> Iterator[Path]:
     under the input's own name."""
     if not is_url(source):
         path = Path(source)
+        refuse_special(path)  # a FIFO's read would wait for a writer: refused by name
         if not path.is_file():
             raise DocumentLoadError("no such file", source=source)
         yield path
