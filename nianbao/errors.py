@@ -13,6 +13,7 @@ exceptions. These are raised only when no report can be made at all, or a comman
     ├── FormSpecError             a form file cannot be used (`NIANBAO_FORMS`): names it      78
     │   └── EquationError         a form's equation does not parse                            78
     ├── InboxInUseError           another watcher already watches the hot folder               1
+    ├── ClusterUnreachableError   no Dask scheduler answers at the address given              69
     ├── WorkerError               the worker process, not the pipeline, could not finish
     │   ├── TimeLimitError        took longer than the time limit; killed                      3
     │   ├── MemoryLimitError      needed more memory than the limit                            3
@@ -24,8 +25,9 @@ exceptions. These are raised only when no report can be made at all, or a comman
 
 Each class carries the exit code the command line uses for it, so the CLI needs no if/elif
 chain; a time or memory limit counts as an unreadable input (exit 3), whatever the cause. The
-codes 70 and 78 are sysexits.h's EX_SOFTWARE (our bug) and EX_CONFIG (a configuration the user
-wrote is wrong: a form file); 130 is what a shell reports for a process Ctrl-C ended (128 + 2).
+codes 69, 70 and 78 are sysexits.h's EX_UNAVAILABLE (a service, the cluster, does not answer),
+EX_SOFTWARE (our bug) and EX_CONFIG (a configuration the user wrote is wrong: a form file);
+130 is what a shell reports for a process Ctrl-C ended (128 + 2).
 
 A failure crosses a process boundary (a worker's pipe, a Dask task) as `Failure` data, never as
 a pickled exception or a class name matched elsewhere: `Failure.of(exc)` on one side,
@@ -116,6 +118,13 @@ class EquationError(FormSpecError):
 
 class InboxInUseError(NianbaoError):
     """Another watcher already watches this folder (it holds the folder's lock)."""
+
+
+class ClusterUnreachableError(NianbaoError):
+    """`--cluster ADDRESS`: nothing answers there, or it accepts and never speaks Dask, within the
+    connect timeout. The message names the address; neither an input nor nianbao is at fault."""
+
+    exit_code = 69  # EX_UNAVAILABLE from sysexits.h
 
 
 class WorkerError(NianbaoError):

@@ -17,7 +17,7 @@ from rich.console import Console
 from nianbao.cli import main
 from nianbao.convert.pipeline import convert_path
 from nianbao.runtime import batch
-from nianbao.schemas.emit import to_json
+from nianbao.schemas.emit import this_host, to_json
 from tests.conftest import TEXT_SAMPLES
 
 
@@ -142,3 +142,66 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "━" in shown and "converting" in shown  # the bar
     assert f"failed {empty}: file is empty" in shown  # failures above it
     assert lines.getvalue() == ""  # no per-file lines under a bar
+
+
+def test_kill_9_leftover_temporaries_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    """Issue 19: `kill -9` during a batch left `.nianbao-*.tmp` in OUTDIR for ever. The next run
+    into the same folder removes those whose writer is gone; a live writer's stays."""
+    out = tmp_path / "out"
+    out.mkdir()
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed.kill()
+    killed.wait()
+    left = out / f".nianbao-{killed.pid}@{this_host()}-a1b2c3d4.tmp"
+    left.write_text('{"half": ', encoding="utf-8")
+    live = out / f".nianbao-{os.getpid()}@{this_host()}-e5f6g7h8.tmp"
+    live.write_text("{", encoding="utf-8")
+    source = tmp_path / TEXT_SAMPLES[4].name
+    shutil.copyfile(TEXT_SAMPLES[4], source)
+    summary = batch.run(batch.plan([source], out), workers=1, out=io.StringIO())
+    assert summary.converted == 1
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{source.stem}.json", live.name])
+
+
+def test_a_link_inside_a_folder_is_skipped_and_listed_a_link_named_is_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 19: `convert DIR` followed a link inside DIR to a file outside it (it converted
+    /etc/passwd) while the watcher refuses links. One rule: a link found inside a folder is
+    never followed (skipped and listed; refused to failed/ by the watcher); a link named on the
+    command line is, as the user chose it."""
+    outside = tmp_path / "secret.txt"
+    shutil.copyfile(TEXT_SAMPLES[4], outside)
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copyfile(TEXT_SAMPLES[3], folder / TEXT_SAMPLES[3].name)
+    (folder / "leak.txt").symlink_to(outside)
+    (folder / "sub" / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    out = tmp_path / "out"
+    assert main(["convert", str(folder), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    listed = f"{folder / 'leak.txt'}, {folder / 'pipe.txt'}, {folder / 'sub' / 'elsewhere'}"
+    assert "skipped 3 links and special files in folders (not followed; " in printed
+    assert listed in printed
+    assert sorted(p.name for p in out.rglob("*.json")) == [f"{TEXT_SAMPLES[3].stem}.json"]
+    assert main(["convert", str(folder / "leak.txt"), "-o", str(tmp_path / "named.json")]) == 0
+    named = json.loads((tmp_path / "named.json").read_text(encoding="utf-8"))
+    assert named["source"]["name"] == "leak.txt"  # named itself: followed
+
+
+def test_skip_existing_that_skipped_everything_says_so_not_a_rate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 19: it printed "in 0.0 s (15883.4 files/s)" when nothing was converted."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in TEXT_SAMPLES[:2]:
+        shutil.copyfile(path, folder / path.name)
+    out = tmp_path / "out"
+    assert main(["convert", str(folder), "-o", str(out), "-q"]) == 0
+    assert main(["convert", str(folder), "-o", str(out), "--skip-existing"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last == "2 files: all 2 already converted from the same bytes; nothing to do"
+    half = batch.Summary(total=4, converted=2, skipped=2, seconds=2.0)
+    assert half.line().endswith(", 2 already converted, in 2.0 s (1.0 files/s)")  # of the 2

@@ -14,6 +14,8 @@ import pytest
 from nianbao.__about__ import __version__
 from nianbao.cli import main
 from nianbao.cli.parser import _bytes
+from nianbao.errors import NianbaoError
+from nianbao.runtime.inputs import DOCUMENT_SUFFIXES
 
 
 def test_convert_to_stdout(
@@ -156,3 +158,76 @@ def test_one_file_is_converted_under_the_time_limit(
     err = capsys.readouterr().err
     assert f"{big}: " in err and "time limit" in err
     assert not out.exists()
+
+
+# --- issue 19: the command line's rough edges ----------------------------------------------------
+
+
+@pytest.mark.parametrize("flag", ["-v", "-q", "--debug"])
+def test_check_takes_the_common_flags_after_its_name(
+    flag: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`nianbao check DIR -v` was a usage error; every command takes -v, -q and --debug."""
+    missing = tmp_path / "nothing"
+    if flag == "--debug":
+        with pytest.raises(NianbaoError, match="is not a dataset"):
+            main(["check", flag, str(missing)])
+        return
+    assert main(["check", flag, str(missing)]) == 3
+    assert "is not a dataset" in capsys.readouterr().err
+
+
+def test_validate_takes_a_folder_recursively_and_standard_input(
+    text_sample: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out"
+    assert main(["convert", str(text_sample["004"]), "-o", str(folder / "2021" / "a.json")]) == 0
+    (folder / "failed").mkdir()
+    (folder / "failed" / "x.txt.error.json").write_text("{}", encoding="utf-8")  # not a report
+    (folder / ".hidden.json").write_text("{}", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0
+    assert capsys.readouterr().out == f"{folder / '2021' / 'a.json'}: valid\n"
+    report = (folder / "2021" / "a.json").read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "validate", "-"],
+        input=report,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, b"<stdin>: valid\n")
+    broken = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "validate", "-"],
+        input=b'{"schema": "nianbao.report/1"}',
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert broken.returncode == 1 and broken.stderr.startswith(b"<stdin>: ")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["validate", str(empty)]) == 1
+    assert "no reports (*.json) in this folder" in capsys.readouterr().err
+
+
+def test_help_lists_the_file_types_the_batch_takes_and_every_export_format(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["convert", "--help"])
+    convert_help = " ".join(capsys.readouterr().out.split())
+    for suffix in DOCUMENT_SUFFIXES:
+        assert suffix in convert_help
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    top = " ".join(capsys.readouterr().out.split())
+    assert "CSV, XLSX or a Parquet dataset" in top and "TIFF" in top and "69" in top
+
+
+def test_stdin_into_a_folder_is_a_usage_error_not_a_failed_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`convert - -o out/` said "failed -: no such file"."""
+    assert main(["convert", "-", "-o", f"{tmp_path / 'out'}/"]) == 2
+    assert "- (standard input) gives one report" in capsys.readouterr().err

@@ -4,11 +4,17 @@ resumable run, the dataset updated, and the CLI."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import shutil
 import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -143,7 +149,104 @@ def test_an_unreadable_input_is_a_failure_not_a_crash(client: Any, tmp_path: Pat
 def test_addresses() -> None:
     assert valid_address("local:2") and valid_address("local")
     assert valid_address("tcp://10.0.0.1:8786") and valid_address("host:8786")
+    assert valid_address("tls://scheduler:8786") and valid_address("tcp://[::1]:8786")
     assert not valid_address("local:0") and not valid_address("nowhere")
+    assert not valid_address("tcp://host:99999")
+
+
+@pytest.mark.parametrize("address", ["foo://bar", "file:///x", "http://host:80", "inproc://x"])
+def test_a_scheme_dask_cannot_reach_is_a_usage_error_not_exit_70(
+    address: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["convert", str(TEXT_SAMPLES[4]), "-o", str(tmp_path / "o"), "--cluster", address])
+    assert stopped.value.code == 2
+    assert "is not a scheduler's address nianbao can use" in capsys.readouterr().err
+
+
+def test_local_n_past_the_machine_is_a_usage_error_saying_the_bound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`local:99999999999` took 24 GB: now the cores and the memory per worker bound N."""
+    out = tmp_path / "o"
+    assert (
+        main(["convert", str(TEXT_SAMPLES[4]), "-o", str(out), "--cluster", "local:99999999999"])
+        == 2
+    )
+    bound, _ = cluster.local_workers_bound(Limits().memory)
+    err = capsys.readouterr().err
+    assert f"at most local:{bound} on this machine" in err and "core" in err
+    assert bound <= (os.cpu_count() or 1)
+    huge = ["--memory-limit", str(10**15)]  # a petabyte: no machine holds two such workers
+    assert (
+        main(["convert", str(TEXT_SAMPLES[4]), "-o", str(out), "--cluster", "local:2", *huge]) == 2
+    )
+    assert "at most local:1" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_a_port_nobody_listens_on_is_a_clear_error_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tcp://127.0.0.1:1` failed after 30 s as "output: cannot write"."""
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    start = time.monotonic()
+    assert (
+        main(["convert", str(TEXT_SAMPLES[4]), "-o", str(tmp_path / "o"), "--cluster", address])
+        == 69
+    )
+    assert time.monotonic() - start < 5
+    assert f"nianbao: error: {address}: no scheduler answers" in capsys.readouterr().err
+
+
+def test_a_port_that_accepts_and_stays_silent_is_a_clear_error_in_seconds(tmp_path: Path) -> None:
+    """It hung for ever: Dask waits for the handshake without a timeout."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                accepted.append(listener.accept()[0])  # and never a word back
+
+    threading.Thread(target=accept, daemon=True).start()
+    address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    args = ["convert", str(TEXT_SAMPLES[4]), "-o", str(tmp_path / "o"), "--cluster", address]
+    code = (
+        "import sys; from nianbao.runtime import cluster; cluster.CONNECT_SECONDS = 2; "
+        f"from nianbao.cli import main; sys.exit(main({args!r}))"
+    )
+    start = time.monotonic()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+        )
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()
+    assert time.monotonic() - start < 30
+    assert result.returncode == 69, result.stderr
+    assert f"{address}: no Dask scheduler answered within 2 s" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_plain_tcp_scheduler_elsewhere_is_warned_of() -> None:
+    assert cluster.plain_and_remote("tcp://192.0.2.1:8786")  # TEST-NET-1: never this machine
+    assert cluster.plain_and_remote("192.0.2.1:8786")
+    assert not cluster.plain_and_remote("tcp://127.0.0.1:8786")
+    assert not cluster.plain_and_remote("tcp://[::1]:8786")
+    assert not cluster.plain_and_remote("tls://192.0.2.1:8786")  # TLS: Dask's security settings
+    assert not cluster.plain_and_remote("local:2")
 
 
 def test_the_command_line_converts_resumes_and_fills_the_dataset(

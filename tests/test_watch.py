@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -31,6 +32,7 @@ from nianbao.runtime.inputs import is_ignored, printable
 from nianbao.runtime.pool import WorkerPool
 from nianbao.runtime.watch import HotFolder, WatchOptions, _open_for_writing
 from nianbao.runtime.worker import Converted, convert_file
+from nianbao.schemas.emit import this_host
 from tests.conftest import ROOT, SAMPLES, TEXT_SAMPLES
 
 SETTLE = 0.2
@@ -414,3 +416,47 @@ def test_falls_back_to_polling_when_change_notification_fails(
         _drop(TEXT_SAMPLES[0], inbox)
         _wait_for((outbox / f"{TEXT_SAMPLES[0].stem}.json").exists, "a report")
     assert "change notification unavailable" in lines[0] and "polling" in lines[1]
+
+
+def test_stale_temporaries_in_the_outbox_are_removed_when_the_watcher_starts(
+    tmp_path: Path,
+) -> None:
+    """Issue 19: a watcher killed between a report's temporary and its rename left
+    `.nianbao-*.tmp` in OUTBOX; the next watcher removes it, and says so."""
+    inbox, outbox = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "failed").mkdir()
+    outbox.mkdir()
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed.kill()
+    killed.wait()
+    leftovers = [
+        folder / f".nianbao-{killed.pid}@{this_host()}-q1w2e3r4.tmp"
+        for folder in (outbox, inbox / "failed")
+    ]
+    for path in leftovers:
+        path.write_text('{"half": ', encoding="utf-8")
+    folder = HotFolder(inbox, outbox, WatchOptions(settle=SETTLE, poll=True))
+    with _folder_in_thread(folder) as lines:
+        _wait_for(lambda: any("watching" in line for line in lines), "the watcher to start")
+    assert not any(path.exists() for path in leftovers)
+    assert sum("a temporary whose writer is gone" in line for line in lines) == 2
+
+
+def test_a_link_where_a_report_would_go_is_neither_followed_nor_replaced(tmp_path: Path) -> None:
+    """Issue 19: the report's name in OUTBOX taken by a link (or a FIFO, which reading would
+    block on) is left alone; the report takes the next name."""
+    inbox, outbox = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    outbox.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n", encoding="utf-8")
+    stem = TEXT_SAMPLES[3].stem
+    (outbox / f"{stem}.json").symlink_to(precious)
+    os.mkfifo(outbox / f"{stem} (2).json")
+    folder = HotFolder(inbox, outbox, WatchOptions(settle=SETTLE, poll=True))
+    with _folder_in_thread(folder):
+        _drop(TEXT_SAMPLES[3], inbox)
+        _wait_for((outbox / f"{stem} (3).json").exists, "the report under the next free name")
+    assert (outbox / f"{stem}.json").is_symlink() and precious.read_text() == "keep me\n"
+    assert stat.S_ISFIFO((outbox / f"{stem} (2).json").lstat().st_mode)

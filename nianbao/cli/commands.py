@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions, TextOptions
 from nianbao.errors import InputsFailedError, NianbaoError, UsageError
-from nianbao.runtime.inputs import is_url, printable
+from nianbao.runtime.inputs import (
+    STDIN_NAME,
+    is_standard_input,
+    is_url,
+    printable,
+    spool_standard_input,
+)
 
 if TYPE_CHECKING:
     from nianbao.collection import dataset
@@ -40,6 +46,8 @@ def convert(args: argparse.Namespace) -> int:
     stdin = [p for p in inputs if str(p) == STDIO]
     if stdin and len(inputs) > 1:
         raise UsageError("- (standard input) is one input: it cannot be converted with others")
+    if stdin and (args.parquet is not None or (output is not None and names_folder(output))):
+        raise UsageError("- (standard input) gives one report: -o names its file, or - for stdout")
     if (
         len(inputs) > 1
         or inputs[0].is_dir()
@@ -59,13 +67,24 @@ def _convert_cluster(args: argparse.Namespace) -> int:
     outdir = Path(args.output)
     if outdir.exists() and not outdir.is_dir():
         raise UsageError("is a file; -o must name a folder for the reports", source=str(outdir))
-    jobs = cluster.plan(args.inputs, outdir)
+    options = _options(args)
+    cluster.check_local(args.cluster, Limits.of(options))
+    if cluster.plain_and_remote(args.cluster):
+        warn(
+            f"{args.cluster} is a plain TCP scheduler on another machine: the results it sends "
+            "are unpickled here, so whoever answers at that address can run code as you; on a "
+            "network you do not trust, use tls:// (Dask's TLS settings)"
+        )
+    links: list[Path] = []
+    jobs = cluster.plan(args.inputs, outdir, links=links)
+    if not args.quiet:
+        _say_skipped([], links)
     known = cluster.known_reports(outdir, *([args.parquet] if args.parquet is not None else []))
     with cluster.connect(args.cluster) as client:
         summary = cluster.run(
             jobs,
             client,
-            options=_options(args),
+            options=options,
             known=known,
             verbosity=-1 if args.quiet else args.verbose,
         )
@@ -104,22 +123,22 @@ def _convert_one(args: argparse.Namespace) -> int:
 
     source: Path = args.inputs[0]
     options = _options(args)
-    if str(source) == STDIO:
+    if str(source) == STDIO or is_standard_input(source):
         with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
             staged = Path(tmp) / "stdin"  # the report's source.name
-            staged.write_bytes(sys.stdin.buffer.read())
-            result = _convert_file(staged, options, args.debug, shown="<stdin>")
-        shown = "<stdin>"
+            _spool_stdin(staged, Limits.of(options))
+            result = _convert_file(staged, options, args.debug, shown=STDIN_NAME)
+        shown = STDIN_NAME
     else:
         result = _convert_file(source, options, args.debug, shown=str(source), quiet=args.quiet)
         shown = str(source)
     if isinstance(result, Failure):
         error(f"{shown}: {result.message}")
         return result.exit_code
-    write_output(args.output, result.text)
+    to_stdout = write_output(args.output, result.text)
     if args.quiet:
         return 0
-    if args.output not in (None, STDIO):
+    if not to_stdout:
         print(f"{shown} -> {args.output}: {result.summary()}")
     elif result.partial or args.verbose:  # the report is on stdout: the word goes to stderr
         print(f"nianbao: {shown}: {result.summary()}", file=sys.stderr)
@@ -127,6 +146,16 @@ def _convert_one(args: argparse.Namespace) -> int:
         for diagnostic in json.loads(result.text)["diagnostics"]:
             print(f"  {diagnostic['code']}: {diagnostic['message']}", file=sys.stderr)
     return 0
+
+
+def _spool_stdin(target: Path, limits: Limits) -> None:
+    """Standard input into `target`, bounded by the memory limit (a conversion reads its input
+    whole, under that limit), or by the default one when there is none."""
+    if limits.memory:
+        bound, why = limits.memory, "the memory limit; --memory-limit raises it"
+    else:
+        bound, why = Limits().memory, "standard input's bound without a memory limit"
+    spool_standard_input(sys.stdin.buffer, target, bound, why)
 
 
 def _convert_file(
@@ -170,12 +199,11 @@ def _convert_many(args: argparse.Namespace) -> int:
     if outdir.exists() and not outdir.is_dir():
         raise UsageError("is a file; -o must name a folder for several reports", source=str(outdir))
     not_documents: list[Path] = []
-    jobs = batch.plan(args.inputs, outdir, not_documents=not_documents)
+    links: list[Path] = []
+    jobs = batch.plan(args.inputs, outdir, not_documents=not_documents, links=links)
     make_folder(outdir)
-    if not_documents and not args.quiet:
-        shown = ", ".join(printable(str(p)) for p in not_documents[:5])
-        more = f" and {len(not_documents) - 5} more" if len(not_documents) > 5 else ""
-        print(f"skipped {len(not_documents)} files not documents by their names: {shown}{more}")
+    if not args.quiet:
+        _say_skipped(not_documents, links)
     summary = batch.run(
         jobs,
         workers=args.jobs,
@@ -187,6 +215,21 @@ def _convert_many(args: argparse.Namespace) -> int:
         print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
     return InputsFailedError.exit_code if summary.failed else 0
+
+
+def _say_skipped(not_documents: Sequence[Path], links: Sequence[Path]) -> None:
+    """One line for each kind of file a folder held that is not converted."""
+    for paths, why in (
+        (not_documents, "files not documents by their names"),
+        (
+            links,
+            "links and special files in folders (not followed; name one to convert it)",
+        ),
+    ):
+        if paths:
+            shown = ", ".join(printable(str(p)) for p in paths[:5])
+            more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+            print(f"skipped {len(paths)} {why}: {shown}{more}")
 
 
 def watch(args: argparse.Namespace) -> int:
@@ -232,8 +275,16 @@ def export(args: argparse.Namespace) -> int:
         )
     for problem in problems:
         error(str(problem))
+    from nianbao.schemas.emit import is_standard_output
+
+    tables = [p for p in (args.csv, args.xlsx) if p is not None]
+    # A table written to standard output (`--csv /dev/stdout`) is not followed by our words.
+    said = sys.stderr if any(is_standard_output(p) for p in tables) else sys.stdout
     written = " and ".join(str(p) for p in (args.csv, args.xlsx, args.parquet) if p is not None)
-    print(f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""))
+    print(
+        f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""),
+        file=said,
+    )
     if summary is not None:
         print(_dataset_line(args.parquet, summary))
         failed = summary.series_failed
@@ -268,19 +319,56 @@ def schema(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The most of standard input `validate -` reads: far more than any report (a 1,000-page PDF's
+#: is tens of MB), so that `validate - < /dev/zero` ends.
+REPORT_BOUND = 256 * 2**20
+
+
 def validate(args: argparse.Namespace) -> int:
+    import tempfile
+
     from nianbao.collection.report_file import report_problems
+    from nianbao.runtime.outputs import STDIO
 
     failed = 0
-    for path in args.reports:
-        problems = report_problems(path)
-        if problems:
-            failed += 1
-            for problem in problems:
-                print(f"{path}: {problem}", file=sys.stderr)
-        else:
-            print(f"{path}: valid")
+    for given in args.reports:
+        if str(given) == STDIO:
+            with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
+                staged = Path(tmp) / "stdin.json"
+                spool_standard_input(sys.stdin.buffer, staged, REPORT_BOUND, "more than any report")
+                failed += _validate_one(STDIN_NAME, report_problems(staged))
+            continue
+        if given.is_dir():
+            reports = _reports_in(given)
+            if not reports:
+                error(f"{given}: no reports (*.json) in this folder")
+                failed += 1
+            for path in reports:
+                failed += _validate_one(str(path), report_problems(path))
+            continue
+        failed += _validate_one(str(given), report_problems(given))
     return InputsFailedError.exit_code if failed else 0
+
+
+def _validate_one(shown: str, problems: list[str]) -> int:
+    """Print what is wrong with one report, or that it is valid; 1 if it is not."""
+    for problem in problems:
+        print(f"{printable(shown)}: {problem}", file=sys.stderr)
+    if not problems:
+        print(f"{printable(shown)}: valid")
+    return 1 if problems else 0
+
+
+def _reports_in(folder: Path) -> list[Path]:
+    """The report files under `folder`: `*.json`, not hidden, not a hot folder's
+    `.error.json`, in hidden folders not entered."""
+    return sorted(
+        path
+        for path in folder.rglob("*.json")
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and not path.name.endswith(".error.json")
+        and path.is_file()
+    )
 
 
 def _options(args: argparse.Namespace) -> ConvertOptions:
@@ -303,3 +391,7 @@ def _options(args: argparse.Namespace) -> ConvertOptions:
 
 def error(message: str) -> None:
     print(f"nianbao: error: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"nianbao: warning: {message}", file=sys.stderr)

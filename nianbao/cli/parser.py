@@ -24,14 +24,14 @@ from nianbao.convert.options import (
     TextOptions,
     default_jobs,
 )
-from nianbao.runtime.inputs import valid_address
+from nianbao.runtime.inputs import DOCUMENT_SUFFIXES, address_problem
 
 _DESCRIPTION = """\
-Turn government information-disclosure annual reports (政府信息公开工作年度报告) -- PDF, Word
-(DOCX, DOC), Excel (XLSX, XLS), web pages, or text scraped from them -- into canonical JSON
-reports that validate against the published schema: the document, its tables with their merged
-cells, the canonical figures with the cell or sentence each came from, and the report's own
-arithmetic checked.
+Turn government information-disclosure annual reports (政府信息公开工作年度报告) -- PDF, scans
+(PNG, JPEG, TIFF, read by OCR), Word (DOCX, DOC, WPS, RTF), Excel (XLSX, XLS, ET), web pages
+(HTML, MHT), or text and Markdown scraped from them -- into canonical JSON reports that validate
+against the published schema: the document, its tables with their merged cells, the canonical
+figures with the cell or sentence each came from, and the report's own arithmetic checked.
 """
 
 _EPILOG = """\
@@ -47,12 +47,13 @@ examples:
   nianbao export out/ --csv figures.csv --xlsx figures.xlsx       one row per report
   nianbao export out/ --parquet dataset/                          a Parquet dataset
   nianbao check dataset/                                          checks across reports
-  nianbao validate report.json                                    check a report
+  nianbao validate report.json out/                               check reports
   nianbao schema > report.schema.json                             the JSON Schema
 
 exit codes: 0 ok, 1 invalid report or other error, 2 bad usage, 3 unreadable input or an
-output that cannot be written, 4 unsupported format, 5 missing optional dependency, 70 internal
-error (please report it)
+output that cannot be written, 4 unsupported format, 5 missing optional dependency, 69 no
+cluster answers at --cluster's address, 70 internal error (please report it), 78 a form file
+(NIANBAO_FORMS) that cannot be used
 """
 
 
@@ -76,9 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
             "Convert INPUT into a canonical JSON report. Given several inputs or a folder, "
             "convert them all into the folder OUTPUT, in parallel worker processes, each with a "
             "time and a memory limit, and exit 1 if any fails. Folders are searched "
-            "recursively for .pdf, .doc(x), .xls(x), .htm(l) and .txt files (hidden and "
-            "temporary ones skipped) and their layout is kept under OUTPUT; a file named "
-            "directly goes to OUTPUT/<stem>.json. INPUT - is standard input."
+            f"recursively for {', '.join(sorted(DOCUMENT_SUFFIXES))} and files without a suffix "
+            "(hidden and temporary ones skipped; links inside a folder are not followed, but "
+            "listed) and their layout is kept under OUTPUT; a file named directly goes to "
+            "OUTPUT/<stem>.json. INPUT - is standard input (read up to the memory limit). "
+            "-o writes a regular file atomically, and through to a device or a FIFO "
+            "(/dev/null, /dev/stdout); it never replaces a symbolic link."
         ),
     )
     convert.add_argument(
@@ -107,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--cluster",
         type=_cluster_address,
         metavar="ADDRESS",
-        help="convert on a Dask cluster: local:N (N worker processes here) or a scheduler's "
-        "address (tcp://host:8786); inputs already converted (same sha256) are skipped",
+        help="convert on a Dask cluster: local:N (N worker processes here, at most one per "
+        "core) or a scheduler's address (tcp://host:8786, or tls://host:8786 with Dask's TLS "
+        "settings); inputs already converted (same sha256) are skipped",
     )
     convert.add_argument(
         "--parquet",
@@ -172,12 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     export_ = commands.add_parser(
         "export",
         parents=[common],
-        help="tabulate reports' figures as CSV or XLSX",
+        help="tabulate reports' figures as CSV, XLSX or a Parquet dataset",
         description=(
             "Write one row per REPORT (report JSON files, or folders searched recursively) with "
             "its source, organization, year, template, number of failed checks and every "
-            "canonical figure as a column. The CSV is UTF-8 with a byte-order mark, so that "
-            "Excel shows Chinese text correctly."
+            "canonical figure as a column, as CSV, XLSX, or a Parquet dataset (reports, "
+            "figures, indicators, checks, diagnostics, series checks). The CSV is UTF-8 with a "
+            "byte-order mark, so that Excel shows Chinese text correctly."
         ),
     )
     export_.add_argument(
@@ -196,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
+        parents=[common],
         help="check a dataset's reports against each other",
         description=(
             "Run the checks across the reports of the Parquet dataset DIR (the same body's "
@@ -220,9 +227,19 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         parents=[common],
         help="check reports against the schema",
-        description="Check that each REPORT is a valid nianbao report; exit 1 if any is not.",
+        description=(
+            "Check that each REPORT is a valid nianbao report; exit 1 if any is not. A folder "
+            "is searched recursively for reports (*.json, hidden files and .error.json left "
+            "out); - reads one report from standard input."
+        ),
     )
-    validate.add_argument("reports", type=Path, nargs="+", metavar="REPORT")
+    validate.add_argument(
+        "reports",
+        type=Path,
+        nargs="+",
+        metavar="REPORT",
+        help="report JSON files, folders of them, or - for standard input",
+    )
     validate.set_defaults(command=verbs.validate)
     return parser
 
@@ -347,9 +364,11 @@ def _positive_int(text: str) -> int:
 
 
 def _cluster_address(text: str) -> str:
-    if not valid_address(text):
+    problem = address_problem(text)
+    if problem is not None:
         raise argparse.ArgumentTypeError(
-            f"not a cluster: {text!r} (try local:4 or tcp://scheduler:8786)"
+            f"{text!r}: {problem} (local:N, tcp://HOST:PORT or tls://HOST:PORT, e.g. local:2 "
+            "or tcp://scheduler:8786)"
         )
     return text
 

@@ -41,7 +41,7 @@ from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.collection.report_file import read_report, read_reports
 from nianbao.errors import NianbaoError
 from nianbao.forms import FORMS
-from nianbao.schemas.emit import write_atomic
+from nianbao.schemas.emit import write_named
 
 if TYPE_CHECKING:  # pyarrow costs 0.4 s to import: only `--parquet` pays it
     from nianbao.collection import dataset
@@ -218,8 +218,8 @@ def _wide(
         row + [values.get(name) for name in names]
         for row, values in zip(rows, by_report, strict=True)
     ]
-    if csv_path is not None:
-        write_atomic(csv_path, csv_bytes(full, columns))
+    if csv_path is not None:  # named by the user: a device or FIFO is written through
+        write_named(csv_path, csv_bytes(full, columns))
     if xlsx_path is not None:
-        write_atomic(xlsx_path, xlsx_bytes(full, columns, list(indicators.values())))
+        write_named(xlsx_path, xlsx_bytes(full, columns, list(indicators.values())))
     return len(rows), problems

@@ -31,11 +31,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import ipaddress
 import json
 import logging
 import multiprocessing
+import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -47,25 +50,29 @@ from typing import Any, TextIO
 
 from rich.console import Console
 
-from nianbao.convert.options import ConvertOptions, Limits
+from nianbao.convert.options import ConvertOptions, Limits, default_jobs
 from nianbao.errors import (
+    ClusterUnreachableError,
     DocumentLoadError,
     Failure,
     MissingDependencyError,
     NianbaoError,
     OutputError,
+    UsageError,
 )
-from nianbao.runtime.batch import Lines, Summary
+from nianbao.runtime.batch import Lines, Summary, remove_stale_temporaries_of
 from nianbao.runtime.inputs import (
     DOCUMENT_SUFFIXES,
     LOCAL_CLUSTER,
+    SCHEDULER,
     alternative_names,
     documents_in,
     is_ignored,
     is_url,
+    refuse_special,
 )
 from nianbao.runtime.pool import WorkerPool
-from nianbao.runtime.worker import Converted, Work, convert_file, work_with
+from nianbao.runtime.worker import Converted, Work, convert_file, size_text, work_with
 from nianbao.schemas.emit import write_atomic
 
 _SHA = re.compile(rb'"sha256":\s*"([0-9a-f]{64})"')
@@ -97,14 +104,15 @@ class ClusterSummary(Summary):
 # --- planning, on the client ------------------------------------------------------------------
 
 
-def plan(inputs: Sequence[str], outdir: Path) -> list[Job]:
+def plan(inputs: Sequence[str], outdir: Path, *, links: list[Path] | None = None) -> list[Job]:
     """Each input and where its report goes; folders and prefixes expanded, duplicates dropped,
-    the layout of a folder kept under `outdir` (as `nianbao.runtime.batch.plan` does)."""
+    the layout of a folder kept under `outdir` (as `nianbao.runtime.batch.plan` does). The
+    symbolic links and special files of a local folder are left out, and added to `links`."""
     jobs: list[Job] = []
     taken: set[Path] = set()
     sources: set[str] = set()
     for given in inputs:
-        for source, relative in _expand(given):
+        for source, relative in _expand(given, links):
             if source in sources:
                 continue
             sources.add(source)
@@ -119,12 +127,12 @@ def plan(inputs: Sequence[str], outdir: Path) -> list[Job]:
     return jobs
 
 
-def _expand(given: str) -> list[tuple[str, PurePosixPath]]:
+def _expand(given: str, links: list[Path] | None) -> list[tuple[str, PurePosixPath]]:
     """(source, path relative to the folder given) of each document `given` names."""
     if not is_url(given):
         path = Path(given)
         if path.is_dir():
-            found = documents_in(path)
+            found = documents_in(path, links=links)
             if not found:
                 raise _no_documents(given)
             return [
@@ -265,6 +273,7 @@ def _local_copy(source: str) -> Iterator[Path]:
     under the input's own name."""
     if not is_url(source):
         path = Path(source)
+        refuse_special(path)  # a FIFO's read would wait for a writer: refused by name
         if not path.is_file():
             raise DocumentLoadError("no such file", source=source)
         yield path
@@ -293,9 +302,51 @@ def _sha256(path: Path) -> str:
 # --- the run, on the client -------------------------------------------------------------------
 
 
+#: How long a scheduler has to accept the connection and answer Dask's handshake.
+CONNECT_SECONDS = 10.0
+
+
+def local_workers_bound(memory: int) -> tuple[int, str]:
+    """The most workers `local:N` may start here, and why: one per core this process may run
+    on, and no more than the machine's memory holds at `memory` (the per-input memory limit)
+    each."""
+    cores = default_jobs()
+    bound, why = cores, f"{cores} core{'s' if cores != 1 else ''}"
+    physical = _physical_memory()
+    if memory and physical:
+        fits = max(1, physical // memory)
+        why += (
+            f"; its {physical / 2**30:.1f} GiB of memory hold {fits} conversion"
+            f"{'s' if fits != 1 else ''} of --memory-limit {size_text(memory)}"
+        )
+        bound = min(bound, fits)
+    return bound, why
+
+
+def check_local(address: str, limits: Limits) -> None:
+    """A `UsageError` if `local:N` asks for more workers than this machine can run."""
+    local = LOCAL_CLUSTER.match(address)
+    if local is None:
+        return
+    asked = int(local.group(1) or 1)
+    bound, why = local_workers_bound(limits.memory)
+    if asked > bound:
+        raise UsageError(f"--cluster {address}: at most local:{bound} on this machine ({why})")
+
+
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return 0
+
+
 @contextlib.contextmanager
 def connect(address: str) -> Iterator[Any]:
-    """A `distributed.Client` for `local:N` (a LocalCluster here) or a scheduler's address."""
+    """A `distributed.Client` for `local:N` (a LocalCluster here) or a scheduler's address
+    (`tcp://`, `tls://` with the TLS settings of Dask's configuration, `distributed.comm.tls`).
+    A scheduler that does not answer within `CONNECT_SECONDS` is a `ClusterUnreachableError`
+    naming the address."""
     try:
         import dask  # noqa: PLC0415 (an optional dependency)
         from distributed import Client, LocalCluster  # noqa: PLC0415
@@ -305,7 +356,7 @@ def connect(address: str) -> Iterator[Any]:
         ) from exc
     local = LOCAL_CLUSTER.match(address)
     if local is None:
-        with Client(address, timeout="30s") as client:
+        with _client(address, Client) as client:
             yield client
         return
     workers = int(local.group(1) or 1)
@@ -322,6 +373,66 @@ def connect(address: str) -> Iterator[Any]:
         Client(cluster) as client,
     ):
         yield client
+
+
+@contextlib.contextmanager
+def _client(address: str, client_class: Any) -> Iterator[Any]:
+    """A client of the scheduler at `address`, or a `ClusterUnreachableError` in seconds.
+
+    Dask retries a refused connection until its timeout and, on a port that accepts and stays
+    silent, waits for the handshake for ever: so the port is tried first (refused at once is
+    said at once), and the client is made in a thread given `CONNECT_SECONDS`."""
+    host, port = _host_and_port(address)
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        detail = exc.strerror or str(exc) or type(exc).__name__
+        raise ClusterUnreachableError(f"no scheduler answers: {detail}", source=address) from exc
+    made: list[Any] = []
+
+    def make() -> None:
+        with contextlib.suppress(Exception):  # any failure is the same to the user: no answer
+            made.append(client_class(address, timeout=f"{CONNECT_SECONDS}s"))
+
+    thread = threading.Thread(target=make, name="nianbao-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_SECONDS)
+    if not made:  # still waiting for a handshake (the thread is left to the end), or failed
+        raise ClusterUnreachableError(
+            f"no Dask scheduler answered within {CONNECT_SECONDS:g} s (the port accepts a "
+            "connection, but nothing there speaks Dask)",
+            source=address,
+        )
+    with made[0] as client:
+        yield client
+
+
+def _host_and_port(address: str) -> tuple[str, int]:
+    match = SCHEDULER.fullmatch(address)
+    if match is None:  # the command line checked it; a library caller may not have
+        raise UsageError("not a scheduler's address", source=address)
+    return match.group("host").strip("[]"), int(match.group("port") or DASK_PORT)
+
+
+DASK_PORT = 8786
+
+
+def plain_and_remote(address: str) -> bool:
+    """Whether `address` is a plain `tcp://` scheduler on another machine: what it sends back is
+    unpickled here, so whoever answers there can run code in this process."""
+    match = SCHEDULER.fullmatch(address)
+    if match is None or match.group("scheme") == "tls" or LOCAL_CLUSTER.match(address):
+        return False
+    host = match.group("host").strip("[]")
+    try:
+        found = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return True  # it cannot be said to be here
+    try:
+        here = {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)}
+    except OSError:
+        here = set()
+    return not all(ipaddress.ip_address(a.split("%")[0]).is_loopback or a in here for a in found)
 
 
 def run(
@@ -348,6 +459,7 @@ def run(
     outputs = {job.source: job.output for job in jobs}
     summary = ClusterSummary(total=len(jobs))
     start = time.perf_counter()
+    remove_stale_temporaries_of(job.output for job in jobs)
     threads = max(1, sum(client.nthreads().values()))
     window = max(16, 4 * threads)  # tasks in flight: enough to keep every thread busy
     left = len(jobs)

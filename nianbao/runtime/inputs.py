@@ -12,6 +12,15 @@ folder are not "converted". One rule, `is_document_name`, for a folder given to 
 convert` (other files are skipped and listed) and for the hot folder (other files are refused to
 failed/, unread): a document suffix (`DOCUMENT_SUFFIXES`, Markdown included), or none at all, as
 crawlers often save pages. A file named on the command line is always tried.
+
+Symbolic links, one rule for the batch and the hot folder: a link found *inside* a folder is
+never followed (the batch skips and lists it, the watcher refuses it to failed/ unread), so that
+a folder of someone else's cannot have nianbao publish a file outside it (`x.txt ->
+/etc/passwd`); a link *named* on the command line is followed, as the user chose it.
+
+Only regular files are read: a FIFO, a device or a socket named as an input could make the read
+wait for ever or never end (`/dev/zero`), so it is refused by name (`refuse_special`); a pipe is
+given as standard input (`-`), which is read up to a bound (`spool_standard_input`).
 """
 
 from __future__ import annotations
@@ -19,8 +28,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
+
+from nianbao.errors import DocumentLoadError
 
 TEMPORARY_SUFFIXES = frozenset(
     {".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp", ".lock"}
@@ -62,23 +75,96 @@ def not_a_document(name: str) -> str:
     )
 
 
-def documents_in(folder: Path, others: list[Path] | None = None) -> list[Path]:
+def documents_in(
+    folder: Path, others: list[Path] | None = None, links: list[Path] | None = None
+) -> list[Path]:
     """The documents under `folder`, recursively, sorted; hidden folders are not entered.
 
-    Files that `is_document_name` leaves out (but not ignored ones) are added to `others`.
+    Files that `is_document_name` leaves out (but not ignored ones) are added to `others`;
+    symbolic links (to files or folders: never followed inside a folder) and what is neither a
+    file nor a folder (a FIFO, a socket) to `links`.
     """
     found = []
     for path in folder.rglob("*"):
         relative = path.relative_to(folder)
-        if any(is_ignored(part) for part in relative.parts) or not path.is_file():
+        if any(is_ignored(part) for part in relative.parts):
+            continue
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            if links is not None:
+                links.append(path)
+            continue
+        if path.is_dir():
             continue
         if is_document_name(path.name):
             found.append(path)
         elif others is not None:
             others.append(path)
-    if others is not None:
-        others.sort()
+    for listed in (others, links):
+        if listed is not None:
+            listed.sort()
     return sorted(found)
+
+
+def refuse_special(path: Path) -> None:
+    """A `DocumentLoadError` if `path` (a link followed) is a FIFO, a device or a socket: its
+    read could wait for a writer for ever or never end. What cannot be looked at is left to
+    the read to say (missing, denied)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    raise DocumentLoadError(
+        f"is {special_kind(mode)}, not a file; nianbao reads files (give a pipe's bytes as "
+        f"standard input: nianbao convert - < {shown(str(path))})",
+        source=shown(str(path)),
+    )
+
+
+def special_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a FIFO (a named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def is_standard_input(path: Path) -> bool:
+    """Whether `path` is this process's own standard input (`/dev/stdin`, `/dev/fd/0`), which is
+    read as `-` is, whatever kind of file it is."""
+    try:
+        named, ours = path.stat(), os.fstat(0)
+    except (OSError, ValueError):
+        return False
+    return (named.st_dev, named.st_ino) == (ours.st_dev, ours.st_ino)
+
+
+STDIN_NAME = "<stdin>"
+_SPOOL_CHUNK = 1 << 20
+
+
+def spool_standard_input(source: BinaryIO, target: Path, limit: int, why: str) -> None:
+    """Copy `source` (standard input) into the file `target`, at most `limit` bytes: past it a
+    `DocumentLoadError` (`nianbao convert - < /dev/zero` ends at once, its memory never grows).
+    A conversion reads its input whole, under the memory limit, so more could not be converted
+    anyway. `why` says where the bound comes from."""
+    written = 0
+    with target.open("wb") as spool:
+        while chunk := source.read(_SPOOL_CHUNK):
+            written += len(chunk)
+            if written > limit:
+                raise DocumentLoadError(
+                    f"more than {_size(limit)} ({why}); not read further",
+                    source=STDIN_NAME,
+                )
+            spool.write(chunk)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:g} GiB" if n >= 2**30 else f"{n / 2**20:g} MiB"
 
 
 def shown(text: str) -> str:
@@ -161,14 +247,37 @@ def alternative_names(source: Path) -> Iterable[str]:
 # own imports (dask) are paid for.
 LOCAL_CLUSTER = re.compile(r"local(?::(\d+))?$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: A scheduler's address: `tcp://` (or none: Dask's default) or `tls://`, a host name, an IPv4
+#: address or a bracketed IPv6 one, and a port (optional after a scheme: Dask's 8786).
+SCHEDULER = re.compile(
+    r"(?:(?P<scheme>tcp|tls)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(?P<port>\d{1,5}))?"
+)
+SCHEDULER_SCHEMES = ("tcp", "tls")
+
+
+def address_problem(text: str) -> str | None:
+    """Why `text` is not a cluster nianbao can use, or None: `local`, `local:N` (N >= 1),
+    `tcp://host:port`, `tls://host:port` or `host:port`. Dask's other schemes are refused:
+    `inproc://` lives inside one process, `ucx://` and `ws://` are not installed with it."""
+    local = LOCAL_CLUSTER.match(text)
+    if local is not None:
+        return (
+            None if local.group(1) is None or int(local.group(1)) >= 1 else "local:0 runs nothing"
+        )
+    scheme = text.split("://", 1)[0] if "://" in text else None
+    if scheme is not None and scheme not in SCHEDULER_SCHEMES:
+        return f"{scheme}:// is not a scheduler's address nianbao can use"
+    match = SCHEDULER.fullmatch(text)
+    if match is None or (scheme is None and match.group("port") is None):
+        return "not a scheduler's address"
+    if match.group("port") is not None and not 0 < int(match.group("port")) < 65536:
+        return f"port {match.group('port')} is not a port (1-65535)"
+    return None
 
 
 def valid_address(text: str) -> bool:
-    """`local`, `local:N` (N >= 1), `tcp://host:port` or another scheduler address."""
-    local = LOCAL_CLUSTER.match(text)
-    if local is not None:
-        return local.group(1) is None or int(local.group(1)) >= 1
-    return is_url(text) or bool(re.fullmatch(r"[\w.-]+:\d+", text))
+    """`local`, `local:N` (N >= 1), `tcp://host:port`, `tls://host:port` or `host:port`."""
+    return address_problem(text) is None
 
 
 def is_url(text: str) -> bool:

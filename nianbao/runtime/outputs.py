@@ -4,6 +4,13 @@
 made if missing, whatever else it names. A report that cannot be written (a read-only folder, a
 full disk, a parent that is a file) is an `OutputError`, exit 3, naming the path: the machine,
 not nianbao, is at fault.
+
+`-o` never destroys what it names. A regular file (or nothing) gets the report atomically (a
+temporary renamed over it). A character device or a FIFO, reached directly or through links
+(`/dev/null`, `/dev/stdout`, a named pipe), is written through, as any Unix tool writes to it;
+a name that is this process's own standard output (`/dev/stdout` redirected to a file) is
+standard output. Anything else is refused, naming what it is: a symbolic link to a file (it is
+not followed: name the file itself), a block device, a socket.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import sys
 from pathlib import Path
 
 from nianbao.errors import OutputError
-from nianbao.schemas.emit import write_atomic
+from nianbao.schemas import emit
+from nianbao.schemas.emit import write_named
 
 __all__ = ["STDIO", "OutputError", "cannot_write", "make_folder", "names_folder", "write_output"]
 
@@ -32,16 +40,22 @@ def cannot_write(path: Path | str, exc: OSError) -> OutputError:
     return OutputError(f"cannot write: {detail}", source=str(path))
 
 
-def write_output(output: str | None, content: str) -> None:
-    """`content` to standard output (`None` or `-`), or written atomically to the path."""
+def write_output(output: str | None, content: str) -> bool:
+    """`content` to standard output (`None` or `-`), or written to the path (see the module's
+    docstring); True when it went to standard output, where nothing else should follow."""
     if output is None or output == STDIO:
         sys.stdout.write(content)
         sys.stdout.flush()
-        return
+        return True
     try:
-        write_atomic(Path(output), content)
+        return write_named(Path(output), content)
     except OSError as exc:
         raise cannot_write(output, exc) from exc
+
+
+def written_through(output: str) -> bool:
+    """A character device or a FIFO, links followed: written to, never replaced."""
+    return emit.written_through(Path(output))
 
 
 def make_folder(folder: Path) -> None:

@@ -31,7 +31,9 @@ arrives, one at a time, each in a worker process with a time and a memory limit
   drop a file publish any file the service can read).
 - **Ignored**: subfolders (done/ and failed/ among them), hidden and temporary files
   (`nianbao.runtime.inputs.is_ignored`), and what is neither a regular file nor a link.
-- **Restarts.** Outputs are written before their input moves, so a restart converts exactly the
+- **Restarts.** A temporary of a report's atomic write that a killed watcher left in OUTBOX or
+  failed/ is removed when the next one starts (`nianbao.schemas.emit.remove_stale_temporaries`).
+  Outputs are written before their input moves, so a restart converts exactly the
   inputs still in INBOX: nothing is lost, and an input whose report was already written gets the
   same report name again (it names the same input and bytes).
 - **Stopping** (SIGTERM, also to the whole process group, or Ctrl-C): the file being converted
@@ -52,6 +54,7 @@ import json
 import logging
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -92,7 +95,7 @@ from nianbao.runtime.worker import (
     link_refusal,
     work_with,
 )
-from nianbao.schemas.emit import write_atomic
+from nianbao.schemas.emit import remove_stale_temporaries, write_atomic
 
 if sys.platform != "win32":
     import fcntl
@@ -194,6 +197,9 @@ class HotFolder:
         with _locked(self.inbox):
             for folder in (self.outbox, self.done, self.failed):
                 folder.mkdir(parents=True, exist_ok=True)
+            for folder in (self.outbox, self.failed):  # where reports and .error.json are written
+                for stale in remove_stale_temporaries(folder):
+                    self._log(f"removed {stale}, a temporary whose writer is gone (killed)")
             observer, how = self._observe()
             self._log(
                 f"watching {self.inbox} -> {self.outbox} ({how}, settle "
@@ -504,7 +510,11 @@ def _identity(text: str) -> tuple[str, str] | None:
 
 
 def _report_identity(path: Path) -> tuple[str, str] | None:
+    """The identity of the report file at `path`; None for anything but a regular file (a link
+    or a FIFO put in OUTBOX is neither read, which could block, nor replaced: a new name)."""
     try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None
         return _identity(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None

@@ -63,7 +63,7 @@ from nianbao.errors import (
     WorkerError,
     out_of_memory,
 )
-from nianbao.runtime.inputs import shown
+from nianbao.runtime.inputs import refuse_special, shown
 from nianbao.schemas.emit import to_json
 
 if sys.platform != "win32":
@@ -122,6 +122,7 @@ def convert_file(path: Path, options: ConvertOptions | None = None) -> Converted
     """The work a worker does by default: the whole pipeline, then the canonical JSON text."""
     if path.is_dir():
         raise DocumentLoadError("is a directory, not a file", source=shown(str(path)))
+    refuse_special(path)  # a FIFO's read would wait for a writer: refused by name
     return _converted(read_input(path), path, options)
 
 
