@@ -25,6 +25,7 @@ from nianbao.forms.spec import (
     Label,
     Layout,
     ProseFigure,
+    ProseQualifier,
     Recognise,
     SectionKey,
     SectionSpec,
@@ -113,11 +114,18 @@ class _RawProseFigure(_Raw):
     key: str
     label: str
     section: SectionKey
-    pattern: str
+    pattern: str | list[str]
+
+
+class _RawProseQualifier(_Raw):
+    meaning: Literal["cumulative", "last_year", "change"]
+    scope: Literal["clause", "sentence"]
+    words: list[str]
 
 
 class _RawProse(_Raw):
     channel_words: list[str]
+    qualifiers: list[_RawProseQualifier] = []
     figures: list[_RawProseFigure]
 
 
@@ -144,6 +152,9 @@ def load(directory: Path = FORMS_DIR) -> Forms:
         forms=forms,
         prose=tuple(_prose_figure(prose_path, p) for p in prose.figures),
         channel_words=tuple(prose.channel_words),
+        prose_qualifiers=tuple(
+            ProseQualifier(q.meaning, q.scope, tuple(q.words)) for q in prose.qualifiers
+        ),
         directory=directory,
     )
     for form in forms:
@@ -316,11 +327,16 @@ def _check(raw: _RawCheck) -> CheckSpec:
 
 
 def _prose_figure(path: Path, raw: _RawProseFigure) -> ProseFigure:
-    pattern = raw.pattern.replace("{N}", r"(\d[\d,]*(?:\.\d+)?)").replace("{GAP}", "[^，,。；;：:]")
-    try:
-        return ProseFigure(raw.key, raw.label, raw.section, re.compile(pattern))
-    except re.error as exc:
-        raise FormSpecError(f"{path}: {raw.key}: not a regular expression: {exc}") from exc
+    written = [raw.pattern] if isinstance(raw.pattern, str) else raw.pattern
+    patterns = []
+    for pattern in written:
+        expanded = pattern.replace("{N}", r"(\d[\d,]*(?:\.\d+)?)")
+        expanded = expanded.replace("{GAP}", "[^，,。；;：:]")
+        try:
+            patterns.append(re.compile(expanded))
+        except re.error as exc:
+            raise FormSpecError(f"{path}: {raw.key}: not a regular expression: {exc}") from exc
+    return ProseFigure(raw.key, raw.label, raw.section, tuple(patterns))
 
 
 def _validate(path: Path, form: Form, forms: Forms) -> None:

@@ -163,7 +163,18 @@ class ProseFigure:
     key: str
     label: str
     section: SectionKey
-    pattern: re.Pattern[str]
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class ProseQualifier:
+    """Words that make a sentence's figure something other than the year's own: a cumulative,
+    last year's, a change. `scope` is how far before the figure they reach: its clause, or its
+    sentence up to it (历年累计受理申请26条，其中同意公开答复18条: both are cumulatives)."""
+
+    meaning: Literal["cumulative", "last_year", "change"]
+    scope: Literal["clause", "sentence"]
+    words: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)  # by identity, like CheckSpec
@@ -173,6 +184,7 @@ class Forms:
     forms: tuple[Form, ...]
     prose: tuple[ProseFigure, ...]
     channel_words: tuple[str, ...]
+    prose_qualifiers: tuple[ProseQualifier, ...]
     directory: Path
 
     def form(self, form_id: str) -> Form:

@@ -5,6 +5,10 @@ looked for first in the section it belongs to and then in the whole report, beca
 usually states the total before the breakdowns that follow. A clause about one channel (微信公众号,
 微博, 头条…) is not the report's total and is passed over. Origins are the sentence that states the
 figure; `fold` (`nianbao.text.script`) keeps offsets unchanged.
+
+A figure is the year's only when its sentence does not say otherwise: a cumulative (历年累计受理
+申请26条), last year's (上年) or a change (同比增长) is not the year's figure and is not read; the
+next statement is looked for instead. The words are `qualifiers` in `prose.toml`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,19 @@ from nianbao.text.script import fold
 
 _CHANNEL = re.compile("|".join(map(re.escape, FORMS.channel_words)))
 _SENTENCE_END = "。；;!！?？\n"
+_CLAUSE_END = "，,。；;：:\n"
+_QUALIFIERS = {
+    scope: re.compile(
+        "|".join(
+            re.escape(word)
+            for qualifier in FORMS.prose_qualifiers
+            if qualifier.scope == scope
+            for word in qualifier.words
+        )
+        or "(?!)"  # no words: matches nothing
+    )
+    for scope in ("clause", "sentence")
+}
 
 
 def prose_figures(
@@ -29,7 +46,7 @@ def prose_figures(
     texts = [fold(block.text) if block.kind != "table" else "" for block in document.blocks]
     for rule in FORMS.prose:
         order = _block_order(len(texts), sections.get(rule.section))
-        found = _first(document, texts, order, rule.pattern)
+        found = _first(document, texts, order, rule.patterns)
         if found is not None:
             figures[rule.key] = found
     return figures
@@ -41,15 +58,23 @@ def _block_order(n: int, section: tuple[int, int] | None) -> list[int]:
 
 
 def _first(
-    document: Document, texts: Sequence[str], order: Sequence[int], pattern: re.Pattern[str]
+    document: Document,
+    texts: Sequence[str],
+    order: Sequence[int],
+    patterns: Sequence[re.Pattern[str]],
 ) -> Figure | None:
     for index in order:
         text = texts[index]
-        for match in pattern.finditer(text):
-            clause_start = max(text.rfind(c, 0, match.start()) for c in "，,。；;：:\n") + 1
+        matches = sorted(
+            (m for pattern in patterns for m in pattern.finditer(text)), key=lambda m: m.start()
+        )
+        for match in matches:
+            clause_start = max(text.rfind(c, 0, match.start()) for c in _CLAUSE_END) + 1
             if _CHANNEL.search(text, clause_start, match.start()):
                 continue
             start = max(text.rfind(c, 0, match.start()) for c in _SENTENCE_END) + 1
+            if _not_the_years(text, clause_start, start, match.start(1)):
+                continue
             ends = [i for c in _SENTENCE_END if (i := text.find(c, match.end())) >= 0]
             end = min(ends) + 1 if ends else len(text)
             value = number_value(match.group(1))
@@ -63,3 +88,11 @@ def _first(
                 origin=TextSpanOrigin(block=index, start=start, end=end),
             )
     return None
+
+
+def _not_the_years(text: str, clause_start: int, sentence_start: int, number: int) -> bool:
+    """Whether the words before the figure make it a cumulative, last year's or a change."""
+    return bool(
+        _QUALIFIERS["clause"].search(text, clause_start, number)
+        or _QUALIFIERS["sentence"].search(text, sentence_start, number)
+    )

@@ -1,0 +1,90 @@
+"""The 2008-2018 decade's prose (issue 21): a figure is the year's only when its sentence says so.
+
+莆田市统计局 writes each year "2015年，…通过网站受理3条信息公开申请，其中同意公开答复3条；
+历年累计受理申请26条" and "共主动公开信息372条，历年累计达3391条". The cumulative
+was read as the year's with confidence 1. The files under tests/fixtures/era2008/ are the
+莆田 portal crawl's `page.txt` as stored; the year's figures below were read by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from nianbao.schemas.model import Figure
+
+ERA2008 = Path(__file__).resolve().parent / "fixtures" / "era2008"
+
+
+def _prose(name: str) -> dict[str, Figure]:
+    report = nianbao.convert_document(ERA2008 / name)
+    assert report.annual_report is not None
+    return {k: f for k, f in report.annual_report.figures.items() if k.startswith("text.")}
+
+
+def _synthetic(tmp_path: Path, proactive: str) -> dict[str, Figure]:
+    """A 2015 report of the 2008 form whose section 二 is `proactive`."""
+    path = tmp_path / "report.txt"
+    path.write_text(
+        "莆田市某局2015年政府信息公开工作年度报告\n一、概述\n本局认真贯彻《条例》。\n"
+        f"二、主动公开政府信息情况\n{proactive}\n"
+        "三、政府信息依申请公开办理情况\n本年度未发生。\n"
+        "四、政府信息公开收费及减免情况\n本年度未发生。\n",
+        encoding="utf-8",
+    )
+    report = nianbao.convert_document(path)
+    assert report.annual_report is not None
+    assert report.annual_report.year == 2015
+    return {k: f for k, f in report.annual_report.figures.items() if k.startswith("text.")}
+
+
+@pytest.mark.parametrize(
+    ("name", "received"),
+    [
+        ("putian-stjj-2012.txt", 3),  # 历年…受理政府信息公开申请16条 is the cumulative
+        ("putian-stjj-2013.txt", 3),  # not 19
+        ("putian-stjj-2014.txt", 4),  # not 23
+        ("putian-stjj-2015.txt", 3),  # not 26
+        ("putian-stjj-2016.txt", 6),  # not 32
+    ],
+)
+def test_cumulative_applications_are_never_the_years(name: str, received: int) -> None:
+    figures = _prose(name)
+    assert figures["text.applications.received"].value == received
+    assert "累计" not in figures["text.applications.received"].raw
+
+
+def test_cumulative_proactive_items_are_never_the_years() -> None:
+    """2014's 363 is printed on the line after 共主动公开信息 (the crawl broke the sentence), so
+    the only whole statements are the cumulative 3019's: nothing is read rather than 3019."""
+    assert "text.proactive.items" not in _prose("putian-stjj-2014.txt")
+    for name, items in [
+        ("putian-stjj-2013.txt", 356),
+        ("putian-stjj-2015.txt", 372),
+        ("putian-stjj-2016.txt", 392),
+    ]:
+        assert _prose(name)["text.proactive.items"].value == items
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2015年，本局主动公开政府信息累计达3391条。",
+        "截至目前，本局共主动公开政府信息3391条。",
+        "上年主动公开政府信息300条。",
+        "主动公开政府信息同比增长30条。",
+    ],
+)
+def test_a_cumulative_last_year_or_change_is_not_read(sentence: str, tmp_path: Path) -> None:
+    assert "text.proactive.items" not in _synthetic(tmp_path, sentence)
+
+
+def test_the_years_figure_beside_a_cumulative_is_read(tmp_path: Path) -> None:
+    items = _synthetic(
+        tmp_path,
+        "历年累计主动公开信息3019条。2015年度本机关共主动公开信息363条，历年累计达3382条。",
+    )["text.proactive.items"]
+    assert items.value == 363
+    assert items.confidence == 1
