@@ -88,3 +88,49 @@ def test_the_years_figure_beside_a_cumulative_is_read(tmp_path: Path) -> None:
     )["text.proactive.items"]
     assert items.value == 363
     assert items.confidence == 1
+
+
+# --- statements of none ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "raw"),
+    [
+        ("putian-stjj-2009.txt", "text.applications.received", "无收到政府信息公开申请"),
+        ("putian-stjj-2009.txt", "text.fees.yuan", "不存在收费"),
+        ("putian-kjj-2009.txt", "text.fees.yuan", "未发生收费"),
+        ("putian-hyyyyj-2014.txt", "text.fees.yuan", "未收取任何费用"),
+    ],
+)
+def test_a_statement_of_none_is_the_years_zero(name: str, key: str, raw: str) -> None:
+    figure = _prose(name)[key]
+    assert (figure.value, figure.raw, figure.unit) == (0, raw, None)
+    assert figure.origin.kind == "text_span"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key"),
+    [
+        ("2015年全区未收到有关政府信息公开申请。", "text.applications.received"),
+        ("我局尚未收到政府信息公开申请。", "text.applications.received"),
+        ("本年度暂不收费。", "text.fees.yuan"),
+        ("本机关未收取信息处理费。", "text.fees.yuan"),
+    ],
+)
+def test_the_issues_statements_of_none_are_zeros(sentence: str, key: str, tmp_path: Path) -> None:
+    assert _synthetic(tmp_path, sentence)[key].value == 0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # only some applications: those of other channels
+        "通过网站受理申请之外，未收到网站之外的其他形式政府信息公开申请。",
+        # a review, not an application
+        "本年度未收到政府信息公开申请行政复议、行政诉讼。",
+        # last year's none
+        "上年未收到政府信息公开申请。",
+    ],
+)
+def test_a_partial_or_other_none_is_not_the_years_zero(sentence: str, tmp_path: Path) -> None:
+    assert "text.applications.received" not in _synthetic(tmp_path, sentence)

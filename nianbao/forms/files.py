@@ -115,6 +115,7 @@ class _RawProseFigure(_Raw):
     label: str
     section: SectionKey
     pattern: str | list[str]
+    none: list[str] = []
 
 
 class _RawProseQualifier(_Raw):
@@ -126,6 +127,7 @@ class _RawProseQualifier(_Raw):
 class _RawProse(_Raw):
     channel_words: list[str]
     qualifiers: list[_RawProseQualifier] = []
+    none_forms: list[str] = []
     figures: list[_RawProseFigure]
 
 
@@ -155,8 +157,12 @@ def load(directory: Path = FORMS_DIR) -> Forms:
         prose_qualifiers=tuple(
             ProseQualifier(q.meaning, q.scope, tuple(q.words)) for q in prose.qualifiers
         ),
+        prose_none_forms=tuple(prose.none_forms),
         directory=directory,
     )
+    unknown = set(prose.none_forms) - set(raws)
+    if unknown:
+        raise FormSpecError(f"{prose_path}: none_forms names no form: {', '.join(sorted(unknown))}")
     for form in forms:
         _validate(raws[form.id][0], form, loaded)
     return loaded
@@ -328,15 +334,20 @@ def _check(raw: _RawCheck) -> CheckSpec:
 
 def _prose_figure(path: Path, raw: _RawProseFigure) -> ProseFigure:
     written = [raw.pattern] if isinstance(raw.pattern, str) else raw.pattern
-    patterns = []
-    for pattern in written:
-        expanded = pattern.replace("{N}", r"(\d[\d,]*(?:\.\d+)?)")
-        expanded = expanded.replace("{GAP}", "[^，,。；;：:]")
-        try:
-            patterns.append(re.compile(expanded))
-        except re.error as exc:
-            raise FormSpecError(f"{path}: {raw.key}: not a regular expression: {exc}") from exc
-    return ProseFigure(raw.key, raw.label, raw.section, tuple(patterns))
+    patterns = tuple(_prose_pattern(path, raw.key, p) for p in written)
+    nones = tuple(_prose_pattern(path, raw.key, p) for p in raw.none)
+    return ProseFigure(raw.key, raw.label, raw.section, patterns, nones)
+
+
+def _prose_pattern(path: Path, key: str, pattern: str) -> re.Pattern[str]:
+    expanded = pattern.replace("{N}", r"(\d[\d,]*(?:\.\d+)?)").replace("{GAP}", _GAP)
+    try:
+        return re.compile(expanded)
+    except re.error as exc:
+        raise FormSpecError(f"{path}: {key}: not a regular expression: {exc}") from exc
+
+
+_GAP = "[^，,。；;：:]"  # any character within one clause
 
 
 def _validate(path: Path, form: Form, forms: Forms) -> None:

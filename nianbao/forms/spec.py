@@ -164,6 +164,7 @@ class ProseFigure:
     label: str
     section: SectionKey
     patterns: tuple[re.Pattern[str], ...]
+    none_patterns: tuple[re.Pattern[str], ...]  # the year had none: its 0
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class Forms:
     prose: tuple[ProseFigure, ...]
     channel_words: tuple[str, ...]
     prose_qualifiers: tuple[ProseQualifier, ...]
+    prose_none_forms: tuple[str, ...]  # the forms whose reports' statements of none are read
     directory: Path
 
     def form(self, form_id: str) -> Form:

@@ -86,7 +86,7 @@ def profile(
     figures.update(linear_figures(document, figures, recognised.template, diagnostics))
     recognised.template = recognised.template or template_from_figures(figures)
     spans = {s.key: (s.block_start, s.block_end) for s in sections}
-    figures.update(prose_figures(document, spans))
+    figures.update(prose_figures(document, spans, recognised.template))
     diagnostics += _missing_tables(document, sections, tables, figures, recognised.template)
 
     checks, failed = run_checks(figures, rows, recognised.template)

@@ -39,14 +39,16 @@ _QUALIFIERS = {
 
 
 def prose_figures(
-    document: Document, sections: dict[SectionKey, tuple[int, int]]
+    document: Document, sections: dict[SectionKey, tuple[int, int]], template: str | None
 ) -> dict[str, Figure]:
     """The `text.*` figures the report states, each from its first statement."""
     figures: dict[str, Figure] = {}
     texts = [fold(block.text) if block.kind != "table" else "" for block in document.blocks]
+    reads_none = template in FORMS.prose_none_forms
     for rule in FORMS.prose:
         order = _block_order(len(texts), sections.get(rule.section))
-        found = _first(document, texts, order, rule.patterns)
+        nones = rule.none_patterns if reads_none else ()
+        found = _first(document, texts, order, rule.patterns, nones)
         if found is not None:
             figures[rule.key] = found
     return figures
@@ -62,28 +64,32 @@ def _first(
     texts: Sequence[str],
     order: Sequence[int],
     patterns: Sequence[re.Pattern[str]],
+    none_patterns: Sequence[re.Pattern[str]],
 ) -> Figure | None:
     for index in order:
         text = texts[index]
         matches = sorted(
-            (m for pattern in patterns for m in pattern.finditer(text)), key=lambda m: m.start()
+            [(m, False) for pattern in patterns for m in pattern.finditer(text)]
+            + [(m, True) for pattern in none_patterns for m in pattern.finditer(text)],
+            key=lambda found: found[0].start(),
         )
-        for match in matches:
+        for match, says_none in matches:
             clause_start = max(text.rfind(c, 0, match.start()) for c in _CLAUSE_END) + 1
             if _CHANNEL.search(text, clause_start, match.start()):
                 continue
             start = max(text.rfind(c, 0, match.start()) for c in _SENTENCE_END) + 1
-            if _not_the_years(text, clause_start, start, match.start(1)):
+            figure_at = match.start() if says_none else match.start(1)
+            if _not_the_years(text, clause_start, start, figure_at):
                 continue
             ends = [i for c in _SENTENCE_END if (i := text.find(c, match.end())) >= 0]
             end = min(ends) + 1 if ends else len(text)
-            value = number_value(match.group(1))
+            value = 0 if says_none else number_value(match.group(1))
             if value is None:
                 continue  # not a count: damage, or digits run together
             return Figure(
                 value=value,
                 raw=document.blocks[index].text[match.start() : match.end()],
-                unit=match.group(2),
+                unit=None if says_none else match.group(2),
                 source="text",
                 origin=TextSpanOrigin(block=index, start=start, end=end),
             )
