@@ -134,3 +134,36 @@ def test_the_issues_statements_of_none_are_zeros(sentence: str, key: str, tmp_pa
 )
 def test_a_partial_or_other_none_is_not_the_years_zero(sentence: str, tmp_path: Path) -> None:
     assert "text.applications.received" not in _synthetic(tmp_path, sentence)
+
+
+# --- recognition -----------------------------------------------------------------------------
+
+
+def test_a_crawlers_dump_with_its_body_on_one_line_is_recognised(tmp_path: Path) -> None:
+    """`标题: 莆田市统计局2012年政府信息公开工作年度报告`, then the body run into one line: it was
+    not recognised (no template, no year). Its chapters 一、概述…二、主动公开政府信息情况… are
+    read in the run."""
+    text = (ERA2008 / "putian-stjj-2012.txt").read_text(encoding="utf-8")
+    title = text.splitlines()[0]
+    body = text.partition("正文:\n")[2].replace("\n", "")
+    path = tmp_path / "dump.txt"
+    path.write_text(f"{title}\n{body}\n", encoding="utf-8")
+    report = nianbao.convert_document(path)
+    assert report.annual_report is not None
+    annual = report.annual_report
+    assert (annual.template, annual.year, annual.organization) == ("2008", 2012, "莆田市统计局")
+    assert annual.figures["text.applications.received"].value == 3  # not the cumulative 16
+    assert annual.figures["text.proactive.items"].value == 316  # not the cumulative 2302
+    assert annual.figures["text.fees.yuan"].value == 0  # 本年度无政府信息公开收费
+
+
+def test_a_title_alone_does_not_make_a_report(tmp_path: Path) -> None:
+    """A page that only names a report (a list of links) stays unrecognised."""
+    path = tmp_path / "list.txt"
+    path.write_text(
+        "标题: 莆田市统计局2012年政府信息公开工作年度报告\n"
+        "相关链接：莆田市统计局2011年政府信息公开工作年度报告，莆田市统计局2010年政府信息公开工作"
+        "年度报告，莆田市统计局2009年政府信息公开工作年度报告，返回首页。\n",
+        encoding="utf-8",
+    )
+    assert nianbao.convert_document(path).annual_report is None

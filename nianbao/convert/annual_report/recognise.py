@@ -84,11 +84,37 @@ class Recognised:
 
 
 def is_annual_report(document: Document, sections: list[Section]) -> bool:
-    """A 政府信息公开工作年度报告: named so at its top, or built of its standard sections."""
+    """A 政府信息公开工作年度报告: named so at its top, or built of its standard sections. A
+    crawler's dump may print the body on one line (标题: …2012年政府信息公开工作年度报告, then the
+    text with 一、概述…二、主动公开政府信息情况… run in): its chapters are then read in the run."""
     top = [document.title or ""] + [b.text for b in document.blocks[:4] if b.kind != "table"]
     named = any(_TITLE_WORDS.search(fold(t)) for t in top)
     core_sections = {s.key for s in sections} & {"proactive", "applications", "review_litigation"}
+    if named and len(sections) < 2:
+        return len(_section_keys(run_in_headings(document))) >= 2
     return (named and len(sections) >= 2) or len(core_sections) >= 2
+
+
+# A chapter heading run into the text: 一、 after a sentence's end or at the start, up to the
+# words a chapter heading ends with (…情况, 概述, …措施, 需要说明的事项, …问题).
+_RUN_IN_HEADING = re.compile(
+    r"(?:^|(?<=[。；;！？!?\s]))([一二三四五六七八九十]{1,2}、[^。；;，,：:]{2,30}?"
+    r"(?:情况|概述|措施|事项|问题))"
+)
+
+
+def run_in_headings(document: Document) -> list[str]:
+    """The chapter headings run into long paragraphs, folded, in the order printed."""
+    return [
+        match.group(1)
+        for block in document.blocks
+        if block.kind != "table" and len(block.text) > _HEADING_MAX
+        for match in _RUN_IN_HEADING.finditer(fold(block.text))
+    ]
+
+
+def _section_keys(headings: list[str]) -> set[SectionKey]:
+    return {key for h in headings for key, words in FORMS.sections if any(w in h for w in words)}
 
 
 def find_sections(document: Document) -> list[Section]:
@@ -356,7 +382,7 @@ def _template(document: Document, sections: list[Section], year: int | None) -> 
         if wanted and _printed(labels, wanted) >= len(wanted):
             return form.id
     statistics = any(classify(t) == "indicators" for t in document.tables)
-    headings = [fold(s.heading) for s in sections]
+    headings = [fold(s.heading) for s in sections] or run_in_headings(document)
     for form in FORMS.forms:
         own = _only_words(form)
         if (statistics and form.statistics is not None) or any(
