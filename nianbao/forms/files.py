@@ -95,6 +95,9 @@ class _RawStatistics(_Raw):
     value_headers: list[str]
     units: list[str]
     children_sum_rule: str
+    flat_indicator_headers: list[str] = []
+    year_headers: list[str] = []
+    cumulative_headers: list[str] = []
 
 
 class _RawForm(_Raw):
@@ -251,6 +254,9 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
             value_headers=tuple(statistics.value_headers),
             units=tuple(statistics.units),
             children_sum_rule=statistics.children_sum_rule,
+            flat_indicator_headers=tuple(statistics.flat_indicator_headers),
+            year_headers=tuple(statistics.year_headers),
+            cumulative_headers=tuple(statistics.cumulative_headers),
         ),
     )
 

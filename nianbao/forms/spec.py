@@ -124,6 +124,9 @@ class Statistics:
     value_headers: tuple[str, ...]
     units: tuple[str, ...]
     children_sum_rule: str
+    flat_indicator_headers: tuple[str, ...] = ()
+    year_headers: tuple[str, ...] = ()
+    cumulative_headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

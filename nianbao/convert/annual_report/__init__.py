@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from nianbao.convert.annual_report.checks import run_checks
 from nianbao.convert.annual_report.figures import table_figures
+from nianbao.convert.annual_report.flat_statistics import flat_indicators
 from nianbao.convert.annual_report.grids import Logical, logical_tables
 from nianbao.convert.annual_report.indicators import indicators
 from nianbao.convert.annual_report.linear import linear_figures
@@ -87,6 +88,8 @@ def profile(
     recognised.template = recognised.template or template_from_figures(figures)
     spans = {s.key: (s.block_start, s.block_end) for s in sections}
     figures.update(prose_figures(document, spans, recognised.template))
+    if not rows and recognised.template == "2008":
+        rows = flat_indicators(document, recognised.year, diagnostics)
     diagnostics += _missing_tables(document, sections, tables, figures, recognised.template)
 
     checks, failed = run_checks(figures, rows, recognised.template)

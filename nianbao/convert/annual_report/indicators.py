@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from nianbao.convert.annual_report.grids import Logical, Row
 from nianbao.convert.annual_report.labels import compact, core, numbering
 from nianbao.forms import FORMS
-from nianbao.schemas.model import Indicator, TableCell
+from nianbao.schemas.model import Indicator, Origin, TableCell
 from nianbao.text.numbers import parse_value
 
 
@@ -26,20 +26,54 @@ class Numbered:
     parent: int | None  # index into the list of `Numbered`
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A row as read, before its place in the hierarchy is known."""
+
+    label: str
+    unit: str | None
+    value: float | int | None
+    raw: str
+    origin: Origin
+    # The row's depth when its reader knows it (the flat 统计表: unnumbered rows are the top);
+    # None: from its numbering, an unnumbered row under the numbered row above it.
+    depth: float | None = None
+
+
 def indicators(table: Logical) -> list[Numbered]:
     unit_col, value_col, first_row = _columns(table)
-    out: list[Numbered] = []
-    stack: list[tuple[float, int]] = []  # (depth, index into out)
-    last_numbered_depth = 0.0
+    entries: list[Entry] = []
     for row in table.rows[first_row:]:
         label_cell = row.cells[0]
         if label_cell is None or not label_cell.text.strip():
             continue
         value_cell = _cell(row, value_col, label_cell)
         unit_cell = _cell(row, unit_col, label_cell)
-        label = compact(label_cell.text)
-        printed = numbering(label)
-        if printed is not None:
+        raw = value_cell.text.strip() if value_cell is not None else ""
+        parsed = parse_value(raw)
+        unit = compact(unit_cell.text) if unit_cell is not None else ""
+        entries.append(
+            Entry(
+                label=compact(label_cell.text),
+                unit=unit or parsed.unit,
+                value=parsed.value,
+                raw=raw,
+                origin=row.origin(value_cell or label_cell),
+            )
+        )
+    return arrange(entries)
+
+
+def arrange(entries: list[Entry]) -> list[Numbered]:
+    """The entries as indicators, each under the numbered row it belongs to."""
+    out: list[Numbered] = []
+    stack: list[tuple[float, int]] = []  # (depth, index into out)
+    last_numbered_depth = 0.0
+    for entry in entries:
+        printed = numbering(entry.label)
+        if entry.depth is not None:
+            depth = entry.depth
+        elif printed is not None:
             depth = float(printed[0])
             last_numbered_depth = depth
         else:
@@ -47,16 +81,13 @@ def indicators(table: Logical) -> list[Numbered]:
         while stack and stack[-1][0] >= depth:
             stack.pop()
         parent = stack[-1][1] if stack else None
-        raw = value_cell.text.strip() if value_cell is not None else ""
-        parsed = parse_value(raw)
-        unit = compact(unit_cell.text) if unit_cell is not None else ""
         indicator = Indicator(
             path=[out[i].indicator.label for _, i in stack],
-            label=label,
-            unit=unit or parsed.unit,
-            value=parsed.value,
-            raw=raw,
-            origin=row.origin(value_cell or label_cell),
+            label=entry.label,
+            unit=entry.unit,
+            value=entry.value,
+            raw=entry.raw,
+            origin=entry.origin,
         )
         out.append(Numbered(indicator, depth, printed is not None, parent))
         stack.append((depth, len(out) - 1))
