@@ -103,3 +103,21 @@ def test_run_together_figures_split_only_where_certain(tmp_path: Path) -> None:
     assert values["行政复议数"] is None
     messages = " ".join(d.message for d in report.diagnostics if d.code == "indicators.unplaced")
     assert "1853 and 5395" in messages
+
+
+def test_prose_that_disagrees_with_the_table_is_said_to() -> None:
+    """2015: the prose's 共主动公开信息372条 is the table's 制作、获取的政府信息总数; its
+    主动公开信息数 is 369. Both stay as printed, with a warning; the table's is the indicator."""
+    report = _convert(ERA2008 / "putian-stjj-2015.txt")
+    assert report.annual_report is not None
+    assert report.annual_report.figures["text.proactive.items"].value == 372
+    assert _values(report)["1.主动公开信息数"] == 369
+    said = [d.message for d in report.diagnostics if d.code == "prose.disagrees"]
+    assert len(said) == 1
+    assert "369" in said[0]
+
+
+def test_prose_that_agrees_with_the_table_says_nothing() -> None:
+    report = _convert(ERA2008 / "putian-stjj-2013.txt")  # 受理…3条 and the table's 3
+    assert not [d for d in report.diagnostics if d.code == "prose.disagrees"]
+    assert _values(report)["受理政府信息公开申请总数"] == 3

@@ -119,6 +119,7 @@ class _RawProseFigure(_Raw):
     section: SectionKey
     pattern: str | list[str]
     none: list[str] = []
+    table_labels: list[str] = []
 
 
 class _RawProseQualifier(_Raw):
@@ -342,7 +343,7 @@ def _prose_figure(path: Path, raw: _RawProseFigure) -> ProseFigure:
     written = [raw.pattern] if isinstance(raw.pattern, str) else raw.pattern
     patterns = tuple(_prose_pattern(path, raw.key, p) for p in written)
     nones = tuple(_prose_pattern(path, raw.key, p) for p in raw.none)
-    return ProseFigure(raw.key, raw.label, raw.section, patterns, nones)
+    return ProseFigure(raw.key, raw.label, raw.section, patterns, nones, tuple(raw.table_labels))
 
 
 def _prose_pattern(path: Path, key: str, pattern: str) -> re.Pattern[str]:

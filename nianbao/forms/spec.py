@@ -168,6 +168,7 @@ class ProseFigure:
     section: SectionKey
     patterns: tuple[re.Pattern[str], ...]
     none_patterns: tuple[re.Pattern[str], ...]  # the year had none: its 0
+    table_labels: tuple[str, ...] = ()  # the 统计表 rows that state the same figure
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from nianbao.convert.annual_report.grids import Logical, logical_tables
 from nianbao.convert.annual_report.indicators import indicators
 from nianbao.convert.annual_report.linear import linear_figures
 from nianbao.convert.annual_report.merged import merged_cells
-from nianbao.convert.annual_report.prose import prose_figures
+from nianbao.convert.annual_report.prose import prose_against_table, prose_figures
 from nianbao.convert.annual_report.recognise import (
     Template,
     find_sections,
@@ -90,6 +90,7 @@ def profile(
     figures.update(prose_figures(document, spans, recognised.template))
     if not rows and recognised.template == "2008":
         rows = flat_indicators(document, recognised.year, diagnostics)
+    prose_against_table(figures, [n.indicator for n in rows], diagnostics)
     diagnostics += _missing_tables(document, sections, tables, figures, recognised.template)
 
     checks, failed = run_checks(figures, rows, recognised.template)

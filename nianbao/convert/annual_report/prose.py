@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from nianbao.convert.annual_report.labels import core
 from nianbao.forms import FORMS, SectionKey
-from nianbao.schemas.model import Document, Figure, TextSpanOrigin
+from nianbao.schemas.model import Diagnostic, Document, Figure, Indicator, TextSpanOrigin
 from nianbao.text.numbers import number_value
 from nianbao.text.script import fold
 
@@ -102,3 +103,24 @@ def _not_the_years(text: str, clause_start: int, sentence_start: int, number: in
         _QUALIFIERS["clause"].search(text, clause_start, number)
         or _QUALIFIERS["sentence"].search(text, sentence_start, number)
     )
+
+
+def prose_against_table(
+    figures: dict[str, Figure], indicators: Sequence[Indicator], diagnostics: list[Diagnostic]
+) -> None:
+    """A sentence's figure that the 统计表 states otherwise is said to: the table's stands."""
+    for rule in FORMS.prose:
+        said = figures.get(rule.key)
+        wanted = {core(label) for label in rule.table_labels}
+        row = next((i for i in indicators if core(i.label) in wanted), None)
+        if said is None or row is None or row.value is None or row.value == said.value:
+            continue
+        diagnostics.append(
+            Diagnostic(
+                code="prose.disagrees",
+                severity="warning",
+                message=f"the text says {said.raw} ({rule.key}), the 统计表's {row.label} "
+                f"says {row.value}: the table's figure stands",
+                origin=said.origin,
+            )
+        )
