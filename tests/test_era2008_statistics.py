@@ -121,3 +121,19 @@ def test_prose_that_agrees_with_the_table_says_nothing() -> None:
     report = _convert(ERA2008 / "putian-stjj-2013.txt")  # 受理…3条 and the table's 3
     assert not [d for d in report.diagnostics if d.code == "prose.disagrees"]
     assert _values(report)["受理政府信息公开申请总数"] == 3
+
+
+def test_one_figure_for_two_columns_is_placed_when_the_sums_say_so() -> None:
+    """2012's `4.其他类型答复数 / 条 / 1`: 对申请的答复总数 3 = 同意 1 + 部分 0 + 不予 1 + 其他, so
+    the year's 其他 is 1 (the prose: 属其他部门信息1条)."""
+    report = _convert(ERA2008 / "putian-stjj-2012.txt")
+    assert _values(report)["4.其他类型答复数"] == 1
+    codes = [d.code for d in report.diagnostics]
+    assert "indicators.placed_by_sums" in codes
+    assert "indicators.unplaced" not in codes
+
+
+def test_sums_that_do_not_come_to_the_figure_leave_it_unread() -> None:
+    """2016's `3.不予公开数 / 条 / 8` under 主动公开文件数 392 = 386 + 6 + ?: the sums say 0, the
+    figure is 8 (the cumulative): left unread."""
+    assert _values(_convert(ERA2008 / "putian-stjj-2016.txt"))["3.不予公开数"] is None

@@ -5,7 +5,8 @@ A crawler's text of the page gives the table as lines: `指标名称 / 计量单
 The header says which column is the year's and which the cumulative (历年累计); the indicator's
 value is the year's, and the cumulative is never taken for it.
 
-What cannot be placed with certainty is flagged, not guessed (`indicators.unplaced`):
+What cannot be placed with certainty is flagged, not guessed (`indicators.unplaced`), unless
+the table's own sums place it (`indicators.placed_by_sums`):
 
 - a row of two columns that prints one figure: the crawl drops a line equal to the line before,
   so `条 / 5` is 5 and 5, or 5 beside a blank. A single 0 is the year's 0 (the cumulative is
@@ -18,7 +19,7 @@ What cannot be placed with certainty is flagged, not guessed (`indicators.unplac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from nianbao.convert.annual_report.indicators import Entry, Numbered, arrange
@@ -61,8 +62,58 @@ def flat_indicators(
         header = _header(lines, at + 1, year, diagnostics)
         if header is not None:
             columns, first = header
-            return arrange(_rows(document, lines, first, columns, diagnostics))
+            singles: dict[int, Diagnostic] = {}
+            rows = arrange(_rows(document, lines, first, columns, diagnostics, singles=singles))
+            return _placed_by_sums(rows, singles, diagnostics)
     return []
+
+
+def _placed_by_sums(
+    rows: list[Numbered], singles: dict[int, Diagnostic], diagnostics: list[Diagnostic]
+) -> list[Numbered]:
+    """A row's one figure for two columns is the year's when the table's sums say so: its
+    parent less its siblings, or its parts added up, come to that figure (2012's
+    `4.其他类型答复数 / 条 / 1` under 对申请的答复总数 3 = 1 + 0 + 1 + 1)."""
+    rows = list(rows)
+    changed = True
+    while changed:
+        changed = False
+        for index, said in list(singles.items()):
+            figure = int(rows[index].indicator.raw)
+            if figure not in _sums_for(rows, index):
+                continue
+            indicator = rows[index].indicator.model_copy(update={"value": figure})
+            rows[index] = replace(rows[index], indicator=indicator)
+            diagnostics.remove(said)
+            diagnostics.append(
+                Diagnostic(
+                    code="indicators.placed_by_sums",
+                    severity="info",
+                    message=f"统计表 row {indicator.label!r}: its one figure {figure} for two "
+                    "columns is the year's, as the rows around it add up to",
+                    origin=said.origin,
+                )
+            )
+            del singles[index]
+            changed = True
+    return rows
+
+
+def _sums_for(rows: list[Numbered], index: int) -> list[int | float]:
+    """What the year's figures around row `index` say it must be, where all are known."""
+    out: list[int | float] = []
+    parent = rows[index].parent
+    if parent is not None:
+        siblings = [
+            r.indicator.value for j, r in enumerate(rows) if r.parent == parent and j != index
+        ]
+        total = rows[parent].indicator.value
+        if total is not None and all(v is not None for v in siblings):
+            out.append(total - sum(v for v in siblings if v is not None))
+    parts = [r.indicator.value for r in rows if r.parent == index]
+    if parts and all(v is not None for v in parts):
+        out.append(sum(v for v in parts if v is not None))
+    return out
 
 
 def _header(
@@ -110,7 +161,11 @@ def _rows(
     at: int,
     columns: list[Column],
     diagnostics: list[Diagnostic],
+    *,
+    singles: dict[int, Diagnostic],
 ) -> list[Entry]:
+    """The rows; `singles` gets the rows that print one figure for two columns, unread, each
+    with the diagnostic that says so."""
     spec = FORMS.statistics
     assert spec is not None
     units = sorted(spec.units, key=len, reverse=True)
@@ -148,6 +203,7 @@ def _rows(
                 break
             figures.append(lines[at])
             at += 1
+        said = len(diagnostics)
         entries.append(
             _entry(
                 document,
@@ -161,6 +217,9 @@ def _rows(
                 diagnostics=diagnostics,
             )
         )
+        one_of_two = run_together is None and 0 < len(figures) < len(columns)
+        if one_of_two and entries[-1].value is None and len(diagnostics) > said:
+            singles[len(entries) - 1] = diagnostics[-1]
     return entries
 
 
