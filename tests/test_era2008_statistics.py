@@ -137,3 +137,11 @@ def test_sums_that_do_not_come_to_the_figure_leave_it_unread() -> None:
     """2016's `3.不予公开数 / 条 / 8` under 主动公开文件数 392 = 386 + 6 + ?: the sums say 0, the
     figure is 8 (the cumulative): left unread."""
     assert _values(_convert(ERA2008 / "putian-stjj-2016.txt"))["3.不予公开数"] is None
+
+
+def test_a_line_of_thousands_of_digits_is_damage_not_a_figure(tmp_path: Path) -> None:
+    """`int` refuses a string of more than 4300 digits: such a line must not stop the report."""
+    report = _flat(tmp_path, f"主动公开信息数\n条\n{'9' * 5000}\n受理申请数\n件{'7' * 5000}\n")
+    values = _values(report)
+    assert values["主动公开信息数"] is None
+    assert "受理申请数" not in values

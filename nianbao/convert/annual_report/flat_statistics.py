@@ -30,7 +30,10 @@ from nianbao.schemas.model import Diagnostic, Document, TextSpanOrigin
 Column = Literal["year", "cumulative"]
 
 _MAX_LABEL = 40  # longer lines are prose: the table has ended
-_FIGURE = re.compile(r"\d+")
+# A count: no more digits than any real one has (a line of thousands of digits is damage, and
+# `int` refuses it); figures run together are two of them.
+_FIGURE = re.compile(r"\d{1,12}")
+_RUN_TOGETHER = re.compile(r"\d{1,24}")
 _PREFIX = re.compile(
     r"^(?:其中[:：]?|[0-9]+[.．、]|[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、)$"
 )
@@ -191,7 +194,7 @@ def _rows(
         unit: str | None = following
         if following not in spec.units:
             unit = next((u for u in units if following.startswith(u)), None)
-            if unit is None or not _FIGURE.fullmatch(following[len(unit) :]):
+            if unit is None or not _RUN_TOGETHER.fullmatch(following[len(unit) :]):
                 break  # every row prints its unit: a line without one is past the table
             run_together = lines[at + 1]
         at += 2
