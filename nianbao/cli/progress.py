@@ -46,25 +46,9 @@ def report_bar(*, quiet: bool, console: Console | None = None) -> Iterator[Steps
     if console is None:
         yield SILENT
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from nianbao.runtime.batch import progress_bar
 
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("eta"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
+    progress = progress_bar(console)
     with progress:
         yield _Bar(progress)
 

@@ -240,6 +240,22 @@ def already_converted(job: Job) -> bool:
     return digest.hexdigest() == match.group(1).decode("ascii")
 
 
+def progress_bar(console: Console) -> Progress:
+    """The bar long work shows on a terminal (the batch, export, check): what, how many of how
+    many, how long so far and how much longer; gone when the work ends, as the summary line
+    replaces it."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+
+
 class Lines:
     """What a run shows as inputs finish. On a terminal, a progress bar with the failures
     printed above it (every file's line too, at verbosity 1); elsewhere (a pipe, a log) a line
@@ -250,16 +266,7 @@ class Lines:
         self.verbosity = verbosity
         self.bar: Progress | None = None
         if console.is_terminal and verbosity >= 0:
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("eta"),
-                TimeRemainingColumn(),
-                console=console,
-                transient=True,  # the summary line replaces it
-            )
+            self.bar = progress_bar(console)
             self.task = self.bar.add_task("converting", total=total)
 
     def __enter__(self) -> Lines:
