@@ -62,6 +62,7 @@ from nianbao.collection.dataset_tables import (
     SCHEMAS,
     SERIES,
 )
+from nianbao.collection.partial import is_undetermined
 from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.collection.report_file import read_report, read_reports
 from nianbao.collection.series import (
@@ -213,14 +214,17 @@ def series_reports(directory: Path) -> list[SeriesReport]:
         needed = needed | pc.is_in(report, value_set=pa.array(twice, type=pa.string()))
     figures = pq.read_table(
         directory / "figures.parquet",
-        columns=["report", "key", "value", "raw", "origin"],
+        columns=["report", "key", "value", "raw", "origin", "confidence"],
         filters=needed,
     )
     by_report: dict[str, dict[str, FigureValue]] = {}
     for row in figures.to_pylist():
         origin = {k: v for k, v in (row["origin"] or {}).items() if v is not None}
         by_report.setdefault(row["report"], {})[row["key"]] = FigureValue(
-            row["value"], row["raw"] or "", origin or None
+            row["value"],
+            row["raw"] or "",
+            origin or None,
+            undetermined=is_undetermined(row["value"], row["confidence"]),
         )
     return [
         SeriesReport(

@@ -168,5 +168,12 @@ def of_data(data: Mapping[str, Any]) -> Completeness:
     )
 
 
+def is_undetermined(value: object, confidence: float | None) -> bool:
+    """A figure printed but left without a value because several readings satisfy every
+    constraint the document gives (`figures.undetermined`): no value, confidence below 1. A
+    printed blank has no value and confidence 1; an absent figure is not in the report."""
+    return value is None and confidence is not None and confidence < 1
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
