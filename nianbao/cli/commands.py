@@ -140,7 +140,8 @@ def _convert_one(args: argparse.Namespace) -> int:
         return 0
     if not to_stdout:
         print(f"{shown} -> {args.output}: {result.summary()}")
-    elif result.partial or args.verbose:  # the report is on stdout: the word goes to stderr
+    elif result.partial or result.undetermined or args.verbose:
+        # The report is on stdout: the word on what it lacks or left open goes to stderr.
         print(f"nianbao: {shown}: {result.summary()}", file=sys.stderr)
     if args.verbose:
         for diagnostic in json.loads(result.text)["diagnostics"]:
