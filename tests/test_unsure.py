@@ -24,9 +24,11 @@ from nianbao.cli import main
 from nianbao.collection import dataset
 from nianbao.collection.export import COLUMNS, STATE_PREFIX
 from nianbao.collection.partial import figure_state, of_data
+from nianbao.convert.pipeline import convert_bytes
 from nianbao.runtime import batch
 from nianbao.runtime.watch import HotFolder, WatchOptions
 from nianbao.runtime.worker import convert_file
+from nianbao.schemas.emit import to_json
 from tests.conftest import GOLDEN, SAMPLES
 
 DUMP = SAMPLES / "text" / "pingtan-2019.txt"
@@ -144,3 +146,47 @@ def test_parquet_marks_each_figure(reports: Path, tmp_path: Path) -> None:
     reports_table = pq.read_table(tmp_path / "ds" / "reports.parquet").to_pylist()
     counts = {Path(r["file"]).name: r["figures_undetermined"] for r in reports_table}
     assert counts == {"pingtan-2019.txt.json": UNDETERMINED, BLANK[0]: 0}
+
+
+def test_validate_says_how_many_figures_are_undetermined(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", str(GOLDEN / "pingtan-2019.txt.json")]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(": valid; 19 figures undetermined")
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.name)
+def test_every_golden_report_passes_its_own_checks_again(path: Path) -> None:
+    assert main(["validate", str(path)]) == 0
+
+
+def test_validate_fails_a_report_edited_to_a_wrong_total(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 004's 一、本年新收 总计 edited from 0 to 1: the schema still holds, its sums do not.
+    data = _golden("004_7635fab03e0d303d.txt.json")
+    data["annual_report"]["figures"]["applications.new_received.total"]["value"] = 1
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["validate", str(edited)]) == 1
+    said = capsys.readouterr()
+    assert "valid" not in said.out
+    assert "check applications.row_totals [applications.new_received.total" in said.err
+    assert "records pass (expected 0, actual 0), but its figures give fail (expected 1" in said.err
+
+
+def test_validate_passes_a_report_whose_document_misprinted_a_total(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The 平潭 2024 dump with （七）总计's 218 mistyped 228: its checks fail as printed, and
+    # the report records that; it is what it says.
+    printed = (SAMPLES / "text" / "pingtan-2024.txt").read_text(encoding="utf-8")
+    damaged = printed.replace("（七）总计21710000218", "（七）总计21710000228")
+    assert damaged != printed
+    report = convert_bytes(damaged.encode("utf-8"), filename="misprinted.txt")
+    assert report.annual_report is not None
+    assert any(c.status == "fail" for c in report.annual_report.checks)
+    written = tmp_path / "misprinted.json"
+    written.write_text(to_json(report), encoding="utf-8")
+    assert main(["validate", str(written)]) == 0
+    assert ": valid" in capsys.readouterr().out

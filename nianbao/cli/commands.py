@@ -328,7 +328,6 @@ REPORT_BOUND = 256 * 2**20
 def validate(args: argparse.Namespace) -> int:
     import tempfile
 
-    from nianbao.collection.report_file import report_problems
     from nianbao.runtime.outputs import STDIO
 
     failed = 0
@@ -337,7 +336,7 @@ def validate(args: argparse.Namespace) -> int:
             with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
                 staged = Path(tmp) / "stdin.json"
                 spool_standard_input(sys.stdin.buffer, staged, REPORT_BOUND, "more than any report")
-                failed += _validate_one(STDIN_NAME, report_problems(staged))
+                failed += _validate_one(STDIN_NAME, staged)
             continue
         if given.is_dir():
             reports = _reports_in(given)
@@ -345,18 +344,37 @@ def validate(args: argparse.Namespace) -> int:
                 error(f"{given}: no reports (*.json) in this folder")
                 failed += 1
             for path in reports:
-                failed += _validate_one(str(path), report_problems(path))
+                failed += _validate_one(str(path), path)
             continue
-        failed += _validate_one(str(given), report_problems(given))
+        failed += _validate_one(str(given), given)
     return InputsFailedError.exit_code if failed else 0
 
 
-def _validate_one(shown: str, problems: list[str]) -> int:
-    """Print what is wrong with one report, or that it is valid; 1 if it is not."""
+def _validate_one(shown: str, path: Path) -> int:
+    """Print what is wrong with one report, or that it is valid (and how many of its figures are
+    undetermined); 1 if it is not. Valid is: the schema holds, and the report's own checks,
+    run again on its figures, give what it records (`recheck`)."""
+    from pydantic import ValidationError
+
+    from nianbao.collection.partial import of_report
+    from nianbao.collection.report_file import read_json, report_problems
+    from nianbao.convert.annual_report.recheck import recheck
+    from nianbao.schemas.model import Report
+
+    problems = report_problems(path)
+    unsure = ""
+    if not problems:
+        try:
+            report = Report.model_validate(read_json(path))
+        except ValidationError as exc:  # the schema held: the model's own rules did not
+            problems = [f"not a report: {e['msg']} at {e['loc']}" for e in exc.errors()]
+        else:
+            problems = recheck(report)
+            unsure = of_report(report).unsure_text()
     for problem in problems:
         print(f"{printable(shown)}: {problem}", file=sys.stderr)
     if not problems:
-        print(f"{printable(shown)}: valid")
+        print(f"{printable(shown)}: valid" + (f"; {unsure}" if unsure else ""))
     return 1 if problems else 0
 
 
