@@ -143,6 +143,8 @@ def test_parquet_marks_each_figure(reports: Path, tmp_path: Path) -> None:
     assert (OPEN, "undetermined") in states and (BLANK[1], "blank") in states
     assert sum(f["state"] == "undetermined" for f in figures) == UNDETERMINED
     assert all((f["state"] == "value") == (f["value"] is not None) for f in figures)
+    candidates = {f["key"]: f["candidates"] for f in figures if f["state"] == "undetermined"}
+    assert 0 in candidates[OPEN] and 60 in candidates[OPEN]  # the page's, the first reading's
     reports_table = pq.read_table(tmp_path / "ds" / "reports.parquet").to_pylist()
     counts = {Path(r["file"]).name: r["figures_undetermined"] for r in reports_table}
     assert counts == {"pingtan-2019.txt.json": UNDETERMINED, BLANK[0]: 0}

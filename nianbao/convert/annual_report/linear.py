@@ -40,7 +40,7 @@ replaces it, with a `figures.reread` diagnostic wherever a value changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
@@ -474,6 +474,11 @@ def _split(
     return splits, unsolved
 
 
+def _numbers(texts: Iterable[str]) -> list[float | int]:
+    """Candidates' texts as the numbers a figure holds (`parse_value`'s reading of a cell)."""
+    return [value for text in texts if (value := parse_value(text).value) is not None]
+
+
 def _printable(value: float) -> str:
     text = f"{value}"
     return text[:-2] if text.endswith(".0") else text
@@ -522,6 +527,7 @@ def _figures(
                 source="table",
                 origin=p.piece.origin,
                 confidence=0.0,
+                candidates=_numbers(p.candidates),
             )
         elif p.piece is not None:
             raw = p.piece.text + p.piece.unit.strip()
@@ -546,6 +552,7 @@ def _figures(
                     source="table",
                     origin=_reach(run, [s[i] for s in spans]),
                     confidence=0.0,
+                    candidates=_numbers(dict.fromkeys(c[i] for c in split.candidates)),
                 )
                 reading.undetermined.append(key)
                 continue
