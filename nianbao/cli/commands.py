@@ -310,6 +310,11 @@ def check(args: argparse.Namespace) -> int:
         f"{len(results)} series checks: {counts['pass']} passed, {counts['fail']} failed, "
         f"{counts['skipped']} skipped -> {args.dataset / (dataset.SERIES + '.parquet')}"
     )
+    settled, still_open = dataset.unsure_counts(args.dataset)
+    print(
+        f"{settled} undetermined figure{'' if settled == 1 else 's'} settled across reports, "
+        f"{still_open} still open; to review -> {args.dataset / dataset.REVIEW}"
+    )
     return 0
 
 

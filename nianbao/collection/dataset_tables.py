@@ -15,7 +15,7 @@ without a second list to keep in step. `arrow_type` says how a field's type beco
 
 The columns that are not in the model (the report a row belongs to, its index, a figure key's
 parts and labels, the counts of `reports`) are named here, before the model's; a figure's
-`state` (`nianbao.collection.partial.figure_state`) comes after them.
+`state` (`nianbao.collection.partial.figure_state`) and `resolved_by` come after them.
 """
 
 from __future__ import annotations
@@ -134,10 +134,11 @@ _FIGURE_KEY = [
     )
 ]
 
-#: The column after the model's in `figures`: `value`, `blank` or `undetermined`
+#: The columns after the model's in `figures`: `state`, `value`, `blank` or `undetermined`
 #: (`nianbao.collection.partial.figure_state`), so that no one sums a guess or mistakes an
-#: undetermined figure for a printed blank.
-_FIGURE_STATE = pa.field("state", pa.string())
+#: undetermined figure for a printed blank; or `resolved`, an undetermined figure that other
+#: reports settled (`nianbao.collection.settle`), and then `resolved_by` says how.
+_FIGURE_STATE = [pa.field("state", pa.string()), pa.field("resolved_by", pa.string())]
 
 SCHEMAS: dict[str, pa.Schema] = {
     "reports": pa.schema(
@@ -170,7 +171,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("diagnostics", pa.int32()),
         ]
     ),
-    "figures": pa.schema([*_FIGURE_KEY, *model_fields(Figure), _FIGURE_STATE]),
+    "figures": pa.schema([*_FIGURE_KEY, *model_fields(Figure), *_FIGURE_STATE]),
     "indicators": pa.schema([*_ITEM, *model_fields(Indicator)]),
     "checks": pa.schema([*_ITEM, *model_fields(Check)]),
     "diagnostics": pa.schema([*_ITEM, *model_fields(Diagnostic)]),

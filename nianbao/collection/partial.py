@@ -28,7 +28,9 @@ prints); it is **undetermined** (no value, confidence below 1: printed, but seve
 satisfy every constraint the document gives, `figures.undetermined` names the candidates); or
 it is **absent** (not in the report). Undetermined figures do not make a report partial (they
 are there, with their candidates; nothing is missing), but they are *unsure*: every place that
-shows a report's state shows their count too (`Completeness.undetermined`, `unsure_text`).
+shows a report's state shows their count too (`Completeness.undetermined`, `unsure_text`). In a
+dataset, an undetermined figure that other reports settle (`nianbao.collection.settle`) is
+**resolved**: it has the value they give, and `resolved_by` says how.
 
 Neither a failed check nor a skipped one makes a report partial. A failed check's figures are
 there and disagree as printed. A check is skipped when a figure it reads has no number: either
@@ -47,7 +49,11 @@ from nianbao.forms.spec import Form, TableSpec
 from nianbao.schemas.model import PagesOrigin, Report
 
 Status = Literal["complete", "partial", "not a report"]
-FigureState = Literal["value", "blank", "undetermined", "absent"]
+FigureState = Literal["value", "blank", "undetermined", "absent", "resolved"]
+#: A dataset's state of an undetermined figure that other reports settled (`resolved_by`).
+RESOLVED: FigureState = "resolved"
+#: The states of a figure its own report could not decide.
+UNSURE_STATES = ("undetermined", RESOLVED)
 
 NO_TEXT_LAYER = "pdf.no_text_layer"
 TABLE_MISSING = "table.missing"

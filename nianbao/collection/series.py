@@ -61,6 +61,7 @@ class FigureValue:
     raw: str
     origin: Mapping[str, Any] | None = None
     undetermined: bool = False  # printed, but the report could not decide its value
+    candidates: tuple[float, ...] = ()  # then: the values its readings leave it
 
 
 @dataclass(frozen=True)
