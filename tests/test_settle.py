@@ -167,3 +167,18 @@ def test_review_is_empty_once_the_page_settles_the_dump(pair: Path, tmp_path: Pa
         ("check failed", "004_7635fab03e0d303d.txt"),
         ("partial", "004_7635fab03e0d303d.txt"),
     ]
+
+
+def test_check_refuses_a_dataset_an_earlier_nianbao_wrote_by_name(
+    pair: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dataset = tmp_path / "ds"
+    assert main(["export", str(pair), "--parquet", str(dataset)]) == 0
+    figures = dataset / "figures.parquet"
+    pq.write_table(pq.read_table(figures).drop_columns(["state", "resolved_by"]), figures)
+    before = figures.read_bytes()
+    capsys.readouterr()
+    assert main(["check", str(dataset)]) == 1
+    said = capsys.readouterr().err
+    assert str(figures) in said and "another version of nianbao" in said
+    assert figures.read_bytes() == before

@@ -184,6 +184,8 @@ def check(directory: Path, steps: Steps = SILENT) -> list[SeriesCheck]:
             "`nianbao export REPORTS... --parquet DIR`",
             source=str(directory),
         )
+    for name in REPORT_TABLES:
+        _same_columns(directory / f"{name}.parquet", SCHEMAS[name])
     in_series = series_reports(directory)
     results = check_series(in_series, steps)
     with _staging(directory) as staging:
@@ -304,13 +306,7 @@ def _merge(old: Path, out: Path, new: Path, *, replaced: pa.Array, keep: pa.Arra
     key = REPORT_KEY[name]
     with pq.ParquetWriter(out, schema) as writer:
         if old.is_file():
-            found = pq.read_schema(old)
-            if not found.equals(schema):
-                raise NianbaoError(
-                    "was written by another version of nianbao (its columns differ): export "
-                    "into a new folder",
-                    source=str(old),
-                )
+            _same_columns(old, schema)
             for batch in pq.ParquetFile(old).iter_batches(batch_size=65536):
                 kept = batch.filter(pc.invert(pc.is_in(batch.column(key), value_set=replaced)))
                 if kept.num_rows:
@@ -329,6 +325,16 @@ def _write_review(directory: Path, staging: Path) -> None:
     staged.write_bytes(review_bytes(directory))
     _sync(staged)
     staged.replace(directory / REVIEW)
+
+
+def _same_columns(path: Path, schema: pa.Schema) -> None:
+    """Refuse a table an earlier nianbao wrote with other columns, naming it."""
+    if path.is_file() and not pq.read_schema(path).equals(schema):
+        raise NianbaoError(
+            "was written by another version of nianbao (its columns differ): export into a new "
+            "folder",
+            source=str(path),
+        )
 
 
 def _write(table: pa.Table, path: Path) -> None:
