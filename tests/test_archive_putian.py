@@ -70,6 +70,7 @@ def test_a_number_alone_on_its_line_is_never_split_into_cells() -> None:
     assert open_cells <= _undetermined(report)
     said = [d for d in report.diagnostics if d.code == "figures.undetermined"]
     assert any("applications.new_received.public_interest one of 0, 1" in d.message for d in said)
+    assert figures["applications.new_received.public_interest"].candidates == [0, 1]
     assert report.annual_report is not None
     skipped = [c.message for c in report.annual_report.checks if c.status == "skipped"]
     assert any("applications.new_received.research (undetermined)" in m for m in skipped)

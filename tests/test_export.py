@@ -109,7 +109,9 @@ def test_xlsx_legend_names_each_column_as_the_form_prints_it(reports: Path, tmp_
     assert rows[0] == ("column", "section", "row", "column label")
     legend = {row[0]: row[1:] for row in rows[1:]}
     assert list(legend)[: len(FIGURE_COLUMNS)] == list(FIGURE_COLUMNS)
-    assert all(c.startswith(INDICATOR_PREFIX) for c in list(legend)[len(FIGURE_COLUMNS) :])
+    # Then one row for all the figures' `state:` columns, then the indicators.
+    assert list(legend)[len(FIGURE_COLUMNS)] == "state:…"
+    assert all(c.startswith(INDICATOR_PREFIX) for c in list(legend)[len(FIGURE_COLUMNS) + 1 :])
     assert legend["applications.refused_state_secret.commercial"] == (
         "三、收到和处理政府信息公开申请情况",
         "不予公开 属于国家秘密",

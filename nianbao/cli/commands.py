@@ -140,7 +140,8 @@ def _convert_one(args: argparse.Namespace) -> int:
         return 0
     if not to_stdout:
         print(f"{shown} -> {args.output}: {result.summary()}")
-    elif result.partial or args.verbose:  # the report is on stdout: the word goes to stderr
+    elif result.partial or result.undetermined or args.verbose:
+        # The report is on stdout: the word on what it lacks or left open goes to stderr.
         print(f"nianbao: {shown}: {result.summary()}", file=sys.stderr)
     if args.verbose:
         for diagnostic in json.loads(result.text)["diagnostics"]:
@@ -309,6 +310,11 @@ def check(args: argparse.Namespace) -> int:
         f"{len(results)} series checks: {counts['pass']} passed, {counts['fail']} failed, "
         f"{counts['skipped']} skipped -> {args.dataset / (dataset.SERIES + '.parquet')}"
     )
+    settled, still_open = dataset.unsure_counts(args.dataset)
+    print(
+        f"{settled} undetermined figure{'' if settled == 1 else 's'} settled across reports, "
+        f"{still_open} still open; to review -> {args.dataset / dataset.REVIEW}"
+    )
     return 0
 
 
@@ -327,7 +333,6 @@ REPORT_BOUND = 256 * 2**20
 def validate(args: argparse.Namespace) -> int:
     import tempfile
 
-    from nianbao.collection.report_file import report_problems
     from nianbao.runtime.outputs import STDIO
 
     failed = 0
@@ -336,7 +341,7 @@ def validate(args: argparse.Namespace) -> int:
             with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
                 staged = Path(tmp) / "stdin.json"
                 spool_standard_input(sys.stdin.buffer, staged, REPORT_BOUND, "more than any report")
-                failed += _validate_one(STDIN_NAME, report_problems(staged))
+                failed += _validate_one(STDIN_NAME, staged)
             continue
         if given.is_dir():
             reports = _reports_in(given)
@@ -344,18 +349,37 @@ def validate(args: argparse.Namespace) -> int:
                 error(f"{given}: no reports (*.json) in this folder")
                 failed += 1
             for path in reports:
-                failed += _validate_one(str(path), report_problems(path))
+                failed += _validate_one(str(path), path)
             continue
-        failed += _validate_one(str(given), report_problems(given))
+        failed += _validate_one(str(given), given)
     return InputsFailedError.exit_code if failed else 0
 
 
-def _validate_one(shown: str, problems: list[str]) -> int:
-    """Print what is wrong with one report, or that it is valid; 1 if it is not."""
+def _validate_one(shown: str, path: Path) -> int:
+    """Print what is wrong with one report, or that it is valid (and how many of its figures are
+    undetermined); 1 if it is not. Valid is: the schema holds, and the report's own checks,
+    run again on its figures, give what it records (`recheck`)."""
+    from pydantic import ValidationError
+
+    from nianbao.collection.partial import of_report
+    from nianbao.collection.report_file import read_json, report_problems
+    from nianbao.convert.annual_report.recheck import recheck
+    from nianbao.schemas.model import Report
+
+    problems = report_problems(path)
+    unsure = ""
+    if not problems:
+        try:
+            report = Report.model_validate(read_json(path))
+        except ValidationError as exc:  # the schema held: the model's own rules did not
+            problems = [f"not a report: {e['msg']} at {e['loc']}" for e in exc.errors()]
+        else:
+            problems = recheck(report)
+            unsure = of_report(report).unsure_text()
     for problem in problems:
         print(f"{printable(shown)}: {problem}", file=sys.stderr)
     if not problems:
-        print(f"{printable(shown)}: valid")
+        print(f"{printable(shown)}: valid" + (f"; {unsure}" if unsure else ""))
     return 1 if problems else 0
 
 

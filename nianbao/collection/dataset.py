@@ -62,14 +62,17 @@ from nianbao.collection.dataset_tables import (
     SCHEMAS,
     SERIES,
 )
+from nianbao.collection.partial import RESOLVED, UNSURE_STATES
 from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.collection.report_file import read_report, read_reports
+from nianbao.collection.review import REVIEW, review_bytes
 from nianbao.collection.series import (
     FigureValue,
     SeriesCheck,
     SeriesReport,
     check_series,
 )
+from nianbao.collection.settle import Settled, settle
 from nianbao.errors import DocumentLoadError, NianbaoError
 from nianbao.forms import FORMS
 
@@ -77,6 +80,7 @@ __all__ = [
     "FIGURES",
     "ORIGIN",
     "REPORT_TABLES",
+    "REVIEW",
     "SCHEMAS",
     "SERIES",
     "FigureInfo",
@@ -160,10 +164,14 @@ def update(directory: Path, paths: Sequence[Path], steps: Steps = SILENT) -> Sum
                 keep=keep,
             )
             new.files[name].unlink()
-        summary.series = check_series(series_reports(staging), steps)
+        in_series = series_reports(staging)
+        summary.series = check_series(in_series, steps)
         _write(series_table(summary.series), staging / f"{SERIES}.parquet")
+        figures = staging / "figures.parquet"
+        _record_settled(figures, figures, settle(in_series))
         summary.total = pq.read_metadata(staging / "reports.parquet").num_rows
         _commit(staging, directory)
+        _write_review(directory, staging)
     return summary
 
 
@@ -176,11 +184,54 @@ def check(directory: Path, steps: Steps = SILENT) -> list[SeriesCheck]:
             "`nianbao export REPORTS... --parquet DIR`",
             source=str(directory),
         )
-    results = check_series(series_reports(directory), steps)
+    for name in REPORT_TABLES:
+        _same_columns(directory / f"{name}.parquet", SCHEMAS[name])
+    in_series = series_reports(directory)
+    results = check_series(in_series, steps)
     with _staging(directory) as staging:
         _write(series_table(results), staging / f"{SERIES}.parquet")
+        _record_settled(
+            directory / "figures.parquet", staging / "figures.parquet", settle(in_series)
+        )
         _commit(staging, directory)
+        _write_review(directory, staging)
     return results
+
+
+def unsure_counts(directory: Path) -> tuple[int, int]:
+    """How many figures of the dataset in `directory` other reports settled (`resolved`), and
+    how many stay undetermined."""
+    states = pq.read_table(directory / "figures.parquet", columns=["state"]).column("state")
+    counts = pc.value_counts(states).to_pylist()
+    found = {c["values"]: c["counts"] for c in counts}
+    return found.get(RESOLVED, 0), found.get("undetermined", 0)
+
+
+def _record_settled(source: Path, target: Path, settled: Sequence[Settled]) -> None:
+    """`source`'s figures with each figure settled across reports given its value, its state
+    `resolved` and `resolved_by`, and those an earlier check settled open again unless settled
+    now; written to `target` where anything changes."""
+    table = pq.read_table(source)
+    states = table.column("state").to_pylist()
+    if not settled and RESOLVED not in states:
+        return
+    values = table.column("value").to_pylist()
+    by = table.column("resolved_by").to_pylist()
+    found = {(s.report, s.key): s for s in settled}
+    cells = zip(table.column("report").to_pylist(), table.column("key").to_pylist(), strict=True)
+    for i, cell in enumerate(cells):
+        if states[i] == RESOLVED:
+            values[i], states[i], by[i] = None, "undetermined", None
+        item = found.get(cell)
+        if item is not None:
+            values[i], states[i], by[i] = float(item.value), RESOLVED, item.resolved_by
+    schema = table.schema
+    for name, column in (("value", values), ("state", states), ("resolved_by", by)):
+        index = schema.get_field_index(name)
+        table = table.set_column(
+            index, schema.field(index), pa.array(column, schema.field(index).type)
+        )
+    _write(table, target)
 
 
 def series_reports(directory: Path) -> list[SeriesReport]:
@@ -213,14 +264,19 @@ def series_reports(directory: Path) -> list[SeriesReport]:
         needed = needed | pc.is_in(report, value_set=pa.array(twice, type=pa.string()))
     figures = pq.read_table(
         directory / "figures.parquet",
-        columns=["report", "key", "value", "raw", "origin"],
+        columns=["report", "key", "value", "raw", "origin", "confidence", "candidates", "state"],
         filters=needed,
     )
     by_report: dict[str, dict[str, FigureValue]] = {}
     for row in figures.to_pylist():
         origin = {k: v for k, v in (row["origin"] or {}).items() if v is not None}
         by_report.setdefault(row["report"], {})[row["key"]] = FigureValue(
-            row["value"], row["raw"] or "", origin or None
+            None if row["state"] == RESOLVED else row["value"],
+            row["raw"] or "",
+            origin or None,
+            # A figure settled by an earlier `check` is open again until this one settles it.
+            undetermined=row["state"] in UNSURE_STATES,
+            candidates=tuple(row["candidates"] or ()),
         )
     return [
         SeriesReport(
@@ -250,13 +306,7 @@ def _merge(old: Path, out: Path, new: Path, *, replaced: pa.Array, keep: pa.Arra
     key = REPORT_KEY[name]
     with pq.ParquetWriter(out, schema) as writer:
         if old.is_file():
-            found = pq.read_schema(old)
-            if not found.equals(schema):
-                raise NianbaoError(
-                    "was written by another version of nianbao (its columns differ): export "
-                    "into a new folder",
-                    source=str(old),
-                )
+            _same_columns(old, schema)
             for batch in pq.ParquetFile(old).iter_batches(batch_size=65536):
                 kept = batch.filter(pc.invert(pc.is_in(batch.column(key), value_set=replaced)))
                 if kept.num_rows:
@@ -266,6 +316,25 @@ def _merge(old: Path, out: Path, new: Path, *, replaced: pa.Array, keep: pa.Arra
             if kept.num_rows:
                 writer.write_batch(kept.drop_columns([SEQ]).cast(schema))
     _sync(out)
+
+
+def _write_review(directory: Path, staging: Path) -> None:
+    """`review.csv` (`nianbao.collection.review`) of the tables just committed, renamed into
+    place whole."""
+    staged = staging / REVIEW
+    staged.write_bytes(review_bytes(directory))
+    _sync(staged)
+    staged.replace(directory / REVIEW)
+
+
+def _same_columns(path: Path, schema: pa.Schema) -> None:
+    """Refuse a table an earlier nianbao wrote with other columns, naming it."""
+    if path.is_file() and not pq.read_schema(path).equals(schema):
+        raise NianbaoError(
+            "was written by another version of nianbao (its columns differ): export into a new "
+            "folder",
+            source=str(path),
+        )
 
 
 def _write(table: pa.Table, path: Path) -> None:

@@ -22,7 +22,7 @@ from nianbao.collection.dataset_tables import (
     SERIES,
     SOURCE_COLUMNS,
 )
-from nianbao.collection.partial import of_data
+from nianbao.collection.partial import figure_state, of_data
 from nianbao.collection.series import SeriesCheck, body_key
 from nianbao.forms import FORMS
 
@@ -127,6 +127,7 @@ class ReportRows:
                 figure,
                 report=sha,
                 key=key,
+                state=figure_state(figure),
                 section=info.section if info else None,
                 row=info.row if info else None,
                 column=info.column if info else None,
@@ -160,6 +161,7 @@ class ReportRows:
             year=annual.get("year"),
             published_on=date.fromisoformat(published) if published else None,
             figures=len(figures),
+            figures_undetermined=completeness.undetermined,
             indicators=len(indicators),
             checks_passed=statuses.count("pass"),
             checks_failed=statuses.count("fail"),

@@ -14,7 +14,8 @@ without a second list to keep in step. `arrow_type` says how a field's type beco
   `origin` column holds every kind of origin, `kind` saying which fields it fills.
 
 The columns that are not in the model (the report a row belongs to, its index, a figure key's
-parts and labels, the counts of `reports`) are named here, before the model's.
+parts and labels, the counts of `reports`) are named here, before the model's; a figure's
+`state` (`nianbao.collection.partial.figure_state`) and `resolved_by` come after them.
 """
 
 from __future__ import annotations
@@ -133,6 +134,12 @@ _FIGURE_KEY = [
     )
 ]
 
+#: The columns after the model's in `figures`: `state`, `value`, `blank` or `undetermined`
+#: (`nianbao.collection.partial.figure_state`), so that no one sums a guess or mistakes an
+#: undetermined figure for a printed blank; or `resolved`, an undetermined figure that other
+#: reports settled (`nianbao.collection.settle`), and then `resolved_by` says how.
+_FIGURE_STATE = [pa.field("state", pa.string()), pa.field("resolved_by", pa.string())]
+
 SCHEMAS: dict[str, pa.Schema] = {
     "reports": pa.schema(
         [
@@ -156,6 +163,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("year", pa.int32()),
             ("published_on", pa.date32()),
             ("figures", pa.int32()),
+            ("figures_undetermined", pa.int32()),
             ("indicators", pa.int32()),
             ("checks_passed", pa.int32()),
             ("checks_failed", pa.int32()),
@@ -163,7 +171,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("diagnostics", pa.int32()),
         ]
     ),
-    "figures": pa.schema([*_FIGURE_KEY, *model_fields(Figure)]),
+    "figures": pa.schema([*_FIGURE_KEY, *model_fields(Figure), *_FIGURE_STATE]),
     "indicators": pa.schema([*_ITEM, *model_fields(Indicator)]),
     "checks": pa.schema([*_ITEM, *model_fields(Check)]),
     "diagnostics": pa.schema([*_ITEM, *model_fields(Diagnostic)]),

@@ -4,12 +4,16 @@ One row per report, in the order the reports were named (a folder's reports, fou
 in path order). The columns are always the same, whatever the reports hold, so tables made from
 different collections line up: `source`, `sha256`, `organization`, `year`, `template`,
 `published_on`, `checks_failed`, `partial` (why the report is partial, blank when it is not:
-see `nianbao.collection.partial`), then every canonical figure key of the forms in
+see `nianbao.collection.partial`), `undetermined` (how many of its figures are undetermined),
+then every canonical figure key of the forms in
 `nianbao/forms`, in the order the official forms print them (section 二 of the 2021 form, then of
 the 2019 form, section 三 row by row, section 四, then the figures stated in prose). The workbook
 has a second sheet, `legend`, giving each column's section, row and column as the form prints
-them in Chinese. A figure's cell holds its value, blank when the report lacks the figure or
-printed the cell blank; `raw` text and origins stay in the JSON, where they can be traced.
+them in Chinese. A figure's cell holds its value, empty when it has none; `raw` text and origins
+stay in the JSON, where they can be traced. Why a cell is empty is in the figure's companion
+column, `state:KEY`, after all the figures: `value`, `blank` (printed blank), `undetermined`
+(printed, but several readings fit: the JSON's `figures.undetermined` lists them) or `absent`
+(the report does not give it), as `nianbao.collection.partial.figure_state` defines them.
 
 After the figures come the indicators of 2008-era 统计表, whose rows differ from province to
 province: one column per indicator found in the reports exported (`indicator:` and the row's
@@ -36,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from nianbao.collection.partial import of_data
+from nianbao.collection.partial import figure_state, of_data
 from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.collection.report_file import read_report, read_reports
 from nianbao.errors import NianbaoError
@@ -55,14 +59,23 @@ META_COLUMNS: tuple[str, ...] = (
     "published_on",
     "checks_failed",
     "partial",
+    "undetermined",
 )
 
 FIGURE_COLUMNS: tuple[str, ...] = FORMS.figure_keys
 
-COLUMNS: tuple[str, ...] = META_COLUMNS + FIGURE_COLUMNS
+#: Each figure's state, in the figures' order (`state:KEY`): why its cell is empty, if it is.
+STATE_PREFIX = "state:"
+STATE_COLUMNS: tuple[str, ...] = tuple(STATE_PREFIX + key for key in FIGURE_COLUMNS)
+
+COLUMNS: tuple[str, ...] = META_COLUMNS + FIGURE_COLUMNS + STATE_COLUMNS
 
 INDICATOR_PREFIX = "indicator:"
 _INDICATOR_SECTION = "统计表"
+_STATE_LEGEND = (
+    "the figure's state: value; blank (printed blank); undetermined (printed, several readings "
+    "fit, no value); absent (not in the report)"
+)
 
 Cell = str | int | float | None
 Row = list[Cell]
@@ -98,6 +111,7 @@ def row_of(data: dict[str, Any]) -> Row:
     annual = data.get("annual_report") or {}
     figures: dict[str, Any] = annual.get("figures") or {}
     checks: list[dict[str, Any]] = annual.get("checks") or []
+    found = of_data(data)
     meta: Row = [
         source.get("name"),
         source.get("sha256"),
@@ -106,10 +120,12 @@ def row_of(data: dict[str, Any]) -> Row:
         annual.get("template"),
         annual.get("published_on"),
         sum(1 for check in checks if check.get("status") == "fail"),
-        of_data(data).text() or None,  # why the report is partial; blank when complete
+        found.text() or None,  # why the report is partial; blank when complete
+        found.undetermined,
     ]
     values: Row = [(figures.get(key) or {}).get("value") for key in FIGURE_COLUMNS]
-    return meta + values
+    states: Row = [figure_state(figures.get(key)) for key in FIGURE_COLUMNS]
+    return meta + values + states
 
 
 def indicators_of(data: dict[str, Any]) -> dict[str, Cell]:
@@ -159,6 +175,7 @@ def xlsx_bytes(
     for key in FIGURE_COLUMNS:
         section, row_label, column_label = FORMS.describe(key) or ("", "", "")
         legend.append([key, section, row_label, column_label])
+    legend.append([f"{STATE_PREFIX}…", "", _STATE_LEGEND, ""])
     for name, path, label, unit in indicators:
         legend.append([name, _INDICATOR_SECTION, " › ".join((*path, label)), unit or ""])
     buffer = io.BytesIO()

@@ -22,6 +22,16 @@ phrase in `Completeness.reasons`, in this order):
 A report that was **not recognised** as an annual report (`annual_report` null) holds no figures
 at all: it is counted apart, as *not a report*, and is partial too (`Completeness.partial`).
 
+A figure is in one of four states (`figure_state`), which every output marks alike: it has a
+**value**; it is printed **blank** (no value, confidence 1: the report holds what the document
+prints); it is **undetermined** (no value, confidence below 1: printed, but several readings
+satisfy every constraint the document gives, `figures.undetermined` names the candidates); or
+it is **absent** (not in the report). Undetermined figures do not make a report partial (they
+are there, with their candidates; nothing is missing), but they are *unsure*: every place that
+shows a report's state shows their count too (`Completeness.undetermined`, `unsure_text`). In a
+dataset, an undetermined figure that other reports settle (`nianbao.collection.settle`) is
+**resolved**: it has the value they give, and `resolved_by` says how.
+
 Neither a failed check nor a skipped one makes a report partial. A failed check's figures are
 there and disagree as printed. A check is skipped when a figure it reads has no number: either
 the figure is absent, which `figures missing` already says, or its cell is printed blank, and
@@ -39,6 +49,11 @@ from nianbao.forms.spec import Form, TableSpec
 from nianbao.schemas.model import PagesOrigin, Report
 
 Status = Literal["complete", "partial", "not a report"]
+FigureState = Literal["value", "blank", "undetermined", "absent", "resolved"]
+#: A dataset's state of an undetermined figure that other reports settled (`resolved_by`).
+RESOLVED: FigureState = "resolved"
+#: The states of a figure its own report could not decide.
+UNSURE_STATES = ("undetermined", RESOLVED)
 
 NO_TEXT_LAYER = "pdf.no_text_layer"
 TABLE_MISSING = "table.missing"
@@ -52,6 +67,8 @@ class Completeness:
     status: Status
     #: Why the report is partial, each a short phrase; empty when it is complete.
     reasons: tuple[str, ...] = ()
+    #: How many of its figures are undetermined (printed, no value: several readings fit).
+    undetermined: int = 0
 
     @property
     def partial(self) -> bool:
@@ -61,6 +78,10 @@ class Completeness:
         """`2 pages without text (2, 5); 21 of 238 figures missing`, or empty."""
         return "; ".join(self.reasons)
 
+    def unsure_text(self) -> str:
+        """`6 figures undetermined`, or empty when every figure read is sure."""
+        return f"{_count(self.undetermined, 'figure')} undetermined" if self.undetermined else ""
+
 
 def completeness(
     *,
@@ -68,9 +89,11 @@ def completeness(
     form: str | None,
     figures: Collection[str],
     diagnostics: Iterable[tuple[str, Iterable[int]]],
+    undetermined: int = 0,
 ) -> Completeness:
     """The definition: from whether the report was recognised, the id of its form, the keys of
-    its figures, and its diagnostics (each a code and the pages it names)."""
+    its figures, its diagnostics (each a code and the pages it names), and how many of its
+    figures are undetermined (`figure_state`)."""
     no_text: set[int] = set()
     scanned = tables_missing = 0
     cut: list[str] = []
@@ -105,7 +128,7 @@ def completeness(
                 reasons.append(f"{len(missing)} of {_count(len(printed), 'figure')} missing")
     if not recognised:
         return Completeness("not a report", tuple(reasons))
-    return Completeness("partial" if reasons else "complete", tuple(reasons))
+    return Completeness("partial" if reasons else "complete", tuple(reasons), undetermined)
 
 
 def missing_figures(form: Form, figures: Collection[str]) -> list[str]:
@@ -150,6 +173,10 @@ def of_report(report: Report) -> Completeness:
             (d.code, d.origin.pages if isinstance(d.origin, PagesOrigin) else ())
             for d in report.diagnostics
         ),
+        undetermined=sum(
+            is_undetermined(f.value, f.confidence)
+            for f in (annual.figures.values() if annual is not None else ())
+        ),
     )
 
 
@@ -160,12 +187,31 @@ def of_data(data: Mapping[str, Any]) -> Completeness:
         (str(d.get("code")), (d.get("origin") or {}).get("pages") or ())
         for d in data.get("diagnostics") or ()
     ]
+    figures: Mapping[str, Any] = (annual or {}).get("figures") or {}
     return completeness(
         recognised=annual is not None,
         form=(annual or {}).get("template"),
-        figures=((annual or {}).get("figures") or {}).keys(),
+        figures=figures.keys(),
         diagnostics=diagnostics,
+        undetermined=sum(figure_state(f) == "undetermined" for f in figures.values()),
     )
+
+
+def figure_state(figure: Mapping[str, Any] | None) -> FigureState:
+    """The state of a figure as its JSON gives it (None: absent from the report)."""
+    if figure is None:
+        return "absent"
+    if figure.get("value") is not None:
+        return "value"
+    confidence = figure.get("confidence", 1.0)  # the JSON leaves out the default
+    return "undetermined" if is_undetermined(None, confidence) else "blank"
+
+
+def is_undetermined(value: object, confidence: float | None) -> bool:
+    """A figure printed but left without a value because several readings satisfy every
+    constraint the document gives (`figures.undetermined`): no value, confidence below 1. A
+    printed blank has no value and confidence 1; an absent figure is not in the report."""
+    return value is None and confidence is not None and confidence < 1
 
 
 def _count(n: int, noun: str) -> str:

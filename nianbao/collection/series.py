@@ -9,7 +9,8 @@ A report checks its own arithmetic; a collection can check one report against an
   checks that apply are those of the year-Y report's form; the figures compared are whatever
   the forms' equations name: nothing here is written for one form.
 - `series.duplicate`: two reports (different bytes) of the same body and year. `pass` when their
-  figures agree, `fail` naming the figures that differ.
+  figures agree, `fail` naming the figures that differ. A figure one of them left undetermined
+  (`figures.undetermined`: no value) is open, not a difference.
 - `series.year_missing`: a year with no report between two years that have one.
 
 A check that cannot be made because a figure is absent or printed blank is `skipped`, saying
@@ -59,6 +60,8 @@ class FigureValue:
     value: float | None
     raw: str
     origin: Mapping[str, Any] | None = None
+    undetermined: bool = False  # printed, but the report could not decide its value
+    candidates: tuple[float, ...] = ()  # then: the values its readings leave it
 
 
 @dataclass(frozen=True)
@@ -209,10 +212,11 @@ def _float(total: Number | None) -> float | None:
 
 
 def _duplicate(body: str, a: SeriesReport, b: SeriesReport) -> SeriesCheck:
+    # A figure one reading left undetermined does not disagree with the other's: it is open.
     differ = [
         key
         for key in sorted(set(a.figures) | set(b.figures), key=_key_order)
-        if _value(a, key) != _value(b, key)
+        if _value(a, key) != _value(b, key) and not _open(a, key) and not _open(b, key)
     ]
     if differ:
         shown = "; ".join(f"{key}: {_shown(a, key)} vs {_shown(b, key)}" for key in differ[:10]) + (
@@ -303,6 +307,11 @@ def _result(
 def _value(report: SeriesReport, key: str) -> float | None:
     figure = report.figures.get(key)
     return None if figure is None else figure.value
+
+
+def _open(report: SeriesReport, key: str) -> bool:
+    figure = report.figures.get(key)
+    return figure is not None and figure.undetermined
 
 
 def _shown(report: SeriesReport, key: str) -> str:

@@ -72,6 +72,7 @@ class Summary:
     not_report: int = 0
     failed: int = 0
     checks_failed: int = 0  # reports with at least one failed check
+    undetermined: int = 0  # reports with at least one undetermined figure
     skipped: int = 0  # --skip-existing: already converted from the same bytes
     seconds: float = 0.0
 
@@ -88,6 +89,8 @@ class Summary:
             self.converted += 1
         if result.checks_failed:
             self.checks_failed += 1
+        if result.undetermined:
+            self.undetermined += 1
 
     def line(self) -> str:
         """`6 files: 5 converted, 1 partial, 0 not a report, 0 failed, in 2.1 s (2.9 files/s)`;
@@ -100,8 +103,11 @@ class Summary:
             )
         rate = worked / self.seconds if self.seconds else 0.0
         text = f"{files}: {self.converted} converted"
-        if self.checks_failed:
-            text += f" ({self.checks_failed} with failed checks)"
+        unsure = [f"{self.checks_failed} with failed checks"] if self.checks_failed else []
+        if self.undetermined:
+            unsure.append(f"{self.undetermined} with figures undetermined")
+        if unsure:
+            text += f" ({', '.join(unsure)})"
         text += f", {self.partial} partial, {self.not_report} not a report, {self.failed} failed"
         if self.skipped:
             text += f", {self.skipped} already converted"

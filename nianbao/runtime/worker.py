@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.adapters import effort
-from nianbao.collection.partial import NOT_RECOGNISED, Status, of_report
+from nianbao.collection.partial import NOT_RECOGNISED, Completeness, Status, of_report
 from nianbao.convert.options import GIB, MIB, ConvertOptions, Limits
 from nianbao.convert.pipeline import convert_bytes, read_input
 from nianbao.errors import (
@@ -102,16 +102,21 @@ class Converted:
     #: `complete`, `partial` or `not a report`, and why (`nianbao.collection.partial`).
     status: Status = "complete"
     partial: tuple[str, ...] = ()
+    #: Figures printed but left without a value: several readings fit (`figure_state`).
+    undetermined: int = 0
 
     def summary(self) -> str:
-        """`2021, 中山镇人民政府, 42 checks passed` (or why there is less to say), then what is
-        missing: `; partial: 1 page without text (2), 21 of 200 figures missing`."""
+        """`2021, 中山镇人民政府, 42 checks passed` (or why there is less to say), then the
+        figures it could not decide, `; 6 figures undetermined`, then what is missing:
+        `; partial: 1 page without text (2), 21 of 200 figures missing`."""
         if not self.recognised:
             return "; ".join(self.partial or (NOT_RECOGNISED,))
         checks = f"{self.checks_passed} check{'s' if self.checks_passed != 1 else ''} passed"
         if self.checks_failed:
             checks += f", {self.checks_failed} failed"
         text = f"{self.year or 'year unknown'}, {self.organization or 'body unknown'}, {checks}"
+        unsure = Completeness(self.status, self.partial, self.undetermined).unsure_text()
+        text += f"; {unsure}" if unsure else ""
         return text + (f"; partial: {', '.join(self.partial)}" if self.partial else "")
 
 
@@ -183,6 +188,7 @@ def _converted(data: bytes, path: Path, options: ConvertOptions | None = None) -
         checks_failed=sum(1 for c in annual.checks if c.status == "fail"),
         status=found.status,
         partial=found.reasons,
+        undetermined=found.undetermined,
     )
 
 

@@ -241,6 +241,15 @@ class Figure(_Model):
         "printed (a run of digits that splits two ways, an OCR'd digit), and then a diagnostic "
         "names the candidates",
     )
+    candidates: list[float | int] | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="Where the figure is undetermined (no value: several readings satisfy every "
+        "constraint the document gives), the values those readings leave it, each once, in the "
+        "order the `figures.undetermined` diagnostic lists them (which also names the readings "
+        "and the characters they come from); absent otherwise, and where the candidates are not "
+        "a short list (a value printed once in a merged cell)",
+    )
 
 
 class Indicator(_Model):

@@ -13,9 +13,10 @@ cells each has, and which sums must hold. So:
    (section 二 its `columns`, section 三 seven, section 四 one row of 3 groups x 5); a run that
    fits nowhere is left out and said so;
 3. runs whose digits are glued together are cut by `splitting.split_runs` under the forms'
-   checks, written over the cells (`_equations`); a run that still splits more than one way keeps
-   the first reading with a confidence below 1 and a `figures.split_ambiguous` diagnostic naming
-   the candidates; one that splits no way gives no figures and a `figures.unaligned_row`;
+   checks, written over the cells (`_equations`); the cells a run that still splits more than one
+   way leaves open are undetermined (no value, confidence 0) and a `figures.undetermined`
+   diagnostic names every reading; one that splits no way gives no figures and a
+   `figures.unaligned_row`;
 4. a row whose cells are not glued but lie on a few lines (a PDF row whose label wrapped) is
    put in the one order of those lines its own sums allow (`linear_order`, `figures.reordered`);
    when no order or several do, it is not read;
@@ -39,7 +40,7 @@ replaces it, with a `figures.reread` diagnostic wherever a value changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
@@ -74,10 +75,10 @@ class Reading:
 
     figures: dict[str, Figure] = field(default_factory=dict)
     by_arithmetic: list[str] = field(default_factory=list)  # glued cells only the sums could cut
-    ambiguous: list[str] = field(default_factory=list)  # cut more than one way: confidence < 1
     reordered: list[str] = field(default_factory=list)  # a wrapped row's cells put in order
     repeated: list[str] = field(default_factory=list)  # a value printed once, over equal cells
-    undetermined: list[str] = field(default_factory=list)  # no value: the sums leave several
+    # No value: the sums leave several (printed once over several cells, or cut several ways).
+    undetermined: list[str] = field(default_factory=list)
 
 
 def linear_figures(
@@ -473,6 +474,11 @@ def _split(
     return splits, unsolved
 
 
+def _numbers(texts: Iterable[str]) -> list[float | int]:
+    """Candidates' texts as the numbers a figure holds (`parse_value`'s reading of a cell)."""
+    return [value for text in texts if (value := parse_value(text).value) is not None]
+
+
 def _printable(value: float) -> str:
     text = f"{value}"
     return text[:-2] if text.endswith(".0") else text
@@ -521,6 +527,7 @@ def _figures(
                 source="table",
                 origin=p.piece.origin,
                 confidence=0.0,
+                candidates=_numbers(p.candidates),
             )
         elif p.piece is not None:
             raw = p.piece.text + p.piece.unit.strip()
@@ -534,8 +541,21 @@ def _figures(
         shape_only = split_runs([(run.digits(), len(keys))], [])[0]
         loose = _open_cells([list(_spans(run, c)) for c in shape_only.candidates])
         unsure = _open_cells(spans)
-        confidence = min(split.confidence, 0.99) if unsure else 1.0
         for i, key in enumerate(keys):
+            if i in unsure:
+                # Several readings satisfy every sum the form gives; the order they are listed
+                # in is a preference of shape, not evidence, so the cell gets no value.
+                out[key] = Figure(
+                    value=None,
+                    raw="",
+                    unit=units[key],
+                    source="table",
+                    origin=_reach(run, [s[i] for s in spans]),
+                    confidence=0.0,
+                    candidates=_numbers(dict.fromkeys(c[i] for c in split.candidates)),
+                )
+                reading.undetermined.append(key)
+                continue
             piece, start, end = spans[0][i]
             raw = run.pieces[piece].text[start:end]
             text_end = run.pieces[piece].start + end
@@ -545,27 +565,47 @@ def _figures(
             origin = TextSpanOrigin(
                 block=run.pieces[piece].block, start=run.pieces[piece].start + start, end=text_end
             )
-            out[key] = _figure(raw, origin, confidence if i in unsure else 1.0, units[key])
-            if i in unsure:
-                reading.ambiguous.append(key)
-            elif i in loose:
+            out[key] = _figure(raw, origin, 1.0, units[key])
+            if i in loose:
                 reading.by_arithmetic.append(key)
         if unsure:
-            shown = " | ".join(", ".join(c) for c in split.candidates[:_CANDIDATES_SHOWN]) + (
-                " | …" if len(split.candidates) > _CANDIDATES_SHOWN else ""
-            )
-            names = ", ".join(keys[i] for i in sorted(unsure))
-            diagnostics.append(
-                Diagnostic(
-                    code="figures.split_ambiguous",
-                    severity="warning",
-                    message=f"{compact(run.printed())!r} splits {len(split.candidates)} ways "
-                    f"that the table's sums allow; {names} kept as the first ({shown}), "
-                    f"confidence {confidence:.2f}",
-                    origin=out[keys[min(unsure)]].origin,
-                )
-            )
+            diagnostics.append(_undetermined_split(run, keys, split, unsure, out))
     return out
+
+
+def _undetermined_split(
+    run: Run, keys: list[str], split: RunSplit, unsure: set[int], out: Mapping[str, Figure]
+) -> Diagnostic:
+    """`figures.undetermined` for a glued run the sums cut more than one way: every reading
+    (the first `_CANDIDATES_SHOWN`, in the splitter's order of shape) and each open cell's
+    candidates, as `linear_repeats` words it."""
+    readings = split.candidates
+    shown = " | ".join(", ".join(c) for c in readings[:_CANDIDATES_SHOWN])
+    if len(readings) > _CANDIDATES_SHOWN:
+        shown += f" | … and {len(readings) - _CANDIDATES_SHOWN} more"
+    cells = "; ".join(
+        f"{keys[i]} one of {', '.join(dict.fromkeys(c[i] for c in readings))}"
+        for i in sorted(unsure)
+    )
+    return Diagnostic(
+        code="figures.undetermined",
+        severity="warning",
+        message=f"{compact(run.printed())!r} splits {len(readings)} ways that the table's sums "
+        f"allow ({shown}): {cells}; left without a value",
+        origin=out[keys[min(unsure)]].origin,
+    )
+
+
+def _reach(run: Run, places: list[tuple[int, int, int]]) -> TextSpanOrigin:
+    """The characters a cell comes from in one reading or another: from the earliest start to
+    the latest end (a cell never spans pieces, but readings may put it in different ones)."""
+    first = min((piece, start) for piece, start, _ in places)
+    last = max((piece, end) for piece, _, end in places)
+    begin, stop = run.pieces[first[0]], run.pieces[last[0]]
+    if begin.block != stop.block:
+        end = begin.start + len(begin.text)
+        return TextSpanOrigin(block=begin.block, start=begin.start + first[1], end=end)
+    return TextSpanOrigin(block=begin.block, start=begin.start + first[1], end=stop.start + last[1])
 
 
 def _open_cells(readings: list[list[tuple[int, int, int]]]) -> set[int]:

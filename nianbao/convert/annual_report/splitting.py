@@ -54,9 +54,11 @@ best first by the shape of the cells: the shortest longest cell, then the most e
 the longest cells latest in the run (the forms put totals and stocks such as 现行有效 last). Runs
 tied by equations are chosen together: each run in turn takes its most preferred candidate that
 still completes, so the first candidates of all runs satisfy every applied equation at once. That
-order is a stated preference, not evidence; ``confidence`` is the evidence: the share of all the
-assignments satisfying every equation in which the run takes its first candidate (1/len for a run
-no equation touches), 1.0 when the run is certain.
+order is a stated preference, not evidence; ``confidence`` is the share of all the assignments
+satisfying every equation in which the run takes its first candidate (1/len for a run no equation
+touches), 1.0 when the run is certain. It counts readings, it does not weigh evidence: the form
+readers (`linear`) therefore give a cell the candidates leave open no value at all
+(`figures.undetermined`), never the first candidate.
 
 Limits. A run with more than MAX_OWN_SPLITS splits under its own equations is listed only in part
 (``exhaustive`` False) and the equations across runs that touch it are not applied. A joint count
