@@ -24,6 +24,7 @@ from nianbao.forms.spec import (
     Instance,
     Label,
     Layout,
+    PanelSource,
     ProseFigure,
     ProseQualifier,
     Recognise,
@@ -100,6 +101,13 @@ class _RawStatistics(_Raw):
     cumulative_headers: list[str] = []
 
 
+class _RawPanel(_Raw):
+    key: str
+    figures: list[str] = []
+    indicators: list[str] = []
+    text: str | None = None
+
+
 class _RawForm(_Raw):
     id: str
     name: str
@@ -111,6 +119,7 @@ class _RawForm(_Raw):
     checks: list[_RawCheck] = []
     series: list[_RawCheck] = []
     statistics: _RawStatistics | None = None
+    panel: list[_RawPanel] = []
 
 
 class _RawProseFigure(_Raw):
@@ -230,6 +239,13 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
     series = {c.rule: c for c in parent.series} if parent else {}
     for check in raw.series:
         series[check.rule] = _check(check)
+    panel = {p.key: p for p in parent.panel} if parent else {}
+    for source in raw.panel:
+        if not (source.figures or source.indicators or source.text):
+            raise FormSpecError(f"panel {source.key!r} names no source")
+        panel[source.key] = PanelSource(
+            source.key, tuple(source.figures), tuple(source.indicators), source.text
+        )
     statistics = raw.statistics
     return Form(
         id=raw.id,
@@ -247,6 +263,7 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
         tables=tuple(tables.values()),
         checks=tuple(checks.values()),
         series=tuple(series.values()),
+        panel=tuple(panel.values()),
         statistics=None
         if statistics is None
         else Statistics(
@@ -384,6 +401,15 @@ def _validate(path: Path, form: Form, forms: Forms) -> None:
     if problems:  # the checks below expand the checks over their tables
         raise FormSpecError(f"{path}: {'; '.join(dict.fromkeys(problems))}")
     known = set(forms.figure_keys)
+    prose_keys = {p.key for p in forms.prose}
+    for source in form.panel:
+        problems += [
+            f"panel {source.key}: {key!r} is not a figure key"
+            for key in source.figures
+            if key not in known
+        ]
+        if source.text is not None and source.text not in prose_keys:
+            problems.append(f"panel {source.key}: {source.text!r} is not a prose key")
     for check in form.checks:
         for instance in _expanded(path, check, forms):
             problems += [

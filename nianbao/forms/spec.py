@@ -130,6 +130,18 @@ class Statistics:
 
 
 @dataclass(frozen=True)
+class PanelSource:
+    """Where one panel figure (comparable across every era) comes from in a form, tried in this
+    order: the sum of the form's own `figures`, an indicator printed under one of `indicators`
+    (its label, whole: never a row that merely contains it), the prose key `text`."""
+
+    key: str
+    figures: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    text: str | None = None
+
+
+@dataclass(frozen=True)
 class SectionSpec:
     key: SectionKey
     heading: str | None
@@ -149,6 +161,7 @@ class Form:
     # Checks across a body's reports of consecutive years: the left side of each equation is read
     # from the year's report, the right side from the report of the year before.
     series: tuple[CheckSpec, ...] = ()
+    panel: tuple[PanelSource, ...] = ()
 
     def table(self, key: str) -> TableSpec | None:
         return next((t for t in self.tables if t.key == key), None)

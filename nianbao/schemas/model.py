@@ -278,6 +278,21 @@ class Check(_Model):
     message: str
 
 
+class PanelFigure(_Model):
+    """One of the few figures comparable across every era, computed as its form says
+    (`[[panel]]` in nianbao/forms)."""
+
+    value: float | int
+    source: Literal["figures", "indicator", "text"] = Field(
+        description="The sum of the form's figures, a 统计表 indicator, or a prose figure"
+    )
+    keys: list[str] = Field(
+        description="What it was computed from: keys of `figures`, or `indicators[i]`"
+    )
+    origin: Origin = Field(description="Where the first of them was read")
+    confidence: float = Field(ge=0.0, le=1.0, description="The lowest of theirs")
+
+
 class AnnualReport(_Model):
     template: str | None = Field(
         description="The form the report follows: the id of a form in nianbao/forms"
@@ -289,6 +304,11 @@ class AnnualReport(_Model):
     figures: dict[str, Figure] = Field(description="Keyed by the forms' canonical figure keys")
     indicators: list[Indicator]
     checks: list[Check]
+    panel: dict[str, PanelFigure] = Field(
+        default_factory=dict,
+        description="The panel: a few figures comparable across every era, keyed as in the "
+        "forms' [[panel]] tables; a figure the report does not state is absent, never 0",
+    )
 
 
 # --- the report ------------------------------------------------------------------------------

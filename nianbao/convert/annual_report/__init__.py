@@ -6,6 +6,7 @@
     prose      text.* figures from sentences
     indicators 2008-era 统计表 rows with their hierarchy
     checks     do the printed totals add up
+    panel      the few figures comparable across every era, as the report's form says
 
 Imports only the model: any adapter's `Document` goes in, nothing about the input format is
 assumed. Problems found go into the returned diagnostics, never into exceptions.
@@ -20,6 +21,7 @@ from nianbao.convert.annual_report.grids import Logical, logical_tables
 from nianbao.convert.annual_report.indicators import indicators
 from nianbao.convert.annual_report.linear import linear_figures
 from nianbao.convert.annual_report.merged import merged_cells
+from nianbao.convert.annual_report.panel import panel
 from nianbao.convert.annual_report.prose import prose_against_table, prose_figures
 from nianbao.convert.annual_report.recognise import (
     Template,
@@ -96,6 +98,7 @@ def profile(
     checks, failed = run_checks(figures, rows, recognised.template)
     diagnostics += failed
     diagnostics += scanned_figures(document, figures, checks)
+    indicator_list = [n.indicator for n in rows]
     report = AnnualReport(
         template=recognised.template,
         organization=recognised.organization,
@@ -103,8 +106,9 @@ def profile(
         published_on=recognised.published_on,
         sections=sections,
         figures=dict(sorted(figures.items())),
-        indicators=[n.indicator for n in rows],
+        indicators=indicator_list,
         checks=checks,
+        panel=panel(recognised.template, figures, indicator_list),
     )
     return report, diagnostics
 

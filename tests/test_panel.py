@@ -1,0 +1,148 @@
+"""The panel (issue 21): a few figures comparable across every era, defined in the forms.
+
+The values below were read by hand: the 2021 sample's section 三 and 四 tables, the 莆田市统计局
+统计表 of tests/fixtures/era2008/ (the year's column, not 历年累计).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from nianbao.convert.annual_report.panel import panel
+from nianbao.errors import FormSpecError
+from nianbao.forms.files import FORMS_DIR, load
+from nianbao.schemas.model import Indicator, LineOrigin, Report
+
+ERA2008 = Path(__file__).resolve().parent / "fixtures" / "era2008"
+
+
+def _panel(report: Report) -> dict[str, tuple[float | int, str]]:
+    assert report.annual_report is not None
+    return {k: (p.value, p.source) for k, p in report.annual_report.panel.items()}
+
+
+def test_the_2021_sample_gives_the_panel_its_figures_imply(samples: Path) -> None:
+    report = nianbao.convert_document(samples / "docx" / "report-2021-filled.docx")
+    assert report.annual_report is not None
+    figures = report.annual_report.figures
+    refused = sum(
+        f.value or 0
+        for k, f in figures.items()
+        if k.startswith("applications.refused_") and k.endswith(".total")
+    )
+    assert _panel(report) == {
+        "proactive.published": (1523, "text"),
+        "applications.received": (263, "figures"),
+        "applications.granted": (78, "figures"),
+        "applications.partly_granted": (7, "figures"),
+        "applications.refused": (refused, "figures"),
+        "reviews.total": (7, "figures"),
+        "lawsuits.total": (16, "figures"),
+    }
+    assert refused == 66
+    lawsuits = report.annual_report.panel["lawsuits.total"]
+    assert lawsuits.keys == ["litigation_direct.total", "litigation_after_review.total"]
+    assert lawsuits.origin == figures["litigation_direct.total"].origin
+
+
+def test_a_blank_term_makes_the_sum_absent_never_zero(samples: Path) -> None:
+    report = nianbao.convert_document(samples / "docx" / "report-2021-filled.docx")
+    assert report.annual_report is not None
+    figures = dict(report.annual_report.figures)
+    figures["litigation_after_review.total"] = figures["litigation_after_review.total"].model_copy(
+        update={"value": None}
+    )
+    del figures["review.total"]
+    found = panel("2021", figures, [])
+    assert "lawsuits.total" not in found
+    assert "reviews.total" not in found
+    assert found["applications.received"].value == 263
+
+
+def test_the_2008_statistics_table_gives_the_panel_from_its_indicators() -> None:
+    """2015: 369 published, 3 applications (cumulative 26), 2 granted (18), 1 refused."""
+    report = nianbao.convert_document(ERA2008 / "putian-stjj-2015.txt")
+    assert _panel(report) == {
+        "proactive.published": (369, "indicator"),
+        "applications.received": (3, "indicator"),
+        "applications.granted": (2, "indicator"),
+        "applications.partly_granted": (0, "indicator"),
+        "applications.refused": (1, "indicator"),
+        "reviews.total": (0, "indicator"),
+        "lawsuits.total": (0, "indicator"),
+    }
+    assert report.annual_report is not None
+    received = report.annual_report.panel["applications.received"]
+    index = int(received.keys[0].removeprefix("indicators[").removesuffix("]"))
+    assert report.annual_report.indicators[index].label == "受理政府信息公开申请总数"
+
+
+@pytest.mark.parametrize(
+    ("name", "year_received", "cumulative_received"),
+    [
+        ("putian-stjj-2013.txt", 3, 19),
+        ("putian-stjj-2014.txt", 4, 23),
+        ("putian-stjj-2016.txt", 6, 32),
+    ],
+)
+def test_a_cumulative_is_never_a_panel_value(
+    name: str, year_received: int, cumulative_received: int
+) -> None:
+    report = nianbao.convert_document(ERA2008 / name)
+    panel = _panel(report)
+    assert panel["applications.received"][0] == year_received
+    assert cumulative_received not in {value for value, _ in panel.values()}
+
+
+def test_a_combined_lawsuits_and_complaints_row_is_not_the_lawsuits() -> None:
+    def row(label: str, value: int) -> Indicator:
+        return Indicator(
+            path=[],
+            label=label,
+            value=value,
+            raw=str(value),
+            origin=LineOrigin(line_start=1, line_end=1),
+        )
+
+    combined = [row("行政诉讼、举报数", 5), row("3.行政复议数", 2)]
+    found = panel("2008", {}, combined)
+    assert "lawsuits.total" not in found
+    assert found["reviews.total"].value == 2
+
+
+def test_a_report_that_states_nothing_has_an_empty_panel() -> None:
+    assert panel("2008", {}, []) == {}
+    assert panel(None, {}, []) == {}
+
+
+def _copy_forms(tmp_path: Path) -> Path:
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for path in FORMS_DIR.glob("*.toml"):
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('figures = ["review.total"]', 'figures = ["review.sum"]', "'review.sum'"),
+        ('text = "text.fees.yuan"', 'text = "text.fees.dollars"', "'text.fees.dollars'"),
+        ('key = "reviews.total"\nfigures = ["review.total"]', 'key = "reviews.total"', "no source"),
+    ],
+)
+def test_a_panel_source_naming_an_unknown_key_is_refused_naming_the_file(
+    tmp_path: Path, old: str, new: str, problem: str
+) -> None:
+    folder = _copy_forms(tmp_path)
+    path = folder / "form-2021.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(FormSpecError, match=r"form-2021\.toml") as raised:
+        load(folder)
+    assert problem in str(raised.value)
