@@ -17,6 +17,7 @@ from nianbao.collection.export import (
     FIGURE_COLUMNS,
     INDICATOR_PREFIX,
     META_COLUMNS,
+    PANEL_COLUMNS,
     export,
 )
 from nianbao.convert.pipeline import convert_path
@@ -111,7 +112,9 @@ def test_xlsx_legend_names_each_column_as_the_form_prints_it(reports: Path, tmp_
     assert list(legend)[: len(FIGURE_COLUMNS)] == list(FIGURE_COLUMNS)
     # Then one row for all the figures' `state:` columns, then the indicators.
     assert list(legend)[len(FIGURE_COLUMNS)] == "state:…"
-    assert all(c.startswith(INDICATOR_PREFIX) for c in list(legend)[len(FIGURE_COLUMNS) + 1 :])
+    after = list(legend)[len(FIGURE_COLUMNS) + 1 :]
+    assert after[: len(PANEL_COLUMNS)] == list(PANEL_COLUMNS)
+    assert all(c.startswith(INDICATOR_PREFIX) for c in after[len(PANEL_COLUMNS) :])
     assert legend["applications.refused_state_secret.commercial"] == (
         "三、收到和处理政府信息公开申请情况",
         "不予公开 属于国家秘密",

@@ -6,18 +6,26 @@ The values below were read by hand: the 2021 sample's section 三 and 四 tables
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 import nianbao
+from nianbao.cli import main
+from nianbao.collection import dataset
+from nianbao.collection.export import PANEL_COLUMNS
 from nianbao.convert.annual_report.panel import panel
-from nianbao.errors import FormSpecError
+from nianbao.convert.pipeline import convert_path
+from nianbao.errors import FormSpecError, NianbaoError
 from nianbao.forms.files import FORMS_DIR, load
+from nianbao.schemas.emit import to_json
 from nianbao.schemas.model import Indicator, LineOrigin, Report
 
 ERA2008 = Path(__file__).resolve().parent / "fixtures" / "era2008"
+SAMPLE_2021 = Path("samples") / "docx" / "report-2021-filled.docx"
 
 
 def _panel(report: Report) -> dict[str, tuple[float | int, str]]:
@@ -146,3 +154,63 @@ def test_a_panel_source_naming_an_unknown_key_is_refused_naming_the_file(
     with pytest.raises(FormSpecError, match=r"form-2021\.toml") as raised:
         load(folder)
     assert problem in str(raised.value)
+
+
+# --- the exports -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def era_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """莆田市统计局's reports of 2013 to 2016 and the 2021 sample, as report files."""
+    folder = tmp_path_factory.mktemp("panel-reports")
+    for year in (2013, 2014, 2015, 2016):
+        report = convert_path(ERA2008 / f"putian-stjj-{year}.txt")
+        (folder / f"stjj-{year}.json").write_text(to_json(report), encoding="utf-8")
+    sample = convert_path(Path(__file__).resolve().parent.parent / SAMPLE_2021)
+    (folder / "sample-2021.json").write_text(to_json(sample), encoding="utf-8")
+    return folder
+
+
+def test_the_csv_carries_the_panel_columns(era_reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["export", str(era_reports), "--csv", str(out)]) == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["source"]: row for row in csv.DictReader(handle)}
+    assert "panel:applications.received" in PANEL_COLUMNS
+    received = {name: row["panel:applications.received"] for name, row in rows.items()}
+    assert received == {
+        "putian-stjj-2013.txt": "3",
+        "putian-stjj-2014.txt": "4",
+        "putian-stjj-2015.txt": "3",
+        "putian-stjj-2016.txt": "6",
+        "report-2021-filled.docx": "263",
+    }
+    # Not stated (the 2021 sample prints no fee in prose): empty, not 0.
+    assert rows["report-2021-filled.docx"]["panel:fees.amount"] == ""
+
+
+def test_the_dataset_has_the_panel_in_long_form(era_reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ds"
+    assert main(["export", str(era_reports), "--parquet", str(out)]) == 0
+    table = pq.read_table(out / "panel.parquet").to_pylist()
+    assert {"report", "body", "year", "key", "value", "source"} <= set(table[0])
+    series = {
+        row["year"]: row["value"]
+        for row in table
+        if row["key"] == "applications.received" and row["body"] and "统计局" in row["body"]
+    }
+    assert series == {2013: 3, 2014: 4, 2015: 3, 2016: 6}
+    sources = {row["source"] for row in table}
+    assert sources == {"figures", "indicator", "text"}
+
+
+def test_a_dataset_without_the_panel_table_is_refused_by_name(
+    era_reports: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "ds"
+    assert main(["export", str(era_reports), "--parquet", str(out)]) == 0
+    (out / "panel.parquet").unlink()  # as a nianbao before the panel wrote it
+    with pytest.raises(NianbaoError, match=r"panel\.parquet"):
+        dataset.check(out)
+    with pytest.raises(NianbaoError, match=r"panel\.parquet"):
+        dataset.update(out, [era_reports / "stjj-2013.json"])

@@ -22,6 +22,9 @@ report model (`nianbao.collection.dataset_tables`), filled from each report
 - `checks.parquet`: each report's own checks: `report`, `index`, `rule`, `status`, `expected`,
   `actual`, `keys`, `message`.
 - `diagnostics.parquet`: `report`, `index`, `code`, `severity`, `message`, `origin`.
+- `panel.parquet`: the panel (`annual_report.panel`, the figures comparable across every era) in
+  long form: `report`, `body`, `year`, `key`, then the model's `PanelFigure` fields: `value`,
+  `source` (`figures`, `indicator` or `text`), `keys`, `origin`, `confidence`.
 - `series_checks.parquet`: the checks across reports (`nianbao.collection.series`).
 
 Updating is incremental and keyed by sha256: the reports given replace the rows of the reports
@@ -147,6 +150,7 @@ def update(directory: Path, paths: Sequence[Path], steps: Steps = SILENT) -> Sum
     rows of reports of the same sha256 (the last of several with one sha256 wins), then run the
     series checks over the whole dataset. `steps` is told each report added, each body checked."""
     directory.mkdir(parents=True, exist_ok=True)
+    _refuse_older(directory)
     before = _shas(directory / "reports.parquet")
     with _staging(directory) as staging:
         new = _stage_new(paths, staging, steps)
@@ -184,6 +188,7 @@ def check(directory: Path, steps: Steps = SILENT) -> list[SeriesCheck]:
             "`nianbao export REPORTS... --parquet DIR`",
             source=str(directory),
         )
+    _refuse_older(directory)
     for name in REPORT_TABLES:
         _same_columns(directory / f"{name}.parquet", SCHEMAS[name])
     in_series = series_reports(directory)
@@ -325,6 +330,21 @@ def _write_review(directory: Path, staging: Path) -> None:
     staged.write_bytes(review_bytes(directory))
     _sync(staged)
     staged.replace(directory / REVIEW)
+
+
+def _refuse_older(directory: Path) -> None:
+    """Refuse a dataset an earlier nianbao wrote without one of today's tables (`panel`): its
+    reports' rows would be missing from it, without a word. `reports.parquet` is committed last,
+    so a dataset that has it has every table its nianbao wrote."""
+    if not (directory / "reports.parquet").is_file():
+        return
+    for name in REPORT_TABLES:
+        if not (directory / f"{name}.parquet").is_file():
+            raise NianbaoError(
+                f"was written by another version of nianbao (no {name}.parquet): export into a "
+                "new folder",
+                source=str(directory),
+            )
 
 
 def _same_columns(path: Path, schema: pa.Schema) -> None:

@@ -142,6 +142,11 @@ class ReportRows:
         ):
             for index, item in enumerate(items):
                 self.add_mirrored(table, item, report=sha, index=index)
+        body = body_key(annual.get("organization"))
+        for key, figure in (annual.get("panel") or {}).items():
+            self.add_mirrored(
+                "panel", figure, report=sha, body=body, year=annual.get("year"), key=key
+            )
         statuses = [c.get("status") for c in checks]
         published = annual.get("published_on")
         completeness = of_data(data)
@@ -157,7 +162,7 @@ class ReportRows:
             partial_reasons=list(completeness.reasons),
             template=annual.get("template"),
             organization=annual.get("organization"),
-            body=body_key(annual.get("organization")),
+            body=body,
             year=annual.get("year"),
             published_on=date.fromisoformat(published) if published else None,
             figures=len(figures),

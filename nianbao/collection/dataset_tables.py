@@ -30,7 +30,7 @@ import pyarrow as pa
 from pydantic import BaseModel
 
 from nianbao.collection.series import SeriesCheck
-from nianbao.schemas.model import Check, Diagnostic, Figure, Indicator, Origin
+from nianbao.schemas.model import Check, Diagnostic, Figure, Indicator, Origin, PanelFigure
 
 
 def arrow_type(annotation: Any) -> pa.DataType:
@@ -175,6 +175,16 @@ SCHEMAS: dict[str, pa.Schema] = {
     "indicators": pa.schema([*_ITEM, *model_fields(Indicator)]),
     "checks": pa.schema([*_ITEM, *model_fields(Check)]),
     "diagnostics": pa.schema([*_ITEM, *model_fields(Diagnostic)]),
+    # Long form, with the body and year a series is read by: one row per panel figure.
+    "panel": pa.schema(
+        [
+            pa.field("report", pa.string()),
+            pa.field("body", pa.string()),
+            pa.field("year", pa.int32()),
+            pa.field("key", pa.string()),
+            *model_fields(PanelFigure),
+        ]
+    ),
     "series_checks": pa.schema(dataclass_fields(SeriesCheck)),
 }
 
@@ -184,10 +194,11 @@ MIRRORED: dict[str, type[BaseModel]] = {
     "indicators": Indicator,
     "checks": Check,
     "diagnostics": Diagnostic,
+    "panel": PanelFigure,
 }
 
 #: The tables made from reports, in the order they are committed (`reports` last).
-REPORT_TABLES = ("figures", "indicators", "checks", "diagnostics", "reports")
+REPORT_TABLES = ("figures", "indicators", "checks", "diagnostics", "panel", "reports")
 #: The checks across reports, made from the dataset itself.
 SERIES = "series_checks"
 #: The column naming the report a row of each report table belongs to.

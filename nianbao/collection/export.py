@@ -14,6 +14,8 @@ stay in the JSON, where they can be traced. Why a cell is empty is in the figure
 column, `state:KEY`, after all the figures: `value`, `blank` (printed blank), `undetermined`
 (printed, but several readings fit: the JSON's `figures.undetermined` lists them) or `absent`
 (the report does not give it), as `nianbao.collection.partial.figure_state` defines them.
+Then the panel, `panel:KEY` (`annual_report.panel`: the few figures comparable across every
+era, computed as each form says in `nianbao/forms`), empty where the report does not state one.
 
 After the figures come the indicators of 2008-era 统计表, whose rows differ from province to
 province: one column per indicator found in the reports exported (`indicator:` and the row's
@@ -68,10 +70,19 @@ FIGURE_COLUMNS: tuple[str, ...] = FORMS.figure_keys
 STATE_PREFIX = "state:"
 STATE_COLUMNS: tuple[str, ...] = tuple(STATE_PREFIX + key for key in FIGURE_COLUMNS)
 
-COLUMNS: tuple[str, ...] = META_COLUMNS + FIGURE_COLUMNS + STATE_COLUMNS
+#: The panel (`annual_report.panel`), the figures comparable across every era (`panel:KEY`).
+PANEL_PREFIX = "panel:"
+PANEL_COLUMNS: tuple[str, ...] = tuple(PANEL_PREFIX + key for key in FORMS.panel_keys)
+
+COLUMNS: tuple[str, ...] = META_COLUMNS + FIGURE_COLUMNS + STATE_COLUMNS + PANEL_COLUMNS
 
 INDICATOR_PREFIX = "indicator:"
 _INDICATOR_SECTION = "统计表"
+_PANEL_SECTION = "panel"
+_PANEL_LEGEND = (
+    "comparable across every era: where the report's form says it comes from (its figures, "
+    "a 统计表 indicator, its prose); empty when the report does not state it"
+)
 _STATE_LEGEND = (
     "the figure's state: value; blank (printed blank); undetermined (printed, several readings "
     "fit, no value); absent (not in the report)"
@@ -125,7 +136,9 @@ def row_of(data: dict[str, Any]) -> Row:
     ]
     values: Row = [(figures.get(key) or {}).get("value") for key in FIGURE_COLUMNS]
     states: Row = [figure_state(figures.get(key)) for key in FIGURE_COLUMNS]
-    return meta + values + states
+    panel: dict[str, Any] = annual.get("panel") or {}
+    panel_values: Row = [(panel.get(key) or {}).get("value") for key in FORMS.panel_keys]
+    return meta + values + states + panel_values
 
 
 def indicators_of(data: dict[str, Any]) -> dict[str, Cell]:
@@ -176,6 +189,8 @@ def xlsx_bytes(
         section, row_label, column_label = FORMS.describe(key) or ("", "", "")
         legend.append([key, section, row_label, column_label])
     legend.append([f"{STATE_PREFIX}…", "", _STATE_LEGEND, ""])
+    for column in PANEL_COLUMNS:
+        legend.append([column, _PANEL_SECTION, _PANEL_LEGEND, ""])
     for name, path, label, unit in indicators:
         legend.append([name, _INDICATOR_SECTION, " › ".join((*path, label)), unit or ""])
     buffer = io.BytesIO()

@@ -316,6 +316,11 @@ class Forms:
         return {}
 
     @cached_property
+    def panel_keys(self) -> tuple[str, ...]:
+        """Every form's panel keys, the newest form's order first."""
+        return tuple(dict.fromkeys(p.key for form in self.forms for p in form.panel))
+
+    @cached_property
     def statistics(self) -> Statistics | None:
         return next((f.statistics for f in self.forms if f.statistics is not None), None)
 
