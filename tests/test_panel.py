@@ -10,6 +10,7 @@ import csv
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -17,6 +18,7 @@ import nianbao
 from nianbao.cli import main
 from nianbao.collection import dataset
 from nianbao.collection.export import PANEL_COLUMNS
+from nianbao.collection.panel import PanelJump, PanelSeries
 from nianbao.convert.annual_report.panel import panel
 from nianbao.convert.pipeline import convert_path
 from nianbao.errors import FormSpecError, NianbaoError
@@ -214,3 +216,54 @@ def test_a_dataset_without_the_panel_table_is_refused_by_name(
         dataset.check(out)
     with pytest.raises(NianbaoError, match=r"panel\.parquet"):
         dataset.update(out, [era_reports / "stjj-2013.json"])
+
+
+# --- nianbao check ---------------------------------------------------------------------------
+
+
+def test_check_prints_a_bodys_panel_series_across_years(
+    era_reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "ds"
+    assert main(["export", str(era_reports), "--parquet", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "applications.received: 2013 3 · 2014 4 · 2015 3 · 2016 6" in printed
+    assert "panel jump" not in printed
+
+
+def test_a_jump_of_two_orders_of_magnitude_is_a_warning() -> None:
+    series = PanelSeries("某局", "proactive.published", ((2014, (359.0,)), (2015, (36900.0,))))
+    assert series.jumps() == [PanelJump(2015, 359.0, 36900.0)]
+    # Ten times is a year's change; 0 to 3 is no jump; years apart are not one to the next.
+    assert PanelSeries("某局", "k", ((2014, (359.0,)), (2015, (3590.0,)))).jumps() == []
+    assert PanelSeries("某局", "k", ((2014, (0.0,)), (2015, (3.0,)))).jumps() == []
+    assert PanelSeries("某局", "k", ((2014, (0.0,)), (2015, (500.0,)))).jumps() != []
+    assert PanelSeries("某局", "k", ((2010, (3.0,)), (2015, (900.0,)))).jumps() == []
+
+
+def test_check_warns_of_a_panel_jump(
+    era_reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "ds"
+    assert main(["export", str(era_reports), "--parquet", str(out)]) == 0
+    table = pq.read_table(out / "panel.parquet")
+    values = [
+        v * 1000 if (year == 2016 and key == "proactive.published") else v
+        for v, year, key in zip(
+            table.column("value").to_pylist(),
+            table.column("year").to_pylist(),
+            table.column("key").to_pylist(),
+            strict=True,
+        )
+    ]
+    index = table.schema.get_field_index("value")
+    table = table.set_column(index, table.schema.field(index), pa.array(values, pa.float64()))
+    pq.write_table(table, out / "panel.parquet")
+    capsys.readouterr()
+    assert main(["check", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert (
+        "warning: panel jump: 莆田市统计局: proactive.published: 2015 369 -> 2016 392000" in printed
+    )

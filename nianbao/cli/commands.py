@@ -302,6 +302,7 @@ def check(args: argparse.Namespace) -> int:
 
     with report_bar(quiet=args.quiet) as steps:
         results = dataset.check(args.dataset, steps)
+    _print_panel(args.dataset)
     for result in results:
         if result.status == "fail":
             print(f"{result.rule}: {result.message}")
@@ -316,6 +317,20 @@ def check(args: argparse.Namespace) -> int:
         f"{still_open} still open; to review -> {args.dataset / dataset.REVIEW}"
     )
     return 0
+
+
+def _print_panel(directory: Path) -> None:
+    """Each body's panel series across years, then its jumps of two orders of magnitude."""
+    from nianbao.collection.panel import JUMP_FACTOR, panel_series
+
+    for series in panel_series(directory):
+        print(f"panel: {series.body}: {series.key}: {series.text()}")
+        for jump in series.jumps():
+            print(
+                f"warning: panel jump: {series.body}: {series.key}: {jump.year - 1} "
+                f"{jump.before:g} -> {jump.year} {jump.after:g} (a factor of {JUMP_FACTOR} or "
+                "more): a cumulative, a unit or a column misread?"
+            )
 
 
 def schema(args: argparse.Namespace) -> int:
