@@ -267,3 +267,31 @@ def test_check_warns_of_a_panel_jump(
     assert (
         "warning: panel jump: 莆田市统计局: proactive.published: 2015 369 -> 2016 392000" in printed
     )
+
+
+def test_the_national_statistics_table_gives_the_panel_with_its_notes_aside(
+    samples: Path,
+) -> None:
+    """Seed 001's 统计表: (一)主动公开政府信息数(不同渠道和方式公开相同信息计1条) 142,
+    四、行政复议数量 0, 五、行政诉讼数量 0, 十二、依申请公开信息收取的费用 0; its 同意公开答复数
+    rows are blank, so those panel figures are absent."""
+    report = nianbao.convert_document(samples / "text" / "001_32df0900e40a0d23.txt")
+    assert _panel(report) == {
+        "proactive.published": (142, "indicator"),
+        "applications.received": (0, "indicator"),
+        "reviews.total": (0, "indicator"),
+        "lawsuits.total": (0, "indicator"),
+        "fees.amount": (0, "indicator"),
+    }
+
+
+def test_fees_in_wan_yuan_are_given_in_yuan() -> None:
+    fees = Indicator(
+        path=[],
+        label="十二、依申请公开信息收取的费用",
+        unit="万元",
+        value=1.5,
+        raw="1.5",
+        origin=LineOrigin(line_start=1, line_end=1),
+    )
+    assert panel("2008", {}, [fees])["fees.amount"].value == 15000

@@ -7,6 +7,8 @@ does not state is absent, never 0; a sum with a blank or undetermined term is ab
 
 from __future__ import annotations
 
+import re
+
 from nianbao.forms import FORMS
 from nianbao.forms.spec import PanelSource
 from nianbao.schemas.model import Figure, Indicator, PanelFigure
@@ -56,7 +58,7 @@ def _indicator(source: PanelSource, indicators: list[Indicator]) -> PanelFigure 
         if indicator.value is None:  # printed blank: the next row of the same label may say
             continue
         return PanelFigure(
-            value=indicator.value,
+            value=_in_panel_unit(indicator.value, indicator.unit),
             source="indicator",
             keys=[f"indicators[{index}]"],
             origin=indicator.origin,
@@ -69,11 +71,8 @@ def _prose(source: PanelSource, figures: dict[str, Figure]) -> PanelFigure | Non
     figure = figures.get(source.text) if source.text is not None else None
     if figure is None or figure.value is None:
         return None
-    value = figure.value * _SCALE.get(figure.unit or "", 1)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
     return PanelFigure(
-        value=value,
+        value=_in_panel_unit(figure.value, figure.unit),
         source="text",
         keys=[source.text] if source.text is not None else [],
         origin=figure.origin,
@@ -81,5 +80,16 @@ def _prose(source: PanelSource, figures: dict[str, Figure]) -> PanelFigure | Non
     )
 
 
+def _in_panel_unit(value: float | int, unit: str | None) -> float | int:
+    scaled = value * _SCALE.get(unit or "", 1)
+    # 1.5万元 is 15000元: a whole number of 元 is written as one.
+    return int(scaled) if isinstance(scaled, float) and scaled.is_integer() else scaled
+
+
 def _compact(label: str) -> str:
-    return "".join(label.split()).rstrip("：:")
+    """The label as the forms write it: no spaces, no trailing colon, no bracketed note after
+    it (主动公开政府信息数(不同渠道和方式公开相同信息计1条))."""
+    return _NOTE.sub("", "".join(label.split())).rstrip("：:")
+
+
+_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
