@@ -9,9 +9,12 @@ one (exit 70), not pass for damage. `refuse` turns the library's error into a
 
 from __future__ import annotations
 
+import logging
 import struct
+import threading
 import zipfile
 import zlib
+from collections import Counter
 from xml.etree.ElementTree import ParseError
 
 from nianbao.errors import DocumentLoadError
@@ -66,3 +69,18 @@ def refuse(kind: str, exc: BaseException, source: str) -> DocumentLoadError:
     """The error for a `kind` file (DOCX, XLSX, .xls workbook, PDF) damaged as `exc` says;
     raise it `from exc` so that the library's error stays the cause."""
     return DocumentLoadError(f"not a readable {kind}, damaged: {describe(exc)}", source=source)
+
+
+class WarningCounter(logging.Handler):
+    """Counts, by message, the warnings a format library logs while this thread reads one input
+    (other threads may be reading other inputs at once): what the library noticed becomes a
+    diagnostic of that input's report, not a line on the user's terminal."""
+
+    def __init__(self, into: Counter[str]) -> None:
+        super().__init__(logging.WARNING)
+        self._into = into
+        self._thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self._thread:
+            self._into[" ".join(record.getMessage().split())[:160]] += 1

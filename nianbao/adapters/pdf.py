@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from nianbao.adapters import effort
-from nianbao.adapters._damage import READER_ERRORS
+from nianbao.adapters._damage import READER_ERRORS, WarningCounter
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
 from nianbao.adapters._pdf_lattice import find_tables
@@ -162,6 +164,8 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         diagnostics.extend(_lone_surrogates(lone))
         diagnostics.extend(ocr.diagnostics())
         diagnostics.extend(d for p in pages for d in p.diagnostics)
+        if (warned := library.warnings_diagnostic()) is not None:
+            diagnostics.append(warned)
         if total > len(pages):
             diagnostics.append(
                 Diagnostic(
@@ -185,13 +189,33 @@ class _Library:
     def __init__(self, errors: tuple[type[BaseException], ...], info: InputInfo) -> None:
         self._errors = errors
         self._info = info
+        #: What pdfminer logged while it parsed (a font descriptor without a FontBBox...), by
+        #: message: said once in the report (`warnings_diagnostic`), never printed on the
+        #: user's terminal, where `-q` promises only what went wrong.
+        self.warnings: Counter[str] = Counter()
 
     @contextlib.contextmanager
     def calls(self) -> Iterator[None]:
+        logger = logging.getLogger("pdfminer")
+        handler = WarningCounter(self.warnings)
+        logger.addHandler(handler)
         try:
             yield
         except self._errors as exc:
             raise _load_error(exc, self._info) from exc
+        finally:
+            logger.removeHandler(handler)
+
+    def warnings_diagnostic(self) -> Diagnostic | None:
+        if not self.warnings:
+            return None
+        said = "; ".join(f"{message} ({n})" for message, n in self.warnings.most_common(3))
+        more = f"; and {len(self.warnings) - 3} other kinds" if len(self.warnings) > 3 else ""
+        return Diagnostic(
+            code="pdf.library_warnings",
+            severity="info",
+            message=f"pdfminer warned {self.warnings.total()} times while parsing: {said}{more}",
+        )
 
 
 class _Reader:
