@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from nianbao.forms import FORMS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -18,6 +21,23 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 #: Set to 1 to rewrite the goldens and the committed schema from the current code. Review the
 #: diff before committing; tests/test_regenerate_flag.py fails whenever this is on in CI.
 REGENERATE = os.environ.get("NIANBAO_REGENERATE") == "1"
+
+
+def copy_forms(tmp_path: Path) -> Path:
+    """The installed form files copied to `tmp_path/forms`, for a test to break or amend and
+    load (`NIANBAO_FORMS`)."""
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for path in FORMS_DIR.glob("*.toml"):
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """`old` in the file at `path` replaced by `new`, once; `old` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ of tables from text (placed cells, a row's own sums)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,9 +17,10 @@ from nianbao.convert.annual_report.checks import run_checks
 from nianbao.convert.annual_report.linear import _equations
 from nianbao.convert.annual_report.linear_order import own_equations
 from nianbao.errors import FormSpecError
-from nianbao.forms import FORMS, FORMS_DIR, Forms, load
+from nianbao.forms import FORMS, Forms, load
 from nianbao.forms.equations import Term, parse
 from nianbao.schemas.model import Figure, TableCellOrigin
+from tests.conftest import copy_forms, edit
 
 SIX_SPLIT = ("other_overdue_correction", "other_overdue_fee", "other_other")  # 2021's （六）
 SIX_ONE_ROW = "other_handling"  # the 2019 form's （六）
@@ -114,14 +114,8 @@ def test_a_series_check_keeps_the_rows_that_print_its_columns() -> None:
 
 
 def _forms_with(tmp_path: Path, old: str, new: str) -> Path:
-    folder = tmp_path / "forms"
-    folder.mkdir()
-    for path in FORMS_DIR.glob("*.toml"):
-        shutil.copyfile(path, folder / path.name)
-    form = folder / "form-2021.toml"
-    text = form.read_text(encoding="utf-8")
-    assert old in text
-    form.write_text(text.replace(old, new, 1), encoding="utf-8")
+    folder = copy_forms(tmp_path)
+    edit(folder / "form-2021.toml", old, new)
     return folder
 
 

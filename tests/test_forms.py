@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +14,10 @@ import pytest
 
 import nianbao
 from nianbao.errors import EquationError
-from nianbao.forms import FORMS, FORMS_DIR, FormSpecError, load
+from nianbao.forms import FORMS, FormSpecError, load
 from nianbao.forms.equations import Term, parse
 from nianbao.schemas.validation import build_schema, schema_errors
+from tests.conftest import copy_forms, edit
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_004 = ROOT / "samples" / "text" / "004_7635fab03e0d303d.txt"
@@ -41,20 +41,6 @@ def test_a_broken_equation_says_where(text: str) -> None:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def _copy_forms(tmp_path: Path) -> Path:
-    folder = tmp_path / "forms"
-    folder.mkdir()
-    for path in FORMS_DIR.glob("*.toml"):
-        shutil.copyfile(path, folder / path.name)
-    return folder
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
@@ -70,16 +56,16 @@ def _edit(path: Path, old: str, new: str) -> None:
 def test_a_broken_form_file_is_refused_naming_it(
     tmp_path: Path, old: str, new: str, problem: str
 ) -> None:
-    folder = _copy_forms(tmp_path)
-    _edit(folder / "form-2021.toml", old, new)
+    folder = copy_forms(tmp_path)
+    edit(folder / "form-2021.toml", old, new)
     with pytest.raises(FormSpecError, match=r"form-2021\.toml") as raised:
         load(folder)
     assert problem in str(raised.value)
 
 
 def test_a_form_that_extends_no_form_is_refused(tmp_path: Path) -> None:
-    folder = _copy_forms(tmp_path)
-    _edit(folder / "form-2019.toml", 'extends = "2021"', 'extends = "2020"')
+    folder = copy_forms(tmp_path)
+    edit(folder / "form-2019.toml", 'extends = "2021"', 'extends = "2020"')
     with pytest.raises(FormSpecError, match=r"form-2019\.toml: extends '2020'"):
         load(folder)
 
@@ -117,7 +103,7 @@ def test_a_broken_forms_folder_is_a_one_line_error_with_its_exit_code(
     """Exit 78 (EX_CONFIG), not 70: the folder is the user's to fix. The forms are loaded when
     `nianbao.forms` is first imported, so this also shows that the import happens where the
     command line can say what went wrong."""
-    broken = _break(_copy_forms(tmp_path), how)
+    broken = _break(copy_forms(tmp_path), how)
     env = {**os.environ, "NIANBAO_FORMS": str(broken.parent), "PYTHONIOENCODING": "utf-8"}
     command = [sys.executable, "-m", "nianbao.cli", "convert", str(SEED_004)]
     done = subprocess.run(
@@ -151,7 +137,7 @@ def test_a_broken_forms_folder_is_a_one_line_error_with_its_exit_code(
 def test_every_verb_that_reads_the_forms_says_the_same_line(
     tmp_path: Path, verb: list[str]
 ) -> None:
-    broken = _break(_copy_forms(tmp_path), "a TOML syntax error")
+    broken = _break(copy_forms(tmp_path), "a TOML syntax error")
     env = {**os.environ, "NIANBAO_FORMS": str(broken.parent), "PYTHONIOENCODING": "utf-8"}
     args = [arg.format(tmp=tmp_path) for arg in verb]
     done = subprocess.run(
@@ -168,7 +154,7 @@ def test_every_verb_that_reads_the_forms_says_the_same_line(
 
 
 def test_a_library_user_meets_a_broken_forms_folder_as_a_nianbao_error(tmp_path: Path) -> None:
-    broken = _break(_copy_forms(tmp_path), "an equation typo")
+    broken = _break(copy_forms(tmp_path), "an equation typo")
     program = (
         "import nianbao\n"
         "try:\n"
@@ -268,8 +254,8 @@ def test_a_label_variant_and_a_check_added_by_editing_data_only(tmp_path: Path) 
     unmatched = [d for d in shipped["diagnostics"] if d["code"] == "figures.unmatched_row"]
     assert any("往年遗留申请件数" in d["message"] for d in unmatched)
 
-    folder = _copy_forms(tmp_path)
-    _edit(
+    folder = copy_forms(tmp_path)
+    edit(
         folder / "form-2021.toml",
         'label = "上年结转政府信息公开申请数量"\n',
         'label = "上年结转政府信息公开申请数量"\nvariants = ["往年遗留申请件数"]\n',

@@ -7,7 +7,6 @@ The values below were read by hand: the 2021 sample's section 三 and 四 tables
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,9 +21,10 @@ from nianbao.collection.panel import PanelJump, PanelSeries
 from nianbao.convert.annual_report.panel import panel
 from nianbao.convert.pipeline import convert_path
 from nianbao.errors import FormSpecError, NianbaoError
-from nianbao.forms.files import FORMS_DIR, load
+from nianbao.forms.files import load
 from nianbao.schemas.emit import to_json
 from nianbao.schemas.model import Indicator, LineOrigin, Report
+from tests.conftest import copy_forms, edit
 
 ERA2008 = Path(__file__).resolve().parent / "fixtures" / "era2008"
 SAMPLE_2021 = Path("samples") / "docx" / "report-2021-filled.docx"
@@ -129,14 +129,6 @@ def test_a_report_that_states_nothing_has_an_empty_panel() -> None:
     assert panel(None, {}, []) == {}
 
 
-def _copy_forms(tmp_path: Path) -> Path:
-    folder = tmp_path / "forms"
-    folder.mkdir()
-    for path in FORMS_DIR.glob("*.toml"):
-        shutil.copyfile(path, folder / path.name)
-    return folder
-
-
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
@@ -148,11 +140,8 @@ def _copy_forms(tmp_path: Path) -> Path:
 def test_a_panel_source_naming_an_unknown_key_is_refused_naming_the_file(
     tmp_path: Path, old: str, new: str, problem: str
 ) -> None:
-    folder = _copy_forms(tmp_path)
-    path = folder / "form-2021.toml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    folder = copy_forms(tmp_path)
+    edit(folder / "form-2021.toml", old, new)
     with pytest.raises(FormSpecError, match=r"form-2021\.toml") as raised:
         load(folder)
     assert problem in str(raised.value)

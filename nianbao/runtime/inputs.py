@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from nianbao.errors import DocumentLoadError
+from nianbao.schemas.emit import kind_of
 
 TEMPORARY_SUFFIXES = frozenset(
     {".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp", ".lock"}
@@ -116,20 +117,10 @@ def refuse_special(path: Path) -> None:
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return
     raise DocumentLoadError(
-        f"is {special_kind(mode)}, not a file; nianbao reads files (give a pipe's bytes as "
+        f"is {kind_of(mode)}, not a file; nianbao reads files (give a pipe's bytes as "
         f"standard input: nianbao convert - < {shown(str(path))})",
         source=shown(str(path)),
     )
-
-
-def special_kind(mode: int) -> str:
-    kinds = (
-        (stat.S_ISFIFO, "a FIFO (a named pipe)"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    )
-    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def is_standard_input(path: Path) -> bool:
