@@ -13,11 +13,10 @@ from nianbao.schemas.model import (
     Diagnostic,
     Document,
     Figure,
-    Origin,
     PageOrigin,
     TableCellOrigin,
-    TextSpanOrigin,
 )
+from nianbao.schemas.places import Places
 
 #: A figure whose least certain character the recogniser gave less than this is flagged.
 UNSURE = 0.9
@@ -31,10 +30,10 @@ def scanned_figures(
     """Set each OCR'd figure's confidence; diagnostics for the unsure and the unread."""
     diagnostics: list[Diagnostic] = []
     read: dict[str, PageOrigin] = {}
-    covering: dict[int, dict[tuple[int, int], Origin]] = {}
+    places = Places(document)
     for key, fig in figures.items():
-        origin = _page_origin(document, fig, covering)
-        if origin is None or origin.confidence is None:
+        origin = places.place_of(fig.origin)
+        if not isinstance(origin, PageOrigin) or origin.confidence is None:
             continue
         read[key] = origin
         fig.confidence = min(fig.confidence, round(origin.confidence, 3))
@@ -78,27 +77,6 @@ def scanned_figures(
             )
         )
     return diagnostics
-
-
-def _page_origin(
-    document: Document, fig: Figure, covering: dict[int, dict[tuple[int, int], Origin]]
-) -> PageOrigin | None:
-    """Where on a page the figure was read: its table cell's or its paragraph's origin.
-    `covering` keeps, per table, the origin of the first cell covering each slot."""
-    origin = fig.origin
-    found = None
-    if isinstance(origin, TableCellOrigin) and origin.table < len(document.tables):
-        slots = covering.get(origin.table)
-        if slots is None:
-            slots = covering[origin.table] = {}
-            for c in document.tables[origin.table].cells:
-                for row in range(c.row, c.row + c.row_span):
-                    for col in range(c.col, c.col + c.col_span):
-                        slots.setdefault((row, col), c.origin)
-        found = slots.get((origin.row, origin.col))
-    elif isinstance(origin, TextSpanOrigin) and origin.block < len(document.blocks):
-        found = document.blocks[origin.block].origin
-    return found if isinstance(found, PageOrigin) else None
 
 
 def _where(fig: Figure, origin: PageOrigin) -> str:
