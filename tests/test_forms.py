@@ -187,7 +187,10 @@ def test_the_shipped_forms() -> None:
     assert len(FORMS.form("2021").figure_keys()) == 200
     # 2019: section 二 of 22 cells, section 三 with the single （六） row, section 四
     assert len(FORMS.form("2019").figure_keys()) == 22 + 23 * 7 + 15
+    # The 2008 form's national 统计表 is printed by some of its reports only: never missing.
     assert FORMS.form("2008").figure_keys() == ()
+    (national,) = FORMS.form("2008").indicator_tables
+    assert len(national.figure_keys()) == 69
     assert {c.rule for c in FORMS.checks} == {
         "applications.balance",
         "applications.results_sum",
@@ -195,6 +198,10 @@ def test_the_shipped_forms() -> None:
         "review.total",
         "litigation_direct.total",
         "litigation_after_review.total",
+        *(f"statistics.{total}" for total in ("applications.received", "applications.completed")),
+        *(f"statistics.{total}" for total in ("applications.answered", "review.total")),
+        *(f"statistics.{total}" for total in ("litigation.total", "complaints.total")),
+        *(f"statistics.{total}" for total in ("archives.total", "staffing.staff")),
     }
 
 
@@ -213,10 +220,11 @@ def test_each_section_three_label_is_written_once_in_the_package() -> None:
         if text not in FORMS.shared_labels  # 其他, 总计: every table prints them
     }
     assert "属于国家秘密" in labels and "法人或其他组织" in labels
-    # The 2008-era 统计表 labels a panel figure is read from (同意部分公开答复数) are other rows
-    # of another table, which contain these words: they are not counted.
+    # The 2008-era 统计表 labels a panel figure is read from (同意部分公开答复数) and the national
+    # 统计表's are other rows of another table, which contain these words: they are not counted.
     era2008 = sorted(
-        {label for form in FORMS.forms for p in form.panel for label in p.indicators},
+        {label for form in FORMS.forms for p in form.panel for label in p.indicators}
+        | {label for t in FORMS.indicator_tables for row in t.rows for label in row.labels},
         key=len,
         reverse=True,
     )

@@ -23,7 +23,7 @@ from nianbao.convert.pipeline import convert_path
 from nianbao.errors import FormSpecError, NianbaoError
 from nianbao.forms.files import load
 from nianbao.schemas.emit import to_json
-from nianbao.schemas.model import Indicator, LineOrigin, Report
+from nianbao.schemas.model import Figure, Indicator, LineOrigin, Report, TableCellOrigin
 from tests.conftest import copy_forms, edit
 
 ERA2008 = Path(__file__).resolve().parent / "fixtures" / "era2008"
@@ -263,15 +263,32 @@ def test_the_national_statistics_table_gives_the_panel_with_its_notes_aside(
 ) -> None:
     """Seed 001's 统计表: (一)主动公开政府信息数(不同渠道和方式公开相同信息计1条) 142,
     四、行政复议数量 0, 五、行政诉讼数量 0, 十二、依申请公开信息收取的费用 0; its 同意公开答复数
-    rows are blank, so those panel figures are absent."""
+    rows are blank, so those panel figures are absent. The table is the national form's: the
+    panel comes from its keys."""
     report = nianbao.convert_document(samples / "text" / "001_32df0900e40a0d23.txt")
     assert _panel(report) == {
-        "proactive.published": (142, "indicator"),
-        "applications.received": (0, "indicator"),
-        "reviews.total": (0, "indicator"),
-        "lawsuits.total": (0, "indicator"),
-        "fees.amount": (0, "indicator"),
+        "proactive.published": (142, "figures"),
+        "applications.received": (0, "figures"),
+        "reviews.total": (0, "figures"),
+        "lawsuits.total": (0, "figures"),
+        "fees.amount": (0, "figures"),
     }
+    assert report.annual_report is not None
+    assert report.annual_report.panel["proactive.published"].keys == [
+        "statistics.proactive.published"
+    ]
+
+
+def test_fees_of_the_national_statistics_table_in_wan_yuan_are_given_in_yuan() -> None:
+    fees = Figure(
+        value=1.5,
+        raw="1.5",
+        unit="万元",
+        source="table",
+        origin=TableCellOrigin(table=0, row=70, col=2),
+    )
+    found = panel("2008", {"statistics.fees.amount": fees}, [])["fees.amount"]
+    assert (found.value, found.source) == (15000, "figures")
 
 
 def test_fees_in_wan_yuan_are_given_in_yuan() -> None:

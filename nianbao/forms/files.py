@@ -66,6 +66,7 @@ class _RawTable(_Raw):
     groups: list[_RawLabel] = []
     columns: list[_RawLabel] = []
     rows: list[_RawLabel] = []
+    heading: str | None = None
 
 
 class _RawSection(_Raw):
@@ -99,6 +100,7 @@ class _RawStatistics(_Raw):
     flat_indicator_headers: list[str] = []
     year_headers: list[str] = []
     cumulative_headers: list[str] = []
+    partitions: list[str] = []
 
 
 class _RawPanel(_Raw):
@@ -120,6 +122,7 @@ class _RawForm(_Raw):
     series: list[_RawCheck] = []
     statistics: _RawStatistics | None = None
     panel: list[_RawPanel] = []
+    indicator_tables: list[_RawTable] = []
 
 
 class _RawProseFigure(_Raw):
@@ -226,7 +229,15 @@ def _resolve(
 def _build(raw: _RawForm, parent: Form | None) -> Form:
     tables = {t.key: t for t in parent.tables} if parent else {}
     for table in raw.tables:
+        if table.layout == "indicators":
+            raise FormSpecError(f"table {table.key!r}: a 统计表 is an [[indicator_tables]] table")
         tables[table.key] = _amend(tables.get(table.key), table)
+    indicator_tables = {t.key: t for t in parent.indicator_tables} if parent else {}
+    for table in raw.indicator_tables:
+        if table.layout not in (None, "indicators"):
+            raise FormSpecError(f"indicator table {table.key!r}: its layout is `indicators`")
+        as_indicators = table.model_copy(update={"layout": "indicators"})
+        indicator_tables[table.key] = _amend(indicator_tables.get(table.key), as_indicators)
     sections = {s.key: s for s in parent.sections} if parent else {}
     for section in raw.sections:
         old = sections.get(section.key)
@@ -264,6 +275,7 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
         checks=tuple(checks.values()),
         series=tuple(series.values()),
         panel=tuple(panel.values()),
+        indicator_tables=tuple(indicator_tables.values()),
         statistics=None
         if statistics is None
         else Statistics(
@@ -275,6 +287,7 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
             flat_indicator_headers=tuple(statistics.flat_indicator_headers),
             year_headers=tuple(statistics.year_headers),
             cumulative_headers=tuple(statistics.cumulative_headers),
+            partitions=tuple(statistics.partitions),
         ),
     )
 
@@ -290,6 +303,7 @@ def _amend(old: TableSpec | None, raw: _RawTable) -> TableSpec:
     by_key = {g.key: g.label for g in groups}
     return replace(
         old,
+        heading=raw.heading or old.heading,
         section=raw.section or old.section,
         figure_key=raw.figure_key or old.figure_key,
         layout=raw.layout or old.layout,
@@ -385,6 +399,16 @@ def _validate(path: Path, form: Form, forms: Forms) -> None:
                 for c in row.columns
                 if c not in columns
             ]
+    for table in form.indicator_tables:
+        # Its rows are found by their label under their top row's (the group): 其他情形数 is a
+        # row of 四、行政复议 and of 五、行政诉讼.
+        if len(table.columns) != 1:
+            problems.append(f"indicator table {table.key} has one column, the year's figure")
+        problems += [
+            f"{table.key}.{row.key} has no group (the top row it is printed under)"
+            for row in table.rows
+            if row.group is None
+        ]
     if problems:  # the checks below read the tables' cells
         raise FormSpecError(f"{path}: {'; '.join(dict.fromkeys(problems))}")
     for ref, kind in [(r, "columns") for r in form.recognise.columns] + [

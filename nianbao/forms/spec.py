@@ -19,7 +19,9 @@ from nianbao.forms.equations import Equation
 SectionKey = Literal[
     "overview", "proactive", "applications", "review_litigation", "problems", "other"
 ]
-Layout = Literal["header-rows", "row-labels", "column-groups"]
+# `indicators`: a 2008-era 统计表 (统计指标 | 单位 | 统计数), read as indicators first and keyed by
+# its rows' labels under their top rows (`Form.indicator_tables`).
+Layout = Literal["header-rows", "row-labels", "column-groups", "indicators"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class TableSpec:
     columns: tuple[Label, ...]
     rows: tuple[Label, ...]
     groups: tuple[Label, ...] = ()  # labels printed above several rows or columns
+    heading: str | None = None  # for people: the table's title where its section's is not
 
     def figure(self, row: str, col: str) -> str:
         return self.figure_key.format(row=row, col=col)
@@ -127,6 +130,8 @@ class Statistics:
     flat_indicator_headers: tuple[str, ...] = ()
     year_headers: tuple[str, ...] = ()
     cumulative_headers: tuple[str, ...] = ()
+    # The rows whose numbered parts add up to them (`children_sum_rule` runs on these only).
+    partitions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,9 @@ class Form:
     # from the year's report, the right side from the report of the year before.
     series: tuple[CheckSpec, ...] = ()
     panel: tuple[PanelSource, ...] = ()
+    # 统计表s with canonical keys (layout `indicators`): printed by some reports of the form, not
+    # all (the national 统计表 of the later 2008-era years), so never counted missing.
+    indicator_tables: tuple[TableSpec, ...] = ()
 
     def table(self, key: str) -> TableSpec | None:
         return next((t for t in self.tables if t.key == key), None)
@@ -239,7 +247,8 @@ class Forms:
 
     @cached_property
     def figure_keys(self) -> tuple[str, ...]:
-        """Every figure key, table by table, form by form, in printed order; then prose's."""
+        """Every figure key, table by table, form by form, in printed order; then the keyed
+        统计表s'; then prose's."""
         keys = [
             key
             for table in self.tables
@@ -247,7 +256,13 @@ class Forms:
             if (own := form.table(table.key)) is not None
             for key in own.figure_keys()
         ]
+        keys += [key for table in self.indicator_tables for key in table.figure_keys()]
         return (*dict.fromkeys(keys), *(p.key for p in self.prose))
+
+    @cached_property
+    def indicator_tables(self) -> tuple[TableSpec, ...]:
+        """Every form's keyed 统计表s (`Form.indicator_tables`)."""
+        return tuple(t for form in self.forms for t in form.indicator_tables)
 
     @cached_property
     def checks(self) -> tuple[CheckSpec, ...]:
@@ -344,10 +359,10 @@ class Forms:
         form's 政府集中采购 row)."""
         forms = sorted(self.forms, key=lambda f: f.id != form)  # `form` first, else in order
         for candidate in forms:
-            for table in candidate.tables:
+            for table in (*candidate.tables, *candidate.indicator_tables):
                 for row, col in table.cells():
                     if table.figure(row.key, col.key) == key:
-                        heading = self._heading(table.section)
+                        heading = table.heading or self._heading(table.section)
                         return heading, _display(row), _display(col)
         for prose in self.prose:
             if prose.key == key:

@@ -5,6 +5,7 @@
     figures    the forms' tables -> canonical keys, by their labels (`nianbao/forms`, `labels`)
     prose      text.* figures from sentences
     indicators 2008-era 统计表 rows with their hierarchy
+    keyed_statistics  the national 统计表's rows -> its canonical keys (`statistics.*`)
     checks     do the printed totals add up
     panel      the few figures comparable across every era, as the report's form says
 
@@ -19,6 +20,7 @@ from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.flat_statistics import flat_indicators
 from nianbao.convert.annual_report.grids import Logical, logical_tables
 from nianbao.convert.annual_report.indicators import indicators
+from nianbao.convert.annual_report.keyed_statistics import keyed_figures
 from nianbao.convert.annual_report.linear import linear_figures
 from nianbao.convert.annual_report.merged import merged_cells
 from nianbao.convert.annual_report.panel import panel
@@ -92,10 +94,13 @@ def profile(
     figures.update(prose_figures(document, spans, recognised.template))
     if not rows and recognised.template == "2008":
         rows = flat_indicators(document, recognised.year, diagnostics)
+    from_indicators, keyed = keyed_figures(rows, diagnostics)
+    for key, fig in from_indicators.items():
+        figures.setdefault(key, fig)
     prose_against_table(figures, [n.indicator for n in rows], diagnostics)
     diagnostics += _missing_tables(document, sections, tables, figures, recognised.template)
 
-    checks, failed = run_checks(figures, rows, recognised.template)
+    checks, failed = run_checks(figures, rows, recognised.template, keyed=keyed)
     diagnostics += failed
     diagnostics += scanned_figures(document, figures, checks)
     indicator_list = [n.indicator for n in rows]

@@ -1,13 +1,14 @@
 """Consistency checks: do the printed totals add up? A wrong total is reported, never repaired.
 
 The checks are the forms' equations over figure keys (`[[checks]]` in `nianbao/forms`); the
-2008-era 统计表's parent-equals-children rule is the one written here, as it follows the numbering
-of whatever rows a table prints. One `Check` per column for the section 三 column rules (balance,
-results_sum), one per row for row_totals, one per group for section 四, one per parent row of a
-统计表: an auditor reading a failure sees at once which column or row is wrong and which cells to
-look at, and a report whose tables add up shows every rule as run. `expected` is always the
-figure printed as the total (for the balance: 一 + 二), `actual` what the parts add up to (三（七）+
-四).
+2008-era 统计表's parent-equals-children rule is the one written here, as it follows the
+numbering of whatever rows a table prints (run on the parents the form lists as partitions;
+the national 统计表's own sums are its form's equations). One `Check` per column for the
+section 三 column rules (balance, results_sum), one per row for row_totals, one per group for
+section 四, one per parent row of a 统计表: an auditor reading a failure sees at once which
+column or row is wrong and which cells to look at, and a report whose tables add up shows
+every rule as run. `expected` is always the figure printed as the total (for the balance: 一 +
+二), `actual` what the parts add up to (三（七）+ 四).
 
 A rule whose cells are missing or blank is `skipped`, naming them: a blank is not 0. What an
 equation means (which alternative of `(a + b | c)` counts, how its sides add up) is the forms'
@@ -16,9 +17,10 @@ rule, `nianbao.forms.equations`, asked here as everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from nianbao.convert.annual_report.indicators import Numbered
+from nianbao.convert.annual_report.keyed_statistics import whole_label
 from nianbao.convert.annual_report.recognise import Template
 from nianbao.forms import FORMS, CheckSpec, Forms, Instance
 from nianbao.forms.equations import Number, add
@@ -30,14 +32,21 @@ def run_checks(
     indicators: Sequence[Numbered],
     template: Template,
     forms: Forms = FORMS,
+    *,
+    keyed: Collection[int] = (),
 ) -> tuple[list[Check], list[Diagnostic]]:
-    """Every check of the forms whose table the report has, or whose form it is."""
+    """Every check of the forms whose table the report has, or whose form it is; the 统计表's
+    parents that are the form's figures (`keyed`, indices into `indicators`) are the form's
+    checks' to check."""
     checks: list[Check] = []
-    own = {c.rule for c in forms.form(template).checks} if template in forms.ids else set()
+    form = forms.form(template) if template in forms.ids else None
+    # A form whose own tables every report prints has its checks run, or skipped, in each; the
+    # 2008 form's keyed 统计表 is printed by some reports only: its checks run where it is.
+    own = {c.rule for c in form.checks} if form is not None and form.figure_keys() else set()
     values = {key: figure.value for key, figure in figures.items()}
     for spec in forms.checks:
         checks += _run(spec, figures, values, forms, required=spec.rule in own)
-    checks += _indicator_checks(indicators, forms)
+    checks += _indicator_checks(indicators, forms, keyed)
     diagnostics = [
         Diagnostic(code="check.failed", severity="warning", message=c.message, origin=origin)
         for c, origin in ((c, _origin_of(c, figures, indicators)) for c in checks)
@@ -71,11 +80,19 @@ def _run(
 # --- 统计表 --------------------------------------------------------------------------------
 
 
-def _indicator_checks(indicators: Sequence[Numbered], forms: Forms) -> list[Check]:
-    """A parent equals its numbered children when they share its unit (其中 rows are subsets)."""
+def _indicator_checks(
+    indicators: Sequence[Numbered], forms: Forms, keyed: Collection[int]
+) -> list[Check]:
+    """A parent equals its numbered children when they share its unit (其中 rows are subsets),
+    where the form says its parts partition it (`partitions`, whole labels): elsewhere printed
+    parts may overlap or leave some out, and a sum would fail where nothing is wrong."""
     checks: list[Check] = []
-    rule = forms.statistics.children_sum_rule if forms.statistics else "indicators.children_sum"
+    spec = forms.statistics
+    rule = spec.children_sum_rule if spec else "indicators.children_sum"
+    partitions = {whole_label(label) for label in spec.partitions} if spec else set()
     for index, parent in enumerate(indicators):
+        if index in keyed or whole_label(parent.indicator.label) not in partitions:
+            continue
         children = [
             (i, n)
             for i, n in enumerate(indicators)

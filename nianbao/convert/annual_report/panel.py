@@ -42,7 +42,7 @@ def _summed(source: PanelSource, figures: dict[str, Figure]) -> PanelFigure | No
         return None
     present = [t for t in terms if t is not None]
     return PanelFigure(
-        value=sum(t.value for t in present if t.value is not None),
+        value=sum(_in_panel_unit(t.value, t.unit) for t in present if t.value is not None),
         source="figures",
         keys=list(source.figures),
         origin=present[0].origin,

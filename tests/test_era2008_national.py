@@ -1,0 +1,111 @@
+"""The national 统计表 of the later 2008-era years as a form of its own (issue 21), and the
+统计表's parent-equals-parts check run only where the form says the parts partition the parent.
+
+Figures read by hand: seed 001 (samples/text/001_…) prints 一（一）主动公开政府信息数 142,
+其中主动公开规范性文件数 142, 三（一）收到申请数 0 with its five parts blank, 十二 费用 0 万元,
+十三（二）从事人员数 2 = 专职 1 + 兼职 1, 十四 会议 4, 培训班 1, 培训人员 45. 莆田市统计局 2015
+(tests/fixtures/era2008) prints 制作、获取的政府信息总数 372 over 主动公开 369, 依申请公开 3 and
+不予公开 1 (counted inside); 2010 prints 主动公开信息数 714 over 政府网站 710 and 政府公报 0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nianbao
+from nianbao.convert.annual_report import profile
+from nianbao.schemas.model import AnnualReport, Report, TableCellOrigin
+from tests.test_annual_report_helpers import document
+
+ERA2008 = Path(__file__).resolve().parent / "fixtures" / "era2008"
+
+
+def _annual(report: Report) -> AnnualReport:
+    assert report.annual_report is not None
+    return report.annual_report
+
+
+def test_the_national_table_gives_its_canonical_keys_with_its_cells_as_origins(
+    samples: Path,
+) -> None:
+    annual = _annual(nianbao.convert_document(samples / "text" / "001_32df0900e40a0d23.txt"))
+    values = {k: f.value for k, f in annual.figures.items() if k.startswith("statistics.")}
+    assert len(values) == 69  # every row of the form, seed 001 prints them all
+    assert values["statistics.proactive.published"] == 142
+    assert values["statistics.proactive.normative_documents"] == 142
+    assert values["statistics.applications.received"] == 0
+    assert values["statistics.applications.received.in_person"] is None  # blank, not 0
+    assert values["statistics.fees.amount"] == 0
+    assert annual.figures["statistics.fees.amount"].unit == "万元"
+    assert values["statistics.staffing.staff"] == 2
+    assert (values["statistics.training.meetings"], values["statistics.training.trainees"]) == (
+        4,
+        45,
+    )
+    # （三）其他情形数 is printed under 四, 五 and 六: each is its own top row's.
+    origins = {
+        key: annual.figures[f"statistics.{key}.other"].origin
+        for key in ("review", "litigation", "complaints")
+    }
+    assert len({(o.row if isinstance(o, TableCellOrigin) else o) for o in origins.values()}) == 3
+    published = annual.figures["statistics.proactive.published"].origin
+    by_label = {i.label: i for i in annual.indicators}
+    assert published == by_label["(一)主动公开政府信息数(不同渠道和方式公开相同信息计1条)"].origin
+    checks = {c.rule: c.status for c in annual.checks}
+    assert checks["statistics.staffing.staff"] == "pass"
+    assert checks["statistics.applications.received"] == "skipped"  # its parts are blank
+    assert "indicators.children_sum" not in checks  # the form's own equations check it
+
+
+def _national(received: str, parts: list[str]) -> AnnualReport:
+    groups = [
+        "一、主动公开情况",
+        "二、回应解读情况",
+        "四、行政复议数量",
+        "五、行政诉讼数量",
+        "六、被举报投诉数量",
+        "七、向图书馆、档案馆等查阅场所报送信息数",
+    ]
+    rows = [["统计指标", "单位", "统计数"], *([g, "", ""] for g in groups)]
+    rows += [["三、依申请公开情况", "", ""], ["（一）收到申请数", "件", received]]
+    labels = ["1.当面申请数", "2.传真申请数", "3.网络申请数", "4.信函申请数", "5.其他形式"]
+    rows += [[label, "件", value] for label, value in zip(labels, parts, strict=True)]
+    doc = document(
+        "一、概述", "二、主动公开政府信息情况", rows, title="某镇2016年度政府信息公开工作报告"
+    )
+    annual, _ = profile(doc)
+    assert annual is not None
+    return annual
+
+
+def test_the_national_tables_sums_are_its_forms_checks() -> None:
+    annual = _national("5", ["1", "1", "1", "1", "0"])
+    (check,) = [c for c in annual.checks if c.rule == "statistics.applications.received"]
+    assert (check.status, check.expected, check.actual) == ("fail", 5, 4)
+    assert check.keys[0] == "statistics.applications.received"
+    assert _national("4", ["1", "1", "1", "1", "0"]).checks[0].status == "pass"
+
+
+def test_a_provinces_table_gets_no_national_keys() -> None:
+    """莆田's 统计表 prints 行政复议数 and 对申请的答复总数, not the national rows: indicators
+    only."""
+    annual = _annual(nianbao.convert_document(ERA2008 / "putian-stjj-2015.txt"))
+    assert annual.indicators
+    assert not [k for k in annual.figures if k.startswith("statistics.")]
+
+
+def test_children_sum_does_not_run_on_parts_that_are_no_partition() -> None:
+    """2015: 制作、获取的政府信息总数 372 counts its 3.不予公开数 1 inside 主动公开 369 + 依申请
+    公开 3 (the rows add up to 373); 2010: 主动公开信息数 714 is more than 政府网站 710 + 政府公报
+    0. Neither table is wrong: the check failed where the form never said the parts add up."""
+    for name, parent in [
+        ("putian-stjj-2015.txt", "制作、获取的政府信息总数"),
+        ("putian-stjj-2010.txt", "主动公开信息数"),
+    ]:
+        report = nianbao.convert_document(ERA2008 / name)
+        annual = _annual(report)
+        sums = [c for c in annual.checks if c.rule == "indicators.children_sum"]
+        assert not [c for c in sums if c.message.startswith(parent)]
+        assert not [d for d in report.diagnostics if d.code == "check.failed"]
+        # The parents whose parts do partition them are still checked, and add up.
+        assert len(sums) == 2 and all(c.status == "pass" for c in sums)
