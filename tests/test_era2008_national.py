@@ -109,3 +109,56 @@ def test_children_sum_does_not_run_on_parts_that_are_no_partition() -> None:
         assert not [d for d in report.diagnostics if d.code == "check.failed"]
         # The parents whose parts do partition them are still checked, and add up.
         assert len(sums) == 2 and all(c.status == "pass" for c in sums)
+
+
+# --- 年末统计: one column, the year's or a running total -----------------------------------------
+
+
+def _by_label(report: Report) -> dict[str, object]:
+    return {i.label: i.value for i in _annual(report).indicators}
+
+
+def test_a_year_end_column_gives_only_what_is_certain_to_be_the_years() -> None:
+    """莆田市 2008 (`指/标/名/称 / 计量单位 / 年末统计`): the text says 2008年…主动公开政府信息共
+    38954条 and 受理政府信息公开申请100件, the table the same; its application channels add up
+    to the 100 (55 + 0 + 10 + 24 + 11 + 0), 本年度对申请的答复总数 100 says it is the year's and
+    its answers add up to it (88 + 12 + 0). 政府公报 3008, 新闻发布会 26 and the 查阅 counts
+    could be running totals: unread, and said so."""
+    report = nianbao.convert_document(ERA2008 / "putian-city-2008.txt")
+    values = _by_label(report)
+    assert values["主动公开信息数"] == 38954
+    assert values["受理依申请公开信息总数"] == 100
+    channels = ["1.当面申请数", "2.传真申请数", "3.电子邮件申请数", "4.网上申请数", "5.信函申请数"]
+    assert [values[label] for label in channels] == [55, 0, 10, 24, 11]
+    assert (values["本年度对申请的答复总数"], values["1.公开同意答复数"]) == (100, 88)
+    assert values["1.政府公报"] is None and values["公开查阅点查阅人数"] is None
+    unplaced = [d.message for d in report.diagnostics if d.code == "indicators.unplaced"]
+    assert len(unplaced) == 6 and all("年末统计" in m for m in unplaced)
+    codes = [d.code for d in report.diagnostics]
+    assert codes.count("indicators.placed_by_text") == 2
+    panel = _annual(report).panel
+    assert (panel["applications.granted"].value, panel["applications.partly_granted"].value) == (
+        88,
+        12,
+    )
+
+
+def test_a_year_end_figure_the_text_does_not_state_is_left_unread_but_a_zero() -> None:
+    """莆田市统计局 2008 (`指 标 / 名 / 称 / 计量 / 单位 / 年末统计`): 主动公开信息数 308, with no
+    sentence stating it, may be a running total; a 0 is the year's 0 either way."""
+    report = nianbao.convert_document(ERA2008 / "putian-stjj-2008.txt")
+    values = _by_label(report)
+    assert values["主动公开信息数"] is None
+    assert (values["受理依申请公开信息总数"], values["行政复议数"]) == (0, 0)
+    unplaced = [d.message for d in report.diagnostics if d.code == "indicators.unplaced"]
+    assert any("主动公开信息数" in m and "年末统计" in m for m in unplaced)
+    assert "proactive.published" not in _annual(report).panel
+
+
+def test_a_table_titled_with_another_year_is_not_read() -> None:
+    """莆田市林业局's report on 2010 titles its table 莆田市林业局2011年度政府信息公开年度报告表."""
+    report = nianbao.convert_document(ERA2008 / "putian-slyj-2010.txt")
+    assert _annual(report).indicators == []
+    assert any(
+        d.code == "indicators.other_year" and "2011年度" in d.message for d in report.diagnostics
+    )

@@ -100,6 +100,8 @@ class _RawStatistics(_Raw):
     flat_indicator_headers: list[str] = []
     year_headers: list[str] = []
     cumulative_headers: list[str] = []
+    year_end_headers: list[str] = []
+    this_year_words: list[str] = []
     partitions: list[str] = []
 
 
@@ -287,6 +289,8 @@ def _build(raw: _RawForm, parent: Form | None) -> Form:
             flat_indicator_headers=tuple(statistics.flat_indicator_headers),
             year_headers=tuple(statistics.year_headers),
             cumulative_headers=tuple(statistics.cumulative_headers),
+            year_end_headers=tuple(statistics.year_end_headers),
+            this_year_words=tuple(statistics.this_year_words),
             partitions=tuple(statistics.partitions),
         ),
     )

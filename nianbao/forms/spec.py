@@ -130,6 +130,8 @@ class Statistics:
     flat_indicator_headers: tuple[str, ...] = ()
     year_headers: tuple[str, ...] = ()
     cumulative_headers: tuple[str, ...] = ()
+    year_end_headers: tuple[str, ...] = ()  # one column, the year's or a running total
+    this_year_words: tuple[str, ...] = ()  # a row label that says its figure is the year's
     # The rows whose numbered parts add up to them (`children_sum_rule` runs on these only).
     partitions: tuple[str, ...] = ()
 

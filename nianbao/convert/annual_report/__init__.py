@@ -93,7 +93,7 @@ def profile(
     spans = {s.key: (s.block_start, s.block_end) for s in sections}
     figures.update(prose_figures(document, spans, recognised.template))
     if not rows and recognised.template == "2008":
-        rows = flat_indicators(document, recognised.year, diagnostics)
+        rows = flat_indicators(document, recognised.year, diagnostics, figures)
     from_indicators, keyed = keyed_figures(rows, diagnostics)
     for key, fig in from_indicators.items():
         figures.setdefault(key, fig)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from nianbao.convert.annual_report.indicators import Numbered
-from nianbao.convert.annual_report.keyed_statistics import whole_label
+from nianbao.convert.annual_report.labels import whole_label
 from nianbao.convert.annual_report.recognise import Template
 from nianbao.forms import FORMS, CheckSpec, Forms, Instance
 from nianbao.forms.equations import Number, add

@@ -13,21 +13,40 @@ the table's own sums place it (`indicators.placed_by_sums`):
   at least the year's), any other single figure is left unread;
 - figures run together with the unit (`条18535395`): split only when one split alone gives a
   cumulative at least the year's, else left unread with the candidates named;
-- a cumulative smaller than the year's: one of them is misprinted.
+- a cumulative smaller than the year's: one of them is misprinted;
+- a table of one column headed 年末统计 (at the year's end): the year's figure or a running total
+  since the records began. A 0 is the year's 0, a row whose label says 本年度 is the year's, and
+  any other figure is left unread unless the text states the same figure for the year or the
+  sums place it.
+
+The sums place a figure only over a parent whose parts the form says partition it
+(`partitions`): its parts' year's figures then add up to its year's. An unread figure is at least
+its row's year's figure (a cumulative or running total is never less), so where a parent's year's
+figure is known and its parts' printed figures add up to exactly it, each printed figure is its
+row's year's; where the parts' year's figures are all known, a parent printing their sum prints
+its year's. A table whose title (the line before its header) names another year is not read.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from nianbao.convert.annual_report.indicators import Entry, Numbered, arrange
-from nianbao.convert.annual_report.labels import compact, core, numbering
+from nianbao.convert.annual_report.labels import compact, core, numbering, whole_label
 from nianbao.forms import FORMS
-from nianbao.schemas.model import Diagnostic, Document, TextSpanOrigin
+from nianbao.schemas.model import (
+    Diagnostic,
+    Document,
+    Figure,
+    Origin,
+    TableCellOrigin,
+    TextSpanOrigin,
+)
 
-Column = Literal["year", "cumulative"]
+Column = Literal["year", "cumulative", "year_end"]
 
 _MAX_LABEL = 40  # longer lines are prose: the table has ended
 # A count: no more digits than any real one has (a line of thousands of digits is damage, and
@@ -39,84 +58,187 @@ _PREFIX = re.compile(
 )
 _UNDER = re.compile(r"^其中[:：]?")
 _YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})(?:年度|年)?$")
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_HEADER_LINES = 4  # 指 / 标 / 名 / 称: a header word broken one character a line
 
 
 @dataclass(frozen=True)
 class _Line:
     block: int
     text: str  # compact
+    cell: TableCellOrigin | None = None  # a cell of a table the text adapter rebuilt
+
+    def origin(self, document: Document) -> Origin:
+        if self.cell is not None:
+            return self.cell
+        return TextSpanOrigin(block=self.block, start=0, end=len(document.blocks[self.block].text))
 
 
 def flat_indicators(
-    document: Document, year: int | None, diagnostics: list[Diagnostic]
+    document: Document,
+    year: int | None,
+    diagnostics: list[Diagnostic],
+    prose: Mapping[str, Figure] | None = None,
 ) -> list[Numbered]:
-    """The indicators of the first 统计表 printed one cell per line, for the year `year`."""
+    """The indicators of the first 统计表 printed one cell per line, for the year `year`;
+    `prose` holds the text's figures for the year (`text.*`), which can place a figure."""
     spec = FORMS.statistics
     if spec is None:
         return []
-    lines = [
-        _Line(i, compact(b.text))
-        for i, b in enumerate(document.blocks)
-        if b.kind != "table" and b.text.strip()
-    ]
-    for at, line in enumerate(lines):
-        if core(line.text) not in spec.flat_indicator_headers:
+    lines = _lines(document)
+    for at in range(len(lines)):
+        after_name = _joined(lines, at, spec.flat_indicator_headers)
+        if after_name is None:
             continue
-        header = _header(lines, at + 1, year, diagnostics)
-        if header is not None:
-            columns, first = header
-            singles: dict[int, Diagnostic] = {}
-            rows = arrange(_rows(document, lines, first, columns, diagnostics, singles=singles))
-            return _placed_by_sums(rows, singles, diagnostics)
+        header = _header(lines, after_name, year, diagnostics)
+        if header is None:
+            continue
+        if _titled_another_year(lines, at, year, diagnostics):
+            return []
+        columns, first = header
+        pending: dict[int, Diagnostic] = {}
+        rows = arrange(_rows(document, lines, first, columns, diagnostics, pending=pending))
+        return _placed(rows, pending, diagnostics, prose or {})
     return []
 
 
-def _placed_by_sums(
-    rows: list[Numbered], singles: dict[int, Diagnostic], diagnostics: list[Diagnostic]
+def _lines(document: Document) -> list[_Line]:
+    """The document's text one line a block; a table the text adapter rebuilt from the lines
+    (the header and the first row of a 统计表, the rest not fitting) as its title and its cells,
+    row by row, as they were printed."""
+    out: list[_Line] = []
+    for index, block in enumerate(document.blocks):
+        if block.kind == "table" and block.table is not None:
+            table = document.tables[block.table]
+            if block.text.strip():
+                out.append(_Line(index, compact(block.text)))
+            out += [
+                _Line(
+                    index, compact(c.text), TableCellOrigin(table=block.table, row=c.row, col=c.col)
+                )
+                for c in sorted(table.cells, key=lambda c: (c.row, c.col))
+                if c.text.strip()
+            ]
+        elif block.text.strip():
+            out.append(_Line(index, compact(block.text)))
+    return out
+
+
+def _joined(lines: list[_Line], at: int, words: tuple[str, ...]) -> int | None:
+    """Where the line after a header word starting at line `at` is: the word on one line or
+    broken over a few (`指 标 / 名 / 称`, `计量 / 单位`), the longest (指标名称, not 指标);
+    None if none of `words` starts there."""
+    text, found = "", None
+    for end in range(at, min(at + _HEADER_LINES, len(lines))):
+        text += lines[end].text
+        if len(text) > max(len(w) for w in words):
+            break
+        if core(text) in words:
+            found = end + 1
+    return found
+
+
+def _titled_another_year(
+    lines: list[_Line], at: int, year: int | None, diagnostics: list[Diagnostic]
+) -> bool:
+    """Whether the table's title, the line before its header, names a year not the report's
+    (莆田市林业局's report on 2010 prints `…2011年度政府信息公开年度报告表`)."""
+    if at == 0 or year is None or not lines[at - 1].text.endswith("表"):
+        return False
+    named = {int(y) for y in _TITLE_YEAR.findall(lines[at - 1].text)}
+    if not named or year in named:
+        return False
+    diagnostics.append(
+        Diagnostic(
+            code="indicators.other_year",
+            severity="warning",
+            message=f"the 统计表 is titled {lines[at - 1].text!r}, not the report's year "
+            f"{year}: its figures are not read as {year}'s",
+        )
+    )
+    return True
+
+
+def _placed(
+    rows: list[Numbered],
+    pending: dict[int, Diagnostic],
+    diagnostics: list[Diagnostic],
+    prose: Mapping[str, Figure],
 ) -> list[Numbered]:
-    """A row's one figure for two columns is the year's when the table's sums say so: its
-    parent less its siblings, or its parts added up, come to that figure (2012's
-    `4.其他类型答复数 / 条 / 1` under 对申请的答复总数 3 = 1 + 0 + 1 + 1)."""
+    """The rows left unread (`pending`, each with its `indicators.unplaced` diagnostic) whose
+    figure is the year's after all: the text says so (`indicators.placed_by_text`), or the sums
+    over a partition do (`indicators.placed_by_sums`; 2012's `4.其他类型答复数 / 条 / 1` under
+    对申请的答复总数 3 = 1 + 0 + 1 + 1). Repeated, as one placed figure can place another."""
     rows = list(rows)
     changed = True
     while changed:
         changed = False
-        for index, said in list(singles.items()):
+        for index, said in list(pending.items()):
             figure = int(rows[index].indicator.raw)
-            if figure not in _sums_for(rows, index):
+            label = rows[index].indicator.label
+            by_text = _said_for_the_year(label, prose)
+            if by_text is not None and by_text.value == figure:
+                code, why = "indicators.placed_by_text", f"the text says {by_text.raw}"
+            elif figure in _sums_for(rows, index, pending):
+                code, why = "indicators.placed_by_sums", "the rows around it add up to it"
+            else:
                 continue
             indicator = rows[index].indicator.model_copy(update={"value": figure})
             rows[index] = replace(rows[index], indicator=indicator)
             diagnostics.remove(said)
             diagnostics.append(
                 Diagnostic(
-                    code="indicators.placed_by_sums",
+                    code=code,
                     severity="info",
-                    message=f"统计表 row {indicator.label!r}: its one figure {figure} for two "
-                    "columns is the year's, as the rows around it add up to",
+                    message=f"统计表 row {label!r}: its figure {figure}, which alone could be "
+                    f"the year's or a total over the years, is the year's: {why}",
                     origin=said.origin,
                 )
             )
-            del singles[index]
+            del pending[index]
             changed = True
     return rows
 
 
-def _sums_for(rows: list[Numbered], index: int) -> list[int | float]:
-    """What the year's figures around row `index` say it must be, where all are known."""
-    out: list[int | float] = []
+def _said_for_the_year(label: str, prose: Mapping[str, Figure]) -> Figure | None:
+    """The text's figure for the year that states what the row `label` states (`prose.toml`'s
+    `table_labels`)."""
+    for rule in FORMS.prose:
+        if core(label) in {core(t) for t in rule.table_labels} and rule.key in prose:
+            return prose[rule.key]
+    return None
+
+
+def _sums_for(rows: list[Numbered], index: int, pending: Mapping[int, object]) -> list[int]:
+    """What the year's figures around row `index` say it must be, over partitions only."""
+    spec = FORMS.statistics
+    partitions = {whole_label(p) for p in spec.partitions} if spec else set()
+
+    def is_partition(at: int) -> bool:
+        return whole_label(rows[at].indicator.label) in partitions
+
+    out: list[int] = []
     parent = rows[index].parent
-    if parent is not None:
-        siblings = [
-            r.indicator.value for j, r in enumerate(rows) if r.parent == parent and j != index
-        ]
+    if parent is not None and is_partition(parent):
+        family = [j for j, r in enumerate(rows) if r.parent == parent]
         total = rows[parent].indicator.value
-        if total is not None and all(v is not None for v in siblings):
-            out.append(total - sum(v for v in siblings if v is not None))
+        known = [rows[j].indicator.value for j in family if j != index]
+        if total is not None and all(v is not None for v in known):
+            out.append(int(total - sum(v for v in known if v is not None)))
+        # Each unread part prints at least its year's figure: printed parts adding up to the
+        # year's total are each the year's.
+        printed = [_printed(rows[j], j in pending) for j in family]
+        if total is not None and None not in printed and sum(p or 0 for p in printed) == total:
+            out.append(int(rows[index].indicator.raw))
     parts = [r.indicator.value for r in rows if r.parent == index]
-    if parts and all(v is not None for v in parts):
-        out.append(sum(v for v in parts if v is not None))
+    if is_partition(index) and parts and all(v is not None for v in parts):
+        out.append(int(sum(v for v in parts if v is not None)))
     return out
+
+
+def _printed(row: Numbered, pending: bool) -> int | float | None:
+    """The figure a row prints: its value, or its unread figure."""
+    return int(row.indicator.raw) if pending else row.indicator.value
 
 
 def _header(
@@ -125,9 +247,10 @@ def _header(
     """The columns after 指标名称 and 单位, and where the rows start; None if not a header."""
     spec = FORMS.statistics
     assert spec is not None
-    if at >= len(lines) or core(lines[at].text) not in spec.unit_headers:
+    after_unit = _joined(lines, at, spec.unit_headers)
+    if after_unit is None:
         return None
-    at += 1
+    at = after_unit
     columns: list[Column] = []
     while at < len(lines):
         text = lines[at].text
@@ -150,10 +273,13 @@ def _header(
             columns.append("year")
         elif text in spec.cumulative_headers:
             columns.append("cumulative")
+        elif text in spec.year_end_headers:
+            columns.append("year_end")
         else:
             break
         at += 1
-    if columns.count("year") != 1 or columns.count("cumulative") > 1:
+    year_and_cumulative = columns.count("year") == 1 and columns.count("cumulative") <= 1
+    if not (year_and_cumulative or columns == ["year_end"]):
         return None
     return columns, at
 
@@ -165,10 +291,10 @@ def _rows(
     columns: list[Column],
     diagnostics: list[Diagnostic],
     *,
-    singles: dict[int, Diagnostic],
+    pending: dict[int, Diagnostic],
 ) -> list[Entry]:
-    """The rows; `singles` gets the rows that print one figure for two columns, unread, each
-    with the diagnostic that says so."""
+    """The rows; `pending` gets the rows whose one figure, unread, may be the year's (one figure
+    for two columns, or one under 年末统计), each with the diagnostic that says so."""
     spec = FORMS.statistics
     assert spec is not None
     units = sorted(spec.units, key=len, reverse=True)
@@ -221,8 +347,9 @@ def _rows(
             )
         )
         one_of_two = run_together is None and 0 < len(figures) < len(columns)
-        if one_of_two and entries[-1].value is None and len(diagnostics) > said:
-            singles[len(entries) - 1] = diagnostics[-1]
+        year_end = columns == ["year_end"] and len(figures) == 1
+        if (one_of_two or year_end) and entries[-1].value is None and len(diagnostics) > said:
+            pending[len(entries) - 1] = diagnostics[-1]
     return entries
 
 
@@ -238,10 +365,8 @@ def _entry(
     run_together: _Line | None,
     diagnostics: list[Diagnostic],
 ) -> Entry:
-    year_at = columns.index("year")
-    label_origin = TextSpanOrigin(
-        block=label_line.block, start=0, end=len(document.blocks[label_line.block].text)
-    )
+    year_at = columns.index("year") if "year" in columns else 0
+    label_origin = label_line.origin(document)
 
     def unplaced(raw: str, why: str) -> Entry:
         diagnostics.append(
@@ -254,8 +379,19 @@ def _entry(
         )
         return Entry(label, unit, None, raw, label_origin, depth)
 
+    if columns == ["year_end"] and figures:
+        value = int(figures[0].text)
+        if value == 0 or _says_this_year(label):
+            return _read(document, label, unit, figures[0], depth, value=value, raw=figures[0].text)
+        return unplaced(
+            figures[0].text,
+            f"its one figure ({value}) under 年末统计 is the year's or a total over the years, "
+            "and neither the text nor the table's sums say which",
+        )
     if run_together is not None:
         digits = run_together.text[len(unit or "") :]
+        if columns == ["year_end"] and digits != "0":
+            return unplaced(digits, f"{digits} runs into its unit under 年末统计")
         if len(columns) == 1:
             return _read(document, label, unit, run_together, depth, value=int(digits), raw=digits)
         splits = _splits(digits, year_first=year_at == 0)
@@ -300,9 +436,13 @@ def _read(
     value: int,
     raw: str,
 ) -> Entry:
-    end = len(document.blocks[line.block].text)
-    origin = TextSpanOrigin(block=line.block, start=0, end=end)
-    return Entry(label, unit, value, raw, origin, depth)
+    return Entry(label, unit, value, raw, line.origin(document), depth)
+
+
+def _says_this_year(label: str) -> bool:
+    """Whether a row's label says its figure is the year's (本年度对申请的答复总数)."""
+    spec = FORMS.statistics
+    return spec is not None and any(word in label for word in spec.this_year_words)
 
 
 def _depth(label: str, under: bool) -> float:

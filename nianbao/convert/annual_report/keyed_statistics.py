@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nianbao.convert.annual_report.indicators import Numbered
-from nianbao.convert.annual_report.labels import core
+from nianbao.convert.annual_report.labels import whole_label
 from nianbao.forms import FORMS, Forms, TableSpec
 from nianbao.schemas.model import Diagnostic, Figure, Indicator
 
-__all__ = ["keyed_figures", "whole_label"]
+__all__ = ["keyed_figures"]
 
 
 def keyed_figures(
@@ -35,12 +35,6 @@ def keyed_figures(
             continue
         return _read(spec, indicators, diagnostics)
     return {}, set()
-
-
-def whole_label(label: str) -> str:
-    """A 统计表 label as compared with the forms' labels: `core`, without a leading 其中."""
-    words = core(label)
-    return words.removeprefix("其中")
 
 
 def _is_printed(spec: TableSpec, indicators: Sequence[Indicator]) -> bool:

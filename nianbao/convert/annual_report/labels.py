@@ -84,6 +84,12 @@ def core(text: str) -> str:
     return _PUNCT.sub("", body)
 
 
+def whole_label(label: str) -> str:
+    """A 统计表 row's label as compared with the forms' (partitions, the national 统计表's rows):
+    `core`, without a leading 其中. Compared for equality, never likeness."""
+    return core(label).removeprefix("其中")
+
+
 def compact(text: str) -> str:
     """A label for display and for messages: folded, whitespace inside it removed."""
     return re.sub(r"\s+", "", fold(text))
