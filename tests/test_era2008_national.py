@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nianbao
+from nianbao.collection.dataset_rows import FIGURES
 from nianbao.convert.annual_report import profile
 from nianbao.schemas.model import AnnualReport, Report, TableCellOrigin
 from tests.test_annual_report_helpers import document
@@ -55,6 +56,16 @@ def test_the_national_table_gives_its_canonical_keys_with_its_cells_as_origins(
     assert checks["statistics.staffing.staff"] == "pass"
     assert checks["statistics.applications.received"] == "skipped"  # its parts are blank
     assert "indicators.children_sum" not in checks  # the form's own equations check it
+
+
+def test_the_dataset_labels_the_national_tables_figures() -> None:
+    """figures.parquet's section and row labels of a statistics.* key, as the form prints them."""
+    info = FIGURES["2008"]["statistics.review.other"]
+    assert (info.section_label, info.row_label, info.column_label) == (
+        "政府信息公开工作情况统计表",
+        "四、行政复议数量 （三）其他情形数",
+        "统计数",
+    )
 
 
 def _national(received: str, parts: list[str]) -> AnnualReport:

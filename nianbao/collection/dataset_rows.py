@@ -43,7 +43,7 @@ class FigureInfo:
 def _figure_info(form: str | None = None) -> dict[str, FigureInfo]:
     """Each figure key's parts and labels, as `form` prints them where it does."""
     info: dict[str, FigureInfo] = {}
-    for table in FORMS.tables:
+    for table in (*FORMS.tables, *FORMS.indicator_tables):
         for row, col in table.cells():
             key = table.figure(row.key, col.key)
             heading, row_label, col_label = FORMS.describe(key, form) or ("", row.label, col.label)
