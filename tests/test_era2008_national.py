@@ -173,3 +173,28 @@ def test_a_table_titled_with_another_year_is_not_read() -> None:
     assert any(
         d.code == "indicators.other_year" and "2011年度" in d.message for d in report.diagnostics
     )
+
+
+def test_a_second_statistics_table_is_checked_against_its_own_parents() -> None:
+    """Two 统计表s in one report: each row's parent is found in its own table (the second table's
+    parents used to index the first table's rows, and its 收到申请数 went unchecked)."""
+    first = [["统计指标", "单位", "统计数"], ["受理申请数", "件", "5"]]
+    first += [["1.当面申请数", "件", "2"], ["2.网络申请数", "件", "3"]]
+    second = [["统计指标", "单位", "统计数"], ["一、主动公开情况", "", ""]]
+    second += [["收到申请数", "件", "9"], ["1.当面申请数", "件", "4"], ["2.网络申请数", "件", "6"]]
+    doc = document(
+        "一、概述",
+        "二、主动公开政府信息情况",
+        first,
+        "另表如下。",
+        second,
+        title="某镇2016年度政府信息公开工作报告",
+    )
+    annual, _ = profile(doc)
+    assert annual is not None
+    sums = [(c.status, c.keys) for c in annual.checks if c.rule == "indicators.children_sum"]
+    assert sums == [
+        ("pass", ["indicators[0]", "indicators[1]", "indicators[2]"]),
+        ("fail", ["indicators[4]", "indicators[5]", "indicators[6]"]),
+    ]
+    assert annual.indicators[5].path == ["一、主动公开情况", "收到申请数"]

@@ -19,7 +19,7 @@ from nianbao.convert.annual_report.checks import run_checks
 from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.flat_statistics import flat_indicators
 from nianbao.convert.annual_report.grids import Logical, logical_tables
-from nianbao.convert.annual_report.indicators import indicators
+from nianbao.convert.annual_report.indicators import Numbered, indicators
 from nianbao.convert.annual_report.keyed_statistics import keyed_figures
 from nianbao.convert.annual_report.linear import linear_figures
 from nianbao.convert.annual_report.merged import merged_cells
@@ -58,7 +58,10 @@ def profile(
     if refused is not None:
         return None, [refused]
     figures: dict[str, Figure] = {}
-    rows = [row for t in tables if t.kind == "indicators" for row in indicators(t)]
+    rows: list[Numbered] = []
+    for table in tables:
+        if table.kind == "indicators":
+            rows += indicators(table, first_index=len(rows))
     for _, found in read:
         for key, fig in found.items():
             figures.setdefault(key, fig)

@@ -40,7 +40,9 @@ class Entry:
     depth: float | None = None
 
 
-def indicators(table: Logical) -> list[Numbered]:
+def indicators(table: Logical, first_index: int = 0) -> list[Numbered]:
+    """The table's rows as indicators; `first_index` is where they stand in the report's list
+    of every 统计表's rows (a `Numbered.parent` indexes that list)."""
     unit_col, value_col, first_row = _columns(table)
     entries: list[Entry] = []
     for row in table.rows[first_row:]:
@@ -61,11 +63,12 @@ def indicators(table: Logical) -> list[Numbered]:
                 origin=row.origin(value_cell or label_cell),
             )
         )
-    return arrange(entries)
+    return arrange(entries, first_index)
 
 
-def arrange(entries: list[Entry]) -> list[Numbered]:
-    """The entries as indicators, each under the numbered row it belongs to."""
+def arrange(entries: list[Entry], first_index: int = 0) -> list[Numbered]:
+    """The entries as indicators, each under the numbered row it belongs to; `first_index` as
+    for `indicators`."""
     out: list[Numbered] = []
     stack: list[tuple[float, int]] = []  # (depth, index into out)
     last_numbered_depth = 0.0
@@ -80,7 +83,7 @@ def arrange(entries: list[Entry]) -> list[Numbered]:
             depth = last_numbered_depth + 0.5
         while stack and stack[-1][0] >= depth:
             stack.pop()
-        parent = stack[-1][1] if stack else None
+        parent = first_index + stack[-1][1] if stack else None
         indicator = Indicator(
             path=[out[i].indicator.label for _, i in stack],
             label=entry.label,
