@@ -110,6 +110,19 @@ Origin = Annotated[
     Field(discriminator="kind"),
 ]
 
+#: An origin that is a place in the input itself, not a pointer into the report's document (a
+#: table cell, a span of a block): where a reader looks to see what was printed.
+Place = Annotated[
+    LineOrigin | PageOrigin | PagesOrigin | ParagraphOrigin | SheetOrigin | ElementOrigin,
+    Field(discriminator="kind"),
+]
+
+_PLACE = (
+    "Where in the input it was printed: the page and box, the lines, the sheet and cell, the "
+    "paragraph or the element that `origin` points to (the line of a block's span where the "
+    "block keeps its line breaks); null where the pointer leads nowhere"
+)
+
 
 # --- source and diagnostics ------------------------------------------------------------------
 
@@ -233,6 +246,7 @@ class Figure(_Model):
     unit: str | None = None
     source: Literal["table", "text"]
     origin: Origin
+    place: Place | None = Field(default=None, description=_PLACE)
     confidence: float = Field(
         default=1.0,
         ge=0,
@@ -261,6 +275,7 @@ class Indicator(_Model):
     value: float | int | None = None
     raw: str
     origin: Origin
+    place: Place | None = Field(default=None, description=_PLACE)
 
 
 class Check(_Model):
@@ -290,6 +305,7 @@ class PanelFigure(_Model):
         description="What it was computed from: keys of `figures`, or `indicators[i]`"
     )
     origin: Origin = Field(description="Where the first of them was read")
+    place: Place | None = Field(default=None, description=_PLACE)
     confidence: float = Field(ge=0.0, le=1.0, description="The lowest of theirs")
 
 
