@@ -4,8 +4,9 @@ One row per report, in the order the reports were named (a folder's reports, fou
 in path order). The columns are always the same, whatever the reports hold, so tables made from
 different collections line up: `source`, `sha256`, `path` (where the input is now, if it is
 found: `nianbao.collection.sources`), `organization`, `year`, `template`,
-`published_on`, `checks_failed`, `partial` (why the report is partial, blank when it is not:
-see `nianbao.collection.partial`), `undetermined` (how many of its figures are undetermined),
+`published_on`, `title`, `publisher` and `url` (as the input states them), `checks_failed`,
+`partial` (why the report is partial, blank when it is not: see
+`nianbao.collection.partial`), `undetermined` (how many of its figures are undetermined),
 then every canonical figure key of the forms in
 `nianbao/forms`, in the order the official forms print them (section 二 of the 2021 form, then of
 the 2019 form, section 三 row by row, section 四, then the figures stated in prose). The workbook
@@ -66,6 +67,9 @@ META_COLUMNS: tuple[str, ...] = (
     "year",
     "template",
     "published_on",
+    "title",
+    "publisher",
+    "url",
     "checks_failed",
     "partial",
     "undetermined",
@@ -92,6 +96,9 @@ META_LABELS: dict[str, str] = {
     "year": "年度",
     "template": "格式",
     "published_on": "发布日期",
+    "title": "标题",
+    "publisher": "发布机构",
+    "url": "原文链接",
     "checks_failed": "未通过的校验数",
     "partial": "不完整的原因",
     "undetermined": "无法确定的数字个数",
@@ -144,6 +151,8 @@ def read_row(path: Path) -> Row:
 def row_of(data: dict[str, Any], path: Path | None = None) -> Row:
     """The table row of the report `data`, whose input is at `path` (None: not found)."""
     source = data.get("source") or {}
+    document = data.get("document") or {}
+    publication = document.get("publication") or {}
     annual = data.get("annual_report") or {}
     figures: dict[str, Any] = annual.get("figures") or {}
     checks: list[dict[str, Any]] = annual.get("checks") or []
@@ -156,6 +165,9 @@ def row_of(data: dict[str, Any], path: Path | None = None) -> Row:
         annual.get("year"),
         annual.get("template"),
         annual.get("published_on"),
+        document.get("title"),
+        publication.get("publisher"),
+        publication.get("url"),
         sum(1 for check in checks if check.get("status") == "fail"),
         found.text() or None,  # why the report is partial; blank when complete
         found.undetermined,

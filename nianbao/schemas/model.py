@@ -224,10 +224,33 @@ class Block(_Model):
     origin: Origin
 
 
+class Publication(_Model):
+    """What the input states about its own publication, apart from the report's text: a
+    crawler's header lines (标题, 发布时间, 发布机构, 原文链接) or a web page's meta tags
+    (ArticleTitle, PubDate, ContentSource, Url). Each as stated; absent where not stated."""
+
+    title: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    published: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="When, as stated (2020-01-20 15:22); the report's published_on reads it",
+    )
+    publisher: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    url: str | None = Field(
+        default=None, exclude_if=lambda v: v is None, description="Where it was published"
+    )
+
+
 class Document(_Model):
     title: str | None = None
     blocks: list[Block]
     tables: list[Table]
+    publication: Publication | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The input's own header or meta tags about where, when and by whom it was "
+        "published; absent when it states none",
+    )
 
 
 # --- annual report profile -------------------------------------------------------------------
