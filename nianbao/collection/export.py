@@ -301,7 +301,8 @@ def export(
     problems: list[NianbaoError] = []
     rows = 0
     if csv_path is not None or xlsx_path is not None:
-        layouts = {file: _layout(file, paths) for file in files}
+        folders = [p for p in paths if p.is_dir()]
+        layouts = {file: _layout(file, folders) for file in files}
         wide = _Wide(layouts, sources, labels)
         rows, problems = _wide(files, csv_path, xlsx_path, steps, wide)
     summary = None
@@ -315,9 +316,9 @@ def export(
     return rows, problems, summary
 
 
-def _layout(file: Path, paths: Sequence[Path]) -> Path | None:
+def _layout(file: Path, folders: Sequence[Path]) -> Path | None:
     """The folder named for export that `file` was found in, whose layout the sources keep."""
-    return next((p for p in paths if p.is_dir() and file.is_relative_to(p)), None)
+    return next((folder for folder in folders if file.is_relative_to(folder)), None)
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,6 @@ def _wide(
     steps: Steps,
     wide: _Wide,
 ) -> tuple[int, list[NianbaoError]]:
-    labels = wide.labels
     rows: list[Row] = []
     by_report: list[dict[str, Cell]] = []
     indicators: dict[str, tuple[str, Sequence[str], str, str | None]] = {}
@@ -358,8 +358,8 @@ def _wide(
         for row, values in zip(rows, by_report, strict=True)
     ]
     if csv_path is not None:  # named by the user: a device or FIFO is written through
-        write_named(csv_path, csv_bytes(full, columns, labels=labels))
+        write_named(csv_path, csv_bytes(full, columns, labels=wide.labels))
     if xlsx_path is not None:
-        book = xlsx_bytes(full, columns, list(indicators.values()), labels=labels)
+        book = xlsx_bytes(full, columns, list(indicators.values()), labels=wide.labels)
         write_named(xlsx_path, book)
     return len(rows), problems
