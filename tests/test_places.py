@@ -57,3 +57,33 @@ def test_a_span_of_a_block_is_placed_at_the_block_and_a_dangling_pointer_nowhere
 def test_an_origin_that_is_already_a_place_is_its_own() -> None:
     origin = PageOrigin(page=2, bbox=(0, 0, 1, 1))
     assert Places(_document()).place_of(origin) is origin
+
+
+def test_a_span_of_a_block_that_keeps_its_line_breaks_is_placed_on_its_own_lines() -> None:
+    block = Block(
+        kind="paragraph",
+        text="本年度主动公开\n信息77条，\n收到申请7件",
+        origin=LineOrigin(line_start=10, line_end=12),
+    )
+    places = Places(Document(blocks=[block], tables=[]))
+    assert places.place_of(TextSpanOrigin(block=0, start=10, end=12)) == LineOrigin(
+        line_start=11, line_end=11
+    )
+    # A span across a break covers both lines; one ending at a break stays on its line.
+    assert places.place_of(TextSpanOrigin(block=0, start=5, end=10)) == LineOrigin(
+        line_start=10, line_end=11
+    )
+    assert places.place_of(TextSpanOrigin(block=0, start=0, end=8)) == LineOrigin(
+        line_start=10, line_end=10
+    )
+
+
+def test_a_block_whose_lines_were_joined_is_placed_at_all_its_lines() -> None:
+    # The text adapter joins a paragraph's lines: no break says where the span's line is.
+    block = Block(
+        kind="paragraph", text="本年度主动公开信息77条", origin=LineOrigin(line_start=3, line_end=4)
+    )
+    places = Places(Document(blocks=[block], tables=[]))
+    assert places.place_of(TextSpanOrigin(block=0, start=9, end=11)) == LineOrigin(
+        line_start=3, line_end=4
+    )

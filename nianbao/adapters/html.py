@@ -28,6 +28,7 @@ from nianbao.adapters._escaped_html import Escaped, find_in_json, find_in_script
 from nianbao.adapters._html_parse import parse_page
 from nianbao.adapters._html_read import UNESCAPED, Reader, is_chrome
 from nianbao.adapters._layout import Para, assemble
+from nianbao.adapters._publication import from_meta
 from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.options import TextOptions
 from nianbao.adapters.sniff import InputInfo
@@ -80,8 +81,13 @@ class HtmlAdapter(GroupAdapter[TextOptions]):
                 else "the page holds no text",
                 source=info.name,
             )
+        document = assemble(items)
+        document.publication = from_meta(root)
+        # The title the page prints is the report's own; a meta tag's may be the site's.
+        if document.title is None and document.publication is not None:
+            document.title = document.publication.title
         return AdapterResult(
-            document=assemble(items),
+            document=document,
             diagnostics=decoded.diagnostics + parsed + unescaped + reader.diagnostics + chrome,
             encoding=decoded.encoding,
         )

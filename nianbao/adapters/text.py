@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from nianbao.adapters._publication import HEADER_WINDOW, from_header
 from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.html import read_escaped_text
 from nianbao.adapters.options import TextOptions
@@ -59,11 +60,16 @@ class TextAdapter(GroupAdapter[TextOptions]):
             raise DocumentLoadError("contains no text", source=info.name)
         found = find_tables(cleaned.lines)
         blocks, tables, title = build_blocks(cleaned.lines, found)
+        # A crawler's header states the title without its `标题:` key, which the title found
+        # in the text (that very line) keeps.
+        publication = from_header(text.lstrip("\ufeff").split("\n", HEADER_WINDOW)[:HEADER_WINDOW])
+        if publication is not None and publication.title is not None:
+            title = publication.title
         diagnostics = decoded.diagnostics + cleaned.diagnostics
         for table in found:
             diagnostics.extend(table.diagnostics)
         return AdapterResult(
-            document=Document(title=title, blocks=blocks, tables=tables),
+            document=Document(title=title, blocks=blocks, tables=tables, publication=publication),
             diagnostics=diagnostics,
             encoding=decoded.encoding,
         )

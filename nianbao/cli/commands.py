@@ -273,6 +273,8 @@ def export(args: argparse.Namespace) -> int:
             xlsx_path=args.xlsx,
             parquet_dir=args.parquet,
             steps=steps,
+            labels=args.labels,
+            sources=args.sources,
         )
     for problem in problems:
         error(str(problem))

@@ -192,6 +192,22 @@ def build_parser() -> argparse.ArgumentParser:
     export_.add_argument("--csv", type=Path, metavar="FILE", help="write the table as CSV")
     export_.add_argument("--xlsx", type=Path, metavar="FILE", help="write the table as XLSX")
     export_.add_argument(
+        "--labels",
+        action="store_true",
+        help="give the CSV and XLSX a second header row naming each column in Chinese, as the "
+        "form prints it (for a person in a spreadsheet; programs read the one-row default)",
+    )
+    export_.add_argument(
+        "--sources",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of the reports' inputs (the folder converted, a hot folder's done/): "
+        "the table's `path` column names each report's input found there, or beside the "
+        "report, with the same sha256 (repeatable)",
+    )
+    export_.add_argument(
         "--parquet",
         type=Path,
         metavar="DIR",

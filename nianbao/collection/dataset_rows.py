@@ -152,11 +152,13 @@ class ReportRows:
         completeness = of_data(data)
         inputs = {column: source.get(field) for column, field in SOURCE_COLUMNS}
         inputs["encoding"] = (source.get("encoding") or {}).get("name")  # the codec
+        document = data.get("document") or {}
+        publication = document.get("publication") or {}
         self.add(
             "reports",
             **inputs,
             file=file,
-            title=(data.get("document") or {}).get("title"),
+            title=document.get("title"),
             recognised=completeness.status != "not a report",
             partial=completeness.partial,
             partial_reasons=list(completeness.reasons),
@@ -165,6 +167,8 @@ class ReportRows:
             body=body,
             year=annual.get("year"),
             published_on=date.fromisoformat(published) if published else None,
+            publisher=publication.get("publisher"),
+            url=publication.get("url"),
             figures=len(figures),
             figures_undetermined=completeness.undetermined,
             indicators=len(indicators),

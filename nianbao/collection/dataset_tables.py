@@ -162,6 +162,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("body", pa.string()),
             ("year", pa.int32()),
             ("published_on", pa.date32()),
+            ("publisher", pa.string()),
+            ("url", pa.string()),
             ("figures", pa.int32()),
             ("figures_undetermined", pa.int32()),
             ("indicators", pa.int32()),

@@ -2,9 +2,11 @@
 
 One row per report, in the order the reports were named (a folder's reports, found recursively,
 in path order). The columns are always the same, whatever the reports hold, so tables made from
-different collections line up: `source`, `sha256`, `organization`, `year`, `template`,
-`published_on`, `checks_failed`, `partial` (why the report is partial, blank when it is not:
-see `nianbao.collection.partial`), `undetermined` (how many of its figures are undetermined),
+different collections line up: `source`, `sha256`, `path` (where the input is now, if it is
+found: `nianbao.collection.sources`), `organization`, `year`, `template`,
+`published_on`, `title`, `publisher` and `url` (as the input states them), `checks_failed`,
+`partial` (why the report is partial, blank when it is not: see
+`nianbao.collection.partial`), `undetermined` (how many of its figures are undetermined),
 then every canonical figure key of the forms in
 `nianbao/forms`, in the order the official forms print them (section 二 of the 2021 form, then of
 the 2019 form, section 三 row by row, section 四, then the figures stated in prose). The workbook
@@ -25,6 +27,9 @@ label and unit. The fixed columns come first, so tables of different collections
 `--parquet DIR` writes the collection as a dataset instead (`nianbao.collection.dataset`): long
 tables of figures, indicators, checks and diagnostics, and the checks across reports.
 
+With `labels` the header has a second row naming each column in Chinese (`column_label`), for
+a person in a spreadsheet; the default is the one row of keys that programs read as a header.
+
 The CSV is UTF-8 with a byte-order mark. Excel opens a CSV without one in the machine's
 "ANSI" code page (GBK on Chinese Windows, cp1252 elsewhere) and turns every Chinese name into
 mojibake; the BOM is how Excel learns the file is UTF-8, and Python (`utf-8-sig`), pandas and R
@@ -35,7 +40,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +51,7 @@ from openpyxl.utils import get_column_letter
 from nianbao.collection.partial import figure_state, of_data
 from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.collection.report_file import read_report, read_reports
+from nianbao.collection.sources import source_path
 from nianbao.errors import NianbaoError
 from nianbao.forms import FORMS
 from nianbao.schemas.emit import write_named
@@ -55,10 +62,14 @@ if TYPE_CHECKING:  # pyarrow costs 0.4 s to import: only `--parquet` pays it
 META_COLUMNS: tuple[str, ...] = (
     "source",
     "sha256",
+    "path",
     "organization",
     "year",
     "template",
     "published_on",
+    "title",
+    "publisher",
+    "url",
     "checks_failed",
     "partial",
     "undetermined",
@@ -75,6 +86,25 @@ PANEL_PREFIX = "panel:"
 PANEL_COLUMNS: tuple[str, ...] = tuple(PANEL_PREFIX + key for key in FORMS.panel_keys)
 
 COLUMNS: tuple[str, ...] = META_COLUMNS + FIGURE_COLUMNS + STATE_COLUMNS + PANEL_COLUMNS
+
+#: The header's second row, with `labels`: each meta column's name in Chinese.
+META_LABELS: dict[str, str] = {
+    "source": "文件名",
+    "sha256": "文件SHA-256",
+    "path": "文件路径",
+    "organization": "机关",
+    "year": "年度",
+    "template": "格式",
+    "published_on": "发布日期",
+    "title": "标题",
+    "publisher": "发布机构",
+    "url": "原文链接",
+    "checks_failed": "未通过的校验数",
+    "partial": "不完整的原因",
+    "undetermined": "无法确定的数字个数",
+}
+_STATE_LABEL = "状态："
+_PANEL_LABEL = "可比："
 
 INDICATOR_PREFIX = "indicator:"
 _INDICATOR_SECTION = "统计表"
@@ -114,11 +144,15 @@ def report_files(paths: Sequence[Path]) -> list[Path]:
 
 def read_row(path: Path) -> Row:
     """The table row of the report at `path`; a `NianbaoError` if it is not a report."""
-    return row_of(read_report(path))
+    data = read_report(path)
+    return row_of(data, source_path(path, data, None))
 
 
-def row_of(data: dict[str, Any]) -> Row:
+def row_of(data: dict[str, Any], path: Path | None = None) -> Row:
+    """The table row of the report `data`, whose input is at `path` (None: not found)."""
     source = data.get("source") or {}
+    document = data.get("document") or {}
+    publication = document.get("publication") or {}
     annual = data.get("annual_report") or {}
     figures: dict[str, Any] = annual.get("figures") or {}
     checks: list[dict[str, Any]] = annual.get("checks") or []
@@ -126,10 +160,14 @@ def row_of(data: dict[str, Any]) -> Row:
     meta: Row = [
         source.get("name"),
         source.get("sha256"),
+        None if path is None else str(path),
         annual.get("organization"),
         annual.get("year"),
         annual.get("template"),
         annual.get("published_on"),
+        document.get("title"),
+        publication.get("publisher"),
+        publication.get("url"),
         sum(1 for check in checks if check.get("status") == "fail"),
         found.text() or None,  # why the report is partial; blank when complete
         found.undetermined,
@@ -162,10 +200,47 @@ def indicator_column(path: Sequence[str], label: str, unit: str | None) -> str:
     return f"{name} [{unit}]" if unit else name
 
 
-def csv_bytes(rows: Iterable[Row], columns: Sequence[str] = COLUMNS) -> bytes:
+def column_label(column: str) -> str:
+    """The column as a person reads it in Chinese, from the forms: a figure's row and column
+    labels (`row › column`), `状态：` before a figure's state, the 2008 统计表's row for a panel
+    figure, the indicator's path and label with its unit."""
+    if column in META_LABELS:
+        return META_LABELS[column]
+    if column.startswith(STATE_PREFIX):
+        return _STATE_LABEL + column_label(column.removeprefix(STATE_PREFIX))
+    if column.startswith(PANEL_PREFIX):
+        return _PANEL_LABEL + _panel_label(column.removeprefix(PANEL_PREFIX))
+    if column.startswith(INDICATOR_PREFIX):
+        return column.removeprefix(INDICATOR_PREFIX)
+    described = FORMS.describe(column)
+    if described is None:
+        return column
+    _, row_label, printed_column = described
+    return f"{row_label} › {printed_column}" if printed_column else row_label
+
+
+def _panel_label(key: str) -> str:
+    """A panel figure by the first 统计表 row a form finds it under (受理政府信息公开申请总数), the
+    words every era's reports print for it; else its prose figure's label; else its key."""
+    sources = [p for form in FORMS.forms for p in form.panel if p.key == key]
+    for source in sources:
+        if source.indicators:
+            return source.indicators[0]
+    for source in sources:
+        if source.text is not None:
+            return column_label(source.text)
+    return key
+
+
+def csv_bytes(
+    rows: Iterable[Row], columns: Sequence[str] = COLUMNS, *, labels: bool = False
+) -> bytes:
+    """The CSV; with `labels`, a second header row names each column in Chinese."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # the excel dialect: quoted as needed, CRLF line ends
     writer.writerow(columns)
+    if labels:
+        writer.writerow([column_label(c) for c in columns])
     writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -174,20 +249,26 @@ def xlsx_bytes(
     rows: Iterable[Row],
     columns: Sequence[str] = COLUMNS,
     indicators: Sequence[tuple[str, Sequence[str], str, str | None]] = (),
+    *,
+    labels: bool = False,
 ) -> bytes:
-    """The workbook; `indicators` are the indicator columns' (name, path, label, unit)."""
+    """The workbook; `indicators` are the indicator columns' (name, path, label, unit); with
+    `labels`, a second header row names each column in Chinese."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("reports")
-    sheet.freeze_panes = "B2"  # the header and the source name stay in view when scrolling
+    # The header (both rows) and the source name stay in view when scrolling.
+    sheet.freeze_panes = "B3" if labels else "B2"
     sheet.column_dimensions[get_column_letter(1)].width = 32
     sheet.append(list(columns))
+    if labels:
+        sheet.append([column_label(c) for c in columns])
     for row in rows:
         sheet.append(row)  # None is an empty cell; numbers stay numbers
     legend = book.create_sheet("legend")
     legend.append(["column", "section", "row", "column label"])
     for key in FIGURE_COLUMNS:
-        section, row_label, column_label = FORMS.describe(key) or ("", "", "")
-        legend.append([key, section, row_label, column_label])
+        section, row_label, printed_column = FORMS.describe(key) or ("", "", "")
+        legend.append([key, section, row_label, printed_column])
     legend.append([f"{STATE_PREFIX}…", "", _STATE_LEGEND, ""])
     for column in PANEL_COLUMNS:
         legend.append([column, _PANEL_SECTION, _PANEL_LEGEND, ""])
@@ -205,9 +286,13 @@ def export(
     xlsx_path: Path | None = None,
     parquet_dir: Path | None = None,
     steps: Steps = SILENT,
+    labels: bool = False,
+    sources: Sequence[Path] = (),
 ) -> tuple[int, list[NianbaoError], dataset.Summary | None]:
     """Write the tables asked for; the number of rows, the reports that could not be read, and
-    what the dataset update did (None without `parquet_dir`). `steps` is told each report read.
+    what the dataset update did (None without `parquet_dir`). `steps` is told each report read;
+    with `labels` the CSV and the workbook have a second header row in Chinese. Each report's
+    input is looked for beside it and under `sources` (`nianbao.collection.sources`).
 
     A report that cannot be read is left out and returned, so that one bad file in thousands
     costs its row, not the table.
@@ -216,7 +301,10 @@ def export(
     problems: list[NianbaoError] = []
     rows = 0
     if csv_path is not None or xlsx_path is not None:
-        rows, problems = _wide(files, csv_path, xlsx_path, steps)
+        folders = [p for p in paths if p.is_dir()]
+        layouts = {file: _layout(file, folders) for file in files}
+        wide = _Wide(layouts, sources, labels)
+        rows, problems = _wide(files, csv_path, xlsx_path, steps, wide)
     summary = None
     if parquet_dir is not None:
         from nianbao.collection import dataset  # noqa: PLC0415
@@ -228,15 +316,34 @@ def export(
     return rows, problems, summary
 
 
+def _layout(file: Path, folders: Sequence[Path]) -> Path | None:
+    """The folder named for export that `file` was found in, whose layout the sources keep."""
+    return next((folder for folder in folders if file.is_relative_to(folder)), None)
+
+
+@dataclass(frozen=True)
+class _Wide:
+    """How the wide table is made: each report's folder of reports, the folders of sources, and
+    whether the header has its Chinese row."""
+
+    layouts: Mapping[Path, Path | None]
+    sources: Sequence[Path]
+    labels: bool
+
+
 def _wide(
-    files: Sequence[Path], csv_path: Path | None, xlsx_path: Path | None, steps: Steps
+    files: Sequence[Path],
+    csv_path: Path | None,
+    xlsx_path: Path | None,
+    steps: Steps,
+    wide: _Wide,
 ) -> tuple[int, list[NianbaoError]]:
     rows: list[Row] = []
     by_report: list[dict[str, Cell]] = []
     indicators: dict[str, tuple[str, Sequence[str], str, str | None]] = {}
     problems: list[NianbaoError] = []
-    for _, data in read_reports(counted("reading reports", files, steps), problems):
-        rows.append(row_of(data))
+    for path, data in read_reports(counted("reading reports", files, steps), problems):
+        rows.append(row_of(data, source_path(path, data, wide.layouts[path], wide.sources)))
         values = indicators_of(data)
         by_report.append(values)
         annual = data.get("annual_report") or {}
@@ -251,7 +358,8 @@ def _wide(
         for row, values in zip(rows, by_report, strict=True)
     ]
     if csv_path is not None:  # named by the user: a device or FIFO is written through
-        write_named(csv_path, csv_bytes(full, columns))
+        write_named(csv_path, csv_bytes(full, columns, labels=wide.labels))
     if xlsx_path is not None:
-        write_named(xlsx_path, xlsx_bytes(full, columns, list(indicators.values())))
+        book = xlsx_bytes(full, columns, list(indicators.values()), labels=wide.labels)
+        write_named(xlsx_path, book)
     return len(rows), problems

@@ -110,6 +110,19 @@ Origin = Annotated[
     Field(discriminator="kind"),
 ]
 
+#: An origin that is a place in the input itself, not a pointer into the report's document (a
+#: table cell, a span of a block): where a reader looks to see what was printed.
+Place = Annotated[
+    LineOrigin | PageOrigin | PagesOrigin | ParagraphOrigin | SheetOrigin | ElementOrigin,
+    Field(discriminator="kind"),
+]
+
+_PLACE = (
+    "Where in the input it was printed: the page and box, the lines, the sheet and cell, the "
+    "paragraph or the element that `origin` points to (the line of a block's span where the "
+    "block keeps its line breaks); null where the pointer leads nowhere"
+)
+
 
 # --- source and diagnostics ------------------------------------------------------------------
 
@@ -211,10 +224,33 @@ class Block(_Model):
     origin: Origin
 
 
+class Publication(_Model):
+    """What the input states about its own publication, apart from the report's text: a
+    crawler's header lines (标题, 发布时间, 发布机构, 原文链接) or a web page's meta tags
+    (ArticleTitle, PubDate, ContentSource, Url). Each as stated; absent where not stated."""
+
+    title: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    published: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="When, as stated (2020-01-20 15:22); the report's published_on reads it",
+    )
+    publisher: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    url: str | None = Field(
+        default=None, exclude_if=lambda v: v is None, description="Where it was published"
+    )
+
+
 class Document(_Model):
     title: str | None = None
     blocks: list[Block]
     tables: list[Table]
+    publication: Publication | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The input's own header or meta tags about where, when and by whom it was "
+        "published; absent when it states none",
+    )
 
 
 # --- annual report profile -------------------------------------------------------------------
@@ -233,6 +269,7 @@ class Figure(_Model):
     unit: str | None = None
     source: Literal["table", "text"]
     origin: Origin
+    place: Place | None = Field(default=None, description=_PLACE)
     confidence: float = Field(
         default=1.0,
         ge=0,
@@ -261,6 +298,7 @@ class Indicator(_Model):
     value: float | int | None = None
     raw: str
     origin: Origin
+    place: Place | None = Field(default=None, description=_PLACE)
 
 
 class Check(_Model):
@@ -290,6 +328,7 @@ class PanelFigure(_Model):
         description="What it was computed from: keys of `figures`, or `indicators[i]`"
     )
     origin: Origin = Field(description="Where the first of them was read")
+    place: Place | None = Field(default=None, description=_PLACE)
     confidence: float = Field(ge=0.0, le=1.0, description="The lowest of theirs")
 
 

@@ -35,7 +35,16 @@ from nianbao.convert.annual_report.recognise import (
 from nianbao.convert.annual_report.refusals import refusal
 from nianbao.convert.annual_report.scanned import scanned_figures
 from nianbao.forms import FORMS
-from nianbao.schemas.model import AnnualReport, Diagnostic, Document, Figure, Section
+from nianbao.schemas.model import (
+    AnnualReport,
+    Diagnostic,
+    Document,
+    Figure,
+    Indicator,
+    PanelFigure,
+    Section,
+)
+from nianbao.schemas.places import Places
 
 __all__ = ["profile"]
 
@@ -118,7 +127,21 @@ def profile(
         checks=checks,
         panel=panel(recognised.template, figures, indicator_list),
     )
+    _place(document, report)
     return report, diagnostics
+
+
+def _place(document: Document, report: AnnualReport) -> None:
+    """Each figure's, indicator's and panel figure's place in the input, resolved here, where
+    the document is at hand, so that no reader of the report has to follow `origin` itself."""
+    places = Places(document)
+    items: list[Figure | Indicator | PanelFigure] = [
+        *report.figures.values(),
+        *report.indicators,
+        *report.panel.values(),
+    ]
+    for item in items:
+        item.place = places.place_of(item.origin)
 
 
 def recognised_by_tables(figures: dict[str, Figure]) -> str | None:

@@ -8,7 +8,8 @@ Each answer comes from the most direct statement the report makes, in this order
 - organisation: a signature line at the end (鹤山市鹤城镇人民政府), the title's name as the
   text writes it in full (中山镇 → 中山镇人民政府 when the text says 中山镇人民政府), else the
   title's name as printed;
-- published_on: a 发布日期 header, a date line at the end (repaired when truncated, with a
+- published_on: the date the input's header or meta tags state (`document.publication`), a
+  发布日期 header, a date line at the end (repaired when truncated, with a
   `date.repaired` diagnostic), or a sentence saying when the report was published;
 - template: what each form's spec says tells it apart (`recognise` in `nianbao/forms`): the
   column labels only it prints, then the rows only it prints, then a 统计表 or chapter words
@@ -64,6 +65,7 @@ _BODY_END = re.compile(
 _ISO_DATE = re.compile(
     r"(?:发布日期|发布时间|日期)\s*[:：]?\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})"
 )
+_STATED_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _DATE_LINE = re.compile(r"^(\d{4})\s*(年?)\s*(\d{1,2})\s*月\s*(\d{1,2})\s*(日?)$")
 _CN_DATE_LINE = re.compile(
     r"^([二〇一三四五六七八九零○]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
@@ -164,6 +166,17 @@ def recognise(
     if year is None and source_name is not None:
         year = _year_from_name(source_name, diagnostics)
     organization = _organization(document)
+    publisher = document.publication.publisher if document.publication else None
+    if organization is None and publisher is not None:
+        organization = publisher
+        diagnostics.append(
+            Diagnostic(
+                code="annual_report.organization_from_publication",
+                severity="info",
+                message=f"the report names no body: {publisher!r}, its publisher as the input's "
+                "header or meta tags state it, is taken for its organization",
+            )
+        )
     for what, value in (("year reported on", year), ("organization", organization)):
         if value is None:
             diagnostics.append(
@@ -316,6 +329,11 @@ def _strip_verbs(name: str) -> str:
 
 
 def _published_on(document: Document, diagnostics: list[Diagnostic]) -> date | None:
+    # When the input itself says it was published (a crawler's 发布时间, a page's PubDate).
+    stated = document.publication.published if document.publication else None
+    match = _STATED_DATE.match(fold(stated or "").strip())
+    if match and (found := _date(*match.groups())) is not None:
+        return found
     blocks = document.blocks
     for block in blocks[:3]:
         match = _ISO_DATE.search(fold(block.text))
