@@ -171,9 +171,10 @@ def test_the_index_filters_and_sorts(site: Path, page: Page) -> None:
     assert total == 8
 
     def shown() -> list[str]:
-        return rows.evaluate_all(
+        found: list[str] = rows.evaluate_all(
             "rows => rows.filter(r => !r.hidden).map(r => r.dataset.body + ' ' + r.dataset.year)"
         )
+        return found
 
     every = rows.evaluate_all(
         "rows => rows.map(r => [r.dataset.body + ' ' + r.dataset.year, "
