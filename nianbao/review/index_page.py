@@ -107,6 +107,7 @@ def _spark(slot: int, key: str, values: dict[int, float], first: int, last: int)
         y = MARGIN + CHART_HEIGHT * (1 - ((value - low) / (high - low) if high > low else 0.5))
         return x, y
 
+    scale = number_text(low) if low == high else f"{number_text(low)} to {number_text(high)}"
     points = [point(year, value) for year, value in sorted(values.items())]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     dots = "".join(
@@ -116,7 +117,6 @@ def _spark(slot: int, key: str, values: dict[int, float], first: int, last: int)
     )
     return (
         f'<g data-panel="{escape(key)}"><text x="{left}" y="{MARGIN - 3}">{escape(key)}</text>'
-        f'<text x="{left}" y="{MARGIN + CHART_HEIGHT + 11}">'
-        f"{number_text(low)}-{number_text(high)}</text>"
+        f'<text x="{left}" y="{MARGIN + CHART_HEIGHT + 11}">{escape(scale)}</text>'
         f'<polyline points="{line}"/>{dots}</g>'
     )

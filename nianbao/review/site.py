@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -124,15 +125,20 @@ def plan(inputs: Sequence[Path]) -> list[Job]:
         if source.resolve() in seen:
             continue
         seen.add(source.resolve())
-        stem = Path(source.name).stem if is_report_file(source) else source.name
-        name = next(
-            n.removesuffix(".json")
-            for n in alternative_names(Path(stem))
-            if n.removesuffix(".json") not in taken
-        )
+        name = next(n for n in _names(source) if n not in taken)
         taken.add(name)
         jobs.append(Job(source, name))
     return jobs
+
+
+def _names(source: Path) -> Iterator[str]:
+    """The names to try for an input's folder: a report's own stem (`x.json` -> `x`), a
+    document's report's (`x.pdf` -> `x`, then `x.pdf`), then numbered ones."""
+    if is_report_file(source):
+        yield source.stem
+        yield from (f"{source.stem} ({n})" for n in itertools.count(2))
+    else:
+        yield from (name.removesuffix(".json") for name in alternative_names(source))
 
 
 def review_file(path: Path, options: ReviewOptions) -> Reviewed:
