@@ -15,7 +15,7 @@ from nianbao.forms import FORMS
 from nianbao.review.form_tables import lay_out
 from nianbao.review.pages import render_pages
 from nianbao.review.site import plan
-from nianbao.schemas.model import PageOrigin, Report
+from nianbao.schemas.model import LineOrigin, PageOrigin, Report
 from nianbao.schemas.places import Places
 
 from .conftest import ROOT, SAMPLES
@@ -174,3 +174,23 @@ def test_pages_past_the_end_are_not_rendered() -> None:
     images = render_pages(HONGZE, [2, 99])
     assert [i.page for i in images] == [2]
     assert (round(images[0].width), round(images[0].height)) == (595, 842)
+
+
+def test_a_text_inputs_lines_around_a_figure_are_shown_with_its_own_marked(
+    tmp_path: Path,
+) -> None:
+    source = ROOT / "tests" / "fixtures" / "putian" / "putian-stjj-2022.txt"
+    assert main(["review", str(source), "-o", str(tmp_path / "site"), "-q"]) == 0
+    folder = tmp_path / "site" / "reports" / "putian-stjj-2022"
+    report = Report.model_validate_json((folder / "report.json").read_text(encoding="utf-8"))
+    assert report.annual_report is not None
+    key = "applications.new_received.total"
+    place = Places(report.document).place_of(report.annual_report.figures[key].origin)
+    assert isinstance(place, LineOrigin)
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    view = html[html.index(f'data-source-of="{key}"') :]
+    view = view[: view.index("</div>")]
+    lines = source.read_text(encoding="utf-8").splitlines()
+    marked = re.findall(r'<tr class="mark"><th>(\d+)</th><td>([^<]*)</td>', view)
+    assert marked == [(str(place.line_start), lines[place.line_start - 1])]
+    assert f"<th>{place.line_start - 2}</th>" in view  # and two lines before it

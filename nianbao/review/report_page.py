@@ -85,12 +85,18 @@ def entry_of(report: Report) -> Entry:
 
 
 def report_page(
-    report: Report, images: dict[int, PageImage], *, up: str, notes: Iterable[str] = ()
+    report: Report,
+    images: dict[int, PageImage],
+    *,
+    up: str,
+    notes: Iterable[str] = (),
+    lines: list[str] | None = None,
 ) -> str:
     """The page's HTML. `images`: the rendered pages, by number (none: the source is not at
     hand, or is no PDF); `up`: the relative way to the site's root (its index and assets);
-    `notes`: what to say about the source (not found, not the same bytes)."""
-    page = _Page(report, images)
+    `notes`: what to say about the source (not found, not the same bytes); `lines`: a text
+    input's lines, when it is at hand."""
+    page = _Page(report, images, lines)
     entry = entry_of(report)
     state = of_report(report)
     facts = [
@@ -124,11 +130,13 @@ def report_page(
 
 
 class _Page:
-    def __init__(self, report: Report, images: dict[int, PageImage]) -> None:
+    def __init__(
+        self, report: Report, images: dict[int, PageImage], lines: list[str] | None
+    ) -> None:
         self.report = report
         self.annual: AnnualReport | None = report.annual_report
         self.places = Places(report.document)
-        self.views = SourceViews(report.document, images)
+        self.views = SourceViews(report.document, images, lines)
         self.failed: dict[str, list[Check]] = defaultdict(list)
         for check in self.annual.checks if self.annual else ():
             if check.status == "fail":
@@ -186,9 +194,12 @@ class _Page:
 
     # --- each figure's source ---------------------------------------------------------------
 
-    def _source(self, key: str, item: Figure | Indicator | None, state: str) -> None:
-        described = FORMS.describe(key, self.form.id if self.form else None)
-        heading = " / ".join(p for p in described if p) if described else key
+    def _source(
+        self, key: str, item: Figure | Indicator | None, state: str, heading: str | None = None
+    ) -> None:
+        if heading is None:
+            described = FORMS.describe(key, self.form.id if self.form else None)
+            heading = " / ".join(p for p in described if p) if described else key
         lines = [f"<h3>{escape(heading)}</h3>", f'<p class="key">{escape(key)}</p>']
         if item is None:
             lines.append(f'<p class="state" data-state="missing">{STATE_WORDS["missing"]}</p>')
@@ -256,8 +267,8 @@ class _Page:
         for i, indicator in enumerate(self.annual.indicators):
             key = f"indicators[{i}]"
             state = "failed" if key in self.failed else "ok"
-            self._source(key, indicator, state)
             label = " / ".join([*indicator.path, indicator.label])
+            self._source(key, indicator, state, heading=label)
             unit = f" {indicator.unit}" if indicator.unit else ""
             rows.append(
                 f'<tr><th>{escape(label)}</th><td class="fig" data-key="{key}" '

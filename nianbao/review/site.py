@@ -158,13 +158,24 @@ def review_file(path: Path, options: ReviewOptions) -> Reviewed:
             images = {i.page: i for i in render_pages(source, pages_holding_figures(report))}
         except NianbaoError as exc:
             notes.append(f"{exc}: the page shows what the report holds")
-    page = report_page(report, images, up=UP, notes=notes)
+    page = report_page(report, images, up=UP, notes=notes, lines=_text_lines(source, report))
     return Reviewed(
         report_text,
         page=page,
         images=tuple((image_name(n), i.png) for n, i in sorted(images.items())),
         entry=entry_of(report),
     )
+
+
+def _text_lines(source: Path | None, report: Report) -> list[str] | None:
+    """A text input's lines, decoded as its report says it was; None for other inputs."""
+    encoding = report.source.encoding
+    if source is None or report.source.format != "text" or encoding is None:
+        return None
+    try:
+        return source.read_bytes().decode(encoding.name, errors="replace").splitlines()
+    except (OSError, LookupError):
+        return None
 
 
 def find_source(

@@ -4,7 +4,8 @@ On a rendered page (a PDF or a scan), the page's image with the cell's or senten
 on it. Elsewhere (HTML, DOCX, XLSX, text; a PDF whose source is not at hand) the table the
 report read the cell from, its cell marked (the table goes once into the page as a
 `<template>`; the script copies it in when the figure is first shown), or the block of text
-with the characters marked. Every view says the place in words too (`places.place_text`).
+with the characters marked, and a text input's lines around them where they are short. Every
+view says the place in words too (`places.place_text`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,20 @@ from html import escape
 
 from nianbao.review.pages import PageImage
 from nianbao.review.places import place_text
-from nianbao.schemas.model import Document, Origin, PageOrigin, TableCellOrigin, TextSpanOrigin
+from nianbao.schemas.model import (
+    Document,
+    LineOrigin,
+    Origin,
+    PageOrigin,
+    TableCellOrigin,
+    TextSpanOrigin,
+)
 
 #: Characters of a block shown either side of a figure's span.
 CONTEXT = 80
+#: Lines of a text input shown either side of a figure's lines, when they are short enough to
+#: read (a crawler's dump of a whole page on one line is shown by its block's excerpt alone).
+LINES_AROUND, LONGEST_LINE = 2, 300
 
 
 def image_name(page: int) -> str:
@@ -30,6 +41,8 @@ class SourceViews:
 
     document: Document
     images: dict[int, PageImage]
+    #: The text input's lines, decoded as the report says it was, when the source is at hand.
+    lines: list[str] | None = None
     tables: set[int] = field(default_factory=set)
 
     def view(self, origin: Origin, place: Origin | None) -> str:
@@ -41,7 +54,23 @@ class SourceViews:
             parts.append(self._table(origin))
         if isinstance(origin, TextSpanOrigin):
             parts.append(self._excerpt(origin))
+        if isinstance(place, LineOrigin) and self.lines is not None:
+            parts.append(self._lines(place))
         return "".join(parts)
+
+    def _lines(self, place: LineOrigin) -> str:
+        assert self.lines is not None
+        first = max(1, place.line_start - LINES_AROUND)
+        last = min(len(self.lines), place.line_end + LINES_AROUND)
+        shown = self.lines[first - 1 : last]
+        if not shown or any(len(line) > LONGEST_LINE for line in shown):
+            return ""
+        rows = "".join(
+            ('<tr class="mark">' if place.line_start <= n <= place.line_end else "<tr>")
+            + f"<th>{n}</th><td>{escape(line)}</td></tr>"
+            for n, line in enumerate(shown, start=first)
+        )
+        return f'<table class="source-lines">{rows}</table>'
 
     def _page(self, place: PageOrigin) -> str:
         image = self.images[place.page]
