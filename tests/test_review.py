@@ -194,3 +194,12 @@ def test_a_text_inputs_lines_around_a_figure_are_shown_with_its_own_marked(
     marked = re.findall(r'<tr class="mark"><th>(\d+)</th><td>([^<]*)</td>', view)
     assert marked == [(str(place.line_start), lines[place.line_start - 1])]
     assert f"<th>{place.line_start - 2}</th>" in view  # and two lines before it
+
+
+def test_a_name_with_url_marks_is_linked_as_a_path(tmp_path: Path) -> None:
+    odd = tmp_path / "年报#1 ?.txt"
+    shutil.copyfile(PINGTAN_2019, odd)
+    assert main(["review", str(odd), "-o", str(tmp_path / "site"), "-q"]) == 0
+    assert (tmp_path / "site" / "reports" / "年报#1 ?" / "index.html").is_file()
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="reports/%E5%B9%B4%E6%8A%A5%231%20%3F/index.html"' in index

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from html import escape
+from urllib.parse import quote
 
 from nianbao.forms import FORMS
 from nianbao.review.report_page import Entry, number_text
@@ -56,7 +57,7 @@ def _row(link: str, entry: Entry) -> str:
     }
     attributes = " ".join(f'data-{k}="{escape(v)}"' for k, v in data.items())
     cells = [
-        f'<td><a href="{escape(link)}">{escape(entry.title)}</a>'
+        f'<td><a href="{escape(quote(link))}">{escape(entry.title)}</a>'
         f"<br><small>{escape(entry.source)}</small></td>",
         f"<td>{escape(entry.body or '')}</td>",
         f'<td class="n">{data["year"]}</td>',
