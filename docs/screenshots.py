@@ -1,6 +1,6 @@
 """The screenshots of `nianbao review` in docs/, made with Debian's chromium (as the tests are).
 
-    python docs/screenshots.py CORPUS_DIR ARCHIVE_DIR
+    python -m docs.screenshots CORPUS_DIR ARCHIVE_DIR    (from the repository's root)
 
 CORPUS_DIR holds hongze-2024.pdf, pingtan-2024.html and pingtan-2024.txt (a real PDF, a real
 web page and a crawler's dump of one); each report's page is shown with one figure clicked.
@@ -18,17 +18,9 @@ from playwright.sync_api import sync_playwright
 
 from nianbao.cli import main
 from nianbao.review.site import plan
+from tests.browser import launch
 
 HERE = Path(__file__).resolve().parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: (input, the figure clicked, the screenshot's name)
 SHOTS = [
     ("hongze-2024.pdf", "applications.unable_not_held.natural_person", "review-pdf.png"),
@@ -44,7 +36,7 @@ def shoot(corpus: Path, archive: Path) -> None:
         assert main(["review", *map(str, inputs), "-o", str(site), "-q"]) == 0
         folders = {job.source.name: job.name for job in plan(inputs)}
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            browser = launch(playwright)
             page = browser.new_page(viewport={"width": 1500, "height": 950})
             for name, key, shot in SHOTS:
                 page.goto((site / "reports" / folders[name] / "index.html").as_uri())

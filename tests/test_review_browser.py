@@ -8,7 +8,6 @@ figures (平潭 2019) and the 莆田 reports of several years (the index and its
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,18 +20,9 @@ from nianbao.forms import FORMS
 from nianbao.schemas.model import PageOrigin, Report
 from nianbao.schemas.places import Places
 
+from .browser import CHROMIUM, launch
 from .conftest import ROOT, SAMPLES
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PUTIAN = ROOT / "tests" / "fixtures" / "putian"
 
 
@@ -51,10 +41,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+    if not Path(CHROMIUM).exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: the README's set-up installs Debian's chromium")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        launched = launch(playwright)
         yield launched
         launched.close()
 

@@ -116,7 +116,8 @@ def _row_labels(table: TableSpec, rows: list[Label]) -> Layout:
         members = list(run)
         for i, row in enumerate(members):
             cells: list[Slot] = []
-            if group is None:
+            if group is None or (len(members) == 1 and row.label == row.group):
+                # A row of its own, or a group printed as one row (its label the group's).
                 cells.append(Slot(text=_printed(row), cols=label_cols, header=True))
             else:
                 if i == 0:

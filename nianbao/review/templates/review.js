@@ -35,8 +35,17 @@
     if (hint) hint.hidden = true;
     var cell = document.querySelector('[data-key="' + CSS.escape(key) + '"]');
     if (cell) cell.classList.add("selected");
+    // The mark into view inside the viewer, so that the page stays where it was clicked.
     var mark = source.querySelector(".box, .mark, mark");
-    if (mark && mark.scrollIntoView) mark.scrollIntoView({ block: "center" });
+    var viewer = source.closest(".viewer");
+    if (mark && viewer) {
+      var top = mark.getBoundingClientRect().top - viewer.getBoundingClientRect().top;
+      viewer.scrollTop = Math.max(0, viewer.scrollTop + top - viewer.clientHeight / 3);
+      var across = mark.closest(".table-view");
+      if (across) across.scrollLeft = Math.max(0, mark.offsetLeft - across.clientWidth / 2);
+      // A viewer taller than the window's rest (the page not yet scrolled): the least move.
+      mark.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
   }
 
   document.addEventListener("click", function (event) {
