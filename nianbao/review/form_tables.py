@@ -1,18 +1,20 @@
 """A form's tables laid out as the official form prints them: header cells, label cells and a
-cell for each figure, with their spans, from the form files alone (`nianbao/forms`).
+cell for each figure, with their spans, from the form files alone (`nianbao/forms`; no label is
+written here).
 
 Three layouts, as the forms say (`TableSpec.layout`):
 
 - `header-rows` (section 二): each run of rows with the same columns under its own header row
-  (信息内容, then those columns' labels); a row with fewer columns than the widest spans them;
-- `row-labels` (section 三): the column groups printed above their columns (法人或其他组织), the
-  row groups beside their rows (（三）不予公开), each label with its numbering;
-- `column-groups` (section 四): the rows printed across, as groups of columns (行政复议; 行政诉讼
-  over 未经复议直接起诉 and 复议后起诉), the columns' labels under each, one row of figures.
+  of those columns' labels; a row with fewer columns than the widest spans them;
+- `row-labels` (section 三): the column groups printed above their columns, the row groups
+  beside their rows, each label with its numbering;
+- `column-groups` (section 四): the rows printed across, as groups of columns (a row group over
+  its rows), the columns' labels under each, one row of figures.
 
 A row the form marks optional is laid out only when the report has one of its figures; a row
-the report prints in another form's way is not (the 2019 form's single （六）其他处理 row in a
-2021 report stands for the 2021 form's three rows: `collection.partial.missing_figures`).
+the report prints in another form's way is not (the 2019 form's single （六） row in a 2021
+report stands for the 2021 form's three rows: `collection.partial.missing_figures`), and a
+group printed as one row gets one label.
 """
 
 from __future__ import annotations
