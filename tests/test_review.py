@@ -3,6 +3,7 @@ read as files (the browser's own tests are in test_review_browser.py)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 from nianbao.cli import main
 from nianbao.forms import FORMS
 from nianbao.review.form_tables import lay_out
-from nianbao.review.pages import render_pages
+from nianbao.review.pages import image_pages, render_pages
 from nianbao.review.site import plan
 from nianbao.schemas.model import LineOrigin, PageOrigin, Report
 from nianbao.schemas.places import Places
@@ -207,3 +208,35 @@ def test_a_name_with_url_marks_is_linked_as_a_path(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "reports" / "年报#1 ?" / "index.html").is_file()
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="reports/%E5%B9%B4%E6%8A%A5%231%20%3F/index.html"' in index
+
+
+def test_a_scans_pages_are_its_frames_in_points_as_the_image_adapter_reads_them(
+    tmp_path: Path,
+) -> None:
+    import pypdfium2 as pdfium  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415
+
+    pdf = pdfium.PdfDocument(str(HONGZE))
+    frames = [pdf[n].render(scale=150 / 72).to_pil().convert("L") for n in (2, 3)]
+    tiff = tmp_path / "scan.tiff"
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], dpi=(150, 150))
+    images = image_pages(tiff, [2, 7])
+    assert [i.page for i in images] == [2]
+    assert (round(images[0].width), round(images[0].height)) == (595, 842)
+    with Image.open(io.BytesIO(images[0].png)) as shown:
+        assert shown.size == (794, 1123)  # 96 dpi
+
+
+def test_a_report_on_no_known_form_shows_its_figures_in_the_form_that_prints_them(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "hongze-2024.json"
+    assert main(["convert", str(HONGZE), "-o", str(report), "-q"]) == 0
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data["annual_report"]["template"] = None  # a scanned page of tables, without its title
+    report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["review", str(report), "-o", str(tmp_path / "site"), "-q"]) == 0
+    html = (tmp_path / "site" / "reports" / "hongze-2024" / "index.html").read_text("utf-8")
+    tables = html[html.index('class="form-tables"') : html.index('class="below"')]
+    states = dict(re.findall(r'data-key="([^"]+)" data-state="(\w+)"', tables))
+    assert {k for k in data["annual_report"]["figures"] if not k.startswith("text.")} <= set(states)

@@ -1,12 +1,16 @@
-"""A PDF's pages as images for the site: rendered once each, at a modest resolution, in grey.
+"""A PDF's pages, or a scan's, as images for the site: each once, at a modest resolution, in grey.
 
-Only the pages that hold a figure are rendered (the caller names them). The PNG is written by
-hand (a grey 8-bit image is a header, zlib-compressed rows and a trailer), so the site needs
-no imaging library: about 45 KB and 90 ms for an A4 page at 96 dpi.
+Only the pages that hold a figure are made (the caller names them). A PDF's page is rendered by
+pdfium and its PNG written by hand (a grey 8-bit image is a header, zlib-compressed rows and a
+trailer), so a PDF needs no imaging library: about 45 KB and 90 ms for an A4 page at 96 dpi. An
+image file's page (a frame of a TIFF) is taken as the image adapter read it
+(`adapters.image.page_image`: its size in points is what the boxes are given in) and scaled to
+the same resolution with Pillow, which reading it needed anyway (the `ocr` extra).
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from collections.abc import Iterable
@@ -47,6 +51,35 @@ def render_pages(pdf: Path, pages: Iterable[int], dpi: int = DPI) -> list[PageIm
             images.append(PageImage(number, width, height, _grey_png(bitmap)))
     finally:
         document.close()
+    return images
+
+
+def image_pages(path: Path, pages: Iterable[int], dpi: int = DPI) -> list[PageImage]:
+    """The pages of the image file at `path` numbered in `pages` (a TIFF's frames; a PNG or
+    JPEG has one); none without Pillow."""
+    try:
+        from PIL import Image, ImageSequence  # noqa: PLC0415 (the ocr extra)
+    except ImportError:
+        return []
+    from nianbao.adapters.image import page_image  # noqa: PLC0415 (only a scan's review)
+
+    wanted = set(pages)
+    images: list[PageImage] = []
+    try:
+        with Image.open(path) as image:
+            for number, frame in enumerate(ImageSequence.Iterator(image), 1):
+                if number > max(wanted, default=0):
+                    break
+                if number not in wanted:
+                    continue
+                gray, scale = page_image(frame)
+                width, height = gray.size[0] / scale, gray.size[1] / scale
+                size = (max(1, round(width * dpi / 72)), max(1, round(height * dpi / 72)))
+                buffer = io.BytesIO()
+                gray.resize(size, Image.Resampling.LANCZOS).save(buffer, "PNG")
+                images.append(PageImage(number, width, height, buffer.getvalue()))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise DocumentLoadError(f"cannot be shown: {exc}", source=str(path)) from exc
     return images
 
 

@@ -142,9 +142,7 @@ class _Page:
             if check.status == "fail":
                 for key in check.keys:
                     self.failed[key].append(check)
-        self.form: Form | None = next(
-            (f for f in FORMS.forms if self.annual and f.id == self.annual.template), None
-        )
+        self.form = _form_of(self.annual)
         self.laid_out: set[str] = set()
         self.sources: list[str] = []
 
@@ -258,7 +256,7 @@ class _Page:
 
     def _label(self, key: str) -> str:
         described = FORMS.describe(key, self.form.id if self.form else None)
-        return described[1] if described else key
+        return " / ".join(p for p in described[1:] if p) if described else key
 
     def indicators(self) -> str:
         if not self.annual or not self.annual.indicators:
@@ -302,6 +300,19 @@ class _Page:
             for d in self.report.diagnostics
         )
         return _section("Diagnostics", f'<table class="list">{rows}</table>', "diagnostics")
+
+
+def _form_of(annual: AnnualReport | None) -> Form | None:
+    """The report's form; for a report on no form it knows (a scanned page of tables without
+    its title), the form that prints the most of its figures, so they stand in their cells."""
+    if annual is None:
+        return None
+    own = next((f for f in FORMS.forms if f.id == annual.template), None)
+    if own is not None or annual.template is not None:
+        return own
+    shared = [(len(set(f.figure_keys()) & annual.figures.keys()), f) for f in FORMS.forms]
+    count, best = max(shared, key=lambda pair: pair[0], default=(0, None))
+    return best if count else None
 
 
 def _state(figure: Figure | None, failed: Iterable[Check]) -> str:

@@ -29,11 +29,12 @@ from typing import TextIO
 
 from rich.console import Console
 
+from nianbao.adapters.image import IMAGE_FORMATS
 from nianbao.collection.report_file import read_report
 from nianbao.convert.options import ConvertOptions, Limits
 from nianbao.errors import DocumentLoadError, Failure, NianbaoError, OutputError
 from nianbao.review.index_page import index_page
-from nianbao.review.pages import render_pages
+from nianbao.review.pages import image_pages, render_pages
 from nianbao.review.report_page import Entry, entry_of, pages_holding_figures, report_page
 from nianbao.review.sources import image_name
 from nianbao.review.templates import ASSETS, text
@@ -153,9 +154,12 @@ def review_file(path: Path, options: ReviewOptions) -> Reviewed:
         report = Report.model_validate_json(report_text)
         source = path
     images = {}
-    if source is not None and report.source.format == "pdf":
+    make = {"pdf": render_pages, **dict.fromkeys(IMAGE_FORMATS, image_pages)}.get(
+        report.source.format
+    )
+    if source is not None and make is not None:
         try:
-            images = {i.page: i for i in render_pages(source, pages_holding_figures(report))}
+            images = {i.page: i for i in make(source, pages_holding_figures(report))}
         except NianbaoError as exc:
             notes.append(f"{exc}: the page shows what the report holds")
     page = report_page(report, images, up=UP, notes=notes, lines=_text_lines(source, report))
