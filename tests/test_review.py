@@ -240,3 +240,15 @@ def test_a_report_on_no_known_form_shows_its_figures_in_the_form_that_prints_the
     tables = html[html.index('class="form-tables"') : html.index('class="below"')]
     states = dict(re.findall(r'data-key="([^"]+)" data-state="(\w+)"', tables))
     assert {k for k in data["annual_report"]["figures"] if not k.startswith("text.")} <= set(states)
+
+
+def test_a_datasets_folder_gives_the_reports_it_was_made_from(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    assert main(["convert", str(PINGTAN_2019), str(HONGZE), "-o", f"{reports}/", "-q"]) == 0
+    assert main(["export", str(reports), "--parquet", str(tmp_path / "dataset"), "-q"]) == 0
+    assert main(["review", str(tmp_path / "dataset"), "-o", str(tmp_path / "site"), "-q"]) == 0
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'data-report="([^"]+)"', index) == [
+        "reports/hongze-2024/index.html",
+        "reports/pingtan-2019/index.html",
+    ]

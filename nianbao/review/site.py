@@ -4,7 +4,8 @@ Inputs are documents (converted first, in the worker, as `nianbao convert` would
 JSONs, whose source is looked for beside the report, then in `--sources DIR` and its folders,
 and taken only if it is the very bytes the report was made from (its `source.sha256`). A folder
 is searched for both: its report JSONs, and its documents that have no report beside them
-(`x.pdf` beside `x.json` is reviewed once, from the report). Without its source a report's page
+(`x.pdf` beside `x.json` is reviewed once, from the report); a Parquet dataset's folder gives
+the report files it was made from. Without its source a report's page
 shows what the report holds: the tables and text it read, not the rendered page.
 
 Each input is reviewed in a worker of `nianbao.runtime.pool.WorkerPool` (the time and memory
@@ -47,6 +48,8 @@ from nianbao.schemas.model import Report
 
 REPORTS = "reports"
 INDEX = "index.html"
+#: A folder holding this is a Parquet dataset (`nianbao export --parquet`): its reports' files.
+DATASET_REPORTS = "reports.parquet"
 #: Where a report's page finds the index and the assets: `SITE/reports/<name>/index.html`.
 UP = "../.."
 
@@ -100,6 +103,9 @@ def plan(inputs: Sequence[Path]) -> list[Job]:
         if not given.is_dir():
             found.append(given)
             continue
+        if (given / DATASET_REPORTS).is_file():
+            found += _dataset_reports(given)
+            continue
         reports = sorted(
             p
             for p in given.rglob("*.json")
@@ -130,6 +136,19 @@ def plan(inputs: Sequence[Path]) -> list[Job]:
         taken.add(name)
         jobs.append(Job(source, name))
     return jobs
+
+
+def _dataset_reports(dataset: Path) -> list[Path]:
+    """The report files a Parquet dataset was made from (`reports.file`), as named when it was
+    made, or under the dataset's folder; a file gone since fails its review, named."""
+    import pyarrow.parquet as pq  # noqa: PLC0415 (only a dataset's review pays for it)
+
+    try:
+        files = pq.read_table(dataset / DATASET_REPORTS, columns=["file"]).column(0).to_pylist()
+    except (OSError, KeyError, ValueError) as exc:
+        raise DocumentLoadError(f"cannot be read: {exc}", source=str(dataset)) from exc
+    paths = [Path(f) for f in files if f]
+    return sorted(p if p.is_file() or p.is_absolute() else dataset / p for p in paths)
 
 
 def _names(source: Path) -> Iterator[str]:
