@@ -108,7 +108,18 @@ def report_page(
     ]
     if state.undetermined:
         facts.append(("undetermined", state.unsure_text()))
+    # In this order: the form's tables first (what they lay out is not listed again in prose),
+    # the figures' sources and the tables they copy last (every part above adds to them).
+    parts = {
+        "tables": page.tables(),
+        "panel": page.panel(),
+        "prose": page.prose(),
+        "indicators": page.indicators(),
+        "checks": page.checks(),
+        "diagnostics": page.diagnostics(),
+    }
     return template("report.html").substitute(
+        parts,
         title=escape(entry.title),
         assets=f"{up}/assets",
         index=f"{up}/index.html",
@@ -118,12 +129,6 @@ def report_page(
             f'<span class="chip" data-state="{s}">{escape(w)}</span>'
             for s, w in STATE_WORDS.items()
         ),
-        tables=page.tables(),
-        panel=page.panel(),
-        prose=page.prose(),
-        indicators=page.indicators(),
-        checks=page.checks(),
-        diagnostics=page.diagnostics(),
         sources=page.source_elements(),
         templates=page.views.templates(),
     )
