@@ -97,6 +97,15 @@ class ImageAdapter(Adapter):
         )
 
 
+def page_image(frame: Any) -> tuple[Any, float]:
+    """A frame of an image file as this adapter reads it: in grey, and its scale in pixels per
+    point, which the origins of what it read are given in (the review site draws them on it).
+    Needs Pillow (the `ocr` extra)."""
+    from PIL import Image  # noqa: PLC0415 (the ocr extra)
+
+    return _page_image(frame, Image)
+
+
 def _page_image(frame: Any, image_module: Any) -> tuple[Any, float]:
     """The frame in grey and its scale in pixels per point (see the module's note)."""
     gray = frame.convert("L")

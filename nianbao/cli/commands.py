@@ -1,5 +1,5 @@
 """The verbs: `convert` (one file here, several in a batch or on a cluster), `watch`, `export`,
-`check`, `schema`, `validate`.
+`check`, `review`, `schema`, `validate`.
 
 Each verb imports what it needs when it runs (ruff's PLC0415 is off for this package): `nianbao
 --version` and a one-file `convert` must not pay for the dataset (pyarrow), the table export
@@ -333,6 +333,23 @@ def _print_panel(directory: Path) -> None:
                 f"{jump.before:g} -> {jump.year} {jump.after:g} (a factor of {JUMP_FACTOR} or "
                 "more): a cumulative, a unit or a column misread?"
             )
+
+
+def review(args: argparse.Namespace) -> int:
+    from nianbao.review.site import ReviewOptions, build
+
+    if args.sources is not None and not args.sources.is_dir():
+        raise UsageError("is not a folder", source=str(args.sources))
+    summary = build(
+        args.inputs,
+        args.output,
+        options=ReviewOptions(convert=_options(args), sources=args.sources),
+        workers=args.jobs,
+        verbosity=-1 if args.quiet else args.verbose,
+    )
+    if not args.quiet or summary.failures:
+        print(summary.line(args.output))
+    return InputsFailedError.exit_code if summary.failures else 0
 
 
 def schema(args: argparse.Namespace) -> int:

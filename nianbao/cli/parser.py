@@ -47,6 +47,7 @@ examples:
   nianbao export out/ --csv figures.csv --xlsx figures.xlsx       one row per report
   nianbao export out/ --parquet dataset/                          a Parquet dataset
   nianbao check dataset/                                          checks across reports
+  nianbao review out/ --sources reports/ -o site/                 check figures in a browser
   nianbao validate report.json out/                               check reports
   nianbao schema > report.schema.json                             the JSON Schema
 
@@ -230,6 +231,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("dataset", type=Path, metavar="DIR", help="a folder made by export")
     check.set_defaults(command=verbs.check)
+
+    review = commands.add_parser(
+        "review",
+        parents=[common],
+        help="a static site: every figure beside its source, for a browser",
+        description=(
+            "Write a static site into SITE (open SITE/index.html from disk; nothing is fetched): "
+            "a page per INPUT with its form's tables as the form prints them, each figure's "
+            "state, and, a click away, where it was read (the PDF page with the cell's box, "
+            "or the table or lines it came from); an index of the reports, sortable and "
+            "filterable, with each body's panel across years. INPUTs are documents (converted "
+            "first, with the limits of convert) or report JSONs, whose source is looked for "
+            "beside them and under --sources; folders are searched for both."
+        ),
+    )
+    review.add_argument(
+        "inputs", type=Path, nargs="+", metavar="INPUT", help="documents, reports, or folders"
+    )
+    review.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="SITE", help="the site's folder"
+    )
+    review.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="where the sources of report JSONs are, if not beside them (searched with its "
+        "folders, each taken only if it holds the bytes the report was made from)",
+    )
+    review.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=default_jobs(),
+        metavar="N",
+        help="review N inputs at a time (default: the number of cores, %(default)s)",
+    )
+    _option_arguments(review)
+    review.set_defaults(command=verbs.review)
 
     schema = commands.add_parser(
         "schema",

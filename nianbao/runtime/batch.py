@@ -267,13 +267,20 @@ class Lines:
     printed above it (every file's line too, at verbosity 1); elsewhere (a pipe, a log) a line
     per file; at verbosity -1 (`--quiet`) the failures alone, and no bar."""
 
-    def __init__(self, total: int, console: Console, out: TextIO, verbosity: int = 0) -> None:
+    def __init__(
+        self,
+        total: int,
+        console: Console,
+        out: TextIO,
+        verbosity: int = 0,
+        what: str = "converting",
+    ) -> None:
         self.out = out
         self.verbosity = verbosity
         self.bar: Progress | None = None
         if console.is_terminal and verbosity >= 0:
             self.bar = progress_bar(console)
-            self.task = self.bar.add_task("converting", total=total)
+            self.task = self.bar.add_task(what, total=total)
 
     def __enter__(self) -> Lines:
         if self.bar is not None:
