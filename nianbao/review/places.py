@@ -1,8 +1,8 @@
 """Where in its input a figure was printed, asked in one place.
 
-The place is followed today from the figure's origin through the report's own document
-(`nianbao.schemas.places.Places`); reports will carry it on the figure itself (issue 23's
-exports), and then `place_of` reads it from there. Nothing else in the site asks.
+A report carries each figure's place (`Figure.place`); a report written before it did has the
+place followed from the figure's origin through its own document (`nianbao.schemas.places`).
+Nothing else in the site asks.
 """
 
 from __future__ import annotations
@@ -25,10 +25,8 @@ from nianbao.schemas.places import Places
 
 def place_of(places: Places, figure: Figure | Indicator) -> Origin | None:
     """The place in the input where `figure` was printed, or None where nothing says."""
-    own = getattr(figure, "place", None)  # a report that carries the place itself
-    if own is not None:
-        place: Origin = own
-        return place
+    if figure.place is not None:
+        return figure.place
     return places.place_of(figure.origin)
 
 
