@@ -42,6 +42,10 @@ class RawCell:
     text: str = ""
     header: bool = False
     confidence: float | None = None  # OCR'd text: its least certain character
+    # A side a page break left without a rule (`_pdf_cuts`): the cell runs on to the next page
+    # (below), or may carry on from the page before (above).
+    open_below: bool = False
+    open_above: bool = False
 
 
 @dataclass
@@ -148,9 +152,10 @@ def mark_headers(table: RawTable) -> None:
 
 def join(first: RawTable, then: RawTable) -> RawTable | None:
     """`then` appended to `first` when it continues it on the next page: the same columns, give
-    or take a few points. A header repeated on the new page is dropped, and a label cell left
-    empty at the top of the new page extends the label above it (a vertical 三、本年度办理结果
-    running on)."""
+    or take a few points. A header repeated on the new page is dropped; a row the page break
+    cut in two is one row again; a cell the break left open at the foot (a row's label, the
+    vertical 三、本年度办理结果) runs on in the cell under it; and a label cell left empty at the
+    top of the new page extends the label above it."""
     # A column boundary drawn on one page only (no row there splits those two columns) is still
     # a boundary of the whole table: both parts are laid on the union of their columns.
     xs = _shared_columns(first.xs, then.xs)
@@ -168,8 +173,13 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
     repeated = _repeated_header(first, then)
     last_row = first.n_rows - 1
     bottom = {c.col: c for c in first.cells if c.row + c.row_span - 1 == last_row}
-    # Word lets a row break across pages: the rest of its labels open the next page, alone.
-    broken = repeated < len(rows) and _continues_row(rows[repeated], mapping, bottom)
+    # A row cut in two by the break (no rule under any cell at the foot, none over the next
+    # page's first row: `_pdf_cuts`), or one that Word let break across pages: the rest of its
+    # cells open the next page.
+    broken = repeated < len(rows) and (
+        (all(c.open_below for c in bottom.values()) and all(c.open_above for c in rows[repeated]))
+        or _continues_row(rows[repeated], mapping, bottom)
+    )
     offset = first.n_rows - repeated - (1 if broken else 0)
     merged = list(first.cells)
     for r, row in enumerate(rows):
@@ -178,20 +188,16 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
         for cell in row:
             col, stop = mapping[cell.col], mapping[cell.col + cell.col_span]
             above = bottom.get(col)
-            if broken and r == repeated and above is not None:
-                above.text = _joined(above.text, cell.text)
-                above.row_span += cell.row_span - 1
-                continue
             if (
                 r == repeated
-                and not cell.text
                 and above is not None
-                and above.col_span == stop - col
-                and above.text
-                and not is_figure(above.text)
-                and any(c.text for c in row)
+                and _runs_on(
+                    above, cell, stop - col, broken=broken, row_text=any(c.text for c in row)
+                )
             ):
-                above.row_span += cell.row_span
+                above.text = _joined(above.text, cell.text)
+                above.row_span += cell.row_span - (1 if broken else 0)
+                above.open_below = cell.open_below
                 continue
             merged.append(
                 RawCell(
@@ -204,9 +210,10 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
                     cell.text,
                     cell.header,
                     cell.confidence,
+                    open_below=cell.open_below,
                 )
             )
-    return RawTable(
+    joined = RawTable(
         pages=[*first.pages, *then.pages],
         bbox=first.bbox,
         xs=first.xs,
@@ -215,6 +222,25 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
         method=first.method,
         confidence=min(first.confidence, then.confidence) - 0.05,
         consumed=first.consumed | then.consumed,
+    )
+    if not any(is_figure(c.text) for c in first.cells):
+        mark_headers(joined)  # a part of the header alone at the foot of a page
+    return joined
+
+
+def _runs_on(above: RawCell, cell: RawCell, span: int, *, broken: bool, row_text: bool) -> bool:
+    """Whether `cell`, in the first row of a new page's part, is the rest of `above`, a cell
+    ending the part on the page before: the same cell when the row was cut in two, and when the
+    break left both open (a label spanning rows); or an empty cell under a label, in a row
+    with text of its own (a vertical label running on, its rules drawn on each page)."""
+    if broken or (above.open_below and cell.open_above and above.col_span == span):
+        return True
+    return (
+        not cell.text
+        and above.col_span == span
+        and bool(above.text)
+        and not is_figure(above.text)
+        and row_text
     )
 
 
