@@ -7,7 +7,7 @@ prints in tests/fixtures/prints (`make_prints.py` says how they were made) are o
 as published and of 2021-form pages built to break so, most of their cells blank. Each must
 give the figures and checks of its page, and the page's tables cell for cell, each table one
 table however many pages it runs over. Before, a table's parts stayed apart and the cut cells'
-text fell out of them: the blank page lost 7 figures, the page whose header is split over a
+text fell out of them: the blank page lost 19 figures, the page whose header is split over a
 page break 10, both to `figures missing`.
 """
 
@@ -180,7 +180,32 @@ def test_a_row_the_page_break_cut_in_two_is_one_row_again() -> None:
 
 
 def test_a_row_closed_at_the_foot_starts_no_row_on_the_next_page() -> None:
-    first = _table(1, [["一、本年新收", "5", "6"]])
-    then = _table(2, [["二、上年结转", "1", "1"]], open_above=True)
+    first = _table(1, [["一、本年新收", "5", "6"], ["二、上年结转", "1", "1"]])
+    then = _table(2, [["（一）予以公开", "", ""]], open_above=True)
     joined = join(first, then)
+    assert joined is not None and joined.n_rows == 3
+
+
+def test_a_row_of_blanks_opening_a_page_after_a_short_label_is_a_row_of_its_own() -> None:
+    """行政处罚 | 3 ends a page, 行政强制 | (blank) opens the next: not one label 行政处罚行政强制,
+    as a row Word broke across pages would be; its label ran to the cell's side."""
+    first = _table(1, [["行政许可", "120", ""], ["行政处罚", "3", ""]])
+    then = _table(2, [["行政强制", "", ""]])
+    for cell in first.cells:
+        cell.runs_full = cell.text != "行政处罚"  # centred, short of the cell's right side
+    joined = join(first, then)
+    assert joined is not None and joined.n_rows == 3
+    assert {c.text for c in joined.cells if c.col == 0} == {"行政许可", "行政处罚", "行政强制"}
+    full = _table(1, [["行政许可", "120", ""], ["2.没有现成信息需要另行", "3", ""]])
+    joined = join(full, _table(2, [["制作", "", ""]]))
     assert joined is not None and joined.n_rows == 2
+
+
+def test_a_row_cut_at_the_foot_runs_on_under_the_header_repeated() -> None:
+    header = ["信息内容", "自然人", "总计"]
+    first = _table(1, [header, ["1.申请人无正当理由逾期", "", ""]], open_below=True)
+    then = _table(2, [header, ["不补正", "", ""], ["2.申请人逾期", "1", "1"]])
+    joined = join(first, then)
+    assert joined is not None and joined.n_rows == 3
+    texts = {(c.row, c.col): c.text for c in joined.cells}
+    assert texts[1, 0] == "1.申请人无正当理由逾期不补正" and texts[2, 0] == "2.申请人逾期"

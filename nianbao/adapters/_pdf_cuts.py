@@ -20,6 +20,7 @@ continues in the cell under it at the head of the next.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,7 +29,7 @@ from nianbao.adapters._pdf_tables import BBox, boundaries
 from nianbao.adapters._pdf_text import Char, cell_text, join_pieces, line_groups
 
 if TYPE_CHECKING:
-    from nianbao.adapters._pdf_tables import RawTable
+    from nianbao.adapters._pdf_tables import RawCell, RawTable
 
 End = Literal["bottom", "top"]
 
@@ -37,6 +38,7 @@ _SNAP = 3.0  # a rule across this close to the cut closes the cells above it (th
 _MIN_RULE = 3.0  # shorter vertical edges are a rule's own end, not a column rule
 _MIN_OPEN = 3.0  # an opening narrower than this is the width of a rule, not a cell
 _MIN_COLUMNS = 3  # rules for two columns at least: fewer are a frame, a bar, a box
+_SIZE = 0.2  # text hanging below a cut is set in the table's size, give or take this share
 
 
 @dataclass(frozen=True)
@@ -169,34 +171,45 @@ def open_cells(table: RawTable, cuts: Sequence[Cut], chars: Sequence[Char]) -> N
 
 
 def _take_overflow(table: RawTable, cuts: Sequence[Cut], chars: Sequence[Char]) -> None:
-    """Give each cell the foot's cut left open the lines of text that hang below the cut under
-    it: the browser clips a cell's rules at the page's foot but may set the last lines of its
-    text below them (a label spanning rows, cut). A line hangs from the cell when it starts
-    within a line's height of the cut or of the line above it; the page's footer, a margin
-    away, does not. The cell's box stays where its rules are."""
+    """Give the cells the foot's cut left open the lines of text that hang below the cut under
+    them: the browser clips a cell's rules at the page's foot but may set the last lines of its
+    text below them (a label spanning rows, cut). A line hangs from the cells when it starts
+    within a line's height of the cut (or of the line above it), lies under them alone and is
+    set in the table's size of type; the page's footer (a URL, a page number) is not. The
+    cells' boxes stay where their rules are."""
+    own = [float(c["size"]) for c in chars if id(c) in table.consumed]
+    if not own:
+        return
+    size = statistics.median(own)
     for cut in cuts:
-        if cut.end != "bottom":
+        cells = [c for c in table.cells if c.open_below and abs(c.bbox[3] - cut.y) <= _SNAP]
+        if cut.end != "bottom" or not cells:
             continue
-        for cell in table.cells:
-            if not (cell.open_below and abs(cell.bbox[3] - cut.y) <= _SNAP):
-                continue
-            under = [
-                c
-                for c in chars
-                if id(c) not in table.consumed
-                and cell.bbox[0] <= (float(c["x0"]) + float(c["x1"])) / 2 <= cell.bbox[2]
-                and float(c["top"]) >= cut.y - _SNAP
-            ]
-            bottom, hanging = cut.y, []
-            for line in line_groups(under):
-                top = min(float(c["top"]) for c in line)
-                if top - bottom > max(float(c["bottom"]) for c in line) - top:
-                    break
-                bottom = max(float(c["bottom"]) for c in line)
-                hanging.extend(line)
-            if hanging:
-                cell.text = join_pieces([cell.text, cell_text(hanging)])
-                table.consumed.update(id(c) for c in hanging)
+        under = [
+            c for c in chars if id(c) not in table.consumed and float(c["top"]) >= cut.y - _SNAP
+        ]
+        hanging: dict[int, list[Char]] = {}
+        bottom = cut.y
+        for line in line_groups(under):
+            top, low = min(float(c["top"]) for c in line), max(float(c["bottom"]) for c in line)
+            owners = [_owner(cells, c) for c in line]
+            if top - bottom > low - top or None in owners:
+                break
+            if abs(statistics.median(float(c["size"]) for c in line) - size) > _SIZE * size:
+                break
+            for cell, char in zip(owners, line, strict=True):
+                hanging.setdefault(id(cell), []).append(char)
+            bottom = low
+        for cell in cells:
+            if id(cell) in hanging:
+                cell.text = join_pieces([cell.text, cell_text(hanging[id(cell)])])
+                table.consumed.update(id(c) for c in hanging[id(cell)])
+
+
+def _owner(cells: Sequence[RawCell], char: Char) -> RawCell | None:
+    """The cell under whose width the character's centre stands."""
+    middle = (float(char["x0"]) + float(char["x1"])) / 2
+    return next((c for c in cells if c.bbox[0] <= middle <= c.bbox[2]), None)
 
 
 def _mark(table: RawTable, cuts: Sequence[Cut]) -> None:

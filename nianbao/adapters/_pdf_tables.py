@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nianbao.adapters._layout import Placed, make_table
-from nianbao.adapters._pdf_text import Char, cell_text, ocr_confidence
+from nianbao.adapters._pdf_text import Char, cell_text, line_groups, ocr_confidence
 from nianbao.schemas.model import PageOrigin, PagesOrigin, Table, TableMethod
 from nianbao.text.numbering import numbering_level
 from nianbao.text.numbers import is_figure
@@ -46,6 +46,9 @@ class RawCell:
     # (below), or may carry on from the page before (above).
     open_below: bool = False
     open_above: bool = False
+    # Its text's last line runs to the cell's right side: the text may go on (a row Word broke
+    # across pages goes on at the top of the next one); a short last line ends it.
+    runs_full: bool = True
 
 
 @dataclass
@@ -130,7 +133,19 @@ def from_boxes(
     for cell in cells:
         cell.text = cell_text(taken.get(id(cell), []))
         cell.confidence = ocr_confidence(taken.get(id(cell), []))
+        cell.runs_full = _runs_full(taken.get(id(cell), []), cell.bbox)
     return table
+
+
+def _runs_full(chars: Sequence[Char], box: BBox) -> bool:
+    """Whether the last line of a cell's text reaches its right side, but for a character and
+    a half (the cell's padding, a character too wide to fit in): not centred, not short."""
+    lines = line_groups(chars)
+    if not lines:
+        return True
+    last = lines[-1]
+    size = max(float(c["size"]) for c in last)
+    return box[2] - max(float(c["x1"]) for c in last) <= 1.5 * size
 
 
 def accept(table: RawTable) -> bool:
@@ -177,7 +192,7 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
     # page's first row: `_pdf_cuts`), or one that Word let break across pages: the rest of its
     # cells open the next page.
     broken = repeated < len(rows) and (
-        (all(c.open_below for c in bottom.values()) and all(c.open_above for c in rows[repeated]))
+        _cut_row(rows[repeated], mapping, bottom, after_header=repeated > 0)
         or _continues_row(rows[repeated], mapping, bottom)
     )
     offset = first.n_rows - repeated - (1 if broken else 0)
@@ -244,10 +259,28 @@ def _runs_on(above: RawCell, cell: RawCell, span: int, *, broken: bool, row_text
     )
 
 
+def _cut_row(
+    row: list[RawCell], mapping: list[int], bottom: dict[int, RawCell], *, after_header: bool
+) -> bool:
+    """True when the page break cut the last row above in two and `row`, the first on the new
+    page, is its rest (`_pdf_cuts`): no rule under any cell at the foot, none over `row`'s
+    (over a repeated header's rows instead, the header's rule), and no column with figures in
+    both parts (Word's row left open at the foot is whole, and the next row has its own)."""
+    if not bottom or not all(c.open_below for c in bottom.values()):
+        return False
+    if not after_header and not all(c.open_above for c in row):
+        return False
+    return not any(
+        is_figure(cell.text) and (above := bottom.get(mapping[cell.col])) and is_figure(above.text)
+        for cell in row
+    )
+
+
 def _continues_row(row: list[RawCell], mapping: list[int], bottom: dict[int, RawCell]) -> bool:
     """True when `row`, the first on a new page, is the rest of the last row above: it holds no
-    figures, its text stands only under label cells of that row, none of it starts a numbered
-    label of its own (a new row would: （六）, 3.), and that row's figures were printed above."""
+    figures, its text stands only under label cells of that row whose text runs to their right
+    side (a short label ends there), none of it starts a numbered label of its own (a new row
+    would: （六）, 3.), and that row's figures were printed above."""
     texts = [c for c in row if c.text]
     if not texts or any(is_figure(c.text) or numbering_level(c.text) for c in texts):
         return False
@@ -255,7 +288,7 @@ def _continues_row(row: list[RawCell], mapping: list[int], bottom: dict[int, Raw
         above = bottom.get(mapping[cell.col])
         if above is None or above.col_span != mapping[cell.col + cell.col_span] - above.col:
             return False
-        if cell.text and (not above.text or is_figure(above.text)):
+        if cell.text and (not above.text or is_figure(above.text) or not above.runs_full):
             return False
     return any(is_figure(c.text) for c in bottom.values())
 
