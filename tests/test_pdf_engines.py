@@ -54,6 +54,13 @@ LONE_SURROGATES = {
     "pdf-tounicode-lone-surrogate-min.pdf",
     "pdf-lone-surrogate-UnicodeEncodeError.pdf",
 }
+# Chromium's prints (tests/fixtures/prints) write Noto CJK's glyphs as Type 3 fonts whose
+# ToUnicode gives the glyph of 民 as ⺠ (U+2EA0, a radical Noto draws with the same glyph):
+# pdfminer reads ⺠, pdfium 民, so their text differs (the tables, boxes and figures agree); and
+# pdfium places LiberationSerif's curly quotes 0.0102 point from pdfminer. Their fonts have no
+# FontBBox, which pdfminer logs (`pdf.library_warnings`): a diagnostic only a pdfminer parse has.
+BROWSER_PRINTS = {p.name for p in (ROOT / "tests" / "fixtures" / "prints").glob("*.pdf")}
+HORIZONTAL_IN_PRINTS = 0.02
 CELL_BOX = 0.1
 VERTICAL = 0.25  # of the character's size
 HORIZONTAL = 0.01
@@ -111,7 +118,12 @@ def _assert_same(plumber: Report, pdfium: Report, *, text: bool = True) -> None:
         for r in (plumber, pdfium)
     ]
     assert figures[1] == figures[0]
-    assert [d.code for d in pdfium.diagnostics] == [d.code for d in plumber.diagnostics]
+    assert _codes(pdfium) == _codes(plumber)
+
+
+def _codes(report: Report) -> list[str]:
+    """The diagnostics' codes, but what pdfminer logged while parsing: said only when it did."""
+    return [d.code for d in report.diagnostics if d.code != "pdf.library_warnings"]
 
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
@@ -128,7 +140,7 @@ def test_both_engines_give_the_same_report(path: Path) -> None:
         assert isinstance(plumber, str) and isinstance(pdfium, str)
         assert ("password" in plumber) == ("password" in pdfium)
         return
-    _assert_same(plumber, pdfium, text=path.name not in MADE_UP_TEXT)
+    _assert_same(plumber, pdfium, text=path.name not in MADE_UP_TEXT | BROWSER_PRINTS)
 
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
@@ -143,6 +155,7 @@ def test_character_boxes_agree_within_their_tolerance(path: Path) -> None:
             plumber = [plumber_page(page) for page in pdf.pages]
     except Exception:  # the refusals are the test above's
         pytest.skip("not read by both engines")
+    horizontal = HORIZONTAL_IN_PRINTS if path.name in BROWSER_PRINTS else HORIZONTAL
     for read, other in zip(pdfium, plumber, strict=False):
         if read is None or path.name in MADE_UP_TEXT | LONE_SURROGATES:
             continue  # pdfium left the page to pdfplumber; or there is no text to match
@@ -153,8 +166,8 @@ def test_character_boxes_agree_within_their_tolerance(path: Path) -> None:
             if not same:  # a fake-bold duplicate pdfium left out, or an unmapped glyph
                 continue
             match = min(same, key=lambda c: abs(c["x0"] - char["x0"]) + abs(c["top"] - char["top"]))
-            assert abs(match["x0"] - char["x0"]) <= HORIZONTAL
-            assert abs(match["x1"] - char["x1"]) <= HORIZONTAL
+            assert abs(match["x0"] - char["x0"]) <= horizontal
+            assert abs(match["x1"] - char["x1"]) <= horizontal
             assert abs(match["top"] - char["top"]) <= VERTICAL * char["size"]
             assert abs(match["size"] - char["size"]) <= 0.01
             left.remove(match)

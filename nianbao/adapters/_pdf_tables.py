@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nianbao.adapters._layout import Placed, make_table
-from nianbao.adapters._pdf_text import Char, cell_text, ocr_confidence
+from nianbao.adapters._pdf_text import Char, cell_text, line_groups, ocr_confidence
 from nianbao.schemas.model import PageOrigin, PagesOrigin, Table, TableMethod
 from nianbao.text.numbering import numbering_level
 from nianbao.text.numbers import is_figure
@@ -42,6 +42,13 @@ class RawCell:
     text: str = ""
     header: bool = False
     confidence: float | None = None  # OCR'd text: its least certain character
+    # A side a page break left without a rule (`_pdf_cuts`): the cell runs on to the next page
+    # (below), or may carry on from the page before (above).
+    open_below: bool = False
+    open_above: bool = False
+    # Its text's last line runs to the cell's right side: the text may go on (a row Word broke
+    # across pages goes on at the top of the next one); a short last line ends it.
+    runs_full: bool = True
 
 
 @dataclass
@@ -126,7 +133,19 @@ def from_boxes(
     for cell in cells:
         cell.text = cell_text(taken.get(id(cell), []))
         cell.confidence = ocr_confidence(taken.get(id(cell), []))
+        cell.runs_full = _runs_full(taken.get(id(cell), []), cell.bbox)
     return table
+
+
+def _runs_full(chars: Sequence[Char], box: BBox) -> bool:
+    """Whether the last line of a cell's text reaches its right side, but for a character and
+    a half (the cell's padding, a character too wide to fit in): not centred, not short."""
+    lines = line_groups(chars)
+    if not lines:
+        return True
+    last = lines[-1]
+    size = max(float(c["size"]) for c in last)
+    return box[2] - max(float(c["x1"]) for c in last) <= 1.5 * size
 
 
 def accept(table: RawTable) -> bool:
@@ -148,9 +167,10 @@ def mark_headers(table: RawTable) -> None:
 
 def join(first: RawTable, then: RawTable) -> RawTable | None:
     """`then` appended to `first` when it continues it on the next page: the same columns, give
-    or take a few points. A header repeated on the new page is dropped, and a label cell left
-    empty at the top of the new page extends the label above it (a vertical 三、本年度办理结果
-    running on)."""
+    or take a few points. A header repeated on the new page is dropped; a row the page break
+    cut in two is one row again; a cell the break left open at the foot (a row's label, the
+    vertical 三、本年度办理结果) runs on in the cell under it; and a label cell left empty at the
+    top of the new page extends the label above it."""
     # A column boundary drawn on one page only (no row there splits those two columns) is still
     # a boundary of the whole table: both parts are laid on the union of their columns.
     xs = _shared_columns(first.xs, then.xs)
@@ -168,8 +188,13 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
     repeated = _repeated_header(first, then)
     last_row = first.n_rows - 1
     bottom = {c.col: c for c in first.cells if c.row + c.row_span - 1 == last_row}
-    # Word lets a row break across pages: the rest of its labels open the next page, alone.
-    broken = repeated < len(rows) and _continues_row(rows[repeated], mapping, bottom)
+    # A row cut in two by the break (no rule under any cell at the foot, none over the next
+    # page's first row: `_pdf_cuts`), or one that Word let break across pages: the rest of its
+    # cells open the next page.
+    broken = repeated < len(rows) and (
+        _cut_row(rows[repeated], mapping, bottom, after_header=repeated > 0)
+        or _continues_row(rows[repeated], mapping, bottom)
+    )
     offset = first.n_rows - repeated - (1 if broken else 0)
     merged = list(first.cells)
     for r, row in enumerate(rows):
@@ -178,20 +203,16 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
         for cell in row:
             col, stop = mapping[cell.col], mapping[cell.col + cell.col_span]
             above = bottom.get(col)
-            if broken and r == repeated and above is not None:
-                above.text = _joined(above.text, cell.text)
-                above.row_span += cell.row_span - 1
-                continue
             if (
                 r == repeated
-                and not cell.text
                 and above is not None
-                and above.col_span == stop - col
-                and above.text
-                and not is_figure(above.text)
-                and any(c.text for c in row)
+                and _runs_on(
+                    above, cell, stop - col, broken=broken, row_text=any(c.text for c in row)
+                )
             ):
-                above.row_span += cell.row_span
+                above.text = _joined(above.text, cell.text)
+                above.row_span += cell.row_span - (1 if broken else 0)
+                above.open_below = cell.open_below
                 continue
             merged.append(
                 RawCell(
@@ -204,9 +225,10 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
                     cell.text,
                     cell.header,
                     cell.confidence,
+                    open_below=cell.open_below,
                 )
             )
-    return RawTable(
+    joined = RawTable(
         pages=[*first.pages, *then.pages],
         bbox=first.bbox,
         xs=first.xs,
@@ -216,12 +238,49 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
         confidence=min(first.confidence, then.confidence) - 0.05,
         consumed=first.consumed | then.consumed,
     )
+    if not any(is_figure(c.text) for c in first.cells):
+        mark_headers(joined)  # a part of the header alone at the foot of a page
+    return joined
+
+
+def _runs_on(above: RawCell, cell: RawCell, span: int, *, broken: bool, row_text: bool) -> bool:
+    """Whether `cell`, in the first row of a new page's part, is the rest of `above`, a cell
+    ending the part on the page before: the same cell when the row was cut in two, and when the
+    break left both open (a label spanning rows); or an empty cell under a label, in a row
+    with text of its own (a vertical label running on, its rules drawn on each page)."""
+    if broken or (above.open_below and cell.open_above and above.col_span == span):
+        return True
+    return (
+        not cell.text
+        and above.col_span == span
+        and bool(above.text)
+        and not is_figure(above.text)
+        and row_text
+    )
+
+
+def _cut_row(
+    row: list[RawCell], mapping: list[int], bottom: dict[int, RawCell], *, after_header: bool
+) -> bool:
+    """True when the page break cut the last row above in two and `row`, the first on the new
+    page, is its rest (`_pdf_cuts`): no rule under any cell at the foot, none over `row`'s
+    (over a repeated header's rows instead, the header's rule), and no column with figures in
+    both parts (Word's row left open at the foot is whole, and the next row has its own)."""
+    if not bottom or not all(c.open_below for c in bottom.values()):
+        return False
+    if not after_header and not all(c.open_above for c in row):
+        return False
+    return not any(
+        is_figure(cell.text) and (above := bottom.get(mapping[cell.col])) and is_figure(above.text)
+        for cell in row
+    )
 
 
 def _continues_row(row: list[RawCell], mapping: list[int], bottom: dict[int, RawCell]) -> bool:
     """True when `row`, the first on a new page, is the rest of the last row above: it holds no
-    figures, its text stands only under label cells of that row, none of it starts a numbered
-    label of its own (a new row would: （六）, 3.), and that row's figures were printed above."""
+    figures, its text stands only under label cells of that row whose text runs to their right
+    side (a short label ends there), none of it starts a numbered label of its own (a new row
+    would: （六）, 3.), and that row's figures were printed above."""
     texts = [c for c in row if c.text]
     if not texts or any(is_figure(c.text) or numbering_level(c.text) for c in texts):
         return False
@@ -229,7 +288,7 @@ def _continues_row(row: list[RawCell], mapping: list[int], bottom: dict[int, Raw
         above = bottom.get(mapping[cell.col])
         if above is None or above.col_span != mapping[cell.col + cell.col_span] - above.col:
             return False
-        if cell.text and (not above.text or is_figure(above.text)):
+        if cell.text and (not above.text or is_figure(above.text) or not above.runs_full):
             return False
     return any(is_figure(c.text) for c in bottom.values())
 

@@ -132,10 +132,11 @@ def _clean(text: str) -> str:
 
 def group_lines(chars: Sequence[Char], page: int) -> list[TextLine]:
     """Characters into lines, top to bottom, by the vertical middle of each character."""
-    return [line for group in _line_groups(chars) if (line := _line(group, page)) is not None]
+    return [line for group in line_groups(chars) if (line := _line(group, page)) is not None]
 
 
-def _line_groups(chars: Sequence[Char]) -> list[list[Char]]:
+def line_groups(chars: Sequence[Char]) -> list[list[Char]]:
+    """Characters in lines, top to bottom, by the vertical middle of each character."""
     if not chars:
         return []
     ordered = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
@@ -201,7 +202,7 @@ def ocr_confidence(chars: Sequence[Char], *, digits: bool = False) -> float | No
 
 def cell_text(chars: Sequence[Char]) -> str:
     """A table cell's text: wrapped lines joined, a vertical label read top to bottom."""
-    return join_pieces(_line_text(group) for group in _line_groups(chars))
+    return join_pieces(_line_text(group) for group in line_groups(chars))
 
 
 # --- page furniture ----------------------------------------------------------------------------

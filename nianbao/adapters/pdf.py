@@ -12,7 +12,8 @@ mixed PDF reads each page the way that fits it. Without the extra a scan is repo
 on long reports and a caller's time limit can stop between pages.
 
     page -> characters (duplicates from fake bold removed, unmapped glyphs counted and dropped)
-         -> tables from ruling lines (`_pdf_lattice`, `_pdf_tables`), frames around prose rejected
+         -> tables from ruling lines (`_pdf_lattice`, `_pdf_tables`), frames around prose rejected,
+            tables a page break cut (a browser's print) closed there (`_pdf_cuts`)
          -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
     all pages -> a table ending one page and one starting the next joined when columns line up
               -> lines into paragraphs (also across page breaks) -> headings by numbering/font
@@ -37,6 +38,7 @@ from nianbao.adapters import effort
 from nianbao.adapters._damage import READER_ERRORS, WarningCounter
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
+from nianbao.adapters._pdf_cuts import Cut, open_cells, page_cuts
 from nianbao.adapters._pdf_lattice import find_tables
 from nianbao.adapters._pdf_page import PageRead, plumber_page
 from nianbao.adapters._pdf_ruling import (
@@ -149,12 +151,13 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                             continue
                         scanned.append(page.number)
                     rules = vertical_rules(page.edges)
+                    cuts = page_cuts(page.edges, chars) if camelot_tables is None else []
                     boxes = (
                         [flip(b, page.height) for b in camelot_tables.get(page.number, [])]
                         if camelot_tables is not None
-                        else _ruled_boxes(page, rules, chars)
+                        else _ruled_boxes(page, rules, chars, cuts)
                     )
-                    read.append(_Read(page.number, page.height, chars, boxes, rules))
+                    read.append(_Read(page.number, page.height, chars, boxes, rules, cuts))
         finally:
             ocr.close()
         pages = [_page(r, method) if isinstance(r, _Read) else scanned_page(*r) for r in read]
@@ -306,11 +309,12 @@ class _Read:
     chars: list[Char]
     boxes: list[list[BBox]]
     rules: list[Rule]
+    cuts: list[Cut]  # where a page break cut a table (a browser's print)
 
 
 def _page(read: _Read, method: TableMethod) -> _Page:
     """One page's tables (frames around prose rejected) and the lines of everything else."""
-    return page_of(read.number, read.height, read.chars, read.boxes, method, read.rules)
+    return page_of(read.number, read.height, read.chars, read.boxes, method, read.rules, read.cuts)
 
 
 def page_of(  # noqa: PLR0917
@@ -320,6 +324,7 @@ def page_of(  # noqa: PLR0917
     boxes: list[list[BBox]],
     method: TableMethod,
     rules: list[Rule],
+    cuts: list[Cut] | None = None,
 ) -> _Page:
     """A page from its characters and its tables' cell boxes, whatever read them."""
     tables = [
@@ -329,6 +334,8 @@ def page_of(  # noqa: PLR0917
     ]
     for table in tables:
         mark_headers(table)
+        if cuts:
+            open_cells(table, cuts, chars)
     taken = set().union(*(t.consumed for t in tables))
     left = [c for c in chars if id(c) not in taken]
     diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
@@ -447,11 +454,15 @@ def _chars(page: PageRead, unmapped: dict[int, int]) -> list[Char]:
     return chars
 
 
-def _ruled_boxes(page: PageRead, rules: list[Rule], chars: list[Char]) -> list[list[BBox]]:
+def _ruled_boxes(
+    page: PageRead, rules: list[Rule], chars: list[Char], cuts: list[Cut]
+) -> list[list[BBox]]:
     """The tables pdfplumber's table finder sees in the page's edges. A table whose row at the
-    page's foot (or head) was left open is found again with the rule that closes it."""
+    page's foot (or head) was left open, or that a page break `cuts`, is found again with the
+    rule that closes it."""
     tables = find_tables(page.edges)
     closing = [line for cells in tables for line in closing_rules(cells, rules, chars)]
+    closing += [cut.line() for cut in cuts]
     if closing:
         tables = find_tables(page.edges, closing)
     return tables
