@@ -243,9 +243,43 @@ def test_white_rectangles_behind_prose_are_no_table() -> None:
     assert pdfium.document.tables == []
 
 
-def test_a_page_whose_text_pdfium_cannot_place_is_read_by_pdfplumber() -> None:
-    # a single glyph without a box: pdfium's text page leaves its text object out, unsaid
+def test_a_glyph_pdfium_leaves_out_is_read_from_the_content_stream() -> None:
+    # a single glyph without a box: pdfium's text page leaves its text object out, unsaid;
+    # its text comes from the page's content stream, the rest of the page from pdfium
     data = document([Page(PROSE + TABLE + text(72, 600, "A", font="F2"))])
+    with LOCK:
+        read = PdfiumDocument(data, "boxless.pdf")
+        page = read.page(0)
+        read.close()
+    assert page is not None
+    assert [c["text"] for c in page.chars if c["fontname"] == ""] == ["一"]
+    plumber, pdfium = _both(data)
+    assert isinstance(plumber, Report) and isinstance(pdfium, Report)
+    _assert_same(plumber, pdfium)
+    assert "一" in [b.text for b in pdfium.document.blocks]
+
+
+def test_lone_spaces_of_a_browser_print_keep_the_page_with_pdfium() -> None:
+    # Chromium prints a space between two inline elements as a text object of its own
+    # (`<0003> Tj`): no ink, no box, left out of pdfium's text page; each is read back
+    spaces = "".join(text(72 + 30 * k, 600, " ") for k in range(3))
+    data = document([Page(PROSE + TABLE + spaces + text(72, 580, "x"))])
+    with LOCK:
+        read = PdfiumDocument(data, "spaces.pdf")
+        page = read.page(0)
+        read.close()
+    assert page is not None
+    line = [c for c in page.chars if 230 < c["top"] < 240]
+    assert [(c["text"], round(c["x0"])) for c in line] == [(" ", 72), (" ", 102), (" ", 132)]
+    plumber, pdfium = _both(data)
+    assert isinstance(plumber, Report) and isinstance(pdfium, Report)
+    _assert_same(plumber, pdfium)
+
+
+def test_a_glyph_left_out_inside_a_form_sends_its_page_to_pdfplumber() -> None:
+    # the content stream of a Form XObject is not scanned: the page is read whole, as before
+    form = {"Fm1": (text(72, 600, "A", font="F2"), (1, 0, 0, 1, 0, 0))}
+    data = document([Page(PROSE + TABLE + "/Fm1 Do\n", forms=form)])
     with LOCK:
         read = PdfiumDocument(data, "boxless.pdf")
         assert read.page(0) is None

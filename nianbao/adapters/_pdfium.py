@@ -38,7 +38,9 @@ called from two threads at once: the caller holds `_pdfium_api.LOCK` while a doc
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from nianbao.adapters._pdf_page import PageRead
 from nianbao.adapters._pdf_text import Char
@@ -53,6 +55,7 @@ from nianbao.adapters._pdfium_api import (
     the_api,
 )
 from nianbao.adapters._pdfium_graphics import Graphics
+from nianbao.adapters._pdfium_lost import ContentStreams, Shown
 from nianbao.errors import DocumentLoadError
 
 __all__ = ["PdfiumDocument"]
@@ -63,6 +66,7 @@ _PASSWORD = 4  # FPDF_ERR_PASSWORD
 _CUT_GLYPHS = 32_767 // 4
 _SURROGATES = range(0xD800, 0xE000)
 _REPLACEMENT = "\ufffd"
+_SUBSET = re.compile(r"^[A-Z]{6}\+")  # a subset font's name's prefix, which pdfium may drop
 
 
 class PdfiumDocument:
@@ -72,6 +76,8 @@ class PdfiumDocument:
         import pypdfium2  # noqa: PLC0415
 
         self._source = source
+        self._data = data
+        self._streams: ContentStreams | None = None  # opened for the first page that needs it
         self._api = the_api()
         try:
             # pdfium tries the empty user password itself: an owner-only encryption opens
@@ -115,9 +121,11 @@ class PdfiumDocument:
             place = self._placement(page, index)
             graphics = Graphics(api, place, self._doctop)
             graphics.walk(page)
-            chars, seen, longest, lone = _chars(api, text, place, self._doctop)
-            lost = longest >= _CUT_GLYPHS or any(
-                obj not in seen and graphics.narrow(obj) for obj in graphics.texts
+            chars, firsts, longest, lone = _chars(api, text, place, self._doctop)
+            left_out = [o for o in graphics.texts if o not in firsts and graphics.narrow(o)]
+            lost = longest >= _CUT_GLYPHS or (
+                bool(left_out)
+                and not self._recover(index, left_out, graphics, place, chars, firsts)
             )
             read = PageRead(
                 index + 1,
@@ -134,6 +142,71 @@ class PdfiumDocument:
             api.close_page(page)
         self._doctop += place.height
         return None if lost else read
+
+    def _recover(  # noqa: PLR0917
+        self,
+        index: int,
+        left_out: list[int],
+        graphics: Graphics,
+        place: Placement,
+        chars: list[Char],
+        firsts: dict[int, int],
+    ) -> bool:
+        """Put the characters of the text objects pdfium's text page left out into `chars`,
+        each where its object comes in the page's order, as read from the page's content
+        stream (`_pdfium_lost`); False, `chars` untouched, where that reading cannot be
+        trusted."""
+        if any(obj in graphics.inner for obj in left_out):
+            return False
+        if self._streams is None:
+            self._streams = ContentStreams(self._data)
+        shown = self._streams.shown(index)
+        top = [obj for obj in graphics.texts if obj not in graphics.inner]
+        if shown is None or len(shown[0]) != len(top):
+            return False
+        strings, fonts = shown
+        order = {obj: k for k, obj in enumerate(top)}
+        found: list[tuple[int, int, Char]] = []  # where, in the page's order, what
+        for obj in left_out:
+            char = self._lost_char(obj, strings[order[obj]], fonts, place)
+            if char is None:
+                return False
+            # before the first character of the next text object that has any
+            later = (firsts.get(o) for o in top[order[obj] + 1 :])
+            at = next((i for i in later if i is not None), len(chars))
+            found.append((at, order[obj], char))
+        # from the end, so that each insertion leaves the places still to come where they are
+        for at, _, char in sorted(found, key=lambda spot: spot[:2], reverse=True):
+            chars.insert(at, char)
+        return True
+
+    def _lost_char(
+        self, obj: int, shown: Shown, fonts: dict[str, Any], place: Placement
+    ) -> Char | None:
+        """The one glyph of text object `obj`, its text decoded by pdfminer from what the
+        content stream `shown`, its box made by pdfium as any other's."""
+        api = self._api
+        spec = fonts.get(shown.font)
+        assert self._streams is not None
+        if spec is None:
+            return None
+        font = _font(api, api.font(obj) or 0)
+        if _unprefixed(font.name) != _unprefixed(self._streams.base_font(spec)):
+            return None
+        texts = self._streams.decode(spec, shown.data)
+        if len(texts) != 1:
+            return None
+        size, m = ctypes.c_float(), FsMatrix()
+        api.font_size(obj, size)
+        if not api.object_matrix(obj, m):
+            return None
+        linear = tuple(round(v, FACTOR_DIGITS) for v in (m.a, m.b, m.c, m.d))
+        run = _Run(font, round(size.value, DIGITS), linear, place.matrix)
+        text = texts[0]
+        code = ord(text) if len(text) == 1 else 0
+        char = _box(api, code, run, round(m.e, DIGITS), round(m.f, DIGITS), place, text)
+        char["doctop"] = self._doctop + char["top"]
+        return char
 
     def _placement(self, page: int, index: int) -> Placement:
         api = self._api
@@ -197,13 +270,15 @@ class _Run:
 
 def _chars(
     api: Api, text: int, place: Placement, doctop: float
-) -> tuple[list[Char], set[int], int, int]:
-    """The page's characters, the text objects they came from, the most characters in a row
-    from one text object, and how many lone surrogates became U+FFFD."""
+) -> tuple[list[Char], dict[int, int], int, int]:
+    """The page's characters, the text objects they came from (each with the index of its
+    first character), the most characters in a row from one text object, and how many lone
+    surrogates became U+FFFD."""
     chars: list[Char] = []
     longest = length = current = 0
     halves = False  # a character was half a surrogate pair
     runs: dict[int, _Run] = {}
+    firsts: dict[int, int] = {}
     known: dict[tuple[float, ...], _Run] = {}  # by font, size and matrix: objects repeat them
     fonts: dict[int, _Font] = {}
     ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -239,6 +314,7 @@ def _chars(
         run = runs.get(obj)
         if run is None:
             run = runs[obj] = _run_of(api, text, i, obj, known, fonts, place)
+            firsts[obj] = len(chars)
         font = run.font
         width = font.widths.get(code)
         if width is None:
@@ -274,7 +350,7 @@ def _chars(
         char["doctop"] = doctop + char["top"]
         chars.append(char)
     lone = _join_halves(chars) if halves else 0
-    return chars, set(runs), max(longest, length), lone
+    return chars, firsts, max(longest, length), lone
 
 
 def _run_of(  # noqa: PLR0917
@@ -320,6 +396,10 @@ def _text(api: Api, text: int, i: int, code: int) -> str:
     return chr(code)  # half a surrogate pair too, until `_join_halves`
 
 
+def _unprefixed(name: str) -> str:
+    return _SUBSET.sub("", name)
+
+
 def _join_halves(chars: list[Char]) -> int:
     """Join the halves of each surrogate pair pdfium gives (a ToUnicode map's <D840DC00> is
     two characters at one origin, one `Char` by then) into the character they stand for, and
@@ -349,6 +429,24 @@ def _char(  # noqa: PLR0917
     api: Api, text: int, i: int, code: int, run: _Run, x: float, y: float, place: Placement
 ) -> Char:
     """A character with its box as pdfminer makes it, in pdfplumber's coordinates."""
+    loose = None
+    if run.font.width(api, code) * run.size == 0 and run.linear[1:3] == (0, 0) and run.linear[0]:
+        loose = _loose_right(api, text, i, x) / run.linear[0]  # the font does not know the glyph
+    return _box(api, code, run, x, y, place, _text(api, text, i, code), loose)
+
+
+def _box(  # noqa: PLR0917
+    api: Api,
+    code: int,
+    run: _Run,
+    x: float,
+    y: float,
+    place: Placement,
+    shown: str,
+    loose: float | None = None,
+) -> Char:
+    """The character `shown` at origin (x, y), its box from the font's advance for Unicode
+    `code` (or `loose`, the reach of pdfium's box, where the font gives none)."""
     size = run.size
     width = run.font.width(api, code)
     a, b, c, d = run.linear
@@ -356,8 +454,8 @@ def _char(  # noqa: PLR0917
         x_low, x_high, y_low, y_high = 0.0, size, size + width * size / 1000, size
     else:
         advance = width * size / 1000
-        if advance == 0 and b == 0 and c == 0 and a:
-            advance = _loose_right(api, text, i, x) / a  # the font does not know the glyph
+        if advance == 0 and loose is not None:
+            advance = loose
         x_low, x_high = 0.0, advance
         y_low = run.font.descent * size / 1000
         y_high = y_low + size
@@ -370,7 +468,7 @@ def _char(  # noqa: PLR0917
             tops.append(p[1] * ux + p[3] * uy + p[5])
     x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
     return {
-        "text": _text(api, text, i, code),
+        "text": shown,
         "x0": x0,
         "x1": x1,
         "top": top,

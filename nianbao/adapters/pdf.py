@@ -274,7 +274,8 @@ class _Reader:
 
     def page(self, index: int) -> PageRead:
         if self._pdfium is not None:
-            with effort.in_library(f"pdfium reading page {index + 1}"):
+            # pdfminer reads the content stream of a page whose text pdfium left out in part
+            with effort.in_library(f"pdfium reading page {index + 1}"), self._library.calls():
                 read = self._pdfium.page(index)
             if read is not None:
                 return read
