@@ -278,8 +278,15 @@ def test_lone_spaces_of_a_browser_print_keep_the_page_with_pdfium() -> None:
 
 def test_a_glyph_left_out_inside_a_form_sends_its_page_to_pdfplumber() -> None:
     # the content stream of a Form XObject is not scanned: the page is read whole, as before
-    form = {"Fm1": (text(72, 600, "A", font="F2"), (1, 0, 0, 1, 0, 0))}
-    data = document([Page(PROSE + TABLE + "/Fm1 Do\n", forms=form)])
+    identity: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
+    data = document(
+        [
+            Page(
+                PROSE + TABLE + "/Fm1 Do\n",
+                forms={"Fm1": (text(72, 600, "A", font="F2"), identity)},
+            )
+        ]
+    )
     with LOCK:
         read = PdfiumDocument(data, "boxless.pdf")
         assert read.page(0) is None
