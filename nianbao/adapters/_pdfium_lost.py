@@ -18,6 +18,7 @@ reads the page whole with pdfplumber, slower, never wrong.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ _LITERAL = rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))*\)"
 _HEX = rb"<[0-9A-Fa-f\s]*>"
 _STRING = rb"(?:" + _LITERAL + rb"|" + _HEX + rb")"
 _DELIMITED = rb"(?=[\s/\[\]()<>%]|$)"
-_OPERATOR = re.compile(
+_OPERATOR = (
     rb"%[^\r\n]*"  # a comment
     rb"|(?<![^\s\]>)])BI"
     + _DELIMITED
@@ -48,12 +49,17 @@ _OPERATOR = re.compile(
     + rb"|"
     + _STRING  # a string operand of another operator: skipped whole
     + rb"|(?<![^\s\]>)])(?P<state>[qQ])"
-    + _DELIMITED,
-    re.S,
+    + _DELIMITED
 )
-_ARRAY_STRING = re.compile(_STRING, re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-_ESCAPE = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))", re.S)
+_ESCAPE = rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))"
+
+
+@functools.cache
+def _compiled(pattern: bytes) -> re.Pattern[bytes]:
+    """Compiled on first use: most PDFs never need a content stream read, and the scanner's
+    expression takes milliseconds to compile, paid at import by every process otherwise."""
+    return re.compile(pattern, re.S)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ def shown_strings(stream: bytes) -> list[Shown]:
     out: list[Shown] = []
     font: str | None = None
     saved: list[str | None] = []
-    for match in _OPERATOR.finditer(stream):
+    for match in _compiled(_OPERATOR).finditer(stream):
         if (name := match.group("font")) is not None:
             font = name.decode("latin-1")
         elif (state := match.group("state")) is not None:
@@ -84,7 +90,7 @@ def shown_strings(stream: bytes) -> list[Shown]:
             if data and font is not None:
                 out.append(Shown(font, data))
         elif (array := match.group("array")) is not None:
-            parts = [_string(m.group()) for m in _ARRAY_STRING.finditer(array)]
+            parts = [_string(m.group()) for m in _compiled(_STRING).finditer(array)]
             if parts and font is not None:
                 out.append(Shown(font, b"".join(parts)))
     return out
@@ -94,7 +100,7 @@ def _string(token: bytes) -> bytes:
     if token.startswith(b"<"):
         digits = re.sub(rb"\s", b"", token[1:-1])
         return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
-    return _ESCAPE.sub(_unescape, token[1:-1])
+    return _compiled(_ESCAPE).sub(_unescape, token[1:-1])
 
 
 def _unescape(match: re.Match[bytes]) -> bytes:
@@ -112,27 +118,34 @@ class ContentStreams:
 
     def __init__(self, data: bytes) -> None:
         self._data = data
-        self._pages: list[Any] = []
+        self._document: Any = None
         self._walk: Iterator[Any] | None = None
+        self._at: tuple[int, Any] = (-1, None)  # the page last reached, and its number
         self._fonts: dict[int, Any] = {}
         self._manager: Any = None
 
     def _page(self, index: int) -> Any | None:
-        if self._walk is None:
+        """Page `index`, walked to from the last one asked for (pages come in order); the
+        objects pdfminer parsed for the pages before let go, so that memory stays the page's."""
+        from pdfminer.pdfpage import PDFPage  # noqa: PLC0415
+
+        if self._walk is None or index < self._at[0]:
             from pdfminer.pdfdocument import PDFDocument  # noqa: PLC0415
             from pdfminer.pdfinterp import PDFResourceManager  # noqa: PLC0415
-            from pdfminer.pdfpage import PDFPage  # noqa: PLC0415
             from pdfminer.pdfparser import PDFParser  # noqa: PLC0415
 
-            document = PDFDocument(PDFParser(io.BytesIO(self._data)), password="")
-            self._walk = iter(PDFPage.create_pages(document))
-            self._manager = PDFResourceManager()
-        while len(self._pages) <= index:
+            self._document = PDFDocument(PDFParser(io.BytesIO(self._data)), password="")
+            self._walk = iter(PDFPage.create_pages(self._document))
+            self._manager = self._manager or PDFResourceManager()
+            self._at = (-1, None)
+        while self._at[0] < index:
+            for cache in ("_cached_objs", "_parsed_objs"):  # pdfminer's, kept for ever
+                getattr(self._document, cache, {}).clear()
             page = next(self._walk, None)
             if page is None:
                 return None
-            self._pages.append(page)
-        return self._pages[index]
+            self._at = (self._at[0] + 1, page)
+        return self._at[1]
 
     def shown(self, index: int) -> tuple[list[Shown], dict[str, Any]] | None:
         """Page `index`'s text objects as its content stream makes them, and its fonts by
