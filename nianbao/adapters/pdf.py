@@ -37,6 +37,7 @@ from nianbao.adapters import effort
 from nianbao.adapters._damage import READER_ERRORS, WarningCounter
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
+from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
 from nianbao.adapters._pdf_lattice import find_tables
 from nianbao.adapters._pdf_page import PageRead, plumber_page
 from nianbao.adapters._pdf_ruling import (
@@ -120,9 +121,12 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         engine = self.options.table_engine
         camelot_tables = camelot_boxes(data, engine, info.name) if engine != "pdfplumber" else None
         method: TableMethod = "stream" if engine == "camelot-stream" else "ruled"
-        read: list[_Read | tuple[int, OcrPage]] = []  # a scanned page: its number and its OCR
+        # each page made into lines and tables as it is read, its characters let go: memory
+        # bounded by the page, not the document; a scanned page: its number and its OCR
+        read: list[_Page | tuple[int, OcrPage]] = []
         unmapped: dict[int, int] = {}
         lone: dict[int, int] = {}  # lone surrogates made U+FFFD, by page
+        from_font: dict[int, int] = {}  # characters whose Unicode is their font's own, by page
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
@@ -141,6 +145,8 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                     page = reader.page(index)
                     if page.lone_surrogates:
                         lone[page.number] = page.lone_surrogates
+                    if page.font_unicode:
+                        from_font[page.number] = page.font_unicode
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
                         scan = ocr.page(page.number)
@@ -154,14 +160,16 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                         if camelot_tables is not None
                         else _ruled_boxes(page, rules, chars)
                     )
-                    read.append(_Read(page.number, page.height, chars, boxes, rules))
+                    read.append(_page(_Read(page.number, page.height, chars, boxes, rules), method))
         finally:
             ocr.close()
-        pages = [_page(r, method) if isinstance(r, _Read) else scanned_page(*r) for r in read]
+        pages = [r if isinstance(r, _Page) else scanned_page(*r) for r in read]
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
         diagnostics = _diagnostics(unmapped, scanned, len(pages), ocr_off=not self.options.ocr)
         diagnostics.extend(_lone_surrogates(lone))
+        if (font_unicode := font_unicode_diagnostic(from_font)) is not None:
+            diagnostics.append(font_unicode)
         diagnostics.extend(ocr.diagnostics())
         diagnostics.extend(d for p in pages for d in p.diagnostics)
         if (warned := library.warnings_diagnostic()) is not None:
@@ -331,6 +339,8 @@ def page_of(  # noqa: PLR0917
     for table in tables:
         mark_headers(table)
     taken = set().union(*(t.consumed for t in tables))
+    for table in tables:
+        table.consumed = set()  # the page's characters are let go: their ids mean nothing now
     left = [c for c in chars if id(c) not in taken]
     diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
     return _Page(number, height, group_lines(left, number), tables, diagnostics)
