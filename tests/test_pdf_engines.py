@@ -352,3 +352,27 @@ def test_threads_converting_pdfs_at_once_get_what_one_gets() -> None:
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda p: nianbao.to_json(nianbao.convert_document(p)), paths * 4))
     assert together == alone * 4
+
+
+def test_a_document_opened_anew_as_it_is_read_reads_every_page_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pdfium keeps what it parsed until the document is closed: it is opened anew every so
+    # many pages (_REOPEN_PAGES, 50), which must change nothing read, doctop included
+    import nianbao.adapters._pdfium as pdfium_module  # noqa: PLC0415
+
+    data = document([Page(PROSE + TABLE + text(72, 600, f"page {n}")) for n in range(7)])
+
+    def pages() -> list[Any]:
+        with LOCK:
+            read = PdfiumDocument(data, "seven.pdf")
+            out = [read.page(i) for i in range(len(read))]
+            read.close()
+        return out
+
+    whole = pages()
+    monkeypatch.setattr(pdfium_module, "_REOPEN_PAGES", 2)
+    reopened = pages()
+    assert len(reopened) == 7 and all(page is not None for page in reopened)
+    assert reopened == whole
+    assert reopened[6].chars[0]["doctop"] == whole[6].chars[0]["doctop"] > 6 * 842
