@@ -55,6 +55,9 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _ESCAPE = rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))"
 
 
+_FORGET_PAGES = 50  # pdfminer's parsed objects are let go every so many pages walked
+
+
 @functools.cache
 def _compiled(pattern: bytes) -> re.Pattern[bytes]:
     """Compiled on first use: most PDFs never need a content stream read, and the scanner's
@@ -64,11 +67,19 @@ def _compiled(pattern: bytes) -> re.Pattern[bytes]:
 
 @dataclass(frozen=True)
 class Shown:
-    """One text object as the content stream makes it: its font's resource name and the bytes
-    of its strings."""
+    """One text object as the content stream makes it: its font's resource name and the
+    string operand (`raw`, as written: a string, or a `TJ` array's inside), decoded only for
+    the few objects pdfium left out."""
 
     font: str
-    data: bytes
+    raw: bytes
+    array: bool = False
+
+    @property
+    def data(self) -> bytes:
+        if not self.array:
+            return _string(self.raw)
+        return b"".join(_string(m.group()) for m in _compiled(_STRING).finditer(self.raw))
 
 
 def shown_strings(stream: bytes) -> list[Shown]:
@@ -85,20 +96,27 @@ def shown_strings(stream: bytes) -> list[Shown]:
                 saved.append(font)
             elif saved:
                 font = saved.pop()
+        elif font is None:
+            continue  # no font yet: pdfium makes no object
         elif (shown := match.group("shown")) is not None:
-            data = _string(shown)
-            if data and font is not None:
-                out.append(Shown(font, data))
-        elif (array := match.group("array")) is not None:
-            parts = [_string(m.group()) for m in _compiled(_STRING).finditer(array)]
-            if parts and font is not None:
-                out.append(Shown(font, b"".join(parts)))
+            if not _empty(shown):
+                out.append(Shown(font, shown))
+        elif (array := match.group("array")) is not None and _compiled(_STRING).search(array):
+            out.append(Shown(font, array, array=True))
     return out
+
+
+def _empty(token: bytes) -> bool:
+    """Whether a string token holds no byte (most do: they are only decoded if one is)."""
+    inside = token[1:-1]
+    if token.startswith(b"<"):
+        return not inside.strip()
+    return not inside or (b"\\" in inside and not _string(token))
 
 
 def _string(token: bytes) -> bytes:
     if token.startswith(b"<"):
-        digits = re.sub(rb"\s", b"", token[1:-1])
+        digits = b"".join(token[1:-1].split())
         return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
     return _compiled(_ESCAPE).sub(_unescape, token[1:-1])
 
@@ -139,8 +157,9 @@ class ContentStreams:
             self._manager = self._manager or PDFResourceManager()
             self._at = (-1, None)
         while self._at[0] < index:
-            for cache in ("_cached_objs", "_parsed_objs"):  # pdfminer's, kept for ever
-                getattr(self._document, cache, {}).clear()
+            if self._at[0] % _FORGET_PAGES == _FORGET_PAGES - 1:
+                for cache in ("_cached_objs", "_parsed_objs"):  # pdfminer's, kept for ever
+                    getattr(self._document, cache, {}).clear()
             page = next(self._walk, None)
             if page is None:
                 return None
