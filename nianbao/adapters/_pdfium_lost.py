@@ -31,7 +31,8 @@ _HEX = rb"<[0-9A-Fa-f\s]*>"
 _STRING = rb"(?:" + _LITERAL + rb"|" + _HEX + rb")"
 _DELIMITED = rb"(?=[\s/\[\]()<>%]|$)"
 _OPERATOR = (
-    rb"%[^\r\n]*"  # a comment
+    rb"(?=[%B/(<\[qQ])"  # what every alternative starts with: other bytes are passed at once
+    rb"(?:%[^\r\n]*"  # a comment
     rb"|(?<![^\s\]>)])BI"
     + _DELIMITED
     + rb".*?\sID\s.*?\sEI"
@@ -50,6 +51,7 @@ _OPERATOR = (
     + _STRING  # a string operand of another operator: skipped whole
     + rb"|(?<![^\s\]>)])(?P<state>[qQ])"
     + _DELIMITED
+    + rb")"
 )
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _ESCAPE = rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))"
