@@ -44,6 +44,9 @@ PDFS = sorted(
 # pdfminer and pdfium each make up different Latin letters for the same glyphs. Both report
 # the unmapped glyphs; the tables' shapes and the figures (none) agree, their text cannot.
 MADE_UP_TEXT = {"unmapped-glyphs.pdf"}
+# A Chromium print whose fonts' ToUnicode maps were taken out: pdfium reads what ActualText and
+# the fonts' own maps give, pdfminer makes up Latin letters (tests/test_pdf_font_unicode.py).
+NO_TO_UNICODE = {"chromium-print-no-tounicode.pdf"}
 # A damaged page tree: pdfminer finds two pages, pdfium three, and pdfium cannot place the
 # third's text. pdfplumber reads two pages without a word of the third; pdfium refuses.
 REFUSED_BY_PDFIUM_ONLY = {"pdf-glyph-without-text.pdf"}
@@ -60,8 +63,10 @@ LONE_SURROGATES = {
 # pdfium places LiberationSerif's curly quotes 0.0102 point from pdfminer. Their fonts have no
 # FontBBox, which pdfminer logs (`pdf.library_warnings`): a diagnostic only a pdfminer parse has.
 BROWSER_PRINTS = {p.name for p in (ROOT / "tests" / "fixtures" / "prints").glob("*.pdf")}
-HORIZONTAL_IN_PRINTS = 0.02
-CELL_BOX = 0.1
+# On the pages pdfium now reads whole (not left to pdfplumber), LiberationSerif's Latin letters
+# drift apart by ~0.01 pt a glyph along a word (their widths rounded differently): 0.054 pt at most.
+HORIZONTAL_IN_PRINTS = 0.06
+CELL_BOX = 0.1  # boxes are rounded to 0.1 pt: one rounding step apart, and a float's hair
 VERTICAL = 0.25  # of the character's size
 HORIZONTAL = 0.01
 
@@ -112,7 +117,7 @@ def _assert_same(plumber: Report, pdfium: Report, *, text: bool = True) -> None:
             (b.kind, b.text) for b in plumber.document.blocks
         ]
     for box, other in zip(_boxes(pdfium), _boxes(plumber), strict=True):
-        assert max(abs(a - b) for a, b in zip(box, other, strict=True)) <= CELL_BOX
+        assert max(abs(a - b) for a, b in zip(box, other, strict=True)) <= CELL_BOX + 1e-9
     figures = [
         {k: f.value for k, f in r.annual_report.figures.items()} if r.annual_report else None
         for r in (plumber, pdfium)
@@ -122,14 +127,18 @@ def _assert_same(plumber: Report, pdfium: Report, *, text: bool = True) -> None:
 
 
 def _codes(report: Report) -> list[str]:
-    """The diagnostics' codes, but what pdfminer logged while parsing: said only when it did."""
-    return [d.code for d in report.diagnostics if d.code != "pdf.library_warnings"]
+    """The diagnostics' codes, but what pdfminer logged while parsing (said only when it did)
+    and the glyphs pdfium alone reads from a font's own map where it has no ToUnicode."""
+    left_out = {"pdf.library_warnings", "pdf.unicode_from_font"}
+    return [d.code for d in report.diagnostics if d.code not in left_out]
 
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_both_engines_give_the_same_report(path: Path) -> None:
     if path.name in LONE_SURROGATES:
         pytest.skip("the engines read a lone surrogate differently (test_damaged_issue19.py)")
+    if path.name in NO_TO_UNICODE:
+        pytest.skip("pdfminer cannot read it: pdfium's reading (test_pdf_font_unicode.py)")
     plumber, pdfium = _both(path)
     if path.name in REFUSED_BY_PDFIUM_ONLY:
         assert isinstance(plumber, Report)
@@ -157,11 +166,11 @@ def test_character_boxes_agree_within_their_tolerance(path: Path) -> None:
         pytest.skip("not read by both engines")
     horizontal = HORIZONTAL_IN_PRINTS if path.name in BROWSER_PRINTS else HORIZONTAL
     for read, other in zip(pdfium, plumber, strict=False):
-        if read is None or path.name in MADE_UP_TEXT | LONE_SURROGATES:
+        if read is None or path.name in MADE_UP_TEXT | LONE_SURROGATES | NO_TO_UNICODE:
             continue  # pdfium left the page to pdfplumber; or there is no text to match
         assert (read.width, read.height) == pytest.approx((other.width, other.height), abs=1e-3)
         left = [c for c in read.chars if 0 <= c["x0"] <= read.width]
-        for char in (c for c in other.chars if 0 <= c["x0"] <= other.width):
+        for char in (c for c in other.chars if 0 <= c["x0"] <= other.width and _upright(c)):
             same = [c for c in left if c["text"] == char["text"]]
             if not same:  # a fake-bold duplicate pdfium left out, or an unmapped glyph
                 continue
@@ -171,6 +180,13 @@ def test_character_boxes_agree_within_their_tolerance(path: Path) -> None:
             assert abs(match["top"] - char["top"]) <= VERTICAL * char["size"]
             assert abs(match["size"] - char["size"]) <= 0.01
             left.remove(match)
+
+
+def _upright(char: dict[str, Any]) -> bool:
+    """Not slanted: a browser's synthetic italic (a sheared text matrix) is boxed by pdfium
+    round the slanted glyph and by pdfminer at its upright origin, 0.36 pt apart at 12 pt."""
+    a, b, c, d, _, _ = char["matrix"]
+    return (b == 0 and c == 0) or (a == 0 and d == 0)
 
 
 # --- PDFs written here -------------------------------------------------------------------------
@@ -256,9 +272,50 @@ def test_white_rectangles_behind_prose_are_no_table() -> None:
     assert pdfium.document.tables == []
 
 
-def test_a_page_whose_text_pdfium_cannot_place_is_read_by_pdfplumber() -> None:
-    # a single glyph without a box: pdfium's text page leaves its text object out, unsaid
+def test_a_glyph_pdfium_leaves_out_is_read_from_the_content_stream() -> None:
+    # a single glyph without a box: pdfium's text page leaves its text object out, unsaid;
+    # its text comes from the page's content stream, the rest of the page from pdfium
     data = document([Page(PROSE + TABLE + text(72, 600, "A", font="F2"))])
+    with LOCK:
+        read = PdfiumDocument(data, "boxless.pdf")
+        page = read.page(0)
+        read.close()
+    assert page is not None
+    assert [c["text"] for c in page.chars if c["fontname"] == ""] == ["一"]
+    plumber, pdfium = _both(data)
+    assert isinstance(plumber, Report) and isinstance(pdfium, Report)
+    _assert_same(plumber, pdfium)
+    assert "一" in [b.text for b in pdfium.document.blocks]
+
+
+def test_lone_spaces_of_a_browser_print_keep_the_page_with_pdfium() -> None:
+    # Chromium prints a space between two inline elements as a text object of its own
+    # (`<0003> Tj`): no ink, no box, left out of pdfium's text page; each is read back
+    spaces = "".join(text(72 + 30 * k, 600, " ") for k in range(3))
+    data = document([Page(PROSE + TABLE + spaces + text(72, 580, "x"))])
+    with LOCK:
+        read = PdfiumDocument(data, "spaces.pdf")
+        page = read.page(0)
+        read.close()
+    assert page is not None
+    line = [c for c in page.chars if 230 < c["top"] < 240]
+    assert [(c["text"], round(c["x0"])) for c in line] == [(" ", 72), (" ", 102), (" ", 132)]
+    plumber, pdfium = _both(data)
+    assert isinstance(plumber, Report) and isinstance(pdfium, Report)
+    _assert_same(plumber, pdfium)
+
+
+def test_a_glyph_left_out_inside_a_form_sends_its_page_to_pdfplumber() -> None:
+    # the content stream of a Form XObject is not scanned: the page is read whole, as before
+    identity: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
+    data = document(
+        [
+            Page(
+                PROSE + TABLE + "/Fm1 Do\n",
+                forms={"Fm1": (text(72, 600, "A", font="F2"), identity)},
+            )
+        ]
+    )
     with LOCK:
         read = PdfiumDocument(data, "boxless.pdf")
         assert read.page(0) is None
@@ -317,3 +374,27 @@ def test_threads_converting_pdfs_at_once_get_what_one_gets() -> None:
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda p: nianbao.to_json(nianbao.convert_document(p)), paths * 4))
     assert together == alone * 4
+
+
+def test_a_document_opened_anew_as_it_is_read_reads_every_page_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pdfium keeps what it parsed until the document is closed: it is opened anew every so
+    # many pages (_REOPEN_PAGES, 50), which must change nothing read, doctop included
+    import nianbao.adapters._pdfium as pdfium_module  # noqa: PLC0415
+
+    data = document([Page(PROSE + TABLE + text(72, 600, f"page {n}")) for n in range(7)])
+
+    def pages() -> list[Any]:
+        with LOCK:
+            read = PdfiumDocument(data, "seven.pdf")
+            out = [read.page(i) for i in range(len(read))]
+            read.close()
+        return out
+
+    whole = pages()
+    monkeypatch.setattr(pdfium_module, "_REOPEN_PAGES", 2)
+    reopened = pages()
+    assert len(reopened) == 7 and all(page is not None for page in reopened)
+    assert reopened == whole
+    assert reopened[6].chars[0]["doctop"] == whole[6].chars[0]["doctop"] > 6 * 842

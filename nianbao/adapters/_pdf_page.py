@@ -33,6 +33,9 @@ class PageRead:
     pictures: list[BBox]
     #: Characters that were half a surrogate pair, each now U+FFFD (pdfium passes them on).
     lone_surrogates: int = 0
+    #: Characters of fonts without a ToUnicode map whose Unicode pdfium took from the font's
+    #: own encoding or character map (pdfminer leaves them unmapped).
+    font_unicode: int = 0
 
 
 def plumber_page(page: Page) -> PageRead:

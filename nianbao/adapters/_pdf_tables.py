@@ -31,7 +31,7 @@ _ALIGN_TOLERANCE = 4.0  # column boundaries this close on two pages are the same
 _SENTENCE = re.compile(r"[。；;！？]")
 
 
-@dataclass
+@dataclass(slots=True)  # as many as a long PDF has table cells
 class RawCell:
     row: int
     col: int

@@ -41,7 +41,7 @@ _MARGIN = 0.12  # top and bottom share of a page where headers, footers and page
 _HEADING_MAX = 50
 
 
-@dataclass
+@dataclass(slots=True)  # a 2,000-page PDF holds hundreds of thousands
 class TextLine:
     page: int
     text: str

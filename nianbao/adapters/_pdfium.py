@@ -39,7 +39,9 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass, field
+from typing import Any
 
+from nianbao.adapters._pdf_fonts import fonts_without_to_unicode, is_real_character, unprefixed
 from nianbao.adapters._pdf_page import PageRead
 from nianbao.adapters._pdf_text import Char
 from nianbao.adapters._pdfium_api import (
@@ -53,6 +55,7 @@ from nianbao.adapters._pdfium_api import (
     the_api,
 )
 from nianbao.adapters._pdfium_graphics import Graphics
+from nianbao.adapters._pdfium_lost import ContentStreams, Shown
 from nianbao.errors import DocumentLoadError
 
 __all__ = ["PdfiumDocument"]
@@ -63,40 +66,64 @@ _PASSWORD = 4  # FPDF_ERR_PASSWORD
 _CUT_GLYPHS = 32_767 // 4
 _SURROGATES = range(0xD800, 0xE000)
 _REPLACEMENT = "\ufffd"
+#: Pages read between two openings of the document (`PdfiumDocument._fresh`): reopening costs
+#: a parse of the cross-reference table, a millisecond or two.
+_REOPEN_PAGES = 50
 
 
 class PdfiumDocument:
     """An open PDF; hold `LOCK` from opening to `close`."""
 
     def __init__(self, data: bytes, source: str) -> None:
+        self._source = source
+        self._data = data
+        self._streams: ContentStreams | None = None  # opened for the first page that needs it
+        self._api = the_api()
+        self._pdf: Any = None
+        self._open()
+        self._without_to_unicode = fonts_without_to_unicode(data)
+        self._pages = len(self._pdf) if self._pdf is not None else 0
+        self._doctop = 0.0
+        self._since_open = 0  # pages read since the document was last opened
+
+    def _open(self) -> None:
         import pypdfium2  # noqa: PLC0415
 
-        self._source = source
-        self._api = the_api()
         try:
             # pdfium tries the empty user password itself: an owner-only encryption opens
-            self._pdf = pypdfium2.PdfDocument(data)
+            self._pdf = pypdfium2.PdfDocument(self._data)
         except pypdfium2.PdfiumError as exc:
             if exc.err_code == _PASSWORD:
                 raise DocumentLoadError(
                     "encrypted: needs a password (opening with an empty one failed)",
-                    source=source,
+                    source=self._source,
                 ) from exc
             raise DocumentLoadError(
-                f"not a readable PDF, damaged or truncated ({exc})", source=source
+                f"not a readable PDF, damaged or truncated ({exc})", source=self._source
             ) from exc
         self._handle = ctypes.cast(self._pdf.raw, ctypes.c_void_p).value
-        self._doctop = 0.0
 
     def __len__(self) -> int:
-        return len(self._pdf)
+        return self._pages
 
     def close(self) -> None:
         self._pdf.close()
 
+    def _fresh(self) -> None:
+        """pdfium keeps every object it has parsed, each page's fonts and streams among them,
+        until the document is closed: half a megabyte a page of a WPS report, 1.2 GB for 2,000
+        pages. Opened anew every `_REOPEN_PAGES` pages, a document holds in memory what a few
+        dozen pages need, whatever its length."""
+        if self._since_open >= _REOPEN_PAGES:
+            self._pdf.close()
+            self._open()
+            self._since_open = 0
+        self._since_open += 1
+
     def page(self, index: int) -> PageRead | None:
         """Page `index` (0-based) as pdfplumber would read it; None when pdfium's text page left
         out text it could not place (the caller reads the page another way)."""
+        self._fresh()
         api = self._api
         page = api.load_page(self._handle, index)
         if not page:
@@ -115,9 +142,13 @@ class PdfiumDocument:
             place = self._placement(page, index)
             graphics = Graphics(api, place, self._doctop)
             graphics.walk(page)
-            chars, seen, longest, lone = _chars(api, text, place, self._doctop)
-            lost = longest >= _CUT_GLYPHS or any(
-                obj not in seen and graphics.narrow(obj) for obj in graphics.texts
+            chars, firsts, longest, lone, from_font = _chars(
+                api, text, place, self._doctop, self._without_to_unicode
+            )
+            left_out = [o for o in graphics.texts if o not in firsts and graphics.narrow(o)]
+            lost = longest >= _CUT_GLYPHS or (
+                bool(left_out)
+                and not self._recover(index, left_out, graphics, place, chars, firsts)
             )
             read = PageRead(
                 index + 1,
@@ -127,6 +158,7 @@ class PdfiumDocument:
                 graphics.edges(),
                 graphics.pictures,
                 lone_surrogates=lone,
+                font_unicode=from_font,
             )
         finally:
             if text:
@@ -134,6 +166,71 @@ class PdfiumDocument:
             api.close_page(page)
         self._doctop += place.height
         return None if lost else read
+
+    def _recover(  # noqa: PLR0917
+        self,
+        index: int,
+        left_out: list[int],
+        graphics: Graphics,
+        place: Placement,
+        chars: list[Char],
+        firsts: dict[int, int],
+    ) -> bool:
+        """Put the characters of the text objects pdfium's text page left out into `chars`,
+        each where its object comes in the page's order, as read from the page's content
+        stream (`_pdfium_lost`); False, `chars` untouched, where that reading cannot be
+        trusted."""
+        if any(obj in graphics.inner for obj in left_out):
+            return False
+        if self._streams is None:
+            self._streams = ContentStreams(self._data)
+        shown = self._streams.shown(index)
+        top = [obj for obj in graphics.texts if obj not in graphics.inner]
+        if shown is None or len(shown[0]) != len(top):
+            return False
+        strings, fonts = shown
+        order = {obj: k for k, obj in enumerate(top)}
+        found: list[tuple[int, int, Char]] = []  # where, in the page's order, what
+        for obj in left_out:
+            char = self._lost_char(obj, strings[order[obj]], fonts, place)
+            if char is None:
+                return False
+            # before the first character of the next text object that has any
+            later = (firsts.get(o) for o in top[order[obj] + 1 :])
+            at = next((i for i in later if i is not None), len(chars))
+            found.append((at, order[obj], char))
+        # from the end, so that each insertion leaves the places still to come where they are
+        for at, _, char in sorted(found, key=lambda spot: spot[:2], reverse=True):
+            chars.insert(at, char)
+        return True
+
+    def _lost_char(
+        self, obj: int, shown: Shown, fonts: dict[str, Any], place: Placement
+    ) -> Char | None:
+        """The one glyph of text object `obj`, its text decoded by pdfminer from what the
+        content stream `shown`, its box made by pdfium as any other's."""
+        api = self._api
+        spec = fonts.get(shown.font)
+        assert self._streams is not None
+        if spec is None:
+            return None
+        font = _font(api, api.font(obj) or 0, self._without_to_unicode)
+        if unprefixed(font.name) != unprefixed(self._streams.base_font(spec)):
+            return None
+        texts = self._streams.decode(spec, shown.data)
+        if len(texts) != 1:
+            return None
+        size, m = ctypes.c_float(), FsMatrix()
+        api.font_size(obj, size)
+        if not api.object_matrix(obj, m):
+            return None
+        linear = tuple(round(v, FACTOR_DIGITS) for v in (m.a, m.b, m.c, m.d))
+        run = _Run(font, round(size.value, DIGITS), linear, place.matrix)
+        text = texts[0]
+        code = ord(text) if len(text) == 1 else 0
+        char = _box(api, code, run, round(m.e, DIGITS), round(m.f, DIGITS), place, text)
+        char["doctop"] = self._doctop + char["top"]
+        return char
 
     def _placement(self, page: int, index: int) -> Placement:
         api = self._api
@@ -162,6 +259,7 @@ class _Font:
     name: str
     descent: float  # per 1000 units of the em, negative below the baseline
     widths: dict[int, float] = field(default_factory=dict)  # per 1000 units, by Unicode value
+    own_map: bool = False  # no ToUnicode map: pdfium's Unicode is the font's own map's
 
     def width(self, api: Api, code: int) -> float:
         """The advance of the glyph for `code`: negative in vertical writing (pdfium's
@@ -195,15 +293,19 @@ class _Run:
         self.plain = a > 0 and b == 0 and c == 0 and d > 0 and place[:4] == (1, 0, 0, -1)
 
 
-def _chars(
-    api: Api, text: int, place: Placement, doctop: float
-) -> tuple[list[Char], set[int], int, int]:
-    """The page's characters, the text objects they came from, the most characters in a row
-    from one text object, and how many lone surrogates became U+FFFD."""
+def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
+    api: Api, text: int, place: Placement, doctop: float, without_to_unicode: frozenset[str]
+) -> tuple[list[Char], dict[int, int], int, int, int]:
+    """The page's characters, the text objects they came from (each with the index of its
+    first character), the most characters in a row from one text object, how many lone
+    surrogates became U+FFFD, and how many characters' Unicode is their font's own (of a font
+    in `without_to_unicode`; where that is no real character, the glyph is unmapped)."""
     chars: list[Char] = []
     longest = length = current = 0
     halves = False  # a character was half a surrogate pair
+    from_font = 0
     runs: dict[int, _Run] = {}
+    firsts: dict[int, int] = {}
     known: dict[tuple[float, ...], _Run] = {}  # by font, size and matrix: objects repeat them
     fonts: dict[int, _Font] = {}
     ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -238,7 +340,8 @@ def _chars(
         last = (obj, x, y)
         run = runs.get(obj)
         if run is None:
-            run = runs[obj] = _run_of(api, text, i, obj, known, fonts, place)
+            run = runs[obj] = _run_of(api, text, i, obj, (known, fonts), place, without_to_unicode)
+            firsts[obj] = len(chars)
         font = run.font
         width = font.widths.get(code)
         if width is None:
@@ -250,6 +353,7 @@ def _chars(
             and not unmapped(text, i)
             and run.plain
             and width > 0
+            and not font.own_map
         ):
             # the common case, computed as `_char` computes it, in the same order
             a, d = run.linear[0], run.linear[3]
@@ -273,8 +377,14 @@ def _chars(
         char = _char(api, text, i, code, run, x, y, place)
         char["doctop"] = doctop + char["top"]
         chars.append(char)
+        # (half a surrogate pair is `_join_halves`'s: a pair joined, a lone half U+FFFD, said)
+        if font.own_map and code > 0x20 and code not in _SURROGATES and not unmapped(text, i):
+            if is_real_character(code):
+                from_font += 1
+            else:  # pdfminer's spelling of a glyph its font gives no Unicode for
+                char["text"] = f"(cid:{code})"
     lone = _join_halves(chars) if halves else 0
-    return chars, set(runs), max(longest, length), lone
+    return chars, firsts, max(longest, length), lone, from_font
 
 
 def _run_of(  # noqa: PLR0917
@@ -282,12 +392,13 @@ def _run_of(  # noqa: PLR0917
     text: int,
     i: int,
     obj: int,
-    known: dict[tuple[float, ...], _Run],
-    fonts: dict[int, _Font],
+    made: tuple[dict[tuple[float, ...], _Run], dict[int, _Font]],
     place: Placement,
+    without_to_unicode: frozenset[str],
 ) -> _Run:
     """The run of text object `obj`, whose character `i` is: one already made for the same
-    font, size and matrix (`known`), or a new one."""
+    font, size and matrix (`made`: runs by those, fonts by handle), or a new one."""
+    known, fonts = made
     size, matrix = ctypes.c_float(), FsMatrix()
     handle = api.font(obj) or 0
     api.font_size(obj, size)
@@ -297,7 +408,7 @@ def _run_of(  # noqa: PLR0917
     if run is None:
         font = fonts.get(handle)
         if font is None:
-            font = fonts[handle] = _font(api, handle)
+            font = fonts[handle] = _font(api, handle, without_to_unicode)
         run = known[key] = _Run(
             font,
             round(size.value, DIGITS),
@@ -334,7 +445,7 @@ def _join_halves(chars: list[Char]) -> int:
     return lone
 
 
-def _font(api: Api, handle: int) -> _Font:
+def _font(api: Api, handle: int, without_to_unicode: frozenset[str]) -> _Font:
     if not handle:
         return _Font(0, "", 0.0)
     buffer = ctypes.create_string_buffer(256)
@@ -342,13 +453,33 @@ def _font(api: Api, handle: int) -> _Font:
     descent = ctypes.c_float()
     api.descent(handle, 1000.0, descent)
     name = buffer.value.decode("utf-8", "replace")
-    return _Font(handle, name, min(round(descent.value, DIGITS), 0.0))
+    font = _Font(handle, name, min(round(descent.value, DIGITS), 0.0))
+    font.own_map = unprefixed(name) in without_to_unicode
+    return font
 
 
 def _char(  # noqa: PLR0917
     api: Api, text: int, i: int, code: int, run: _Run, x: float, y: float, place: Placement
 ) -> Char:
     """A character with its box as pdfminer makes it, in pdfplumber's coordinates."""
+    loose = None
+    if run.font.width(api, code) * run.size == 0 and run.linear[1:3] == (0, 0) and run.linear[0]:
+        loose = _loose_right(api, text, i, x) / run.linear[0]  # the font does not know the glyph
+    return _box(api, code, run, x, y, place, _text(api, text, i, code), loose)
+
+
+def _box(  # noqa: PLR0917
+    api: Api,
+    code: int,
+    run: _Run,
+    x: float,
+    y: float,
+    place: Placement,
+    shown: str,
+    loose: float | None = None,
+) -> Char:
+    """The character `shown` at origin (x, y), its box from the font's advance for Unicode
+    `code` (or `loose`, the reach of pdfium's box, where the font gives none)."""
     size = run.size
     width = run.font.width(api, code)
     a, b, c, d = run.linear
@@ -356,8 +487,8 @@ def _char(  # noqa: PLR0917
         x_low, x_high, y_low, y_high = 0.0, size, size + width * size / 1000, size
     else:
         advance = width * size / 1000
-        if advance == 0 and b == 0 and c == 0 and a:
-            advance = _loose_right(api, text, i, x) / a  # the font does not know the glyph
+        if advance == 0 and loose is not None:
+            advance = loose
         x_low, x_high = 0.0, advance
         y_low = run.font.descent * size / 1000
         y_high = y_low + size
@@ -370,7 +501,7 @@ def _char(  # noqa: PLR0917
             tops.append(p[1] * ux + p[3] * uy + p[5])
     x0, x1, top, bottom = min(xs), max(xs), min(tops), max(tops)
     return {
-        "text": _text(api, text, i, code),
+        "text": shown,
         "x0": x0,
         "x1": x1,
         "top": top,

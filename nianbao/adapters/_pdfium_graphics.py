@@ -11,6 +11,7 @@ check that pdfium's text page left none out.
 from __future__ import annotations
 
 import ctypes
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,7 @@ class Graphics:
         self.objects: list[dict[str, Any]] = []
         self.pictures: list[BBox] = []
         self.texts: list[int] = []
+        self.inner: set[int] = set()  # the text objects inside Form XObjects
         # buffers for what pdfium writes back
         self._fill, self._stroke = ctypes.c_int(), ctypes.c_int()
         self._rgba = [ctypes.c_uint() for _ in range(4)]
@@ -51,9 +53,9 @@ class Graphics:
     def walk(self, page: int) -> None:
         api = self._api
         for k in range(api.count_objects(page)):
-            self._object(api.get_object(page, k), IDENTITY)
+            self._object(api.get_object(page, k), IDENTITY, top=True)
 
-    def _object(self, obj: int, outer: Matrix) -> None:
+    def _object(self, obj: int, outer: Matrix, *, top: bool) -> None:
         api = self._api
         kind = api.object_type(obj)
         if kind == _PATH:
@@ -62,10 +64,12 @@ class Graphics:
             self.pictures.append(self._bounds(obj, outer))
         elif kind == _TEXT:
             self.texts.append(obj)
+            if not top:
+                self.inner.add(obj)
         elif kind == _FORM:
             inner = times(self._matrix(obj), outer)
             for k in range(api.count_form_objects(obj)):
-                self._object(api.get_form_object(obj, k), inner)
+                self._object(api.get_form_object(obj, k), inner, top=False)
 
     def narrow(self, obj: int) -> bool:
         """Whether pdfium's text page leaves the text object out for want of a box."""
@@ -143,9 +147,43 @@ class Graphics:
         }
 
     def edges(self) -> list[dict[str, Any]]:
+        """pdfplumber's `page.edges`, less a curve's slanted pieces (orientation None), which
+        nothing that reads edges takes (tables and rules want "h" and "v"): a browser's
+        rounded borders and drawn glyphs are curves of hundreds of points each."""
         from pdfplumber.utils.geometry import obj_to_edges  # noqa: PLC0415
 
-        return [edge for obj in self.objects if visible(obj) for edge in obj_to_edges(obj)]
+        return [
+            edge
+            for obj in self.objects
+            if visible(obj)
+            for edge in (
+                _straight_edges(obj) if obj["object_type"] == "curve" else obj_to_edges(obj)
+            )
+        ]
+
+
+def _straight_edges(curve: dict[str, Any]) -> list[dict[str, Any]]:
+    """pdfplumber's `curve_to_edges`, only the pieces that run straight across or down."""
+    points = curve["pts"]
+    shift = curve["doctop"] - curve["top"]
+    out = []
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if x0 != x1 and y0 != y1:
+            continue
+        out.append(
+            {
+                "object_type": "curve_edge",
+                "x0": min(x0, x1),
+                "x1": max(x0, x1),
+                "top": min(y0, y1),
+                "doctop": min(y0, y1) + shift,
+                "bottom": max(y0, y1),
+                "width": abs(x0 - x1),
+                "height": abs(y0 - y1),
+                "orientation": "v" if x0 == x1 else "h",
+            }
+        )
+    return out
 
 
 def _subpaths(

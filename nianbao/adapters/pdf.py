@@ -39,6 +39,7 @@ from nianbao.adapters._damage import READER_ERRORS, WarningCounter
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
 from nianbao.adapters._pdf_cuts import Cut, open_cells, page_cuts
+from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
 from nianbao.adapters._pdf_lattice import find_tables
 from nianbao.adapters._pdf_page import PageRead, plumber_page
 from nianbao.adapters._pdf_ruling import (
@@ -122,9 +123,12 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         engine = self.options.table_engine
         camelot_tables = camelot_boxes(data, engine, info.name) if engine != "pdfplumber" else None
         method: TableMethod = "stream" if engine == "camelot-stream" else "ruled"
-        read: list[_Read | tuple[int, OcrPage]] = []  # a scanned page: its number and its OCR
+        # each page made into lines and tables as it is read, its characters let go: memory
+        # bounded by the page, not the document; a scanned page: its number and its OCR
+        read: list[_Page | tuple[int, OcrPage]] = []
         unmapped: dict[int, int] = {}
         lone: dict[int, int] = {}  # lone surrogates made U+FFFD, by page
+        from_font: dict[int, int] = {}  # characters whose Unicode is their font's own, by page
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
@@ -143,6 +147,8 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                     page = reader.page(index)
                     if page.lone_surrogates:
                         lone[page.number] = page.lone_surrogates
+                    if page.font_unicode:
+                        from_font[page.number] = page.font_unicode
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
                         scan = ocr.page(page.number)
@@ -157,14 +163,17 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                         if camelot_tables is not None
                         else _ruled_boxes(page, rules, chars, cuts)
                     )
-                    read.append(_Read(page.number, page.height, chars, boxes, rules, cuts))
+                    read_page = _Read(page.number, page.height, chars, boxes, rules, cuts)
+                    read.append(_page(read_page, method))
         finally:
             ocr.close()
-        pages = [_page(r, method) if isinstance(r, _Read) else scanned_page(*r) for r in read]
+        pages = [r if isinstance(r, _Page) else scanned_page(*r) for r in read]
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
         diagnostics = _diagnostics(unmapped, scanned, len(pages), ocr_off=not self.options.ocr)
         diagnostics.extend(_lone_surrogates(lone))
+        if (font_unicode := font_unicode_diagnostic(from_font)) is not None:
+            diagnostics.append(font_unicode)
         diagnostics.extend(ocr.diagnostics())
         diagnostics.extend(d for p in pages for d in p.diagnostics)
         if (warned := library.warnings_diagnostic()) is not None:
@@ -277,7 +286,8 @@ class _Reader:
 
     def page(self, index: int) -> PageRead:
         if self._pdfium is not None:
-            with effort.in_library(f"pdfium reading page {index + 1}"):
+            # pdfminer reads the content stream of a page whose text pdfium left out in part
+            with effort.in_library(f"pdfium reading page {index + 1}"), self._library.calls():
                 read = self._pdfium.page(index)
             if read is not None:
                 return read
@@ -337,6 +347,8 @@ def page_of(  # noqa: PLR0917
         if cuts:
             open_cells(table, cuts, chars)
     taken = set().union(*(t.consumed for t in tables))
+    for table in tables:
+        table.consumed = set()  # the page's characters are let go: their ids mean nothing now
     left = [c for c in chars if id(c) not in taken]
     diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
     return _Page(number, height, group_lines(left, number), tables, diagnostics)

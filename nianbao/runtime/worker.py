@@ -175,6 +175,7 @@ def _converted(data: bytes, path: Path, options: ConvertOptions | None = None) -
     report = convert_bytes(
         data, filename=shown(path.name), display_name=shown(str(path)), options=options
     )
+    del data  # the input's bytes, as many as the file's: let go before the JSON text is made
     annual = report.annual_report
     found = of_report(report)
     if annual is None:

@@ -1,0 +1,55 @@
+"""Glyphs of fonts without a ToUnicode map (issue 24): pdfium's Unicode is taken where it is a
+real character, and said; a glyph with none is left out as unmapped, as before.
+
+The fixture is a page (chromium-print-no-tounicode.html, beside it) printed by Chromium
+(`chromium --headless --print-to-pdf`, fonts-noto-cjk), each `/ToUnicode` key then renamed
+`/ToUnicodX` (same length: the cross-reference table still holds). Its fonts are Chromium's
+Type 3 fonts: their glyph names say nothing, so pdfium has no Unicode for most glyphs, but
+the words Chromium marks with ActualText (人, 民, 工, 行, 文...) it reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+
+from nianbao.adapters._pdf_fonts import fonts_without_to_unicode, is_real_character
+from nianbao.convert.pipeline import convert_path
+
+PDF = Path(__file__).parent / "fixtures" / "pdf" / "chromium-print-no-tounicode.pdf"
+# No ToUnicode either, but WinAnsiEncoding and the predefined CMap UniGB-UCS2-H: nothing to say
+STANDARD_ENCODINGS = PDF.parent / "row-at-page-foot.pdf"
+
+
+def test_the_fixture_s_fonts_have_no_to_unicode_map() -> None:
+    with PDF.open("rb") as handle:
+        page = next(PDFPage.create_pages(PDFDocument(PDFParser(handle))))
+        fonts = [resolve1(f) for f in resolve1(resolve1(page.resources)["Font"]).values()]
+    assert fonts
+    assert not [f for f in fonts if "ToUnicode" in f]
+    assert fonts_without_to_unicode(PDF.read_bytes()) == frozenset({""})  # Type 3: no BaseFont
+
+
+def test_glyphs_without_to_unicode_take_pdfium_s_unicode_and_say_so() -> None:
+    report = convert_path(PDF)
+    said = {d.code: d.message for d in report.diagnostics}
+    assert said["pdf.unicode_from_font"].startswith("8 characters are of fonts without a ToUnicode")
+    assert "pdf.unicode_from_font" not in {
+        d.code for d in convert_path(STANDARD_ENCODINGS).diagnostics
+    }
+    text = "".join(block.text for block in report.document.blocks)
+    assert "人民" in text and "工" in text
+    # the glyphs pdfium has no Unicode for stay unmapped, counted, left out: no made-up text
+    assert said["pdf.unmapped_glyphs"].startswith("122 characters have no Unicode mapping")
+    assert "$$" not in text
+
+
+def test_a_private_use_or_control_code_is_no_real_character() -> None:
+    assert is_real_character(ord("人")) and is_real_character(ord("A"))
+    assert not is_real_character(0xF041)  # a symbolic font's own map: private use
+    assert not is_real_character(0x13)
+    assert not is_real_character(0xFFFF)
