@@ -185,7 +185,7 @@ def test_character_boxes_agree_within_their_tolerance(path: Path) -> None:
 def _upright(char: dict[str, Any]) -> bool:
     """Not slanted: a browser's synthetic italic (a sheared text matrix) is boxed by pdfium
     round the slanted glyph and by pdfminer at its upright origin, 0.36 pt apart at 12 pt."""
-    a, b, c, d, _, _ = char["matrix"]
+    a, b, c, d, _, _ = (float(v) for v in char["matrix"])
     return (b == 0 and c == 0) or (a == 0 and d == 0)
 
 
