@@ -22,6 +22,7 @@ from xml.etree.ElementTree import ParseError
 import pytest
 
 from nianbao import convert_bytes
+from nianbao.adapters import _pdf_open as pdf_open
 from nianbao.adapters import docx as docx_adapter
 from nianbao.adapters import pdf as pdf_adapter
 from nianbao.adapters._html_read import _span
@@ -190,7 +191,8 @@ def test_a_bug_of_ours_between_the_pdf_library_calls_is_not_damage(
 ) -> None:
     """A KeyError is among the errors pdfminer lets out on a damaged object, but raised by our
     own code, which reads the pages the libraries parsed, it is a bug: never a DocumentLoadError."""
-    monkeypatch.setattr(pdf_adapter, ours, _a_bug_of_ours)
+    where = pdf_open if ours == "plumber_page" else pdf_adapter  # where the reader calls it
+    monkeypatch.setattr(where, ours, _a_bug_of_ours)
     with pytest.raises(KeyError, match="a bug of ours"):
         convert_bytes(
             SPLIT_TABLE.read_bytes(),

@@ -26,22 +26,17 @@ runs over a page break.
 
 from __future__ import annotations
 
-import contextlib
-import io
-import logging
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from nianbao.adapters import effort
-from nianbao.adapters._damage import READER_ERRORS, WarningCounter
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
 from nianbao.adapters._pdf_cuts import Cut, open_cells, page_cuts
 from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
 from nianbao.adapters._pdf_lattice import find_tables
-from nianbao.adapters._pdf_page import PageRead, plumber_page
+from nianbao.adapters._pdf_open import Library, Reader, import_pdfplumber
+from nianbao.adapters._pdf_page import PageRead
 from nianbao.adapters._pdf_ruling import (
     Rule,
     closing_rules,
@@ -76,12 +71,11 @@ from nianbao.adapters._pdf_text import (
 from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.sniff import InputInfo
-from nianbao.errors import DocumentLoadError, MissingDependencyError
+from nianbao.errors import DocumentLoadError
 from nianbao.schemas.model import Diagnostic, PageOrigin, PagesOrigin, Table, TableMethod
 
 if TYPE_CHECKING:
     from nianbao.adapters._ocr import OcrPage
-    from nianbao.adapters._pdfium import PdfiumDocument
 
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
@@ -119,7 +113,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         )
 
     def _read_pages(self, data: bytes, info: InputInfo) -> tuple[list[_Page], list[Diagnostic]]:
-        pdfplumber, errors = _import_pdfplumber(info)
+        pdfplumber, errors = import_pdfplumber(info)
         engine = self.options.table_engine
         camelot_tables = camelot_boxes(data, engine, info.name) if engine != "pdfplumber" else None
         method: TableMethod = "stream" if engine == "camelot-stream" else "ruled"
@@ -132,11 +126,9 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
-        library = _Library(errors, info)
-        reader = _Reader(
-            data, info, pdfplumber, library, pdfium=self.options.pdf_engine == "pdfium"
-        )
-        # Only the PDF libraries' calls are inside their net (`_Library`, in `_Reader`): what
+        library = Library(errors, info)
+        reader = Reader(data, info, pdfplumber, library, pdfium=self.options.pdf_engine == "pdfium")
+        # Only the PDF libraries' calls are inside their net (`Library`, in `Reader`): what
         # is made of the pages they read is ours, and an error in it is a bug (exit 70), never
         # passed off as a damaged PDF.
         try:
@@ -188,126 +180,6 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                 )
             )
         return pages, diagnostics
-
-
-class _Library:
-    """The net around the PDF libraries' calls, and only theirs (as httpx's
-    `map_httpcore_exceptions` wraps only httpcore's): pdfplumber and pdfminer parse lazily, as
-    a document's pages and a page's objects are first asked for, and the damage they meet there
-    (`errors`, from `_import_pdfplumber`) becomes a `DocumentLoadError` that keeps it as its
-    cause. pdfium's own calls answer with codes, which `_pdfium` turns into DocumentLoadErrors
-    itself."""
-
-    def __init__(self, errors: tuple[type[BaseException], ...], info: InputInfo) -> None:
-        self._errors = errors
-        self._info = info
-        #: What pdfminer logged while it parsed (a font descriptor without a FontBBox...), by
-        #: message: said once in the report (`warnings_diagnostic`), never printed on the
-        #: user's terminal, where `-q` promises only what went wrong.
-        self.warnings: Counter[str] = Counter()
-
-    @contextlib.contextmanager
-    def calls(self) -> Iterator[None]:
-        logger = logging.getLogger("pdfminer")
-        handler = WarningCounter(self.warnings)
-        logger.addHandler(handler)
-        try:
-            yield
-        except self._errors as exc:
-            raise _load_error(exc, self._info) from exc
-        finally:
-            logger.removeHandler(handler)
-
-    def warnings_diagnostic(self) -> Diagnostic | None:
-        if not self.warnings:
-            return None
-        said = "; ".join(f"{message} ({n})" for message, n in self.warnings.most_common(3))
-        more = f"; and {len(self.warnings) - 3} other kinds" if len(self.warnings) > 3 else ""
-        return Diagnostic(
-            code="pdf.library_warnings",
-            severity="info",
-            message=f"pdfminer warned {self.warnings.total()} times while parsing: {said}{more}",
-        )
-
-
-class _Reader:
-    """The pages of a PDF, one at a time, read by pdfium or by pdfplumber. With pdfium, a page
-    it cannot read whole (see `_pdfium`) is read by pdfplumber, opened for that."""
-
-    def __init__(
-        self, data: bytes, info: InputInfo, pdfplumber: Any, library: _Library, *, pdfium: bool
-    ) -> None:
-        self._data = data
-        self._info = info
-        self._pdfplumber = pdfplumber
-        self._library = library
-        self._use_pdfium = pdfium
-        self._pdfium: PdfiumDocument | None = None
-        self._plumber: Any = None
-        self._lock: Any = None
-
-    def __enter__(self) -> _Reader:
-        if self._use_pdfium:
-            from nianbao.adapters._pdfium import PdfiumDocument  # noqa: PLC0415
-            from nianbao.adapters._pdfium_api import LOCK  # noqa: PLC0415
-
-            LOCK.acquire()  # pdfium is one library state per process: one thread at a time
-            try:
-                with effort.in_library("pdfium opening the PDF"):
-                    self._pdfium = PdfiumDocument(self._data, self._info.name)
-            except BaseException:
-                LOCK.release()
-                raise
-            self._lock = LOCK
-        else:
-            self._plumber = self._open_plumber()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            with self._library.calls():
-                if self._plumber is not None:
-                    self._plumber.close()
-                if self._pdfium is not None:
-                    self._pdfium.close()
-        finally:
-            if self._lock is not None:
-                self._lock.release()
-
-    def _open_plumber(self) -> Any:
-        with self._library.calls():
-            return self._pdfplumber.open(io.BytesIO(self._data), password="")
-
-    def __len__(self) -> int:
-        if self._pdfium is not None:
-            return len(self._pdfium)
-        with self._library.calls():
-            return len(self._plumber.pages)
-
-    def page(self, index: int) -> PageRead:
-        if self._pdfium is not None:
-            # pdfminer reads the content stream of a page whose text pdfium left out in part
-            with effort.in_library(f"pdfium reading page {index + 1}"), self._library.calls():
-                read = self._pdfium.page(index)
-            if read is not None:
-                return read
-            if self._plumber is None:
-                self._plumber = self._open_plumber()
-            with self._library.calls():
-                pdfminer_pages = len(self._plumber.pages)
-            if index >= pdfminer_pages:  # a page tree the two read differently
-                raise DocumentLoadError(
-                    f"not a readable PDF, damaged or truncated (page {index + 1}: its text "
-                    "cannot all be placed, and pdfminer finds no such page)",
-                    source=self._info.name,
-                )
-        with self._library.calls():
-            page = self._plumber.pages[index]
-            page.objects  # noqa: B018  # pdfminer parses the page here: the library's work
-        try:
-            return plumber_page(page)  # ours, from what was parsed
-        finally:
-            page.close()  # drop the page's parsed objects before reading the next
 
 
 @dataclass
@@ -401,58 +273,6 @@ def _is_scan(page: PageRead, chars: list[Char]) -> bool:
     area = page.width * page.height
     pictures = [(x1 - x0) * (bottom - top) for x0, top, x1, bottom in page.pictures]
     return any(p >= 0.5 * area for p in pictures) or (not chars and bool(pictures))
-
-
-def _import_pdfplumber(info: InputInfo) -> tuple[Any, tuple[type[BaseException], ...]]:
-    try:
-        import pdfplumber  # noqa: PLC0415  # ~150 ms on import; only PDF inputs pay it
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect  # noqa: PLC0415
-        from pdfminer.pdfparser import PDFSyntaxError  # noqa: PLC0415
-        from pdfminer.psexceptions import PSException  # noqa: PLC0415
-        from pdfplumber.utils.exceptions import (  # noqa: PLC0415
-            MalformedPDFException,
-            PdfminerException,
-        )
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"reading PDF needs pdfplumber ({exc}): pip install pdfplumber", source=info.name
-        ) from exc
-    # pdfminer's and pdfplumber's own errors, and the plain Python errors pdfminer lets out of
-    # its parsers on damaged objects (a missing key, a wrong type, a stream cut short).
-    errors: tuple[type[BaseException], ...] = (
-        PDFEncryptionError,
-        PDFPasswordIncorrect,
-        PDFSyntaxError,
-        PSException,
-        PdfminerException,
-        MalformedPDFException,
-        RecursionError,
-        *READER_ERRORS,
-        AssertionError,
-        EOFError,
-        OSError,
-    )
-    return pdfplumber, errors
-
-
-def _load_error(exc: BaseException, info: InputInfo) -> DocumentLoadError:
-    """pdfplumber wraps pdfminer's errors; the cause says whether a password is the problem."""
-    cause: BaseException | None = exc
-    for _ in range(8):  # a chain of causes is short; a cycle must not hang us
-        if cause is None:
-            break
-        name = type(cause).__name__
-        if name in ("PDFPasswordIncorrect", "PDFEncryptionError"):
-            return DocumentLoadError(
-                "encrypted: needs a password (opening with an empty one failed)", source=info.name
-            )
-        # pdfplumber's PdfminerException carries pdfminer's error as its argument
-        wrapped = cause.args[0] if cause.args else None
-        cause = cause.__cause__ or (wrapped if isinstance(wrapped, BaseException) else None)
-    detail = str(exc) or type(exc).__name__
-    return DocumentLoadError(
-        f"not a readable PDF, damaged or truncated ({detail})", source=info.name
-    )
 
 
 def _chars(page: PageRead, unmapped: dict[int, int]) -> list[Char]:
