@@ -2,7 +2,7 @@
 
 Each page's characters, lines and rectangles are read by pdfium (`_pdfium`, the default) or by
 pdfplumber (`_pdf_page.plumber_page`, `PdfOptions(pdf_engine="pdfplumber")`); everything after
-is the same code for both. A page pdfium cannot read whole goes to pdfplumber.
+is the same code for both. A page pdfium cannot read whole goes to pdfplumber (`_pdf_open`).
 
 A page without a text layer (a scan) is rendered and read by OCR (`_ocr`, with the
 `nianbao[ocr]` extra): its characters and the cells of its ruled tables, found from the lines in
