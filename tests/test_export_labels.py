@@ -109,3 +109,21 @@ def test_an_input_is_found_beside_its_report_and_never_with_other_bytes(
     paths = {row[0]: row[header.index("path")] for row in rows}
     assert paths["pingtan-2019.txt"] == str((out / INPUTS[0]).absolute())
     assert paths["kewei-2024.md"] == "" and paths["hongze-2024.pdf"] == ""
+
+
+def test_an_input_kept_in_another_layout_is_found_under_the_sources_by_name(
+    converted: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The inputs moved into one folder of their own (not the layout `convert -o` kept): each
+    is still found, by its name and bytes, anywhere under `--sources`."""
+    inputs, out = converted
+    moved = tmp_path / "archive" / "2024"
+    moved.mkdir(parents=True)
+    for name in INPUTS:
+        shutil.move(inputs / name, moved / Path(name).name)
+    table = tmp_path / "figures.csv"
+    sources = str(tmp_path / "archive")
+    assert main(["-q", "export", str(out), "--csv", str(table), "--sources", sources]) == 0
+    header, *rows = _csv(table)
+    paths = {row[0]: row[header.index("path")] for row in rows}
+    assert paths == {Path(n).name: str((moved / Path(n).name).absolute()) for n in INPUTS}

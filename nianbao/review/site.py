@@ -19,7 +19,6 @@ index too).
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import sys
 import time
@@ -31,6 +30,7 @@ from typing import TextIO
 from rich.console import Console
 
 from nianbao.adapters.image import IMAGE_FORMATS
+from nianbao.collection import sources as sources_of
 from nianbao.collection.report_file import read_report
 from nianbao.convert.options import ConvertOptions, Limits
 from nianbao.errors import DocumentLoadError, Failure, NianbaoError, OutputError
@@ -206,54 +206,22 @@ def find_source(
 ) -> Path | None:
     """The input `report` was made from: a file of its name beside `report_path`, in `sources`
     or under it, holding the same bytes; None (and a note saying so) when there is none."""
-    name = report.source.name
-    candidates = [report_path.parent / name]
-    if sources is not None:
-        candidates += [sources / name, *_named_under(sources.resolve(), name)]
-    others = []
-    for candidate in dict.fromkeys(candidates):
-        if not candidate.is_file():
-            continue
-        if _same_bytes(candidate, report.source.bytes, report.source.sha256):
-            return candidate
-        others.append(candidate)
-    if others:
+    source = report.source.model_dump(include={"name", "sha256", "bytes"})
+    found = sources_of.find_source(report_path, source, None, [sources] if sources else [])
+    if found.path is not None:
+        return found.path
+    if found.others:
         notes.append(
-            f"{others[0]} is not the file this report was made from (other bytes): the page "
-            "shows what the report holds"
+            f"{found.others[0]} is not the file this report was made from (other bytes): the "
+            "page shows what the report holds"
         )
     else:
         where = f" or under {sources}" if sources is not None else ""
         notes.append(
-            f"{name} not found beside the report{where}: the page shows what the report holds"
+            f"{report.source.name} not found beside the report{where}: the page shows what the "
+            "report holds"
         )
     return None
-
-
-@functools.cache
-def _files_under(folder: Path) -> dict[str, tuple[Path, ...]]:
-    """Every file under `folder` by name: found once per worker, asked for each report."""
-    by_name: dict[str, list[Path]] = {}
-    for path in folder.rglob("*"):
-        by_name.setdefault(path.name, []).append(path)
-    return {name: tuple(sorted(paths)) for name, paths in by_name.items()}
-
-
-def _named_under(folder: Path, name: str) -> tuple[Path, ...]:
-    return _files_under(folder).get(name, ()) if folder.is_dir() else ()
-
-
-def _same_bytes(path: Path, size: int, sha256: str) -> bool:
-    try:
-        if path.stat().st_size != size:
-            return False
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
-        return False
-    return digest.hexdigest() == sha256
 
 
 def build(
