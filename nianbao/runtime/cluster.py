@@ -30,6 +30,7 @@ the worker that started them goes away, see `nianbao.runtime.worker`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import ipaddress
 import json
@@ -223,17 +224,30 @@ _pools = threading.local()
 
 
 def _pool(limits: Limits, work: Work) -> WorkerPool:
-    """This thread's worker pool (one conversion at a time per Dask worker thread)."""
+    """This thread's worker pool (one conversion at a time per Dask worker thread), kept from
+    task to task while the limits and the work stay the same: a new pool starts a new worker
+    process, whose caches (compiled patterns, the schema's validator, lazy imports) are cold,
+    and a task of small reports would spend more on that than on converting them."""
     pool: WorkerPool | None = getattr(_pools, "pool", None)
-    if pool is None or (pool.limits, getattr(_pools, "work", None)) != (limits, work):
+    key = (limits, _work_key(work))
+    if pool is None or getattr(_pools, "key", None) != key:
         if pool is not None:
             pool.close()
         process = multiprocessing.current_process()
         if process.daemon:
             process.daemon = False  # see the module's docstring
         pool = WorkerPool(1, limits, work)
-        _pools.pool, _pools.work = pool, work
+        _pools.pool, _pools.key = pool, key
     return pool
+
+
+def _work_key(work: Work) -> object:
+    """What makes two copies of `work` the same work. Each task unpickles its own copy: a
+    `functools.partial` binding the options (`work_with`) is then equal to the last task's by
+    value only, so it is compared by its function and arguments, not by identity."""
+    if isinstance(work, functools.partial):
+        return (work.func, work.args, sorted(work.keywords.items()))
+    return work
 
 
 def convert_tasks(
