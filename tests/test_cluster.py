@@ -295,6 +295,14 @@ def test_a_dask_worker_keeps_its_conversion_process_from_task_to_task(
     assert len(pids) <= sum(client.nthreads().values())
 
 
+def test_local_n_adds_no_dask_worker_processes(client: Any) -> None:
+    # Issue 24: local:2 took 1.4 to 2 times -j 2's time. Its Dask workers were processes of
+    # their own, each importing Dask and the pipeline and starting its own forkserver, only to
+    # hand inputs to a conversion process and wait; as threads here they cost what -j costs.
+    assert set(client.run(os.getpid).values()) == {os.getpid()}
+    assert sum(client.nthreads().values()) == 2
+
+
 def test_a_task_carries_about_a_second_of_work_and_leaves_every_thread_some() -> None:
     assert cluster.batch_size(2000, 2, None) == cluster.FIRST_BATCH  # nothing timed yet
     assert cluster.batch_size(2000, 2, 0.05) == 20  # small reports: 20 to a task
