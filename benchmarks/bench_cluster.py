@@ -1,7 +1,7 @@
 """A Dask cluster against local workers, and the Parquet export of many reports.
 
     python benchmarks/bench_cluster.py [--files N] [--workers W] [--rounds R] [--reports M]
-                                       [--skip-convert] [--skip-export]
+                                       [--baseline CHECKOUT] [--skip-convert] [--skip-export]
 
 Throughput: N mixed files (default 300; every document under samples/ and the 平潭 fixtures --
 text, HTML, DOCX, XLSX, PDF -- copied round-robin until there are N) converted by
@@ -13,7 +13,8 @@ task to the last report: start-up and shut-down left out), and the CPU time of t
 of the helpers it waited for (Dask's scheduler and worker processes; not the conversions, which
 run in children of forkservers that nobody waits for, so this is the machinery's cost beside
 -j's). The same two commands on 2 files each round give the fixed cost of starting and stopping
-each. The cluster's wall time over -j's is taken round by round: median (min-max).
+each. The cluster's wall time over -j's is taken round by round: median (min-max). With
+--baseline CHECKOUT, `--cluster` as that checkout has it runs in the same rounds.
 
 Export: M reports (default 2,000; copies of the sample and 平潭 reports, each with its own sha256
 and organization) written as JSON files, then `nianbao export DIR --parquet OUT` as a fresh
@@ -47,15 +48,16 @@ SUFFIXES = {".txt", ".html", ".docx", ".xlsx", ".pdf"}
 _RATE = re.compile(r"in ([\d.]+) s \(([\d.]+) files/s\)")
 
 
-def _env() -> dict[str, str]:
+def _env(checkout: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(checkout), env.get("PYTHONPATH")]))
     return env
 
 
-def _nianbao(*args: str) -> Usage:
-    """One `nianbao` command in a fresh process (see `measuring.clean_child`)."""
-    usage = clean_child([sys.executable, "-m", "nianbao.cli", *args], _env(), check=False)
+def _nianbao(*args: str, checkout: Path = ROOT) -> Usage:
+    """One `nianbao` command of `checkout` in a fresh process (see `measuring.clean_child`)."""
+    command = [sys.executable, "-m", "nianbao.cli", *args]
+    usage = clean_child(command, _env(checkout), check=False)
     if usage.status not in (0, 1):
         raise SystemExit(f"nianbao {' '.join(args)} failed with {usage.status}")
     return usage
@@ -83,9 +85,9 @@ class Run:
     inner: float
 
 
-def _convert(work: Path, inputs: Path, extra: list[str]) -> Run:
+def _convert(work: Path, inputs: Path, extra: list[str], checkout: Path = ROOT) -> Run:
     out = Path(tempfile.mkdtemp(prefix="out-", dir=work))
-    usage = _nianbao("convert", str(inputs), "-o", str(out), *extra)
+    usage = _nianbao("convert", str(inputs), "-o", str(out), *extra, checkout=checkout)
     shutil.rmtree(out)
     summary = usage.stdout.strip().splitlines()[-1]
     match = _RATE.search(summary)
@@ -94,7 +96,9 @@ def _convert(work: Path, inputs: Path, extra: list[str]) -> Run:
     return Run(usage, float(match.group(1)))
 
 
-def throughput(work: Path, files: int, workers: int, rounds: int) -> None:
+def throughput(
+    work: Path, files: int, workers: int, rounds: int, baseline: Path | None = None
+) -> None:
     inputs, tiny = work / "inputs", work / "tiny"
     kinds = mixed_inputs(inputs, files)
     mixed_inputs(tiny, 2)
@@ -108,6 +112,10 @@ def throughput(work: Path, files: int, workers: int, rounds: int) -> None:
     for label, extra in configs.items():
         runs[label] = partial(_convert, work, inputs, extra)
         runs[f"{label}, 2 files"] = partial(_convert, work, tiny, extra)
+    if baseline is not None:
+        extra = configs[f"--cluster local:{workers}"]
+        runs[f"baseline local:{workers}"] = partial(_convert, work, inputs, extra, baseline)
+        runs[f"baseline local:{workers}, 2 files"] = partial(_convert, work, tiny, extra, baseline)
     results = interleaved(runs, rounds)
     print(
         f"  {'':<28} {'wall s':>20} {'files/s':>20} {'run alone s':>20} {'CPU s (not convs)':>20}"
@@ -126,6 +134,10 @@ def throughput(work: Path, files: int, workers: int, rounds: int) -> None:
     alone = paired_ratio([run.inner for run in c], [run.inner for run in j])
     print(f"  cluster wall / -j wall, round by round: {ratio.text(digits=3)}")
     print(f"  the same, start-up and shut-down left out: {alone.text(digits=3)}")
+    if baseline is not None:
+        b = results[f"baseline local:{workers}"]
+        before = paired_ratio([run.usage.seconds for run in b], [run.usage.seconds for run in j])
+        print(f"  baseline cluster wall / -j wall, round by round: {before.text(digits=3)}")
 
 
 def report_copies(folder: Path, n: int) -> int:
@@ -173,6 +185,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reports", type=int, default=2_000)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also --cluster as another checkout has it (e.g. before a change), interleaved",
+    )
     parser.add_argument("--skip-convert", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
     args = parser.parse_args()
@@ -180,7 +198,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         work = Path(tmp)
         if not args.skip_convert:
-            throughput(work, args.files, args.workers, args.rounds)
+            throughput(work, args.files, args.workers, args.rounds, args.baseline)
         if not args.skip_export:
             export(work, args.reports, args.rounds)
     print(f"{load()} (after)")
