@@ -56,7 +56,8 @@ def _env(checkout: Path = ROOT) -> dict[str, str]:
 
 def _nianbao(*args: str, checkout: Path = ROOT) -> Usage:
     """One `nianbao` command of `checkout` in a fresh process (see `measuring.clean_child`)."""
-    command = [sys.executable, "-m", "nianbao.cli", *args]
+    # -P: the current folder is not put first on sys.path, so PYTHONPATH chooses the checkout
+    command = [sys.executable, "-P", "-m", "nianbao.cli", *args]
     usage = clean_child(command, _env(checkout), check=False)
     if usage.status not in (0, 1):
         raise SystemExit(f"nianbao {' '.join(args)} failed with {usage.status}")
