@@ -44,13 +44,14 @@ print(json.dumps({
 @dataclass(frozen=True)
 class Usage:
     """A command run in a clean child: wall seconds, CPU seconds (user and system, its waited-for
-    children's included), peak resident set in MiB, exit status and standard output."""
+    children's included), peak resident set in MiB, exit status, standard output and error."""
 
     seconds: float
     cpu: float
     peak_mib: float
     status: int
     stdout: str
+    stderr: str = ""
 
 
 def clean_child(
@@ -68,9 +69,9 @@ def clean_child(
     usage = json.loads(last)
     if check and usage["status"] != 0:
         raise SystemExit(f"{' '.join(argv)} exited {usage['status']}:\n{done.stderr[-2000:]}")
-    return Usage(
-        usage["seconds"], usage["cpu"], usage["peak_kib"] / 1024, usage["status"], "\n".join(lines)
-    )
+    peak = usage["peak_kib"] / 1024
+    output = "\n".join(lines)
+    return Usage(usage["seconds"], usage["cpu"], peak, usage["status"], output, done.stderr)
 
 
 @dataclass(frozen=True)
