@@ -1,232 +1,372 @@
-"""PDF speed: nianbao with pdfium, with pdfplumber, and the pypdfium2 floor, in one process.
+"""nianbao against the floor of reading its input, cold and warm, and peak memory in a clean child.
 
-    python benchmarks/bench_pdfium.py [FILES...] [--repeat N] [--today CHECKOUT]
+    python benchmarks/bench_pdfium.py [FILES...] [--cold N] [--warm N] [--pdfplumber]
+                                      [--today CHECKOUT]
 
-With no files, three real report PDFs: samples/real/hongze-2024.pdf (WPS, a text object per
-glyph), tests/fixtures/pdf/report-2021-libreoffice.pdf and rows-broken-across-pages.pdf
-(LibreOffice). For each, in the same process and run, interleaved, N times (median):
+With no files: three real report PDFs (samples/real/hongze-2024.pdf, WPS, a text object per
+glyph; tests/fixtures/pdf/report-2021-libreoffice.pdf and rows-broken-across-pages.pdf,
+LibreOffice) and the 2021 report as DOCX, XLSX and HTML (samples/). Any PDF, DOCX, XLSX, XLS,
+HTML or text file may be named: every PDF of the tests and the corpus is
+`benchmarks/bench_pdfium.py tests/fixtures/pdf/*.pdf ../shared/corpus/real/*.pdf`. A file either
+way refuses (an encrypted PDF: exit 3) is named with the error and left out.
 
-    nianbao pdfium       nianbao.convert with PdfOptions(pdf_engine="pdfium"): the whole report
-    pdfium reading       the PDF adapter alone (pages read, tables and paragraphs built), no
-                         profile, no figures, no checks: the PDF path the floor compares with
-    nianbao pdfplumber   the same with pdf_engine="pdfplumber"
-    pdfium floor         pypdfium2 alone: every page loaded, every character's box read
-                         (FPDFText_GetCharBox), every page object listed (forms entered)
+Each file is read two ways, "nianbao" (the whole conversion, `convert_path` then the JSON text,
+default options) and "floor" (the least any tool must do to read that file, in the same
+library nianbao uses), and, with --pdfplumber, "pdfplumber" (nianbao with pdf_engine=
+"pdfplumber"). Floors:
 
-and prints ms per page, the pdfplumber/pdfium speed-up and how many times the floor pdfium
-takes. With --today, nianbao as it is in another checkout (its default engine) converts the
-same files in a subprocess, N times each, for the speed-up over it. Then peak memory: each
-engine converts each file in a subprocess of its own, once to import and warm up, then again
-with the high-water mark of its resident set reset (Linux's /proc/self/clear_refs): how far
-that conversion raises it, per page.
+    PDF    pypdfium2: the document opened, each page loaded and its whole text read
+           (`get_textpage().get_text_range()`)
+    DOCX   python-docx: the package opened (`docx.Document`), the body's text walked
+    XLSX   openpyxl: `load_workbook(data_only=True)`, every cell's value read
+    XLS    xlrd: `open_workbook`, every cell's value read
+    HTML   lxml: the page parsed (`lxml.html.document_fromstring`), its text walked
+    text   the bytes decoded (UTF-8, else GB18030)
+
+Cold: N rounds (default 5); in each, every (file, way) runs in a fresh interpreter that does
+only that one conversion, in an order rotated each round. Reported: the first conversion with
+its imports (from before the first import of the way to its end: what a one-file process pays
+beyond starting Python), the whole process's wall time, its peak resident set (the clean child
+of `measuring.py`: not this benchmark's high-water mark), and nianbao's time over the floor's,
+taken round by round. Warm: a fresh interpreter per file converts it once each way to warm up
+(imports, caches), then N rounds (default 7) of each way, rotated: the steady state of a
+long-running worker. Times are the median (min-max) of the rounds.
+
+With --today CHECKOUT, nianbao as it is in another checkout is a third way, cold and warm (its
+default engine), for the speed-up over it.
 """
 
 from __future__ import annotations
 
 import argparse
-import ctypes
+import importlib
 import json
 import os
-import resource
-import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from measuring import Spread, clean_child, interleaved, load, paired_ratio, rotated
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = [
     ROOT / "samples" / "real" / "hongze-2024.pdf",
     ROOT / "tests" / "fixtures" / "pdf" / "report-2021-libreoffice.pdf",
     ROOT / "tests" / "fixtures" / "pdf" / "rows-broken-across-pages.pdf",
+    ROOT / "samples" / "docx" / "report-2021-filled.docx",
+    ROOT / "samples" / "xlsx" / "report-2021-tables.xlsx",
+    ROOT / "samples" / "html" / "report-2021.html",
 ]
-ENGINES = ("pdfium", "pdfplumber")
+#: Within this many times the floor, cold and warm: issue 24's aim for every PDF.
+AIM = 4.0
 
 
-def _nianbao(engine: str) -> Callable[[Path], int]:
+# --- the ways to read a file, each run in a child ---------------------------------------------
+
+
+def _nianbao(engine: str | None) -> Callable[[Path], int]:
     from nianbao.convert.options import ConvertOptions, PdfOptions  # noqa: PLC0415
     from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
+    from nianbao.schemas.emit import to_json  # noqa: PLC0415
 
-    options = ConvertOptions(pdf=PdfOptions(pdf_engine=engine))  # type: ignore[arg-type]
+    options = ConvertOptions(pdf=PdfOptions(pdf_engine=engine)) if engine else None  # type: ignore[arg-type]
 
     def run(path: Path) -> int:
-        return convert_path(path, options=options).source.pages or 0
+        report = convert_path(path, options=options)
+        to_json(report)
+        return report.source.pages or 0
 
     return run
 
 
-def _reading(engine: str) -> Callable[[Path], int]:
-    from nianbao.adapters.pdf import PdfAdapter  # noqa: PLC0415
-    from nianbao.adapters.pdf_options import PdfOptions  # noqa: PLC0415
-    from nianbao.adapters.sniff import InputInfo  # noqa: PLC0415
-
-    adapter = PdfAdapter(PdfOptions(pdf_engine=engine))  # type: ignore[arg-type]
+def _today() -> Callable[[Path], int]:
+    """nianbao as another checkout has it (on PYTHONPATH), its own defaults."""
+    from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
+    from nianbao.schemas.emit import to_json  # noqa: PLC0415
 
     def run(path: Path) -> int:
-        data = path.read_bytes()
-        return adapter.convert(data, InputInfo(path.name, len(data), "pdf")).pages or 0
+        report = convert_path(path)
+        to_json(report)
+        return report.source.pages or 0
 
     return run
 
 
-def floor(path: Path) -> int:
-    """Every character's box and every page object, through pypdfium2's raw API."""
+def _pdf_floor(path: Path) -> int:
     import pypdfium2  # noqa: PLC0415
-    from pypdfium2 import raw  # noqa: PLC0415
 
-    document = pypdfium2.PdfDocument(path.read_bytes())
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-
-    def listed(objects: list[Any]) -> None:
-        for obj in objects:
-            if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_FORM:
-                count = raw.FPDFFormObj_CountObjects(obj)
-                listed([raw.FPDFFormObj_GetObject(obj, j) for j in range(count)])
-
+    document = pypdfium2.PdfDocument(path)
     pages = len(document)
     for index in range(pages):
-        page = raw.FPDF_LoadPage(document.raw, index)
-        text = raw.FPDFText_LoadPage(page)
-        for i in range(raw.FPDFText_CountChars(text)):
-            raw.FPDFText_GetCharBox(text, i, left, right, bottom, top)
-        listed([raw.FPDFPage_GetObject(page, k) for k in range(raw.FPDFPage_CountObjects(page))])
-        raw.FPDFText_ClosePage(text)
-        raw.FPDF_ClosePage(page)
+        page = document[index]
+        text = page.get_textpage()
+        text.get_text_range()
+        text.close()
+        page.close()
     document.close()
     return pages
 
 
-def today(checkout: Path, files: list[Path], repeat: int) -> float:
-    """ms per page of nianbao's default conversion in `checkout`, in a subprocess."""
-    command = [sys.executable, __file__, "--today-worker", *map(str, files)]
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    done = subprocess.run(
-        [*command, "--repeat", str(repeat)], capture_output=True, text=True, env=env, check=True
-    )
-    result: float = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+def _docx_floor(path: Path) -> int:
+    import docx  # noqa: PLC0415
+
+    body = docx.Document(str(path)).element.body
+    "".join(body.itertext())
+    return 0
 
 
-def today_worker(files: list[Path], repeat: int) -> None:
-    from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
+def _xlsx_floor(path: Path) -> int:
+    import openpyxl  # noqa: PLC0415
 
-    total, pages = 0.0, 0
-    for path in files:
-        pages += convert_path(path).source.pages or 0
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            convert_path(path)
-            times.append(time.perf_counter() - start)
-        total += statistics.median(times)
-    print(json.dumps(1000 * total / pages))
+    workbook = openpyxl.load_workbook(path, data_only=True)
+    for sheet in workbook.worksheets:
+        for _ in sheet.iter_rows(values_only=True):
+            pass
+    return 0
 
 
-def speed(files: list[Path], repeat: int) -> dict[str, float]:
-    runs: dict[str, Callable[[Path], int]] = {
-        "nianbao pdfium": _nianbao("pdfium"),
-        "pdfium reading": _reading("pdfium"),
-        "nianbao pdfplumber": _nianbao("pdfplumber"),
-        "pdfium floor": floor,
-    }
-    print(f"Python {sys.version.split()[0]}, repeat {repeat}, median ms per page")
-    print(f"{'file':<30} {'pages':>5} " + " ".join(f"{name:>18}" for name in runs))
-    totals = dict.fromkeys(runs, 0.0)
-    all_pages = 0
-    for path in files:
-        pages = {name: run(path) for name, run in runs.items()}  # warm-up: imports, caches
-        times: dict[str, list[float]] = {name: [] for name in runs}
-        for _ in range(repeat):
-            for name, run in runs.items():
-                start = time.perf_counter()
-                run(path)
-                times[name].append(time.perf_counter() - start)
-        n = pages["pdfium floor"]
-        all_pages += n
-        row = []
-        for name in runs:
-            seconds = statistics.median(times[name])
-            totals[name] += seconds
-            row.append(f"{1000 * seconds / n:>18.2f}")
-        print(f"{path.name[:30]:<30} {n:>5} " + " ".join(row))
-    per_page = {name: 1000 * total / all_pages for name, total in totals.items()}
-    print(f"{'all':<30} {all_pages:>5} " + " ".join(f"{per_page[name]:>18.2f}" for name in runs))
-    pdfium, plumber, bare = (
-        per_page["nianbao pdfium"],
-        per_page["nianbao pdfplumber"],
-        per_page["pdfium floor"],
-    )
-    print(f"pdfplumber / pdfium: {plumber / pdfium:.1f}x faster")
-    print(f"pdfium / floor:      {pdfium / bare:.1f}x the floor (target <= 4)")
-    reading = per_page["pdfium reading"]
-    print(f"reading / floor:     {reading / bare:.1f}x the floor (the PDF path alone)")
-    return per_page
+def _xls_floor(path: Path) -> int:
+    import xlrd  # noqa: PLC0415
+
+    book = xlrd.open_workbook(str(path))
+    for sheet in book.sheets():
+        for row in range(sheet.nrows):
+            sheet.row_values(row)
+    return 0
 
 
-def memory(files: list[Path]) -> None:
-    print("peak memory, each engine converting each file in a subprocess of its own (MiB):")
-    print("  peak = the process's peak resident set; per page = how far the conversion raised it")
-    print("  over what the process held before, divided by the pages (VmHWM reset, Linux)")
-    print(f"{'file':<30} {'engine':<11} {'pages':>5} {'peak':>7} {'per page':>9}")
-    for path in files:
-        for engine in ENGINES:
-            command = [sys.executable, __file__, "--memory-worker", engine, str(path)]
-            done = subprocess.run(command, capture_output=True, text=True, check=True)
-            result = json.loads(done.stdout.strip().splitlines()[-1])
-            growth = (result["peak"] - result["before"]) / result["pages"]
-            print(
-                f"{path.name[:30]:<30} {engine:<11} {result['pages']:>5} "
-                f"{result['process_peak']:>7.1f} {growth:>9.2f}"
-            )
+def _html_floor(path: Path) -> int:
+    import lxml.html  # noqa: PLC0415
+
+    "".join(lxml.html.document_fromstring(path.read_bytes()).itertext())
+    return 0
 
 
-def _status(key: str) -> float:
-    """A line of /proc/self/status in MiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) / 1024
-    raise KeyError(key)
+def _text_floor(path: Path) -> int:
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        data.decode("gb18030", errors="replace")
+    return 0
 
 
-def memory_worker(engine: str, path: Path) -> None:
-    run = _nianbao(engine)
-    run(path)  # the imports and caches any conversion needs: not the pages' cost
-    process_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    Path("/proc/self/clear_refs").write_text("5")  # the high-water mark back to the current RSS
-    before = _status("VmRSS")
+#: Per suffix: what the floor does, the library it imports first, and the reading itself.
+FLOORS: dict[str, tuple[str, str | None, Callable[[Path], int]]] = {
+    ".pdf": ("pypdfium2 open + each page's text", "pypdfium2", _pdf_floor),
+    ".docx": ("python-docx open + body text", "docx", _docx_floor),
+    ".xlsx": ("openpyxl load + every value", "openpyxl", _xlsx_floor),
+    ".xls": ("xlrd open + every value", "xlrd", _xls_floor),
+    ".html": ("lxml parse + text", "lxml.html", _html_floor),
+    ".htm": ("lxml parse + text", "lxml.html", _html_floor),
+    ".txt": ("bytes decoded", None, _text_floor),
+    ".md": ("bytes decoded", None, _text_floor),
+}
+
+
+def _way(name: str, path: Path) -> Callable[[Path], int]:
+    """The way `name` reads `path`, its libraries imported."""
+    if name == "floor":
+        _, library, run = FLOORS[path.suffix.lower()]
+        if library:
+            importlib.import_module(library)
+        return run
+    if name == "today":
+        return _today()
+    return _nianbao("pdfplumber" if name == "pdfplumber" else None)
+
+
+def cold_child(name: str, path: Path) -> None:
+    """One conversion in this fresh process: the imports it starts with, then the conversion
+    (which pays whatever the code leaves to its first use: lazy imports, compiled patterns)."""
+    start = time.perf_counter()
+    run = _way(name, path)
+    imported = time.perf_counter()
     pages = run(path)
-    peak = _status("VmHWM")
-    process_peak = max(process_peak, peak)
+    end = time.perf_counter()
+    print(json.dumps({"imports": imported - start, "first": end - imported, "pages": pages}))
+
+
+def warm_child(names: list[str], path: Path, rounds: int) -> None:
+    """Each way once to warm up, then `rounds` rounds of each, rotated."""
+    runs = {name: _way(name, path) for name in names}
+    pages = max(run(path) for run in runs.values())
+
+    def timed(run: Callable[[Path], int]) -> Callable[[], float]:
+        def once() -> float:
+            start = time.perf_counter()
+            run(path)
+            return time.perf_counter() - start
+
+        return once
+
+    times = interleaved({name: timed(run) for name, run in runs.items()}, rounds)
+    print(json.dumps({"pages": pages, "times": times}))
+
+
+# --- the parent: small, it only starts children and prints ------------------------------------
+
+
+def _env(name: str, today: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    root = today if name == "today" and today is not None else ROOT
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    return env
+
+
+def _ways(path: Path, args: argparse.Namespace) -> list[str]:
+    names = ["nianbao", "floor"]
+    if args.pdfplumber and path.suffix.lower() == ".pdf":
+        names.append("pdfplumber")
+    if args.today is not None:
+        names.append("today")
+    return names
+
+
+@dataclass(frozen=True)
+class Result:
+    """One way of reading one file: its seconds, the same over the floor's round by round, and
+    (cold) the first conversion alone, its imports left out."""
+
+    seconds: Spread
+    over_floor: Spread
+    first: Spread | None = None
+
+
+Measured = dict[Path, dict[str, Result]]
+
+
+def cold(files: list[Path], args: argparse.Namespace) -> Measured:
+    print(f"\ncold: a fresh process per conversion, {args.cold} rounds, median (min-max)")
+    runs: dict[tuple[Path, str], list[dict[str, float]]] = {}
+    pages: dict[Path, int] = {}
+    for round_ in range(args.cold):
+        for path in rotated(files, round_):
+            for name in rotated(_ways(path, args), round_):
+                command = [sys.executable, __file__, "--cold-child", name, str(path)]
+                usage = clean_child(command, _env(name, args.today), check=False)
+                if usage.status != 0:  # a file nianbao refuses: said, and left out
+                    last = (usage.stderr.strip().splitlines() or ["no message"])[-1]
+                    print(f"  {path.name}: {name} exited {usage.status}: {last[:160]}; left out")
+                    files.remove(path)
+                    break
+                result = json.loads(usage.stdout.splitlines()[-1])
+                pages[path] = max(pages.get(path, 0), result.pop("pages"))
+                result.update(total=result["imports"] + result["first"], wall=usage.seconds)
+                runs.setdefault((path, name), []).append({**result, "peak": usage.peak_mib})
     print(
-        json.dumps({"pages": pages, "before": before, "peak": peak, "process_peak": process_peak})
+        f"{'file':<30} {'pages':>5} {'way':<10} {'imports ms':>20} {'1st conversion ms':>22} "
+        f"{'process ms':>22} {'peak MiB':>18} {'x floor':>16}"
     )
+    measured: Measured = {}
+    for path in files:
+        measured[path] = {}
+        floor = [run["total"] for run in runs[(path, "floor")]]
+        for name in _ways(path, args):
+            done = runs[(path, name)]
+
+            def spread(key: str, done: list[dict[str, float]] = done) -> Spread:
+                return Spread.of([run[key] for run in done])
+
+            ratio = paired_ratio([run["total"] for run in done], floor)
+            measured[path][name] = Result(spread("total"), ratio, spread("first"))
+            print(
+                f"{path.name[:30]:<30} {pages[path] or '':>5} {name:<10} "
+                f"{spread('imports').text(1000):>20} {spread('first').text(1000):>22} "
+                f"{spread('wall').text(1000):>22} {spread('peak').text():>18} "
+                f"{'' if name == 'floor' else ratio.text(digits=2):>16}"
+            )
+    print("  x floor: imports and first conversion over the floor's, round by round")
+    return measured
+
+
+def warm(files: list[Path], args: argparse.Namespace) -> Measured:
+    print(f"\nwarm: in one process per file, after a warm-up, {args.warm} rounds, median (min-max)")
+    print(f"{'file':<30} {'pages':>5} {'way':<10} {'ms':>24} {'ms per page':>18} {'x floor':>16}")
+    measured: Measured = {}
+    for path in files:
+        names = _ways(path, args)
+        results: dict[str, list[float]] = {}
+        pages = 0
+        # `today` runs another checkout's code: a child of its own, the same rounds.
+        groups = [[n for n in names if n != "today"]] + ([["today", "floor"]] * ("today" in names))
+        for group in groups:
+            command = [sys.executable, __file__, "--warm-child", ",".join(group), str(path)]
+            command += ["--warm", str(args.warm)]
+            usage = clean_child(command, _env(group[0], args.today))
+            result = json.loads(usage.stdout.splitlines()[-1])
+            pages = max(pages, result["pages"])
+            for name, times in result["times"].items():
+                again = name == "floor" and "floor" in results
+                results["floor (today's child)" if again else name] = times
+        measured[path] = {}
+        for name, times in results.items():
+            floor = results["floor (today's child)" if name == "today" else "floor"]
+            ratio = paired_ratio(times, floor)
+            measured[path][name] = Result(Spread.of(times), ratio)
+            per_page = Spread.of(times).text(1000 / pages, 2) if pages else ""
+            print(
+                f"{path.name[:30]:<30} {pages or '':>5} {name[:10]:<10} "
+                f"{Spread.of(times).text(1000):>24} {per_page:>18} "
+                f"{'' if name.startswith('floor') else ratio.text(digits=2):>16}"
+            )
+    return measured
+
+
+def verdict(cold_measured: Measured, warm_measured: Measured, today: bool) -> None:
+    print("\nnianbao's first conversion in a fresh process (imports left out) over a warm one:")
+    for path, ways in cold_measured.items():
+        first = ways["nianbao"].first
+        assert first is not None
+        steady = warm_measured[path]["nianbao"].seconds
+        print(f"  {path.name[:40]:<40} {first.median / steady.median:6.1f}x")
+    if today:
+        print("\nspeed-up over --today (its time over nianbao's, the medians):")
+        for path, ways in cold_measured.items():
+            c = ways["today"].seconds.median / ways["nianbao"].seconds.median
+            warm_ways = warm_measured[path]
+            w = warm_ways["today"].seconds.median / warm_ways["nianbao"].seconds.median
+            print(f"  {path.name[:40]:<40} cold {c:5.2f}x  warm {w:5.2f}x")
+    pdfs = [path for path in cold_measured if path.suffix.lower() == ".pdf"]
+    if pdfs:
+        print(f"\nnianbao over the floor on PDFs (aim: at most {AIM:g}x cold and warm; median):")
+    for path in pdfs:
+        c = cold_measured[path]["nianbao"].over_floor.median
+        w = warm_measured[path]["nianbao"].over_floor.median
+        met = "met" if max(c, w) <= AIM else "MISSED"
+        print(f"  {path.name[:40]:<40} cold {c:5.2f}x  warm {w:5.2f}x  {met}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--cold", type=int, default=5, metavar="N", help="cold rounds")
+    parser.add_argument("--warm", type=int, default=7, metavar="N", help="warm rounds")
+    parser.add_argument("--pdfplumber", action="store_true", help="nianbao's other PDF engine too")
     parser.add_argument("--today", type=Path, metavar="CHECKOUT")
-    parser.add_argument("--memory-worker", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--today-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cold-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--warm-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.memory_worker:
-        memory_worker(args.memory_worker[0], Path(args.memory_worker[1]))
+    if args.cold_child:
+        cold_child(args.cold_child[0], Path(args.cold_child[1]))
         return 0
-    files = args.files or DEFAULT_FILES
-    if args.today_worker:
-        today_worker(files, args.repeat)
+    if args.warm_child:
+        warm_child(args.warm_child.split(","), args.files[0], args.warm)
         return 0
-    per_page = speed(files, args.repeat)
-    if args.today:
-        before = today(args.today, files, args.repeat)
-        print(
-            f"today ({args.today}): {before:.2f} ms per page; nianbao pdfium is "
-            f"{before / per_page['nianbao pdfium']:.1f}x faster (target >= 4)"
-        )
-    memory(files)
+    files = [path.resolve() for path in args.files or DEFAULT_FILES]
+    unknown = [path.name for path in files if path.suffix.lower() not in FLOORS]
+    if unknown:
+        parser.error(f"no floor for {', '.join(unknown)} (known: {', '.join(FLOORS)})")
+    print(f"Python {sys.version.split()[0]}; {load()} (before)")
+    for suffix, (floor, _, _) in FLOORS.items():
+        if any(path.suffix.lower() == suffix for path in files):
+            print(f"  floor for {suffix}: {floor}")
+    cold_measured = cold(files, args)
+    warm_measured = warm(files, args)
+    verdict(cold_measured, warm_measured, args.today is not None)
+    print(f"\n{load()} (after)")
     return 0
 
 

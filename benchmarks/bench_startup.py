@@ -2,7 +2,9 @@
 
     python benchmarks/bench_startup.py [--repeat N]
 
-Each command runs N times in a fresh process (median wall time): the floor `python -c pass`,
+Each command runs in a fresh process, N rounds of all of them in an order rotated each round
+(median wall time, min-max, and its ratio to the floor's taken round by round, peak resident
+set from a clean child, see `measuring.py`): the floor `python -c pass`,
 `python -c "import nianbao"`, `nianbao --version`, and `nianbao convert` of a 5 KB text report
 into a file (a worker forked from the command, with the default time and memory limits), beside
 the same conversion in-process with `--debug` (no worker) and the conversion's own time
@@ -14,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+from measuring import Spread, Usage, clean_child, interleaved, load, paired_ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "text" / "000_126a20d936f8f106.txt"  # 5.3 KB
@@ -30,15 +34,6 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
-
-
-def _median_seconds(command: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, env=_env(), capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def _in_process_ms(repeat: int) -> float:
@@ -64,12 +59,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    cli = [sys.executable, "-m", "nianbao.cli"]
+    # -P: the current folder does not come first on sys.path; PYTHONPATH names the checkout
+    cli = [sys.executable, "-P", "-m", "nianbao.cli"]
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         out = str(Path(tmp) / "report.json")
         commands = {
             "python -c pass (floor)": [sys.executable, "-c", "pass"],
-            "import nianbao": [sys.executable, "-c", "import nianbao"],
+            "import nianbao": [sys.executable, "-P", "-c", "import nianbao"],
             "nianbao --version": [*cli, "--version"],
             "nianbao convert (worker)": [*cli, "convert", str(SAMPLE), "-o", out],
             "nianbao convert --debug (no worker)": [
@@ -81,17 +77,28 @@ def main() -> None:
                 "--debug",
             ],
         }
-        floor = None
-        print(f"{SAMPLE.name} ({SAMPLE.stat().st_size / 1024:.1f} KB), median of {args.repeat}")
-        for label, command in commands.items():
-            seconds = _median_seconds(command, args.repeat)
-            floor = floor or seconds
+        runs: dict[str, Callable[[], Usage]] = {
+            label: partial(clean_child, command, _env()) for label, command in commands.items()
+        }
+        print(f"{load()} (before)")
+        print(f"{SAMPLE.name} ({SAMPLE.stat().st_size / 1024:.1f} KB), {args.repeat} rounds")
+        print(f"  {'':<38} {'s, median (min-max)':>22} {'x floor':>18} {'peak MiB':>8}")
+        results = interleaved(runs, args.repeat)
+        floor = [usage.seconds for usage in results["python -c pass (floor)"]]
+        for label, done in results.items():
+            seconds = Spread.of([usage.seconds for usage in done])
+            ratio = paired_ratio([usage.seconds for usage in done], floor)
             aim = AIMS.get(label)
-            verdict = (
-                "" if aim is None else f"  aim {aim:.1f} s: {'met' if seconds <= aim else 'MISSED'}"
+            verdict = ""
+            if aim is not None:
+                verdict = f"  aim {aim:.1f} s: {'met' if seconds.median <= aim else 'MISSED'}"
+            peak = Spread.of([usage.peak_mib for usage in done]).median
+            print(
+                f"  {label:<38} {seconds.text(digits=3):>22} {ratio.text():>18} "
+                f"{peak:8.0f}{verdict}"
             )
-            print(f"  {label:<38} {seconds:6.3f} s  {seconds / floor:5.1f}x floor{verdict}")
     print(f"  the conversion itself, in process:     {_in_process_ms(args.repeat):6.1f} ms")
+    print(f"{load()} (after)")
 
 
 if __name__ == "__main__":

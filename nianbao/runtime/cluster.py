@@ -20,16 +20,21 @@ the dataset) is sent to the workers once; a worker hashes each input's bytes and
 has a report already, without converting it. Run the same command again after an interruption
 and only what is missing is converted.
 
-`--cluster local:N` starts a `LocalCluster` of N single-threaded worker processes on this
-machine. Dask runs workers as daemonic processes by default, and Python forbids a daemonic
-process to start children; each task therefore clears the daemon flag of its worker process
-before it starts the conversion's child (the children are daemonic themselves, and exit when
-the worker that started them goes away, see `nianbao.runtime.worker`).
+`--cluster local:N` starts a `LocalCluster` of N single-threaded Dask workers inside this
+process: a Dask worker only hands inputs to its conversion process and waits, as `-j`'s parent
+does, so worker processes of their own would add N interpreters importing Dask and the
+pipeline, N forkservers instead of one, and a second pickling of every report, for nothing
+(they made `local:2` up to twice as slow as `-j 2` on small reports). Elsewhere, Dask runs
+workers as daemonic processes by default, and Python forbids a daemonic process to start
+children; each task therefore clears the daemon flag of its worker process before it starts the
+conversion's child (the children are daemonic themselves, and exit when the worker that started
+them goes away, see `nianbao.runtime.worker`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import ipaddress
 import json
@@ -223,17 +228,30 @@ _pools = threading.local()
 
 
 def _pool(limits: Limits, work: Work) -> WorkerPool:
-    """This thread's worker pool (one conversion at a time per Dask worker thread)."""
+    """This thread's worker pool (one conversion at a time per Dask worker thread), kept from
+    task to task while the limits and the work stay the same: a new pool starts a new worker
+    process, whose caches (compiled patterns, the schema's validator, lazy imports) are cold,
+    and a task of small reports would spend more on that than on converting them."""
     pool: WorkerPool | None = getattr(_pools, "pool", None)
-    if pool is None or (pool.limits, getattr(_pools, "work", None)) != (limits, work):
+    key = (limits, _work_key(work))
+    if pool is None or getattr(_pools, "key", None) != key:
         if pool is not None:
             pool.close()
         process = multiprocessing.current_process()
         if process.daemon:
             process.daemon = False  # see the module's docstring
         pool = WorkerPool(1, limits, work)
-        _pools.pool, _pools.work = pool, work
+        _pools.pool, _pools.key = pool, key
     return pool
+
+
+def _work_key(work: Work) -> object:
+    """What makes two copies of `work` the same work. Each task unpickles its own copy: a
+    `functools.partial` binding the options (`work_with`) is then equal to the last task's by
+    value only, so it is compared by its function and arguments, not by identity."""
+    if isinstance(work, functools.partial):
+        return (work.func, work.args, sorted(work.keywords.items()))
+    return work
 
 
 def convert_tasks(
@@ -365,7 +383,7 @@ def connect(address: str) -> Iterator[Any]:
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
-            processes=True,
+            processes=False,  # see the module's docstring: the conversions have processes
             memory_limit=0,  # the conversions' own limit holds; Dask's would kill the worker
             dashboard_address=":0",  # any free port: never a clash with another cluster
             silence_logs=logging.ERROR,
