@@ -53,6 +53,20 @@ def test_the_first_conversion_loads_what_it_needs() -> None:
     assert "pydantic" in _loaded_after(code)
 
 
+def test_a_conversion_without_limits_leaves_the_worker_pool_unimported() -> None:
+    # convert_document runs in this process unless limits ask for a worker: the pool
+    # (multiprocessing, the runtime floor) is a cold start's cost for nothing then.
+    probe = (
+        f"import sys, nianbao\nnianbao.convert_document({str(TEXT_SAMPLES[0])!r})\n"
+        "print(sorted(m for m in ('nianbao.runtime.pool', 'nianbao.runtime.worker', "
+        "'multiprocessing') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
+
+
 def test_lazy_names_are_the_real_ones_and_convert_is_the_package() -> None:
     from nianbao.schemas.model import Report  # noqa: PLC0415
 
