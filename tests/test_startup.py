@@ -67,6 +67,26 @@ def test_a_conversion_without_limits_leaves_the_worker_pool_unimported() -> None
     assert out.stdout.strip() == "[]"
 
 
+def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> None:
+    # `nianbao convert` imports the pipeline without the cyclic collector and freezes what it
+    # imported; collection must be on again after, or a long batch or hot folder would keep
+    # every cycle it ever made.
+    probe = textwrap.dedent(
+        """
+        import gc
+        from nianbao.cli import commands
+        with commands._lasting_imports():
+            assert not gc.isenabled()
+            import nianbao.convert.pipeline
+        print(gc.isenabled(), gc.get_freeze_count() > 0)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["True", "True"]
+
+
 def test_lazy_names_are_the_real_ones_and_convert_is_the_package() -> None:
     from nianbao.schemas.model import Report  # noqa: PLC0415
 
