@@ -67,6 +67,19 @@ def test_a_conversion_without_limits_leaves_the_worker_pool_unimported() -> None
     assert out.stdout.strip() == "[]"
 
 
+def test_a_pdf_conversion_leaves_chardet_unimported() -> None:
+    # chardet is the text decoder's last resort; a PDF never reaches it.
+    pdf = ROOT / "samples" / "real" / "hongze-2024.pdf"
+    probe = (
+        f"import sys, nianbao\nnianbao.convert_document({str(pdf)!r})\n"
+        "print('chardet' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "False"
+
+
 def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> None:
     # `nianbao convert` imports the pipeline without the cyclic collector and freezes what it
     # imported; collection must be on again after, or a long batch or hot folder would keep
