@@ -229,3 +229,25 @@ def test_a_process_large_beside_the_memory_limit_gets_its_worker_from_the_forkse
     )
     here, workers_parent = out.stdout.split()
     assert workers_parent != here
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_asks_the_kernel_to_kill_it_with_its_parent() -> None:
+    # libc's prctl is found in the running program's own symbols, not by `ldconfig -p` in a
+    # subprocess at every worker's start; the death signal must still be set.
+    probe = textwrap.dedent(
+        """
+        import ctypes, multiprocessing, signal
+        from nianbao.runtime.worker import _die_with_parent
+        lifeline, held = multiprocessing.Pipe(duplex=False)  # `held` open: no end of life
+        _die_with_parent(lifeline)
+        libc = ctypes.CDLL(None, use_errno=True)
+        found = ctypes.c_int()
+        libc.prctl(2, ctypes.byref(found), 0, 0, 0)  # PR_GET_PDEATHSIG
+        print(found.value == signal.SIGKILL)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "True"
