@@ -67,6 +67,19 @@ def test_a_conversion_without_limits_leaves_the_worker_pool_unimported() -> None
     assert out.stdout.strip() == "[]"
 
 
+def test_the_library_leaves_its_callers_collector_on_and_unfrozen() -> None:
+    # convert_document imports the pipeline with the collector paused, but it is the
+    # caller's process: the collector is on again after, and nothing of theirs frozen.
+    probe = (
+        f"import gc, nianbao\nnianbao.convert_document({str(TEXT_SAMPLES[0])!r})\n"
+        "print(gc.isenabled(), gc.get_freeze_count())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["True", "0"]
+
+
 def test_a_pdf_conversion_leaves_chardet_unimported() -> None:
     # chardet is the text decoder's last resort; a PDF never reaches it.
     pdf = ROOT / "samples" / "real" / "hongze-2024.pdf"
@@ -87,8 +100,8 @@ def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> Non
     probe = textwrap.dedent(
         """
         import gc
-        from nianbao.cli import commands
-        with commands._lasting_imports():
+        from nianbao._startup import lasting_imports
+        with lasting_imports(freeze=True):
             assert not gc.isenabled()
             import nianbao.convert.pipeline
         print(gc.isenabled(), gc.get_freeze_count() > 0)

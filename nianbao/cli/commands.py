@@ -9,13 +9,12 @@ Each verb imports what it needs when it runs (ruff's PLC0415 is off for this pac
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nianbao._startup import lasting_imports
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions, TextOptions
 from nianbao.errors import InputsFailedError, NianbaoError, UsageError
 from nianbao.runtime.inputs import (
@@ -164,7 +163,7 @@ def _spool_stdin(target: Path, limits: Limits) -> None:
 def _convert_file(
     path: Path, options: ConvertOptions, debug: bool, *, shown: str, quiet: bool = True
 ) -> Converted | Failure:
-    with _lasting_imports():
+    with lasting_imports(freeze=True):
         from nianbao.cli.progress import pages_status
         from nianbao.errors import Failure
         from nianbao.runtime.pool import WorkerPool
@@ -187,23 +186,6 @@ def _convert_file(
         outcome = pool.run_one(path)
     assert outcome is not None  # nothing asks it to stop
     return outcome.result
-
-
-@contextlib.contextmanager
-def _lasting_imports() -> Iterator[None]:
-    """Imports whose objects live as long as the process (the pipeline, pydantic's models, the
-    PDF libraries: a few hundred thousand objects), made without the cyclic garbage collector,
-    which would scan them again and again for nothing (~12 ms of a cold start), and frozen out
-    of its sight after (`gc.freeze`), so that the first conversion does not pay a full
-    collection over them either (~11 ms) and a worker forked from here does not copy them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _convert_many(args: argparse.Namespace) -> int:
