@@ -31,11 +31,17 @@ def _loaded_after(code: str) -> list[str]:
     """The heavy modules a fresh interpreter holds after running `code`."""
     shown = f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     probe = f"{code}\nimport sys, json\n{shown}"
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    out = _probe(probe)
+    loaded: list[str] = json.loads(out.strip().splitlines()[-1])
     return loaded
+
+
+def _probe(code: str) -> str:
+    """What a fresh interpreter running `code` prints."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return out.stdout
 
 
 def test_import_nianbao_loads_no_heavy_library() -> None:
@@ -61,10 +67,8 @@ def test_a_conversion_without_limits_leaves_the_worker_pool_unimported() -> None
         "print(sorted(m for m in ('nianbao.runtime.pool', 'nianbao.runtime.worker', "
         "'multiprocessing') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.strip() == "[]"
+    out = _probe(probe)
+    assert out.strip() == "[]"
 
 
 def test_the_library_leaves_its_callers_collector_on_and_unfrozen() -> None:
@@ -74,10 +78,8 @@ def test_the_library_leaves_its_callers_collector_on_and_unfrozen() -> None:
         f"import gc, nianbao\nnianbao.convert_document({str(TEXT_SAMPLES[0])!r})\n"
         "print(gc.isenabled(), gc.get_freeze_count())"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.split() == ["True", "0"]
+    out = _probe(probe)
+    assert out.split() == ["True", "0"]
 
 
 def test_a_pdf_conversion_leaves_chardet_unimported() -> None:
@@ -87,10 +89,8 @@ def test_a_pdf_conversion_leaves_chardet_unimported() -> None:
         f"import sys, nianbao\nnianbao.convert_document({str(pdf)!r})\n"
         "print('chardet' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.strip() == "False"
+    out = _probe(probe)
+    assert out.strip() == "False"
 
 
 def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> None:
@@ -107,10 +107,8 @@ def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> Non
         print(gc.isenabled(), gc.get_freeze_count() > 0)
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.split() == ["True", "True"]
+    out = _probe(probe)
+    assert out.split() == ["True", "True"]
 
 
 def test_lazy_names_are_the_real_ones_and_convert_is_the_package() -> None:
@@ -145,10 +143,7 @@ def test_a_single_conversion_forks_its_worker_from_this_process() -> None:
         print(os.getpid(), outcome.result.text)
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    here, workers_parent = out.stdout.split()
+    here, workers_parent = _probe(script).split()
     assert workers_parent == here
 
 
@@ -237,10 +232,7 @@ def test_a_process_large_beside_the_memory_limit_gets_its_worker_from_the_forkse
         print(os.getpid(), outcome.result.text)
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    here, workers_parent = out.stdout.split()
+    here, workers_parent = _probe(script).split()
     assert workers_parent != here
 
 
@@ -260,7 +252,5 @@ def test_a_worker_asks_the_kernel_to_kill_it_with_its_parent() -> None:
         print(found.value == signal.SIGKILL)
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.strip() == "True"
+    out = _probe(probe)
+    assert out.strip() == "True"
