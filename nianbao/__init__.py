@@ -115,10 +115,11 @@ def convert_document(
     `NianbaoError` subclass when no report can be made; problems inside the document are listed
     in `report.diagnostics` instead.
     """
-    from nianbao.convert.options import ConvertOptions  # noqa: PLC0415
-    from nianbao.convert.pipeline import convert_bytes, convert_path  # noqa: PLC0415
-    from nianbao.runtime.pool import convert_limited  # noqa: PLC0415
-    from nianbao.schemas.model import Report  # noqa: PLC0415  # see _LAZY
+    from nianbao._startup import lasting_imports  # noqa: PLC0415
+
+    with lasting_imports():  # the caller's collector as it was after: no freezing here
+        from nianbao.convert.options import ConvertOptions  # noqa: PLC0415
+        from nianbao.convert.pipeline import convert_bytes, convert_path  # noqa: PLC0415
 
     options = options or ConvertOptions()
     if not isinstance(source, str | Path | bytes | bytearray):
@@ -129,11 +130,20 @@ def convert_document(
             with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
                 path = Path(tmp) / Path(filename or "input").name
                 path.write_bytes(source)
-                return Report.model_validate_json(convert_limited(path, options))
+                return _convert_limited(path, options)
         return convert_bytes(bytes(source), filename=filename, options=options)
     if options.limited:
-        return Report.model_validate_json(convert_limited(Path(source), options))
+        return _convert_limited(Path(source), options)
     return convert_path(source, options=options)
+
+
+def _convert_limited(path: Path, options: ConvertOptions) -> Report:
+    # The worker pool (multiprocessing, the runtime floor) is imported only when limits ask
+    # for a worker: a conversion in this process does without it (~12 ms of a cold start).
+    from nianbao.runtime.pool import convert_limited  # noqa: PLC0415
+    from nianbao.schemas.model import Report  # noqa: PLC0415  # see _LAZY
+
+    return Report.model_validate_json(convert_limited(path, options))
 
 
 def _file_name(handle: BinaryIO) -> str | None:

@@ -31,11 +31,17 @@ def _loaded_after(code: str) -> list[str]:
     """The heavy modules a fresh interpreter holds after running `code`."""
     shown = f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     probe = f"{code}\nimport sys, json\n{shown}"
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    loaded: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    out = _probe(probe)
+    loaded: list[str] = json.loads(out.strip().splitlines()[-1])
     return loaded
+
+
+def _probe(code: str) -> str:
+    """What a fresh interpreter running `code` prints."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return out.stdout
 
 
 def test_import_nianbao_loads_no_heavy_library() -> None:
@@ -51,6 +57,58 @@ def test_the_first_conversion_loads_what_it_needs() -> None:
     # The laziness is real: the same probe sees pydantic once a report was made.
     code = f"import nianbao\nnianbao.convert_document({str(TEXT_SAMPLES[0])!r})"
     assert "pydantic" in _loaded_after(code)
+
+
+def test_a_conversion_without_limits_leaves_the_worker_pool_unimported() -> None:
+    # convert_document runs in this process unless limits ask for a worker: the pool
+    # (multiprocessing, the runtime floor) is a cold start's cost for nothing then.
+    probe = (
+        f"import sys, nianbao\nnianbao.convert_document({str(TEXT_SAMPLES[0])!r})\n"
+        "print(sorted(m for m in ('nianbao.runtime.pool', 'nianbao.runtime.worker', "
+        "'multiprocessing') if m in sys.modules))"
+    )
+    out = _probe(probe)
+    assert out.strip() == "[]"
+
+
+def test_the_library_leaves_its_callers_collector_on_and_unfrozen() -> None:
+    # convert_document imports the pipeline with the collector paused, but it is the
+    # caller's process: the collector is on again after, and nothing of theirs frozen.
+    probe = (
+        f"import gc, nianbao\nnianbao.convert_document({str(TEXT_SAMPLES[0])!r})\n"
+        "print(gc.isenabled(), gc.get_freeze_count())"
+    )
+    out = _probe(probe)
+    assert out.split() == ["True", "0"]
+
+
+def test_a_pdf_conversion_leaves_chardet_unimported() -> None:
+    # chardet is the text decoder's last resort; a PDF never reaches it.
+    pdf = ROOT / "samples" / "real" / "hongze-2024.pdf"
+    probe = (
+        f"import sys, nianbao\nnianbao.convert_document({str(pdf)!r})\n"
+        "print('chardet' in sys.modules)"
+    )
+    out = _probe(probe)
+    assert out.strip() == "False"
+
+
+def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> None:
+    # `nianbao convert` imports the pipeline without the cyclic collector and freezes what it
+    # imported; collection must be on again after, or a long batch or hot folder would keep
+    # every cycle it ever made.
+    probe = textwrap.dedent(
+        """
+        import gc
+        from nianbao._startup import lasting_imports
+        with lasting_imports(freeze=True):
+            assert not gc.isenabled()
+            import nianbao.convert.pipeline
+        print(gc.isenabled(), gc.get_freeze_count() > 0)
+        """
+    )
+    out = _probe(probe)
+    assert out.split() == ["True", "True"]
 
 
 def test_lazy_names_are_the_real_ones_and_convert_is_the_package() -> None:
@@ -85,10 +143,7 @@ def test_a_single_conversion_forks_its_worker_from_this_process() -> None:
         print(os.getpid(), outcome.result.text)
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    here, workers_parent = out.stdout.split()
+    here, workers_parent = _probe(script).split()
     assert workers_parent == here
 
 
@@ -177,8 +232,25 @@ def test_a_process_large_beside_the_memory_limit_gets_its_worker_from_the_forkse
         print(os.getpid(), outcome.result.text)
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    here, workers_parent = out.stdout.split()
+    here, workers_parent = _probe(script).split()
     assert workers_parent != here
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_asks_the_kernel_to_kill_it_with_its_parent() -> None:
+    # libc's prctl is found in the running program's own symbols, not by `ldconfig -p` in a
+    # subprocess at every worker's start; the death signal must still be set.
+    probe = textwrap.dedent(
+        """
+        import ctypes, multiprocessing, signal
+        from nianbao.runtime.worker import _die_with_parent
+        lifeline, held = multiprocessing.Pipe(duplex=False)  # `held` open: no end of life
+        _die_with_parent(lifeline)
+        libc = ctypes.CDLL(None, use_errno=True)
+        found = ctypes.c_int()
+        libc.prctl(2, ctypes.byref(found), 0, 0, 0)  # PR_GET_PDEATHSIG
+        print(found.value == signal.SIGKILL)
+        """
+    )
+    out = _probe(probe)
+    assert out.strip() == "True"

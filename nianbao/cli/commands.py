@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from nianbao._startup import lasting_imports
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions, TextOptions
 from nianbao.errors import InputsFailedError, NianbaoError, UsageError
 from nianbao.runtime.inputs import (
@@ -162,10 +163,11 @@ def _spool_stdin(target: Path, limits: Limits) -> None:
 def _convert_file(
     path: Path, options: ConvertOptions, debug: bool, *, shown: str, quiet: bool = True
 ) -> Converted | Failure:
-    from nianbao.cli.progress import pages_status
-    from nianbao.errors import Failure
-    from nianbao.runtime.pool import WorkerPool
-    from nianbao.runtime.worker import convert_file, work_with
+    with lasting_imports(freeze=True):
+        from nianbao.cli.progress import pages_status
+        from nianbao.errors import Failure
+        from nianbao.runtime.pool import WorkerPool
+        from nianbao.runtime.worker import convert_file, work_with
 
     limits = Limits.of(options)
     if debug or not (limits.seconds or limits.memory):

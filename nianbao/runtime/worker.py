@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import functools
 import os
 import signal
@@ -287,7 +286,9 @@ def _die_with_parent(lifeline: Connection) -> None:
     """End this worker when its parent ends, however it ends (see the module docstring)."""
     if sys.platform == "linux":
         with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            # The running program's own symbols, libc's among them: `find_library("c")` would
+            # run `ldconfig -p` in a subprocess, several ms of every worker's start.
+            libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
     def watch() -> None:

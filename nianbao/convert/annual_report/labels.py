@@ -13,6 +13,7 @@ no leading numbering (`1、` or `1.` or `（一）`), no parenthesised notes, no
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -124,7 +125,7 @@ def best_label(text: str, labels: tuple[str, ...]) -> float:
     a = _core(text)
     best = 0.0
     for label in labels:
-        if _most(a, _core(label)) > best:
+        if _most(a, _core(label), best) > best:
             best = max(best, similarity(text, label))
     return best
 
@@ -135,7 +136,7 @@ def matches_any(text: str, labels: tuple[str, ...], threshold: float) -> bool:
     similarity: a label that cannot reach the threshold (`_most`) is passed over."""
     a = _core(text)
     return any(
-        _most(a, _core(label)) >= threshold and similarity(text, label) >= threshold
+        _most(a, _core(label), threshold) >= threshold and similarity(text, label) >= threshold
         for label in labels
     )
 
@@ -143,10 +144,24 @@ def matches_any(text: str, labels: tuple[str, ...], threshold: float) -> bool:
 _core = lru_cache(maxsize=65536)(core)
 
 
-def _most(a: str, b: str) -> float:
-    """The highest `similarity` of two `core` texts can be: a ratio of matching characters is
-    at most twice the shorter over both lengths; a canonical label inside the text scores 0.9."""
+def _most(a: str, b: str, level: float = 0.0) -> float:
+    """The highest `similarity` of two `core` texts can be, or at least enough of it to tell
+    whether it reaches `level`: a ratio of matching characters is at most twice the characters
+    they share (counted with repeats: difflib's `quick_ratio`), so twice the shorter, over both
+    lengths; a canonical label inside the text scores 0.9. Most pairs of a cell and a form's
+    label share few characters: this passes them over without difflib's matching, the larger
+    part of a first conversion's time (its results are cached after)."""
     if not a or not b:
         return 0.0
+    inside = len(b) >= 4 and b in a
     bound = 2 * min(len(a), len(b)) / (len(a) + len(b))
-    return max(bound, 0.9) if len(b) >= 4 and b in a else bound
+    if bound >= level and not inside:
+        in_a, in_b = _counts(a), _counts(b)
+        shared = sum(min(in_a[ch], in_b[ch]) for ch in in_a.keys() & in_b.keys())
+        bound = 2 * shared / (len(a) + len(b))
+    return max(bound, 0.9) if inside else bound
+
+
+@lru_cache(maxsize=65536)
+def _counts(text: str) -> Counter[str]:
+    return Counter(text)

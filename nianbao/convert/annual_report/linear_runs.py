@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 from nianbao.convert.annual_report.grids import classify, names_a_row
@@ -327,6 +327,30 @@ def _is_figure(text: str) -> bool:
 
 def _row_of_cell(text: str, spec: TableSpec) -> str | None:
     """The row a table's label cell names: its words, its numbering, nothing shared alone."""
+    return _row_named(text, _Same(spec))
+
+
+class _Same:
+    """A form table compared by identity: a `TableSpec`'s own hash hashes every label it
+    holds. The cache that holds one holds its spec too, so no other spec can take its id."""
+
+    __slots__ = ("spec",)
+
+    def __init__(self, spec: TableSpec) -> None:
+        self.spec = spec
+
+    def __hash__(self) -> int:
+        return id(self.spec)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.spec is self.spec
+
+
+# Every table of a document is tried against every form's table: the same label cells, the
+# same few dozen rows, a thousand times over for a document whose tables are no form's.
+@lru_cache(maxsize=16384)
+def _row_named(text: str, same: _Same) -> str | None:
+    spec = same.spec
     numbered = numbering(text) is not None
 
     def not_shared_alone(row: Label) -> float | None:
