@@ -115,7 +115,7 @@ def convert_document(
     `NianbaoError` subclass when no report can be made; problems inside the document are listed
     in `report.diagnostics` instead.
     """
-    from nianbao._startup import lasting_imports  # noqa: PLC0415
+    from nianbao.runtime.startup import lasting_imports  # noqa: PLC0415
 
     with lasting_imports():  # the caller's collector as it was after: no freezing here
         from nianbao.convert.options import ConvertOptions  # noqa: PLC0415

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nianbao._startup import lasting_imports
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions, TextOptions
 from nianbao.errors import InputsFailedError, NianbaoError, UsageError
 from nianbao.runtime.inputs import (
@@ -24,6 +23,7 @@ from nianbao.runtime.inputs import (
     printable,
     spool_standard_input,
 )
+from nianbao.runtime.startup import lasting_imports
 
 if TYPE_CHECKING:
     from nianbao.collection import dataset
