@@ -100,7 +100,7 @@ def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> Non
     probe = textwrap.dedent(
         """
         import gc
-        from nianbao._startup import lasting_imports
+        from nianbao.runtime.startup import lasting_imports
         with lasting_imports(freeze=True):
             assert not gc.isenabled()
             import nianbao.convert.pipeline
