@@ -51,7 +51,7 @@ from typing import Any
 from nianbao.adapters import effort
 from nianbao.collection.partial import NOT_RECOGNISED, Completeness, Status, of_report
 from nianbao.convert.options import GIB, MIB, ConvertOptions, Limits
-from nianbao.convert.pipeline import convert_bytes, read_input
+from nianbao.convert.pipeline import convert_read, read_input
 from nianbao.errors import (
     DocumentLoadError,
     Failure,
@@ -128,7 +128,7 @@ def convert_file(path: Path, options: ConvertOptions | None = None) -> Converted
     if path.is_dir():
         raise DocumentLoadError("is a directory, not a file", source=shown(str(path)))
     refuse_special(path)  # a FIFO's read would wait for a writer: refused by name
-    return _converted(read_input(path), path, options)
+    return _converted(functools.partial(read_input, path), path, options)
 
 
 def work_with(work: Callable[..., Converted], options: ConvertOptions | None) -> Work:
@@ -151,12 +151,11 @@ def convert_inbox_file(path: Path, options: ConvertOptions | None = None) -> Con
         if path.is_symlink():
             raise NotARegularFileError(link_refusal(path), source=shown(str(path))) from exc
         # its own words for missing, denied, ...
-        return _converted(read_input(path), path, options)
+        return _converted(functools.partial(read_input, path), path, options)
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise NotARegularFileError("is not a regular file", source=shown(str(path)))
-        data = handle.read()
-    return _converted(data, path, options)
+        return _converted(handle.read, path, options)
 
 
 def link_refusal(path: Path) -> str:
@@ -170,12 +169,15 @@ def link_refusal(path: Path) -> str:
     )
 
 
-def _converted(data: bytes, path: Path, options: ConvertOptions | None = None) -> Converted:
+def _converted(
+    read: Callable[[], bytes], path: Path, options: ConvertOptions | None = None
+) -> Converted:
     # A name that is not UTF-8 is named losslessly (`\xc4\xea.txt`): JSON cannot hold it raw.
-    report = convert_bytes(
-        data, filename=shown(path.name), display_name=shown(str(path)), options=options
+    # The input's bytes, as many as the file's, are read in `convert_read`, which alone holds
+    # them and lets them go once the adapter is done.
+    report = convert_read(
+        read, filename=shown(path.name), display_name=shown(str(path)), options=options
     )
-    del data  # the input's bytes, as many as the file's: let go before the JSON text is made
     annual = report.annual_report
     found = of_report(report)
     if annual is None:
