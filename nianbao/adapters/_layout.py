@@ -64,9 +64,16 @@ def make_table(
         n_cols=n_cols,
         method=method,
         confidence=confidence,
-        # A placed cell has a TableCell's fields under the same names.
         cells=[
-            TableCell.model_validate(c, from_attributes=True)
+            TableCell.of(
+                row=c.row,
+                col=c.col,
+                text=c.text,
+                origin=c.origin,
+                row_span=c.row_span,
+                col_span=c.col_span,
+                header=c.header,
+            )
             for c in sorted(cells, key=lambda c: (c.row, c.col))
         ],
         origin=origin,

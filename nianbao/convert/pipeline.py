@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -73,6 +74,27 @@ def convert_bytes(
     given still decide how they read (`AdapterRegistry.find`), and without them each adapter
     reads as it was built. `plugins` has no say over a registry given.
     """
+    return convert_read(
+        lambda: data,
+        filename=filename,
+        registry=registry,
+        display_name=display_name,
+        options=options,
+    )
+
+
+def convert_read(
+    read: Callable[[], bytes],
+    *,
+    filename: str | None = None,
+    registry: AdapterRegistry | None = None,
+    display_name: str | None = None,
+    options: ConvertOptions | None = None,
+) -> Report:
+    """`convert_bytes` of the bytes `read` returns. Where nothing else holds them (the worker
+    reads its input this way), they are let go as soon as the adapter has read them: a long
+    PDF's 100 MB is not kept through the profile, the checks and the JSON."""
+    data = read()
     given = options
     options = options or ConvertOptions()
     name = filename or "<bytes>"
@@ -86,19 +108,21 @@ def convert_bytes(
         what = "binary data, not a document" if info.format == "binary" else f"{info.format} files"
         raise UnsupportedFormatError(f"no adapter reads {what}", source=shown)
     result = adapter.convert(data, info)
+    source = Source(
+        name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        bytes=len(data),
+        media_type=info.media_type,
+        format=info.format,
+        adapter=adapter.name,
+        encoding=result.encoding,
+        pages=result.pages,
+        ocr_pages=result.ocr_pages,
+    )
+    del data
     annual_report, profile_diagnostics = profile(result.document, source_name=name)
     report = Report(
-        source=Source(
-            name=name,
-            sha256=hashlib.sha256(data).hexdigest(),
-            bytes=len(data),
-            media_type=info.media_type,
-            format=info.format,
-            adapter=adapter.name,
-            encoding=result.encoding,
-            pages=result.pages,
-            ocr_pages=result.ocr_pages,
-        ),
+        source=source,
         document=result.document,
         annual_report=annual_report,
         diagnostics=[*result.diagnostics, *profile_diagnostics],

@@ -169,7 +169,7 @@ def review_file(path: Path, options: ReviewOptions) -> Reviewed:
         source = find_source(path, report, options.sources, notes)
         report_text = ""
     else:
-        report_text = convert_file(path, options.convert).text
+        report_text = convert_file(path, options.convert).json_text()
         report = Report.model_validate_json(report_text)
         source = path
     images = {}

@@ -40,11 +40,16 @@ def cannot_write(path: Path | str, exc: OSError) -> OutputError:
     return OutputError(f"cannot write: {detail}", source=str(path))
 
 
-def write_output(output: str | None, content: str) -> bool:
-    """`content` to standard output (`None` or `-`), or written to the path (see the module's
-    docstring); True when it went to standard output, where nothing else should follow."""
+def write_output(output: str | None, content: str | bytes) -> bool:
+    """`content` (text as UTF-8) to standard output (`None` or `-`), or written to the path (see
+    the module's docstring); True when it went to standard output, where nothing else should
+    follow."""
     if output is None or output == STDIO:
-        sys.stdout.write(content)
+        if isinstance(content, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+        else:
+            sys.stdout.write(content)
         sys.stdout.flush()
         return True
     try:

@@ -71,7 +71,7 @@ def convert_limited(path: Path, options: ConvertOptions) -> str:
     assert outcome is not None  # nothing asks it to stop
     result = outcome.result
     if isinstance(result, Converted):
-        return result.text
+        return result.json_text()
     raise result.error(source=shown(str(path)))
 
 

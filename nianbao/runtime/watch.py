@@ -499,7 +499,7 @@ def _ensure_folder(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
 
 
-def _identity(text: str) -> tuple[str, str] | None:
+def _identity(text: str | bytes) -> tuple[str, str] | None:
     """(source name, sha256) of a report's JSON text, if it is a report."""
     try:
         source = json.loads(text)["source"]

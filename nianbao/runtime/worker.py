@@ -50,7 +50,7 @@ from typing import Any
 from nianbao.adapters import effort
 from nianbao.collection.partial import NOT_RECOGNISED, Completeness, Status, of_report
 from nianbao.convert.options import GIB, MIB, ConvertOptions, Limits
-from nianbao.convert.pipeline import convert_bytes, read_input
+from nianbao.convert.pipeline import convert_read, read_input
 from nianbao.errors import (
     DocumentLoadError,
     Failure,
@@ -63,7 +63,7 @@ from nianbao.errors import (
     out_of_memory,
 )
 from nianbao.runtime.inputs import refuse_special, shown
-from nianbao.schemas.emit import to_json
+from nianbao.schemas.emit import to_json_bytes
 
 if sys.platform != "win32":
     import resource
@@ -92,7 +92,9 @@ __all__ = [
 class Converted:
     """What a worker hands back on success: the report's JSON and the facts a log line shows."""
 
-    text: str
+    #: The report's JSON; from the pipeline as UTF-8 bytes (`to_json_bytes`: half the memory of
+    #: a str, and sent across processes as they are), written as they are.
+    text: str | bytes
     year: int | None = None
     organization: str | None = None
     recognised: bool = False
@@ -103,6 +105,10 @@ class Converted:
     partial: tuple[str, ...] = ()
     #: Figures printed but left without a value: several readings fit (`figure_state`).
     undetermined: int = 0
+
+    def json_text(self) -> str:
+        """The report's JSON as a str, for a caller that wants text, not a file's bytes."""
+        return self.text if isinstance(self.text, str) else self.text.decode("utf-8")
 
     def summary(self) -> str:
         """`2021, 中山镇人民政府, 42 checks passed` (or why there is less to say), then the
@@ -127,7 +133,7 @@ def convert_file(path: Path, options: ConvertOptions | None = None) -> Converted
     if path.is_dir():
         raise DocumentLoadError("is a directory, not a file", source=shown(str(path)))
     refuse_special(path)  # a FIFO's read would wait for a writer: refused by name
-    return _converted(read_input(path), path, options)
+    return _converted(functools.partial(read_input, path), path, options)
 
 
 def work_with(work: Callable[..., Converted], options: ConvertOptions | None) -> Work:
@@ -150,12 +156,11 @@ def convert_inbox_file(path: Path, options: ConvertOptions | None = None) -> Con
         if path.is_symlink():
             raise NotARegularFileError(link_refusal(path), source=shown(str(path))) from exc
         # its own words for missing, denied, ...
-        return _converted(read_input(path), path, options)
+        return _converted(functools.partial(read_input, path), path, options)
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise NotARegularFileError("is not a regular file", source=shown(str(path)))
-        data = handle.read()
-    return _converted(data, path, options)
+        return _converted(handle.read, path, options)
 
 
 def link_refusal(path: Path) -> str:
@@ -169,18 +174,21 @@ def link_refusal(path: Path) -> str:
     )
 
 
-def _converted(data: bytes, path: Path, options: ConvertOptions | None = None) -> Converted:
+def _converted(
+    read: Callable[[], bytes], path: Path, options: ConvertOptions | None = None
+) -> Converted:
     # A name that is not UTF-8 is named losslessly (`\xc4\xea.txt`): JSON cannot hold it raw.
-    report = convert_bytes(
-        data, filename=shown(path.name), display_name=shown(str(path)), options=options
+    # The input's bytes, as many as the file's, are read in `convert_read`, which alone holds
+    # them and lets them go once the adapter is done.
+    report = convert_read(
+        read, filename=shown(path.name), display_name=shown(str(path)), options=options
     )
-    del data  # the input's bytes, as many as the file's: let go before the JSON text is made
     annual = report.annual_report
     found = of_report(report)
     if annual is None:
-        return Converted(to_json(report), status=found.status, partial=found.reasons)
+        return Converted(to_json_bytes(report), status=found.status, partial=found.reasons)
     return Converted(
-        to_json(report),
+        to_json_bytes(report),
         year=annual.year,
         organization=annual.organization,
         recognised=True,

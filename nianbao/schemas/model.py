@@ -191,6 +191,30 @@ class TableCell(_Model):
     header: bool = False
     origin: Origin
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        row: int,
+        col: int,
+        text: str,
+        origin: Origin,
+        row_span: int = 1,
+        col_span: int = 1,
+        header: bool = False,
+    ) -> TableCell:
+        """A cell given only the fields that differ from their defaults. pydantic keeps a set of
+        the names given with every model: four names fit a 216-byte set, seven take 728 bytes,
+        which on a 2,000-page PDF's 100,000 cells is 50 MB. The JSON is the same either way."""
+        spans: dict[str, int] = {}
+        if row_span != 1:
+            spans["row_span"] = row_span
+        if col_span != 1:
+            spans["col_span"] = col_span
+        if header:
+            return cls(row=row, col=col, text=text, origin=origin, header=True, **spans)
+        return cls(row=row, col=col, text=text, origin=origin, **spans)
+
 
 class Table(_Model):
     """A table as explicit cells with spans; the dense grid is derived (`grid()`), not stored."""
