@@ -59,6 +59,28 @@ def test_the_first_conversion_loads_what_it_needs() -> None:
     assert "pydantic" in _loaded_after(code)
 
 
+def test_a_text_conversion_imports_no_other_formats_reader() -> None:
+    # Issue 24, a cold first conversion: the registry imports an adapter only when it accepts
+    # the input, so a text file's conversion pays for neither the PDF, DOCX and XLSX adapters
+    # nor their libraries.
+    readers = (
+        "pdfplumber",
+        "pdfminer",
+        "pypdfium2",
+        "openpyxl",
+        "docx",
+        "nianbao.adapters.pdf",
+        "nianbao.adapters.docx",
+        "nianbao.adapters.xlsx",
+        "nianbao.adapters.image",
+    )
+    probe = (
+        f"import sys, nianbao\nnianbao.convert_document({str(TEXT_SAMPLES[0])!r})\n"
+        f"print(sorted(m for m in {readers!r} if m in sys.modules))"
+    )
+    assert _probe(probe).strip() == "[]"
+
+
 def test_a_conversion_without_limits_leaves_the_worker_pool_unimported() -> None:
     # convert_document runs in this process unless limits ask for a worker: the pool
     # (multiprocessing, the runtime floor) is a cold start's cost for nothing then.

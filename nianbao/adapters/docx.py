@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from nianbao.adapters._accepts import LEGACY_WORD_SUFFIXES, docx_accepts
 from nianbao.adapters._damage import READER_ERRORS, ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, Placed, assemble, check_zip, clean_text, make_table
 from nianbao.adapters.base import Adapter, AdapterResult
@@ -37,9 +38,6 @@ if TYPE_CHECKING:
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_WORD_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm")
-_LEGACY_SUFFIXES = (".doc", ".dot", ".wps")
-_WORD_STREAM = "WordDocument".encode("utf-16-le")
 # Never descended into: deleted or moved-away text, field instructions, and the VML copy of a
 # drawing that `mc:Choice` already holds.
 _SKIP = frozenset(
@@ -60,13 +58,7 @@ class DocxAdapter(Adapter):
     priority: ClassVar[float] = 0.0
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
-        lower = info.name.lower()
-        if info.format in ("docx", "rtf"):  # RTF, like .doc, through LibreOffice
-            return True
-        if info.format == "ole2":
-            return _WORD_STREAM in head or lower.endswith(_LEGACY_SUFFIXES)
-        # A damaged zip named .docx deserves a DOCX error message, not "binary data".
-        return info.format == "binary" and head.startswith(b"PK") and lower.endswith(_WORD_SUFFIXES)
+        return docx_accepts(head, info)
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         diagnostics: list[Diagnostic] = []
@@ -336,7 +328,8 @@ def _convert_legacy(data: bytes, info: InputInfo) -> bytes:
             source=info.name,
         )
     suffix = Path(info.name).suffix.lower()
-    suffix = ".rtf" if info.format == "rtf" else suffix if suffix in _LEGACY_SUFFIXES else ".doc"
+    if info.format == "rtf" or suffix not in LEGACY_WORD_SUFFIXES:
+        suffix = ".rtf" if info.format == "rtf" else ".doc"
     with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
         source = Path(tmp) / f"input{suffix}"
         source.write_bytes(data)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from nianbao.adapters._accepts import html_accepts
 from nianbao.adapters._escaped_html import Escaped, find_in_json, find_in_script
 from nianbao.adapters._html_parse import parse_page
 from nianbao.adapters._html_read import UNESCAPED, Reader, is_chrome
@@ -53,7 +54,7 @@ class HtmlAdapter(GroupAdapter[TextOptions]):
     priority: ClassVar[float] = 0.0
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
-        return info.format == "html"
+        return html_accepts(head, info)
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         decoded = decode(data, self.options.encoding)

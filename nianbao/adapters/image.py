@@ -13,6 +13,7 @@ import io
 from typing import Any, ClassVar
 
 from nianbao.adapters import effort
+from nianbao.adapters._accepts import image_accepts
 from nianbao.adapters._layout import assemble
 from nianbao.adapters._pdf_scans import INSTALL_HINT
 from nianbao.adapters.base import Adapter, AdapterResult
@@ -21,7 +22,6 @@ from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError, out_of_memory
 from nianbao.schemas.model import Diagnostic, PagesOrigin
 
-IMAGE_FORMATS = ("png", "jpeg", "tiff")
 MAX_PAGES = 200  # frames of a TIFF read at most; a report is never longer
 _MAX_DPI = 300.0
 _A4_WIDTH_IN = 8.27
@@ -32,7 +32,7 @@ class ImageAdapter(Adapter):
     priority: ClassVar[float] = 0.0
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
-        return info.format in IMAGE_FORMATS
+        return image_accepts(head, info)
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         try:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from nianbao.adapters import effort
+from nianbao.adapters._accepts import pdf_accepts
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
 from nianbao.adapters._pdf_cuts import Cut, open_cells, page_cuts
@@ -97,7 +98,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
     priority: ClassVar[float] = 0.0
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
-        return info.format == "pdf"
+        return pdf_accepts(head, info)
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         pages, diagnostics = self._read_pages(data, info)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from nianbao.adapters._accepts import text_accepts
 from nianbao.adapters._publication import HEADER_WINDOW, from_header
 from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.html import read_escaped_text
@@ -31,7 +32,7 @@ class TextAdapter(GroupAdapter[TextOptions]):
     priority: ClassVar[float] = 10.0
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
-        return info.format == "text"
+        return text_accepts(head, info)
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         decoded = decode(data, self.options.encoding)

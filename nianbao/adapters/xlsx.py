@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from nianbao.adapters._accepts import xlsx_accepts
 from nianbao.adapters._damage import READER_ERRORS, STDLIB_XML_DAMAGE, ZIP_DAMAGE, refuse
 from nianbao.adapters._layout import Para, assemble, check_zip
 from nianbao.adapters._sheet import MAX_CELLS, Rect, SheetData, printed, sheet_items
@@ -33,9 +34,6 @@ from nianbao.adapters.sniff import InputInfo
 from nianbao.errors import DocumentLoadError, MissingDependencyError
 from nianbao.schemas.model import Diagnostic, SheetOrigin, Table
 
-_XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
-_XLS_SUFFIXES = (".xls", ".xlt", ".et")
-_XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _DIMENSION = re.compile(
@@ -61,12 +59,7 @@ class XlsxAdapter(Adapter):
     priority: ClassVar[float] = 0.0
 
     def accepts(self, head: bytes, info: InputInfo) -> bool:
-        lower = info.name.lower()
-        if info.format == "xlsx":
-            return True
-        if info.format == "ole2":
-            return any(s in head for s in _XLS_STREAMS) or lower.endswith(_XLS_SUFFIXES)
-        return info.format == "binary" and head.startswith(b"PK") and lower.endswith(_XLSX_SUFFIXES)
+        return xlsx_accepts(head, info)
 
     def convert(self, data: bytes, info: InputInfo) -> AdapterResult:
         if info.format == "ole2":

@@ -29,7 +29,7 @@ from typing import TextIO
 
 from rich.console import Console
 
-from nianbao.adapters.image import IMAGE_FORMATS
+from nianbao.adapters._accepts import IMAGE_FORMATS
 from nianbao.collection import sources as sources_of
 from nianbao.collection.report_file import read_report
 from nianbao.convert.options import ConvertOptions, Limits
