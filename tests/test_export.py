@@ -208,3 +208,24 @@ def test_export_and_check_show_progress_on_a_terminal_only(
     assert ("adding to the dataset" in said) is shown, said
     said = stderr_of([*flags, "check", "ds"], tmp_path, terminal=terminal)
     assert ("checking series" in said) is shown, said
+
+
+def test_quiet_export_and_check_say_only_what_went_wrong(
+    seed_reports: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-q promises only what went wrong: no `N reports -> …`, dataset or panel lines, no
+    counts; a report that cannot be read is still said."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in seed_reports:
+        shutil.copy(path, folder / path.name)
+    dataset = tmp_path / "ds"
+    assert main(["-q", "export", str(folder), "--parquet", str(dataset)]) == 0
+    assert main(["-q", "check", str(dataset)]) == 0
+    said = capsys.readouterr()
+    assert not [line for line in said.out.splitlines() if "series check failed" not in line]
+    assert "reports ->" not in said.out and "panel:" not in said.out
+    (folder / "broken.json").write_text("{", encoding="utf-8")
+    assert main(["-q", "export", str(folder), "--csv", str(tmp_path / "f.csv")]) == 1
+    said = capsys.readouterr()
+    assert "broken.json" in said.err and "1 skipped" in said.out

@@ -286,12 +286,14 @@ def export(args: argparse.Namespace) -> int:
     # A table written to standard output (`--csv /dev/stdout`) is not followed by our words.
     said = sys.stderr if any(is_standard_output(p) for p in tables) else sys.stdout
     written = " and ".join(str(p) for p in (args.csv, args.xlsx, args.parquet) if p is not None)
-    print(
-        f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""),
-        file=said,
-    )
+    if not args.quiet or problems:  # -q: only what went wrong
+        print(
+            f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""),
+            file=said,
+        )
     if summary is not None:
-        print(_dataset_line(args.parquet, summary))
+        if not args.quiet:
+            print(_dataset_line(args.parquet, summary))
         failed = summary.series_failed
         for failure in failed[:_SHOWN]:
             print(f"series check failed: {failure.rule}: {failure.message}")
@@ -306,10 +308,12 @@ def check(args: argparse.Namespace) -> int:
 
     with report_bar(quiet=args.quiet) as steps:
         results = dataset.check(args.dataset, steps)
-    _print_panel(args.dataset)
+    _print_panel(args.dataset, quiet=args.quiet)
     for result in results:
         if result.status == "fail":
             print(f"{result.rule}: {result.message}")
+    if args.quiet:  # only what went wrong: the failures and the jumps above
+        return 0
     counts = {s: sum(1 for r in results if r.status == s) for s in ("pass", "fail", "skipped")}
     print(
         f"{len(results)} series checks: {counts['pass']} passed, {counts['fail']} failed, "
@@ -323,12 +327,14 @@ def check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_panel(directory: Path) -> None:
-    """Each body's panel series across years, then its jumps of two orders of magnitude."""
+def _print_panel(directory: Path, *, quiet: bool) -> None:
+    """Each body's panel series across years (not under -q), then its jumps of two orders of
+    magnitude."""
     from nianbao.collection.panel import JUMP_FACTOR, panel_series
 
     for series in panel_series(directory):
-        print(f"panel: {series.body}: {series.key}: {series.text()}")
+        if not quiet:
+            print(f"panel: {series.body}: {series.key}: {series.text()}")
         for jump in series.jumps():
             print(
                 f"warning: panel jump: {series.body}: {series.key}: {jump.year - 1} "
