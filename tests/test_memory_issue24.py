@@ -18,19 +18,28 @@ from nianbao.convert import pipeline
 from nianbao.convert.annual_report import profile
 from nianbao.runtime.worker import convert_file
 from nianbao.schemas.emit import to_json, to_json_bytes
-from nianbao.schemas.model import Document, PageOrigin, TableCell
+from nianbao.schemas.model import Document, Figure, PageOrigin, TableCell, TableCellOrigin
 
 from .conftest import SAMPLES
 
 
 def test_a_table_cell_is_given_only_the_fields_that_differ_from_their_defaults() -> None:
     origin = PageOrigin(page=1, bbox=(1.0, 2.0, 3.0, 4.0))
-    plain = TableCell.of(row=0, col=1, text="12", origin=origin)
+    plain = TableCell.lean(row=0, col=1, text="12", origin=origin, row_span=1, header=False)
     assert plain.model_fields_set == {"row", "col", "text", "origin"}
     assert plain == TableCell(row=0, col=1, row_span=1, col_span=1, text="12", origin=origin)
-    spanning = TableCell.of(row=0, col=1, text="12", origin=origin, col_span=2, header=True)
+    spanning = TableCell.lean(row=0, col=1, text="12", origin=origin, col_span=2, header=True)
     assert spanning.model_fields_set == {"row", "col", "text", "origin", "col_span", "header"}
     assert (spanning.col_span, spanning.row_span, spanning.header) == (2, 1, True)
+
+
+def test_a_figure_without_a_unit_leaves_the_unit_to_its_default() -> None:
+    origin = TableCellOrigin(table=0, row=3, col=2)
+    bare = Figure.lean(value=7, raw="7", unit=None, source="table", origin=origin)
+    assert bare.model_fields_set == {"value", "raw", "source", "origin"}
+    assert bare == Figure(value=7, raw="7", unit=None, source="table", origin=origin)
+    blank = Figure.lean(value=None, raw="", unit="件", source="table", origin=origin)
+    assert blank.model_fields_set == {"value", "raw", "unit", "source", "origin"}
 
 
 def test_the_input_bytes_are_let_go_before_the_profile(monkeypatch: pytest.MonkeyPatch) -> None:

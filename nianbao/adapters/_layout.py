@@ -65,7 +65,7 @@ def make_table(
         method=method,
         confidence=confidence,
         cells=[
-            TableCell.of(
+            TableCell.lean(
                 row=c.row,
                 col=c.col,
                 text=c.text,

@@ -10,7 +10,7 @@ Origins are a tagged union: one small shape per kind of input position.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +21,24 @@ SCHEMA_TAG = f"{SCHEMA_NAME}/{SCHEMA_MAJOR}"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+    @classmethod
+    def lean(cls, **fields: Any) -> Self:
+        """The model made from `fields` less those equal to their defaults: the same model and
+        the same JSON, but pydantic keeps with each instance the set of names it was given, and
+        four names fit its smallest set (216 bytes) where seven take 728: on a 2,000-page PDF's
+        100,000 table cells, 50 MB. For the models made by the hundred thousand."""
+        declared = cls.model_fields
+        given = {
+            name: value
+            for name, value in fields.items()
+            if declared[name].is_required()
+            or not (
+                value is declared[name].default
+                or (type(value) is type(declared[name].default) and value == declared[name].default)
+            )
+        }
+        return cls(**given)
 
 
 # --- origins ---------------------------------------------------------------------------------
@@ -190,30 +208,6 @@ class TableCell(_Model):
     text: str
     header: bool = False
     origin: Origin
-
-    @classmethod
-    def of(
-        cls,
-        *,
-        row: int,
-        col: int,
-        text: str,
-        origin: Origin,
-        row_span: int = 1,
-        col_span: int = 1,
-        header: bool = False,
-    ) -> TableCell:
-        """A cell given only the fields that differ from their defaults. pydantic keeps a set of
-        the names given with every model: four names fit a 216-byte set, seven take 728 bytes,
-        which on a 2,000-page PDF's 100,000 cells is 50 MB. The JSON is the same either way."""
-        spans: dict[str, int] = {}
-        if row_span != 1:
-            spans["row_span"] = row_span
-        if col_span != 1:
-            spans["col_span"] = col_span
-        if header:
-            return cls(row=row, col=col, text=text, origin=origin, header=True, **spans)
-        return cls(row=row, col=col, text=text, origin=origin, **spans)
 
 
 class Table(_Model):

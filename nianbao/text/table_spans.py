@@ -45,7 +45,7 @@ def is_total(text: str) -> bool:
 def make_cell(
     raw: RawCell, row: int, col: int, *, row_span: int = 1, col_span: int = 1, header: bool = False
 ) -> TableCell:
-    return TableCell.of(
+    return TableCell.lean(
         row=row,
         col=col,
         row_span=row_span,

@@ -38,13 +38,14 @@ Figures = dict[str, Figure]
 
 def figure(row: Row, cell: TableCell, unit: str | None = None) -> Figure:
     parsed = parse_value(cell.text)
-    unit = parsed.unit or unit
-    raw, origin = cell.text.strip(), row.origin(cell)
-    if unit is None:
-        # Left to its default, not given: four names given fit pydantic's smallest set of them
-        # (see `TableCell.of`), and every form table's figures are held until all are compared.
-        return Figure(value=parsed.value, raw=raw, source="table", origin=origin)
-    return Figure(value=parsed.value, raw=raw, unit=unit, source="table", origin=origin)
+    # lean: every form table's figures are held until all are compared
+    return Figure.lean(
+        value=parsed.value,
+        raw=cell.text.strip(),
+        unit=parsed.unit or unit,
+        source="table",
+        origin=row.origin(cell),
+    )
 
 
 def _add(figures: Figures, key: str, fig: Figure, diagnostics: list[Diagnostic]) -> None:
