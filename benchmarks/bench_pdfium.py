@@ -10,10 +10,11 @@ HTML or text file may be named: every PDF of the tests and the corpus is
 `benchmarks/bench_pdfium.py tests/fixtures/pdf/*.pdf ../shared/corpus/real/*.pdf`. A file either
 way refuses (an encrypted PDF: exit 3) is named with the error and left out.
 
-Each file is read two ways, "nianbao" (the whole conversion, `convert_path` then the JSON text,
-default options) and "floor" (the least any tool must do to read that file, in the same
-library nianbao uses), and, with --pdfplumber, "pdfplumber" (nianbao with pdf_engine=
-"pdfplumber"). Floors:
+Each file is read two ways, "nianbao" (the whole conversion through the public API, as a
+library user makes it: `import nianbao`, `nianbao.convert_document(path)`, then
+`nianbao.to_json`, default options) and "floor" (the least any tool must do to read that
+file, in the same library nianbao uses), and, with --pdfplumber, "pdfplumber" (nianbao with
+pdf_engine="pdfplumber"). Floors:
 
     PDF    pypdfium2: the document opened, each page loaded and its whole text read
            (`get_textpage().get_text_range()`)
@@ -24,9 +25,10 @@ library nianbao uses), and, with --pdfplumber, "pdfplumber" (nianbao with pdf_en
     text   the bytes decoded (UTF-8, else GB18030)
 
 Cold: N rounds (default 5); in each, every (file, way) runs in a fresh interpreter that does
-only that one conversion, in an order rotated each round. Reported: the first conversion with
-its imports (from before the first import of the way to its end: what a one-file process pays
-beyond starting Python), the whole process's wall time, its peak resident set (the clean child
+only that one conversion, in an order rotated each round. Reported: the imports (`import
+nianbao`, or the floor's library) and then the first conversion (for nianbao, the first call,
+which imports the pipeline, the adapter and its libraries), together what a one-file process
+pays beyond starting Python, the whole process's wall time, its peak resident set (the clean child
 of `measuring.py`: not this benchmark's high-water mark), and nianbao's time over the floor's,
 taken round by round. Warm: a fresh interpreter per file converts it once each way to warm up
 (imports, caches), then N rounds (default 7) of each way, rotated: the steady state of a
@@ -34,12 +36,18 @@ long-running worker. Times are the median (min-max) of the rounds.
 
 With --today CHECKOUT, nianbao as it is in another checkout is a third way, cold and warm (its
 default engine), for the speed-up over it.
+
+Every child runs as an installed tool does, with its modules' bytecode cached (`measuring.py`'s
+`BytecodeCache`: PYTHONPYCACHEPREFIX in a temporary folder, PYTHONDONTWRITEBYTECODE removed),
+filled before the cold rounds by one unmeasured child per (file, way), for nianbao and the floor
+alike: without it, a checkout run under PYTHONDONTWRITEBYTECODE=1 compiles nianbao's own sources
+in every cold round, some 45 ms that no user pays. A file a way refuses is found in that
+warm-up, said and left out.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -48,7 +56,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from measuring import Spread, clean_child, interleaved, load, paired_ratio, rotated
+from measuring import (
+    BytecodeCache,
+    Spread,
+    clean_child,
+    interleaved,
+    load,
+    paired_ratio,
+    rotated,
+)
+from ways import FLOORS, way
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = [
@@ -63,141 +80,18 @@ DEFAULT_FILES = [
 AIM = 4.0
 
 
-# --- the ways to read a file, each run in a child ---------------------------------------------
-
-
-def _nianbao(engine: str | None) -> Callable[[Path], int]:
-    from nianbao.convert.options import ConvertOptions, PdfOptions  # noqa: PLC0415
-    from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
-    from nianbao.schemas.emit import to_json  # noqa: PLC0415
-
-    options = ConvertOptions(pdf=PdfOptions(pdf_engine=engine)) if engine else None  # type: ignore[arg-type]
-
-    def run(path: Path) -> int:
-        report = convert_path(path, options=options)
-        to_json(report)
-        return report.source.pages or 0
-
-    return run
-
-
-def _today() -> Callable[[Path], int]:
-    """nianbao as another checkout has it (on PYTHONPATH), its own defaults."""
-    from nianbao.convert.pipeline import convert_path  # noqa: PLC0415
-    from nianbao.schemas.emit import to_json  # noqa: PLC0415
-
-    def run(path: Path) -> int:
-        report = convert_path(path)
-        to_json(report)
-        return report.source.pages or 0
-
-    return run
-
-
-def _pdf_floor(path: Path) -> int:
-    import pypdfium2  # noqa: PLC0415
-
-    document = pypdfium2.PdfDocument(path)
-    pages = len(document)
-    for index in range(pages):
-        page = document[index]
-        text = page.get_textpage()
-        text.get_text_range()
-        text.close()
-        page.close()
-    document.close()
-    return pages
-
-
-def _docx_floor(path: Path) -> int:
-    import docx  # noqa: PLC0415
-
-    body = docx.Document(str(path)).element.body
-    "".join(body.itertext())
-    return 0
-
-
-def _xlsx_floor(path: Path) -> int:
-    import openpyxl  # noqa: PLC0415
-
-    workbook = openpyxl.load_workbook(path, data_only=True)
-    for sheet in workbook.worksheets:
-        for _ in sheet.iter_rows(values_only=True):
-            pass
-    return 0
-
-
-def _xls_floor(path: Path) -> int:
-    import xlrd  # noqa: PLC0415
-
-    book = xlrd.open_workbook(str(path))
-    for sheet in book.sheets():
-        for row in range(sheet.nrows):
-            sheet.row_values(row)
-    return 0
-
-
-def _html_floor(path: Path) -> int:
-    import lxml.html  # noqa: PLC0415
-
-    "".join(lxml.html.document_fromstring(path.read_bytes()).itertext())
-    return 0
-
-
-def _text_floor(path: Path) -> int:
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        data.decode("gb18030", errors="replace")
-    return 0
-
-
-#: Per suffix: what the floor does, the library it imports first, and the reading itself.
-FLOORS: dict[str, tuple[str, str | None, Callable[[Path], int]]] = {
-    ".pdf": ("pypdfium2 open + each page's text", "pypdfium2", _pdf_floor),
-    ".docx": ("python-docx open + body text", "docx", _docx_floor),
-    ".xlsx": ("openpyxl load + every value", "openpyxl", _xlsx_floor),
-    ".xls": ("xlrd open + every value", "xlrd", _xls_floor),
-    ".html": ("lxml parse + text", "lxml.html", _html_floor),
-    ".htm": ("lxml parse + text", "lxml.html", _html_floor),
-    ".txt": ("bytes decoded", None, _text_floor),
-    ".md": ("bytes decoded", None, _text_floor),
-}
-
-
-def _way(name: str, path: Path) -> Callable[[Path], int]:
-    """The way `name` reads `path`, its libraries imported."""
-    if name == "floor":
-        _, library, run = FLOORS[path.suffix.lower()]
-        if library:
-            importlib.import_module(library)
-        return run
-    if name == "today":
-        return _today()
-    return _nianbao("pdfplumber" if name == "pdfplumber" else None)
-
-
-def cold_child(name: str, path: Path) -> None:
-    """One conversion in this fresh process: the imports it starts with, then the conversion
-    (which pays whatever the code leaves to its first use: lazy imports, compiled patterns)."""
-    start = time.perf_counter()
-    run = _way(name, path)
-    imported = time.perf_counter()
-    pages = run(path)
-    end = time.perf_counter()
-    print(json.dumps({"imports": imported - start, "first": end - imported, "pages": pages}))
+# --- the children: cold in `ways.py` (nothing imported before its clock), warm here ---------
 
 
 def warm_child(names: list[str], path: Path, rounds: int) -> None:
     """Each way once to warm up, then `rounds` rounds of each, rotated."""
-    runs = {name: _way(name, path) for name in names}
-    pages = max(run(path) for run in runs.values())
+    runs = {name: way(name, str(path)) for name in names}
+    pages = max(run(str(path)) for run in runs.values())
 
-    def timed(run: Callable[[Path], int]) -> Callable[[], float]:
+    def timed(run: Callable[[str], int]) -> Callable[[], float]:
         def once() -> float:
             start = time.perf_counter()
-            run(path)
+            run(str(path))
             return time.perf_counter() - start
 
         return once
@@ -209,11 +103,33 @@ def warm_child(names: list[str], path: Path, rounds: int) -> None:
 # --- the parent: small, it only starts children and prints ------------------------------------
 
 
-def _env(name: str, today: Path | None) -> dict[str, str]:
-    env = dict(os.environ)
-    root = today if name == "today" and today is not None else ROOT
+def _env(name: str, args: argparse.Namespace) -> dict[str, str]:
+    """A child's environment: the checkout of its way first on the path, the bytecode cache."""
+    cache: BytecodeCache = args.bytecode
+    env = cache.env()
+    root = args.today if name == "today" and args.today is not None else ROOT
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     return env
+
+
+def _cold_command(name: str, path: Path) -> list[str]:
+    return [sys.executable, str(Path(__file__).with_name("ways.py")), name, str(path)]
+
+
+def warm_up(files: list[Path], args: argparse.Namespace) -> list[Path]:
+    """One unmeasured cold child per (file, way), to fill the bytecode cache; the files that
+    every way reads (one refused is said and left out)."""
+    kept = []
+    for path in files:
+        for name in _ways(path, args):
+            usage = args.bytecode.warm_up(_cold_command(name, path), _env(name, args))
+            if usage.status != 0:
+                last = (usage.stderr.strip().splitlines() or ["no message"])[-1]
+                print(f"  {path.name}: {name} exited {usage.status}: {last[:160]}; left out")
+                break
+        else:
+            kept.append(path)
+    return kept
 
 
 def _ways(path: Path, args: argparse.Namespace) -> list[str]:
@@ -245,13 +161,7 @@ def cold(files: list[Path], args: argparse.Namespace) -> Measured:
     for round_ in range(args.cold):
         for path in rotated(files, round_):
             for name in rotated(_ways(path, args), round_):
-                command = [sys.executable, __file__, "--cold-child", name, str(path)]
-                usage = clean_child(command, _env(name, args.today), check=False)
-                if usage.status != 0:  # a file nianbao refuses: said, and left out
-                    last = (usage.stderr.strip().splitlines() or ["no message"])[-1]
-                    print(f"  {path.name}: {name} exited {usage.status}: {last[:160]}; left out")
-                    files.remove(path)
-                    break
+                usage = clean_child(_cold_command(name, path), _env(name, args))
                 result = json.loads(usage.stdout.splitlines()[-1])
                 pages[path] = max(pages.get(path, 0), result.pop("pages"))
                 result.update(total=result["imports"] + result["first"], wall=usage.seconds)
@@ -295,7 +205,7 @@ def warm(files: list[Path], args: argparse.Namespace) -> Measured:
         for group in groups:
             command = [sys.executable, __file__, "--warm-child", ",".join(group), str(path)]
             command += ["--warm", str(args.warm)]
-            usage = clean_child(command, _env(group[0], args.today))
+            usage = clean_child(command, _env(group[0], args))
             result = json.loads(usage.stdout.splitlines()[-1])
             pages = max(pages, result["pages"])
             for name, times in result["times"].items():
@@ -316,7 +226,7 @@ def warm(files: list[Path], args: argparse.Namespace) -> Measured:
 
 
 def verdict(cold_measured: Measured, warm_measured: Measured, today: bool) -> None:
-    print("\nnianbao's first conversion in a fresh process (imports left out) over a warm one:")
+    print("\nnianbao's first conversion in a fresh process (after its imports) over a warm one:")
     for path, ways in cold_measured.items():
         first = ways["nianbao"].first
         assert first is not None
@@ -346,12 +256,8 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=7, metavar="N", help="warm rounds")
     parser.add_argument("--pdfplumber", action="store_true", help="nianbao's other PDF engine too")
     parser.add_argument("--today", type=Path, metavar="CHECKOUT")
-    parser.add_argument("--cold-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--warm-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.cold_child:
-        cold_child(args.cold_child[0], Path(args.cold_child[1]))
-        return 0
     if args.warm_child:
         warm_child(args.warm_child.split(","), args.files[0], args.warm)
         return 0
@@ -360,11 +266,14 @@ def main() -> int:
     if unknown:
         parser.error(f"no floor for {', '.join(unknown)} (known: {', '.join(FLOORS)})")
     print(f"Python {sys.version.split()[0]}; {load()} (before)")
+    print(f"  {BytecodeCache.HEADER}")
     for suffix, (floor, _, _) in FLOORS.items():
         if any(path.suffix.lower() == suffix for path in files):
             print(f"  floor for {suffix}: {floor}")
-    cold_measured = cold(files, args)
-    warm_measured = warm(files, args)
+    with BytecodeCache() as args.bytecode:
+        files = warm_up(files, args)
+        cold_measured = cold(files, args)
+        warm_measured = warm(files, args)
     verdict(cold_measured, warm_measured, args.today is not None)
     print(f"\n{load()} (after)")
     return 0

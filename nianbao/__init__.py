@@ -11,7 +11,6 @@ Everything not named in `__all__` may change between versions.
 from __future__ import annotations
 
 import importlib
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -127,6 +126,8 @@ def convert_document(
         source = source.read()
     if isinstance(source, bytes | bytearray):
         if options.limited:
+            import tempfile  # noqa: PLC0415  # ~8 ms with shutil: only bytes sent to a worker pay it
+
             with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
                 path = Path(tmp) / Path(filename or "input").name
                 path.write_bytes(source)

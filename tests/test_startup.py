@@ -115,6 +115,26 @@ def test_a_pdf_conversion_leaves_chardet_unimported() -> None:
     assert out.strip() == "False"
 
 
+def test_import_nianbao_leaves_tempfile_unimported() -> None:
+    # tempfile (with shutil, ~8 ms) is imported where a temporary is made; importlib.abc,
+    # which imports importlib.resources and tempfile, is not needed for _moved's finder.
+    probe = (
+        "import sys, nianbao\nprint([m for m in ('tempfile', 'importlib.abc') if m in sys.modules])"
+    )
+    assert _probe(probe).strip() == "[]"
+
+
+def test_a_pdf_conversion_leaves_the_text_cleaner_unimported() -> None:
+    # nianbao.text.clean compiles a dozen patterns for web text at import (~3 ms): only the
+    # text, HTML and DOCX readers use it.
+    pdf = ROOT / "samples" / "real" / "hongze-2024.pdf"
+    probe = (
+        f"import sys, nianbao\nnianbao.convert_document({str(pdf)!r})\n"
+        "print('nianbao.text.clean' in sys.modules)"
+    )
+    assert _probe(probe).strip() == "False"
+
+
 def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> None:
     # `nianbao convert` imports the pipeline without the cyclic collector and freezes what it
     # imported; collection must be on again after, or a long batch or hot folder would keep
