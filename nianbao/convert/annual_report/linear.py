@@ -339,10 +339,9 @@ def _read_table(
     figures = _figures(spec, placed, glued, splits, reading=reading, diagnostics=diagnostics)
 
     read_rows = {rows[k].key for k in covered} & wanted
+    read_keys = {spec.figure(r, c) for r in read_rows for c in _columns(spec, spec.row(r))}
     for key, fig in figures.items():
-        if not any(
-            key == spec.figure(r, c) for r in read_rows for c in _columns(spec, spec.row(r))
-        ):
+        if key not in read_keys:
             continue
         old = given.get(key)
         if old is not None and (old.value != fig.value or old.raw != fig.raw):
