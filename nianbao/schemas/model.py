@@ -10,6 +10,7 @@ Origins are a tagged union: one small shape per kind of input position.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,17 +29,26 @@ class _Model(BaseModel):
         the same JSON, but pydantic keeps with each instance the set of names it was given, and
         four names fit its smallest set (216 bytes) where seven take 728: on a 2,000-page PDF's
         100,000 table cells, 50 MB. For the models made by the hundred thousand."""
-        declared = cls.model_fields
+        defaults = _defaults(cls)
         given = {
             name: value
             for name, value in fields.items()
-            if declared[name].is_required()
-            or not (
-                value is declared[name].default
-                or (type(value) is type(declared[name].default) and value == declared[name].default)
-            )
+            if (default := defaults[name]) is _REQUIRED
+            or not (value is default or (type(value) is type(default) and value == default))
         }
         return cls(**given)
+
+
+_REQUIRED = object()  # a field without a default: always given
+
+
+@cache
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """Each field's default, or `_REQUIRED`: read once per model, as `lean` runs per figure."""
+    return {
+        name: _REQUIRED if info.is_required() else info.default
+        for name, info in model.model_fields.items()
+    }
 
 
 # --- origins ---------------------------------------------------------------------------------
