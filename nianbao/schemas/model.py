@@ -29,25 +29,20 @@ class _Model(BaseModel):
         the same JSON, but pydantic keeps with each instance the set of names it was given, and
         four names fit its smallest set (216 bytes) where seven take 728: on a 2,000-page PDF's
         100,000 table cells, 50 MB. For the models made by the hundred thousand."""
-        defaults = _defaults(cls)
-        given = {
-            name: value
-            for name, value in fields.items()
-            if (default := defaults[name]) is _REQUIRED
-            or not (value is default or (type(value) is type(default) and value == default))
-        }
-        return cls(**given)
-
-
-_REQUIRED = object()  # a field without a default: always given
+        for name, default in _defaults(cls).items():
+            if name in fields:
+                value = fields[name]
+                if value is default or (type(value) is type(default) and value == default):
+                    del fields[name]
+        return cls(**fields)
 
 
 @cache
 def _defaults(model: type[BaseModel]) -> dict[str, Any]:
-    """Each field's default, or `_REQUIRED`: read once per model, as `lean` runs per figure."""
+    """The fields that have a default, with it: read once per model, as `lean` runs per figure
+    and per table cell."""
     return {
-        name: _REQUIRED if info.is_required() else info.default
-        for name, info in model.model_fields.items()
+        name: info.default for name, info in model.model_fields.items() if not info.is_required()
     }
 
 
