@@ -488,6 +488,8 @@ def _equations(spec: TableSpec, where: Mapping[str, Cell], n_glued: int) -> Iter
     choice as `Equation.choose` makes it over the placed cells)."""
     for check in FORMS.checks:
         for instance in FORMS.instances(check):
+            if where.keys().isdisjoint(instance.equation.keys):
+                continue  # over none of the placed cells (a cheap test before choosing)
             left, right = instance.equation.choose(where)
             if not all(k in where for k in (*left, *right)):
                 continue  # a figure it sums is not placed

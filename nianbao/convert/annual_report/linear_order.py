@@ -112,6 +112,8 @@ def own_equations(spec: TableSpec, row: str) -> Iterator[Equation]:
     own = {spec.figure(row, c.key) for c in spec.columns}
     for check in FORMS.checks:
         for instance in FORMS.instances(check):
+            if own.isdisjoint(instance.equation.keys):
+                continue  # over none of the row's cells (a cheap test before choosing)
             left, right = instance.equation.choose(own)
             if own.issuperset(left) and own.issuperset(right):
                 yield instance.equation
