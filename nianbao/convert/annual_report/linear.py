@@ -514,8 +514,11 @@ def _figures(
 ) -> dict[str, Figure]:
     out: dict[str, Figure] = {}
     # A column whose label states a unit (本年收费金额（单位：万元）) gives it to its figures.
+    by_column: dict[str, str | None] = {}
+    for column in spec.columns:  # the first of a key, as `spec.column` finds it
+        by_column.setdefault(column.key, unit_note(column.label))
     units = {
-        spec.figure(row.key, col): unit_note(spec.column(col).label)
+        spec.figure(row.key, col): by_column[col]
         for row in spec.rows
         for col in _columns(spec, row)
     }
