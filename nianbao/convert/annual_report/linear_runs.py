@@ -119,7 +119,20 @@ class Run:
 # --- where a section's table is --------------------------------------------------------------
 
 
-def regions(document: Document, spec: TableSpec) -> list[range]:
+Heads = list[tuple[int, SectionKey]]
+
+
+def section_heads(document: Document) -> Heads:
+    """(block, section) of each heading that names a standard section, broken ones included:
+    found once per document, as `regions` asks for them per form and table."""
+    return [
+        (i, key)
+        for i, b in enumerate(document.blocks)
+        if (key := _section_of(b) or _broken_heading(document.blocks, i))
+    ]
+
+
+def regions(document: Document, spec: TableSpec, heads: Heads) -> list[range]:
     """Block ranges headed by a heading of the table's section, each up to the next section's
     heading.
 
@@ -134,13 +147,8 @@ def regions(document: Document, spec: TableSpec) -> list[range]:
     the document from a line that is one of the table's own labels (a column head, a row's) is a
     region, and the labels printed there choose (`linear._best_reading`). A
     heading whose numbering the markup broke onto a line of its own (`二、` / `主动公开…`) is a
-    heading.
+    heading. `heads`: the document's `section_heads`.
     """
-    heads = [
-        (i, key)
-        for i, b in enumerate(document.blocks)
-        if (key := _section_of(b) or _broken_heading(document.blocks, i))
-    ]
     if not heads:
         return [range(len(document.blocks))]
     ends = [start for start, _ in heads[1:]] + [len(document.blocks)]
