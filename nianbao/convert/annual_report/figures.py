@@ -272,12 +272,12 @@ def _column_groups(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic
 
 def _group_columns(spec: TableSpec, table: Logical) -> tuple[dict[int, str], list[Row]]:
     """Column -> figure key from the group and leaf headers above it; the rows below them."""
-    leaves, header_rows = _header_columns(table, spec.columns)
-    del leaves  # the same leaf (结果维持) repeats under each group; read per column below
+    # Only the header rows: the same leaf (结果维持) repeats under each group; read per column.
+    match_column = _column_matcher(spec.columns)
+    header_rows = _header_row_indices(table, match_column)
     if not header_rows:
         return {}, []
     columns: dict[int, str] = {}
-    match_column = _column_matcher(spec.columns)
     for col in range(table.n_cols):
         texts = _column_texts(table, header_rows, col)
         group = _best_group(spec, texts)
@@ -305,12 +305,7 @@ def _best_group(spec: TableSpec, texts: list[str]) -> str | None:
 def _header_columns(table: Logical, labels: tuple[Label, ...]) -> tuple[dict[str, int], set[int]]:
     """Canonical column key -> column, from the rows that print two or more column labels."""
     match_column = _column_matcher(labels)
-    header_rows = {
-        index
-        for index, row in enumerate(table.rows)
-        if sum(1 for _, c in row.distinct() if match_column(c.text)) >= 2
-        and not any(is_number(c.text) for _, c in row.distinct())
-    }
+    header_rows = _header_row_indices(table, match_column)
     columns: dict[str, int] = {}
     for col in range(table.n_cols):
         for text in reversed(_column_texts(table, header_rows, col)):
@@ -319,6 +314,16 @@ def _header_columns(table: Logical, labels: tuple[Label, ...]) -> tuple[dict[str
                 columns.setdefault(found.key, col)
                 break
     return columns, header_rows
+
+
+def _header_row_indices(table: Logical, match_column: ColumnMatcher) -> set[int]:
+    """The rows that print two or more column labels and no figure."""
+    return {
+        index
+        for index, row in enumerate(table.rows)
+        if sum(1 for _, c in row.distinct() if match_column(c.text)) >= 2
+        and not any(is_number(c.text) for _, c in row.distinct())
+    }
 
 
 def _column_texts(table: Logical, header_rows: set[int], col: int) -> list[str]:
