@@ -228,10 +228,16 @@ class Table(_Model):
 
     def grid(self) -> list[list[TableCell | None]]:
         """The dense n_rows x n_cols grid, each position holding the cell that covers it."""
-        rows: list[list[TableCell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_rows, n_cols = self.n_rows, self.n_cols
+        rows: list[list[TableCell | None]] = [[None] * n_cols for _ in range(n_rows)]
         for cell in self.cells:
-            for r in range(cell.row, min(cell.row + cell.row_span, self.n_rows)):
-                for c in range(cell.col, min(cell.col + cell.col_span, self.n_cols)):
+            row, col = cell.row, cell.col
+            if cell.row_span == 1 and cell.col_span == 1:  # most cells: one slot, no loops
+                if row < n_rows and col < n_cols:
+                    rows[row][col] = cell
+                continue
+            for r in range(row, min(row + cell.row_span, n_rows)):
+                for c in range(col, min(col + cell.col_span, n_cols)):
                     rows[r][c] = cell
         return rows
 
