@@ -271,7 +271,14 @@ def _column_groups(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic
 
 
 def _group_columns(spec: TableSpec, table: Logical) -> tuple[dict[int, str], list[Row]]:
-    """Column -> figure key from the group and leaf headers above it; the rows below them."""
+    """Column -> figure key from the group and leaf headers above it; the rows below them
+    (found once per table, `spec` being always its kind's)."""
+    if table.group_columns is None:
+        table.group_columns = _find_group_columns(spec, table)
+    return table.group_columns
+
+
+def _find_group_columns(spec: TableSpec, table: Logical) -> tuple[dict[int, str], list[Row]]:
     # Only the header rows: the same leaf (结果维持) repeats under each group; read per column.
     match_column = _column_matcher(spec.columns)
     header_rows = _header_row_indices(table, match_column)

@@ -64,6 +64,11 @@ class Logical:
     tables: list[int]
     n_cols: int
     rows: list[Row] = field(default_factory=list)
+    # Section 四's columns by group and its data rows (`figures._group_columns`), once found:
+    # its figures and the test for two reports side by side both read them.
+    group_columns: tuple[dict[int, str], list[Row]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def add(self, index: int, table: Table, grid: list[list[TableCell | None]]) -> None:
         """Join `table` (its `grid()`) to this one, its columns aligned on the right."""
