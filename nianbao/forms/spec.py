@@ -36,7 +36,7 @@ class Label:
     columns: tuple[str, ...] = ()  # a section 二 row: the columns it has, in printed order
     optional: bool = False  # a row some reports of this form print, not the form itself
 
-    @property
+    @cached_property  # asked for every row of a table for every label cell the profile reads
     def labels(self) -> tuple[str, ...]:
         return (self.label, *self.variants)
 

@@ -10,6 +10,7 @@ Origins are a tagged union: one small shape per kind of input position.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,17 +29,21 @@ class _Model(BaseModel):
         the same JSON, but pydantic keeps with each instance the set of names it was given, and
         four names fit its smallest set (216 bytes) where seven take 728: on a 2,000-page PDF's
         100,000 table cells, 50 MB. For the models made by the hundred thousand."""
-        declared = cls.model_fields
-        given = {
-            name: value
-            for name, value in fields.items()
-            if declared[name].is_required()
-            or not (
-                value is declared[name].default
-                or (type(value) is type(declared[name].default) and value == declared[name].default)
-            )
-        }
-        return cls(**given)
+        for name, default in _defaults(cls).items():
+            if name in fields:
+                value = fields[name]
+                if value is default or (type(value) is type(default) and value == default):
+                    del fields[name]
+        return cls(**fields)
+
+
+@cache
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """The fields that have a default, with it: read once per model, as `lean` runs per figure
+    and per table cell."""
+    return {
+        name: info.default for name, info in model.model_fields.items() if not info.is_required()
+    }
 
 
 # --- origins ---------------------------------------------------------------------------------
@@ -223,10 +228,16 @@ class Table(_Model):
 
     def grid(self) -> list[list[TableCell | None]]:
         """The dense n_rows x n_cols grid, each position holding the cell that covers it."""
-        rows: list[list[TableCell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        n_rows, n_cols = self.n_rows, self.n_cols
+        rows: list[list[TableCell | None]] = [[None] * n_cols for _ in range(n_rows)]
         for cell in self.cells:
-            for r in range(cell.row, min(cell.row + cell.row_span, self.n_rows)):
-                for c in range(cell.col, min(cell.col + cell.col_span, self.n_cols)):
+            row, col = cell.row, cell.col
+            if cell.row_span == 1 and cell.col_span == 1:  # most cells: one slot, no loops
+                if row < n_rows and col < n_cols:
+                    rows[row][col] = cell
+                continue
+            for r in range(row, min(row + cell.row_span, n_rows)):
+                for c in range(col, min(col + cell.col_span, n_cols)):
                     rows[r][c] = cell
         return rows
 

@@ -19,6 +19,7 @@ from nianbao.schemas.model import (
 )
 
 _Slots = dict[tuple[int, int], Origin]
+_POINTERS = (TableCellOrigin, TextSpanOrigin)  # origins that point into the document
 
 
 class Places:
@@ -34,7 +35,10 @@ class Places:
         span, for a block that keeps its line breaks); an origin that is already a place is
         its own; None where the pointer leads nowhere."""
         if isinstance(origin, TableCellOrigin):
-            found = self._slots(origin.table).get((origin.row, origin.col))
+            slots = self._tables.get(origin.table)  # asked once per figure: no call when known
+            if slots is None:
+                slots = self._slots(origin.table)
+            found = slots.get((origin.row, origin.col))
         elif isinstance(origin, TextSpanOrigin):
             blocks = self._document.blocks
             inside = origin.block < len(blocks)
@@ -42,7 +46,7 @@ class Places:
         else:
             found = origin
         # A cell or block pointing at another pointer is no place a reader can look at.
-        return None if isinstance(found, TableCellOrigin | TextSpanOrigin) else found
+        return None if isinstance(found, _POINTERS) else found
 
     def _slots(self, table: int) -> _Slots:
         slots = self._tables.get(table)

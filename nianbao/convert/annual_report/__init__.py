@@ -15,6 +15,8 @@ assumed. Problems found go into the returned diagnostics, never into exceptions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from nianbao.convert.annual_report.checks import run_checks
 from nianbao.convert.annual_report.figures import table_figures
 from nianbao.convert.annual_report.flat_statistics import flat_indicators
@@ -114,7 +116,10 @@ def profile(
 
     checks, failed = run_checks(figures, rows, recognised.template, keyed=keyed)
     diagnostics += failed
-    diagnostics += scanned_figures(document, figures, checks)
+    # Each figure's place, found once: the OCR confidences below are read from it.
+    places = Places(document)
+    _place(places, figures.values())
+    diagnostics += scanned_figures(figures, checks)
     indicator_list = [n.indicator for n in rows]
     report = AnnualReport(
         template=recognised.template,
@@ -127,19 +132,13 @@ def profile(
         checks=checks,
         panel=panel(recognised.template, figures, indicator_list),
     )
-    _place(document, report)
+    _place(places, [*report.indicators, *report.panel.values()])
     return report, diagnostics
 
 
-def _place(document: Document, report: AnnualReport) -> None:
+def _place(places: Places, items: Iterable[Figure | Indicator | PanelFigure]) -> None:
     """Each figure's, indicator's and panel figure's place in the input, resolved here, where
     the document is at hand, so that no reader of the report has to follow `origin` itself."""
-    places = Places(document)
-    items: list[Figure | Indicator | PanelFigure] = [
-        *report.figures.values(),
-        *report.indicators,
-        *report.panel.values(),
-    ]
     for item in items:
         item.place = places.place_of(item.origin)
 

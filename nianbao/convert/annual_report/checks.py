@@ -68,7 +68,7 @@ def _run(
     When the report prints none of a rule's figures, the rule is `skipped` once if the report is
     of a form that has the rule, and left out otherwise (a 2008-era report has no section 三).
     """
-    present = [i for i in forms.instances(spec) if any(k in figures for k in i.equation.keys)]
+    present = [i for i in forms.instances(spec) if not figures.keys().isdisjoint(i.equation.keys)]
     if present:
         return [_equation(instance, values, figures) for instance in present]
     if not required:

@@ -13,6 +13,7 @@ headers at all, and then say so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from nianbao.convert.annual_report.grids import Logical, Row
@@ -90,13 +91,12 @@ def side_by_side(table: Logical) -> bool:
             row for row in data if sum(1 for c in columns if _numeric(row.cells[c])) >= 2
         ]
         return len(with_numbers) >= 2
+    match_column = _column_matcher(spec.columns)
     for row in table.rows:
         cells = row.distinct()
         if any(is_number(cell.text) for _, cell in cells):
             continue
-        named = [
-            found.key for _, cell in cells if (found := _match_column(cell.text, spec.columns))
-        ]
+        named = [found.key for _, cell in cells if (found := match_column(cell.text))]
         if len(named) != len(set(named)):
             return True
     return False
@@ -106,12 +106,23 @@ def _numeric(cell: TableCell | None) -> bool:
     return cell is not None and is_number(cell.text)
 
 
-@lru_cache(maxsize=65536)
-def _match_column(text: str, labels: tuple[Label, ...]) -> Label | None:
+ColumnMatcher = Callable[[str], Label | None]
+
+
+@lru_cache(maxsize=64)
+def _column_matcher(labels: tuple[Label, ...]) -> ColumnMatcher:
+    """The column of `labels` a header text names, or None: each distinct text compared once per
+    process (bounded). One matcher per form table's columns, asked for once per table: a cache
+    keyed on the labels themselves would hash every `Label`, field by field, on every cell."""
+
     # the same cells are matched against the same form's columns many times over
-    scored = [(best_label(text, c.labels), c) for c in labels]
-    score, best = max(scored, key=lambda s: s[0])
-    return best if score >= _COLUMN_MATCH else None
+    @lru_cache(maxsize=65536)
+    def match(text: str) -> Label | None:
+        scored = [(best_label(text, c.labels), c) for c in labels]
+        score, best = max(scored, key=lambda s: s[0])
+        return best if score >= _COLUMN_MATCH else None
+
+    return match
 
 
 # --- header rows (section 二) ----------------------------------------------------------------
@@ -123,6 +134,7 @@ def _header_rows(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic])
     keys = set(spec.figure_keys())
     first_form = FORMS.forms[0]
     columns: dict[int, tuple[str, str | None]] = {}  # column -> (column key, unit from header)
+    match_column = _column_matcher(spec.columns)
     for row in table.rows:
         cells = [(col, cell) for col, cell in row.distinct() if cell.text.strip()]
         if not cells:
@@ -130,7 +142,7 @@ def _header_rows(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic])
         header = [
             (col, cell, found)
             for col, cell in cells
-            if (found := _match_column(cell.text, spec.columns)) is not None
+            if (found := match_column(cell.text)) is not None
         ]
         if header and not any(is_number(cell.text) for _, cell in cells):
             columns = {}
@@ -259,19 +271,24 @@ def _column_groups(spec: TableSpec, table: Logical, diagnostics: list[Diagnostic
 
 
 def _group_columns(spec: TableSpec, table: Logical) -> tuple[dict[int, str], list[Row]]:
-    """Column -> figure key from the group and leaf headers above it; the rows below them."""
-    leaves, header_rows = _header_columns(table, spec.columns)
-    del leaves  # the same leaf (结果维持) repeats under each group; read per column below
+    """Column -> figure key from the group and leaf headers above it; the rows below them
+    (found once per table, `spec` being always its kind's)."""
+    if table.group_columns is None:
+        table.group_columns = _find_group_columns(spec, table)
+    return table.group_columns
+
+
+def _find_group_columns(spec: TableSpec, table: Logical) -> tuple[dict[int, str], list[Row]]:
+    # Only the header rows: the same leaf (结果维持) repeats under each group; read per column.
+    match_column = _column_matcher(spec.columns)
+    header_rows = _header_row_indices(table, match_column)
     if not header_rows:
         return {}, []
     columns: dict[int, str] = {}
     for col in range(table.n_cols):
         texts = _column_texts(table, header_rows, col)
         group = _best_group(spec, texts)
-        leaf = next(
-            (found.key for t in reversed(texts) if (found := _match_column(t, spec.columns))),
-            None,
-        )
+        leaf = next((found.key for t in reversed(texts) if (found := match_column(t))), None)
         if group is not None and leaf is not None:
             columns[col] = spec.figure(group, leaf)
     data = [
@@ -294,20 +311,26 @@ def _best_group(spec: TableSpec, texts: list[str]) -> str | None:
 
 def _header_columns(table: Logical, labels: tuple[Label, ...]) -> tuple[dict[str, int], set[int]]:
     """Canonical column key -> column, from the rows that print two or more column labels."""
-    header_rows = {
-        index
-        for index, row in enumerate(table.rows)
-        if sum(1 for _, c in row.distinct() if _match_column(c.text, labels)) >= 2
-        and not any(is_number(c.text) for _, c in row.distinct())
-    }
+    match_column = _column_matcher(labels)
+    header_rows = _header_row_indices(table, match_column)
     columns: dict[str, int] = {}
     for col in range(table.n_cols):
         for text in reversed(_column_texts(table, header_rows, col)):
-            found = _match_column(text, labels)
+            found = match_column(text)
             if found is not None:
                 columns.setdefault(found.key, col)
                 break
     return columns, header_rows
+
+
+def _header_row_indices(table: Logical, match_column: ColumnMatcher) -> set[int]:
+    """The rows that print two or more column labels and no figure."""
+    return {
+        index
+        for index, row in enumerate(table.rows)
+        if sum(1 for _, c in row.distinct() if match_column(c.text)) >= 2
+        and not any(is_number(c.text) for _, c in row.distinct())
+    }
 
 
 def _column_texts(table: Logical, header_rows: set[int], col: int) -> list[str]:

@@ -30,9 +30,22 @@ class Row:
     table: int
     row: int
     cells: list[TableCell | None]
+    # The whole row's distinct cells, found once: every reader of a form table asks for them,
+    # row after row (its header rows, its labels, whether it prints two reports side by side).
+    _whole: list[tuple[int, TableCell]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def distinct(self, start: int = 0, stop: int | None = None) -> list[tuple[int, TableCell]]:
-        """The cells of columns start..stop once each, with the column they start in."""
+        """The cells of columns start..stop once each, with the column they start in (the
+        whole row's list is shared between callers: not to be changed)."""
+        if start == 0 and stop is None:
+            if self._whole is None:
+                self._whole = self._distinct(0, None)
+            return self._whole
+        return self._distinct(start, stop)
+
+    def _distinct(self, start: int, stop: int | None) -> list[tuple[int, TableCell]]:
         seen: set[int] = set()
         out: list[tuple[int, TableCell]] = []
         for col, cell in enumerate(self.cells[start:stop], start):
@@ -51,24 +64,31 @@ class Logical:
     tables: list[int]
     n_cols: int
     rows: list[Row] = field(default_factory=list)
+    # Section 四's columns by group and its data rows (`figures._group_columns`), once found:
+    # its figures and the test for two reports side by side both read them.
+    group_columns: tuple[dict[int, str], list[Row]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
-    def add(self, index: int, table: Table) -> None:
+    def add(self, index: int, table: Table, grid: list[list[TableCell | None]]) -> None:
+        """Join `table` (its `grid()`) to this one, its columns aligned on the right."""
         offset = self.n_cols - table.n_cols
-        for r, cells in enumerate(table.grid()):
+        for r, cells in enumerate(grid):
             pad: list[TableCell | None] = [None] * max(offset, 0)
             aligned = pad + cells if offset >= 0 else cells[-offset:]
             self.rows.append(Row(index, r, aligned))
         self.tables.append(index)
 
 
-def classify(table: Table) -> Kind | None:
+def classify(table: Table, grid: list[list[TableCell | None]] | None = None) -> Kind | None:
     """What a table is, from its labels; None for any other table (e.g. a 微信 count).
 
     Each form table scores the distinct texts that read as one of its labels; labels that name
     more than one thing (其他, 总计) count for none. Two such texts make a table of that kind.
+    `grid`: the table's `grid()`, where the caller has it already.
     """
     texts = {compact(c.text) for c in table.cells if c.text.strip() and not is_number(c.text)}
-    if _is_statistics_table(table, texts):
+    if _is_statistics_table(table, texts, grid):
         return "indicators"
     scores = {spec.key: sum(1 for t in texts if _evidence(t, spec)) for spec in FORMS.tables}
     kind = max(scores, key=lambda k: scores[k])
@@ -107,13 +127,14 @@ def logical_tables(document: Document) -> list[Logical]:
     """The document's tables of known kinds, in order, with continuations joined."""
     out: list[Logical] = []
     for index, table in enumerate(document.tables):
-        kind = classify(table)
+        grid = table.grid()  # made once: classifying a table may need it, joining it does
+        kind = classify(table, grid)
         last = out[-1] if out else None
         if last is not None and last.tables[-1] == index - 1 and _continues(last, kind, table):
-            last.add(index, table)
+            last.add(index, table, grid)
         elif kind is not None:
             logical = Logical(kind, [], table.n_cols)
-            logical.add(index, table)
+            logical.add(index, table, grid)
             out.append(logical)
     return out
 
@@ -128,7 +149,9 @@ def _continues(last: Logical, kind: Kind | None, table: Table) -> bool:
     return not has_headers(table, kind)
 
 
-def _is_statistics_table(table: Table, texts: set[str]) -> bool:
+def _is_statistics_table(
+    table: Table, texts: set[str], grid: list[list[TableCell | None]] | None
+) -> bool:
     """A 2008-era 统计表: 统计指标 | 单位 | 统计数, or a column of units beside the figures."""
     spec = FORMS.statistics
     if spec is None:
@@ -140,7 +163,7 @@ def _is_statistics_table(table: Table, texts: set[str]) -> bool:
         return True
     if table.n_cols < 3:
         return False
-    grid = table.grid()
+    grid = table.grid() if grid is None else grid
     units = sum(1 for row in grid if row[-2] is not None and compact(row[-2].text) in spec.units)
     return units >= 5 and units >= table.n_rows // 2
 

@@ -48,11 +48,13 @@ from nianbao.convert.annual_report.linear_notes import say_unread
 from nianbao.convert.annual_report.linear_order import order_row
 from nianbao.convert.annual_report.linear_repeats import Repeated, read_repeats
 from nianbao.convert.annual_report.linear_runs import (
+    Heads,
     Piece,
     Run,
     mark_lines_of_cells,
     regions,
     runs_in,
+    section_heads,
 )
 from nianbao.convert.annual_report.splitting import CellEquation, RunSplit, split_runs
 from nianbao.forms import FORMS, Form, Label, TableSpec
@@ -99,10 +101,12 @@ def read_linear(
 ) -> Reading:
     reading = Reading()
     found: list[tuple[TableSpec, list[Run]]] = []
+    heads: Heads | None = None  # found when a table is to be read from the text at all
     for table in FORMS.tables:
         if _complete(table.key, given):
             continue  # the tables gave it: the table mapping keeps priority
-        best = _best_reading(document, table.key, template)
+        heads = section_heads(document) if heads is None else heads
+        best = _best_reading(document, table.key, template, heads)
         if best is not None:
             found.append(best)
     mark_lines_of_cells([run for _, runs in found for run in runs])
@@ -119,7 +123,7 @@ def read_linear(
 
 
 def _best_reading(
-    document: Document, table_key: str, template: str | None
+    document: Document, table_key: str, template: str | None, heads: Heads
 ) -> tuple[TableSpec, list[Run]] | None:
     """The form and the section whose text prints this table most clearly.
 
@@ -133,7 +137,7 @@ def _best_reading(
         spec = form.table(table_key)
         if spec is None:
             continue
-        for blocks in regions(document, spec):
+        for blocks in regions(document, spec, heads):
             runs, named = runs_in(document, blocks, spec)
             if len(named) < 2 or not runs:
                 continue
@@ -339,10 +343,9 @@ def _read_table(
     figures = _figures(spec, placed, glued, splits, reading=reading, diagnostics=diagnostics)
 
     read_rows = {rows[k].key for k in covered} & wanted
+    read_keys = {spec.figure(r, c) for r in read_rows for c in _columns(spec, spec.row(r))}
     for key, fig in figures.items():
-        if not any(
-            key == spec.figure(r, c) for r in read_rows for c in _columns(spec, spec.row(r))
-        ):
+        if key not in read_keys:
             continue
         old = given.get(key)
         if old is not None and (old.value != fig.value or old.raw != fig.raw):
@@ -489,6 +492,8 @@ def _equations(spec: TableSpec, where: Mapping[str, Cell], n_glued: int) -> Iter
     choice as `Equation.choose` makes it over the placed cells)."""
     for check in FORMS.checks:
         for instance in FORMS.instances(check):
+            if where.keys().isdisjoint(instance.equation.keys):
+                continue  # over none of the placed cells (a cheap test before choosing)
             left, right = instance.equation.choose(where)
             if not all(k in where for k in (*left, *right)):
                 continue  # a figure it sums is not placed
@@ -513,8 +518,9 @@ def _figures(
 ) -> dict[str, Figure]:
     out: dict[str, Figure] = {}
     # A column whose label states a unit (本年收费金额（单位：万元）) gives it to its figures.
+    by_column = {c.key: unit_note(c.label) for c in reversed(spec.columns)}  # a key's first
     units = {
-        spec.figure(row.key, col): unit_note(spec.column(col).label)
+        spec.figure(row.key, col): by_column[col]
         for row in spec.rows
         for col in _columns(spec, row)
     }

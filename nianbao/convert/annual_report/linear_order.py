@@ -67,10 +67,13 @@ class Ordered:
 def order_row(spec: TableSpec, row: Label, columns: Sequence[str], pieces: list[Piece]) -> Ordered:
     """`pieces`, one per cell of `row` in printed order, in the order the row's sums allow."""
     lines = _lines(pieces)
-    equations = list(own_equations(spec, row.key))
     values = [parse_value(p.text).value for p in pieces]
     one_per_line = all(len(line) == 1 for line in lines)  # a flattening: the lines are the order
-    if len(lines) == 1 or one_per_line or not equations or any(v is None for v in values):
+    if len(lines) == 1 or one_per_line or any(v is None for v in values):
+        return Ordered(pieces)
+    # Only now, as most rows stand on one line: the row's sums are sought among every check.
+    equations = list(own_equations(spec, row.key))
+    if not equations:
         return Ordered(pieces)
     keys = [spec.figure(row.key, col) for col in columns]
     # Too many lines to try their orders: the printed one only, read if it adds up.
@@ -112,6 +115,8 @@ def own_equations(spec: TableSpec, row: str) -> Iterator[Equation]:
     own = {spec.figure(row, c.key) for c in spec.columns}
     for check in FORMS.checks:
         for instance in FORMS.instances(check):
+            if own.isdisjoint(instance.equation.keys):
+                continue  # over none of the row's cells (a cheap test before choosing)
             left, right = instance.equation.choose(own)
             if own.issuperset(left) and own.issuperset(right):
                 yield instance.equation

@@ -277,6 +277,8 @@ def _equations(present: set[str]) -> list[_Equation]:
     out = []
     for check in FORMS.checks:
         for instance in FORMS.instances(check):
+            if present.isdisjoint(instance.equation.keys):
+                continue  # over none of the cells present (a cheap test before choosing)
             left, right = instance.equation.choose(present)
             if all(k in present for k in (*left, *right)):
                 out.append((left, right))

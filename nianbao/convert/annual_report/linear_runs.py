@@ -119,7 +119,20 @@ class Run:
 # --- where a section's table is --------------------------------------------------------------
 
 
-def regions(document: Document, spec: TableSpec) -> list[range]:
+Heads = list[tuple[int, SectionKey]]
+
+
+def section_heads(document: Document) -> Heads:
+    """(block, section) of each heading that names a standard section, broken ones included:
+    found once per document, as `regions` asks for them per form and table."""
+    return [
+        (i, key)
+        for i, b in enumerate(document.blocks)
+        if (key := _section_of(b) or _broken_heading(document.blocks, i))
+    ]
+
+
+def regions(document: Document, spec: TableSpec, heads: Heads) -> list[range]:
     """Block ranges headed by a heading of the table's section, each up to the next section's
     heading.
 
@@ -134,13 +147,8 @@ def regions(document: Document, spec: TableSpec) -> list[range]:
     the document from a line that is one of the table's own labels (a column head, a row's) is a
     region, and the labels printed there choose (`linear._best_reading`). A
     heading whose numbering the markup broke onto a line of its own (`二、` / `主动公开…`) is a
-    heading.
+    heading. `heads`: the document's `section_heads`.
     """
-    heads = [
-        (i, key)
-        for i, b in enumerate(document.blocks)
-        if (key := _section_of(b) or _broken_heading(document.blocks, i))
-    ]
     if not heads:
         return [range(len(document.blocks))]
     ends = [start for start, _ in heads[1:]] + [len(document.blocks)]
@@ -462,18 +470,14 @@ def _labels_in(folded: str, spec: TableSpec) -> list[tuple[int, int, str]]:
     """
     squeezed, where = _squeeze(folded)
     found: list[tuple[int, int, str]] = []
-    for row in spec.rows:
-        for label in row.labels:
-            target, _ = _squeeze(fold(label))
-            if not target:
+    for row, label, target in _label_targets(spec):
+        for match in target.finditer(squeezed):
+            start = where[match.start()]
+            end = where[match.end() - 1] + 1
+            numbered = _numbering_before(folded, start, row.numbering)
+            if numbered is None and label in FORMS.shared_labels:
                 continue
-            for match in re.finditer(re.escape(target), squeezed):
-                start = where[match.start()]
-                end = where[match.end() - 1] + 1
-                numbered = _numbering_before(folded, start, row.numbering)
-                if numbered is None and label in FORMS.shared_labels:
-                    continue
-                found.append((numbered if numbered is not None else start, end, row.key))
+            found.append((numbered if numbered is not None else start, end, row.key))
     # Longest first, each kept where no longer one was: which characters are taken is one
     # byte each, so a candidate is checked in its own length, not against every label kept
     # (a long line repeating the table's labels has tens of thousands).
@@ -485,6 +489,31 @@ def _labels_in(folded: str, spec: TableSpec) -> list[tuple[int, int, str]]:
             taken[start:end] = b"\x01" * (end - start)
             kept.append(candidate)
     return sorted(kept)
+
+
+_Targets = list[tuple[Label, str, re.Pattern[str]]]
+# Per table spec, held with it (so that its id is not reused) and found by identity: hashing a
+# spec would walk all its labels. A handful per process (a table of each form).
+_LABEL_TARGETS: dict[int, tuple[TableSpec, _Targets]] = {}
+_LABEL_TARGETS_MAX = 256
+
+
+def _label_targets(spec: TableSpec) -> _Targets:
+    """Each row label of `spec` as `_labels_in` looks for it, squeezed and compiled, in the
+    spec's order: a form's labels are fixed, so this is made once per process, not per line."""
+    held = _LABEL_TARGETS.get(id(spec))
+    if held is not None and held[0] is spec:
+        return held[1]
+    targets: _Targets = []
+    for row in spec.rows:
+        for label in row.labels:
+            target, _ = _squeeze(fold(label))
+            if target:
+                targets.append((row, label, re.compile(re.escape(target))))
+    if len(_LABEL_TARGETS) >= _LABEL_TARGETS_MAX:
+        _LABEL_TARGETS.clear()
+    _LABEL_TARGETS[id(spec)] = (spec, targets)
+    return targets
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:

@@ -75,6 +75,8 @@ def _confirmed(keys: list[str], figures: Mapping[str, Figure]) -> bool:
     checked = False
     for check in FORMS.checks:
         for instance in FORMS.instances(check):
+            if mine.isdisjoint(instance.equation.keys):
+                continue  # not over these columns (a cheap test before choosing)
             left, right = instance.equation.choose(figures)
             both = (*left, *right)
             if not mine.intersection(both) or not all(k in figures for k in both):

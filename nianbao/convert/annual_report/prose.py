@@ -56,8 +56,8 @@ def prose_figures(
 
 
 def _block_order(n: int, section: tuple[int, int] | None) -> list[int]:
-    first = list(range(section[0], section[1] + 1)) if section else []
-    return first + [i for i in range(n) if i not in set(first)]
+    first = range(section[0], section[1] + 1) if section else range(0)
+    return [*first, *(i for i in range(n) if i not in first)]  # `in` a range: no scan
 
 
 def _first(

@@ -287,7 +287,10 @@ def _organization(document: Document) -> str | None:
     pattern = re.compile(_ORG_IN_TEXT % re.escape(name))
     # Inside 《》 a name is some other document's title, not a statement about this body.
     unquoted = re.sub(r"《[^》]*》", "", text)
-    names = Counter(m.group(1) for m in pattern.finditer(unquoted))
+    # Every match holds the name and 人民政府 as printed: without them, the pattern's search (a
+    # place name's characters tried at every character of the text) finds nothing.
+    found = pattern.finditer(unquoted) if f"{name}人民政府" in unquoted else ()
+    names = Counter(m.group(1) for m in found)
     if names:
         # The longest spelling that is used: 鹤山市鹤城镇人民政府 over 鹤城镇人民政府.
         return max(names, key=lambda n: (len(n), names[n]))
@@ -389,7 +392,8 @@ def _date(year: str, month: str, day: str) -> date | None:
 
 
 def _template(document: Document, sections: list[Section], year: int | None) -> Template:
-    labels = [c.text for t in document.tables for c in t.cells if c.text.strip()]
+    # Each text once: a form's tables print the same figures (0, 1) and labels many times over.
+    labels = list(dict.fromkeys(c.text for t in document.tables for c in t.cells if c.text.strip()))
     # Section 二's column labels are what sets the forms apart; rows only one form has (the
     # 2021 split of （六）) decide only when section 二 says nothing.
     for form in FORMS.forms:

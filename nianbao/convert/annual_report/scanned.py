@@ -8,15 +8,7 @@ figure and its cell: a misread digit is never passed off as what the report prin
 
 from __future__ import annotations
 
-from nianbao.schemas.model import (
-    Check,
-    Diagnostic,
-    Document,
-    Figure,
-    PageOrigin,
-    TableCellOrigin,
-)
-from nianbao.schemas.places import Places
+from nianbao.schemas.model import Check, Diagnostic, Figure, PageOrigin, TableCellOrigin
 
 #: A figure whose least certain character the recogniser gave less than this is flagged.
 UNSURE = 0.9
@@ -24,15 +16,13 @@ UNSURE = 0.9
 CHECK_FAILED = 0.5
 
 
-def scanned_figures(
-    document: Document, figures: dict[str, Figure], checks: list[Check]
-) -> list[Diagnostic]:
-    """Set each OCR'd figure's confidence; diagnostics for the unsure and the unread."""
+def scanned_figures(figures: dict[str, Figure], checks: list[Check]) -> list[Diagnostic]:
+    """Set each OCR'd figure's confidence (its `place`, already found, says whether it was read
+    by OCR and how surely); diagnostics for the unsure and the unread."""
     diagnostics: list[Diagnostic] = []
     read: dict[str, PageOrigin] = {}
-    places = Places(document)
     for key, fig in figures.items():
-        origin = places.place_of(fig.origin)
+        origin = fig.place
         if not isinstance(origin, PageOrigin) or origin.confidence is None:
             continue
         read[key] = origin
