@@ -26,7 +26,11 @@ too, slower, never wrong.
 pdfium's content parser keeps the first 32,767 bytes of a string operand and drops the rest
 unsaid (`CPDF_StreamParser`'s `kMaxStringLength`), so one `Tj` of 100,000 glyphs gives 32,767 of
 them. A page with a text object of `_CUT_GLYPHS` glyphs or more, as many as a cut string can
-hold at four bytes a glyph, goes to pdfplumber, which keeps them all. A ToUnicode map can map a
+hold at four bytes a glyph, has its content stream's strings measured (`_pdfium_lost`): where
+one is longer than pdfium keeps, the page goes to pdfplumber, which keeps them all (pdfium
+never parsed the glyphs past the cut, so it cannot place them); a long line that was not cut
+(32,000 one-byte glyphs) is pdfium's. Text in a Form XObject is not measured: such a page
+goes to pdfplumber. A ToUnicode map can map a
 glyph to a surrogate pair, which pdfium gives as two characters, or to half of one, which no
 UTF-8 text can hold: a pair enters nianbao as the character it stands for, a lone half as
 U+FFFD, counted (`PageRead.lone_surrogates`), so that nothing downstream meets a surrogate.
@@ -167,7 +171,7 @@ class PdfiumDocument:
                 api, text, place, self._doctop, self._without_to_unicode
             )
             left_out = [o for o in graphics.texts if o not in firsts and graphics.narrow(o)]
-            lost = longest >= _CUT_GLYPHS or (
+            lost = (longest >= _CUT_GLYPHS and self._cut(index, graphics)) or (
                 bool(left_out)
                 and not self._recover(index, left_out, graphics, place, chars, firsts)
             )
@@ -188,6 +192,16 @@ class PdfiumDocument:
         self._doctop += place.height
         return None if lost else read
 
+    def _streams_opened(self) -> ContentStreams:
+        if self._streams is None:
+            self._streams = ContentStreams(self._data)
+        return self._streams
+
+    def _cut(self, index: int, graphics: Graphics) -> bool:
+        """Whether pdfium's parser cut a string of page `index`, leaving glyphs out; True where
+        that cannot be seen (text inside a Form XObject, whose streams are not scanned)."""
+        return bool(graphics.inner) or self._streams_opened().cut_by_pdfium(index)
+
     def _recover(  # noqa: PLR0917
         self,
         index: int,
@@ -203,9 +217,7 @@ class PdfiumDocument:
         trusted."""
         if any(obj in graphics.inner for obj in left_out):
             return False
-        if self._streams is None:
-            self._streams = ContentStreams(self._data)
-        shown = self._streams.shown(index)
+        shown = self._streams_opened().shown(index)
         top = [obj for obj in graphics.texts if obj not in graphics.inner]
         if shown is None or len(shown[0]) != len(top):
             return False
