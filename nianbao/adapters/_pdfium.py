@@ -45,6 +45,7 @@ import ctypes
 from dataclasses import dataclass, field
 from typing import Any
 
+from nianbao.adapters._memory import give_back_freed
 from nianbao.adapters._pdf_fonts import fonts_without_to_unicode, is_real_character, unprefixed
 from nianbao.adapters._pdf_page import PageRead
 from nianbao.adapters._pdf_text import Char
@@ -73,25 +74,6 @@ _REPLACEMENT = "\ufffd"
 #: Pages read between two openings of the document (`PdfiumDocument._fresh`): reopening costs
 #: a parse of the cross-reference table, a millisecond or two.
 _REOPEN_PAGES = 50
-
-
-def _give_back_freed() -> None:
-    """Return to the system what pdfium freed on closing a document. glibc keeps it in its heap
-    for the C code's next allocations, but Python takes its own memory elsewhere, so there it
-    would sit unused, growing with the pages read (a 2,000-page browser print: 100 MB). Only
-    glibc has `malloc_trim`; elsewhere nothing is done."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
-def _malloc_trim() -> Any:
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows)
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
 
 
 class PdfiumDocument:
@@ -131,7 +113,7 @@ class PdfiumDocument:
 
     def close(self) -> None:
         self._pdf.close()
-        _give_back_freed()
+        give_back_freed()
 
     def _fresh(self) -> None:
         """pdfium keeps every object it has parsed, each page's fonts and streams among them,
@@ -140,7 +122,7 @@ class PdfiumDocument:
         dozen pages need, whatever its length."""
         if self._since_open >= _REOPEN_PAGES:
             self._pdf.close()
-            _give_back_freed()
+            give_back_freed()
             self._open()
             self._since_open = 0
         self._since_open += 1
