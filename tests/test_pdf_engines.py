@@ -46,7 +46,7 @@ PDFS = sorted(
 MADE_UP_TEXT = {"unmapped-glyphs.pdf"}
 # A Chromium print whose fonts' ToUnicode maps were taken out: pdfium reads what ActualText and
 # the fonts' own maps give, pdfminer makes up Latin letters (tests/test_pdf_font_unicode.py).
-NO_TO_UNICODE = {"chromium-print-no-tounicode.pdf"}
+NO_TO_UNICODE = {"chromium-print-no-tounicode.pdf", "chromium-print-no-tounicode-objstm.pdf"}
 # A damaged page tree: pdfminer finds two pages, pdfium three, and pdfium cannot place the
 # third's text. pdfplumber reads two pages without a word of the third; pdfium refuses.
 REFUSED_BY_PDFIUM_ONLY = {"pdf-glyph-without-text.pdf"}
