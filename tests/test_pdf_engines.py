@@ -46,7 +46,12 @@ PDFS = sorted(
 MADE_UP_TEXT = {"unmapped-glyphs.pdf"}
 # A Chromium print whose fonts' ToUnicode maps were taken out: pdfium reads what ActualText and
 # the fonts' own maps give, pdfminer makes up Latin letters (tests/test_pdf_font_unicode.py).
-NO_TO_UNICODE = {"chromium-print-no-tounicode.pdf"}
+NO_TO_UNICODE = {"chromium-print-no-tounicode.pdf", "chromium-print-no-tounicode-objstm.pdf"}
+# Glyphs a ToUnicode map lacks (every other one, make_fixtures.partial_unicode_map): both engines
+# leave them unmapped and agree on the text, tables and figures, but pdfium's box of such a glyph
+# has the font's default width (its width is looked up by Unicode, which it has none of), and
+# pdfium's origins drift from pdfminer's along the line, 0.2 pt by its end: boxes not compared.
+UNMAPPED_BOXES = {"partial-unicode-map.pdf"}
 # A damaged page tree: pdfminer finds two pages, pdfium three, and pdfium cannot place the
 # third's text. pdfplumber reads two pages without a word of the third; pdfium refuses.
 REFUSED_BY_PDFIUM_ONLY = {"pdf-glyph-without-text.pdf"}
@@ -166,7 +171,9 @@ def test_character_boxes_agree_within_their_tolerance(path: Path) -> None:
         pytest.skip("not read by both engines")
     horizontal = HORIZONTAL_IN_PRINTS if path.name in BROWSER_PRINTS else HORIZONTAL
     for read, other in zip(pdfium, plumber, strict=False):
-        if read is None or path.name in MADE_UP_TEXT | LONE_SURROGATES | NO_TO_UNICODE:
+        if read is None or path.name in MADE_UP_TEXT | LONE_SURROGATES | NO_TO_UNICODE | (
+            UNMAPPED_BOXES
+        ):
             continue  # pdfium left the page to pdfplumber; or there is no text to match
         assert (read.width, read.height) == pytest.approx((other.width, other.height), abs=1e-3)
         left = [c for c in read.chars if 0 <= c["x0"] <= read.width]

@@ -23,6 +23,11 @@ from nianbao.convert.pipeline import convert_path
 PDF = Path(__file__).parent / "fixtures" / "pdf" / "chromium-print-no-tounicode.pdf"
 # No ToUnicode either, but WinAnsiEncoding and the predefined CMap UniGB-UCS2-H: nothing to say
 STANDARD_ENCODINGS = PDF.parent / "row-at-page-foot.pdf"
+# The same PDF saved by pikepdf with its dictionaries in compressed object streams (PDF 1.5)
+IN_OBJECT_STREAMS = PDF.parent / "chromium-print-no-tounicode-objstm.pdf"
+# A reportlab line whose font's ToUnicode map lacks every other entry (make_fixtures)
+PARTIAL_MAP = PDF.parent / "partial-unicode-map.pdf"
+PARTIAL_MAP_TEXT = "Отчёт 2023 αβγδ ΣΩ №5 — «итог»"  # make_fixtures.PARTIAL_MAP_TEXT
 
 
 def test_the_fixture_s_fonts_have_no_to_unicode_map() -> None:
@@ -53,3 +58,27 @@ def test_a_private_use_or_control_code_is_no_real_character() -> None:
     assert not is_real_character(0xF041)  # a symbolic font's own map: private use
     assert not is_real_character(0x13)
     assert not is_real_character(0xFFFF)
+
+
+def test_fonts_without_to_unicode_inside_object_streams_are_seen() -> None:
+    data = IN_OBJECT_STREAMS.read_bytes()
+    assert b"/ObjStm" in data and b"/Type /Font" not in data  # every font dictionary compressed
+    assert fonts_without_to_unicode(data) == fonts_without_to_unicode(PDF.read_bytes())
+    said = {d.code: d.message for d in convert_path(IN_OBJECT_STREAMS).diagnostics}
+    assert (
+        said["pdf.unicode_from_font"]
+        == {d.code: d.message for d in convert_path(PDF).diagnostics}["pdf.unicode_from_font"]
+    )
+
+
+def test_glyphs_a_partial_to_unicode_map_lacks_stay_unmapped_as_pdfminer_reads_them() -> None:
+    """A TrueType subset's map lacking every other entry: pdfium finds no Unicode for those
+    glyphs either (the font's own map gives none), so they are counted and left out, nothing
+    made up, and the report is pdfplumber's (tests/test_pdf_engines.py)."""
+    report = convert_path(PARTIAL_MAP)
+    said = {d.code: d.message for d in report.diagnostics}
+    assert said["pdf.unmapped_glyphs"].startswith("9 characters have no Unicode mapping")
+    assert "pdf.unicode_from_font" not in said
+    text = "".join(block.text for block in report.document.blocks)
+    assert "ёт 2023" in text
+    assert set(text) <= set(PARTIAL_MAP_TEXT)

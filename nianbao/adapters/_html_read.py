@@ -11,12 +11,12 @@ same-named siblings, as in XPath.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from nianbao.adapters._layout import MAX_TABLE_AREA, Para, Placed, clean_text, make_table
+from nianbao.adapters._memory import give_back_freed
 from nianbao.errors import DocumentLoadError
 from nianbao.schemas.model import Diagnostic, ElementOrigin, Table
 
@@ -51,6 +51,10 @@ _CELLS = (
     "count(tr/*[self::td or self::th]"
     " | *[self::thead or self::tbody or self::tfoot]/tr/*[self::td or self::th])"
 )
+#: Elements let go between two givings back of what libxml2 freed (`Reader.let_go`)
+_GIVE_BACK_EVERY = 2000
+#: The walk of an element: it yields the walks of the children it enters
+_Walk: TypeAlias = Iterator["_Walk"]
 #: Table cells a page may hold: a report's tables have a few hundred.
 MAX_PAGE_CELLS = 200_000
 # HTML's own limits (the spec clamps colspan at 1000, rowspan at 65534); rows are also clamped
@@ -67,55 +71,69 @@ class Reader:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: str = ""  # the input's name, for a refusal
     cells: int = 0  # table cells read so far
+    #: Each element emptied (`clear`) once read, libxml2's nodes freed as the reading goes:
+    #: for a tree that is read once and never again
+    let_go: bool = False
     _buffer: list[str] = field(default_factory=list)
     _buffer_path: str = ""
+    _cleared: int = 0
 
     def flow(self, element: HtmlElement, path: str, level: int | None = None) -> None:
         """Read `element`'s content as page flow: text runs become paragraphs at block edges.
 
-        Steps wait on a stack rather than in Python's call stack: a page may nest elements
-        thousands deep (unclosed `<font>` tags), past Python's recursion limit."""
-        todo: list[Callable[[], None]] = []
-        todo.append(partial(self._enter, element, path, level, todo))
-        while todo:
-            todo.pop()()
+        Each element is walked by a generator of its own (`_walk`), and the walks wait on a
+        stack rather than in Python's call stack: a page may nest elements thousands deep
+        (unclosed `<font>` tags), past Python's recursion limit. A walk goes through its
+        children one at a time, so that memory holds the path from the root, not a step for
+        each of a long page's hundred thousand paragraphs at once."""
+        walks: list[_Walk] = [self._walk(element, path, level)]
+        while walks:
+            inner = next(walks[-1], None)
+            if inner is None:
+                walks.pop()
+            else:
+                walks.append(inner)
 
-    def _enter(
-        self, element: HtmlElement, path: str, level: int | None, todo: list[Callable[[], None]]
-    ) -> None:
-        """`element`'s own text now; the steps for its children onto `todo`, first on top."""
+    def _walk(self, element: HtmlElement, path: str, level: int | None) -> _Walk:
+        """Read `element`: its own text, then each child in turn, yielding the walk of a child
+        to enter (which `flow` finishes before this one goes on)."""
         if element.text:
             self._add(element.text, path)
-        steps: list[Callable[[], None]] = []
         for child, child_path in _children(element, path):
             tag = child.tag
             if swallowed(child):
-                steps += [
-                    partial(self._flush, level),
-                    partial(self._note_unclosed, child, child_path),
-                    partial(self._enter, child, child_path, level, todo),
-                    partial(self._flush, level),
-                ]
+                self._flush(level)
+                self._note_unclosed(child, child_path)
+                yield self._walk(child, child_path, level)
+                self._flush(level)
             elif is_chrome(child):
-                steps += [
-                    partial(self._flush, level),
-                    partial(self._note_dropped, child, child_path),
-                ]
+                self._flush(level)
+                self._note_dropped(child, child_path)
             elif tag == "br":
-                steps.append(partial(self._add, "\n", path))
+                self._add("\n", path)
             elif tag == "table" and not _is_layout(child):
-                steps += [partial(self._flush, level), partial(self._add_table, child, child_path)]
+                self._flush(level)
+                self._add_table(child, child_path)
             elif tag in _BLOCKS:
                 heading = _HEADING.match(tag)
                 inner = int(heading.group(1)) if heading else None
-                steps.append(partial(self._flush, level))
-                steps.append(partial(self._enter, child, child_path, inner, todo))
-                steps.append(partial(self._flush, inner))
+                self._flush(level)
+                yield self._walk(child, child_path, inner)
+                self._flush(inner)
             else:  # inline: its text joins the paragraph around it
-                steps.append(partial(self._enter, child, path, level, todo))
+                yield self._walk(child, path, level)
             if child.tail:
-                steps.append(partial(self._add, child.tail, path))
-        todo.extend(reversed(steps))
+                self._add(child.tail, path)
+            self._done(child)
+
+    def _done(self, element: HtmlElement) -> None:
+        """`element` is read: emptied, where the tree is not read again (`let_go`), and what
+        libxml2 freed given back every so often, for Python does not take its memory."""
+        if self.let_go:
+            element.clear()
+            self._cleared += 1
+            if self._cleared % _GIVE_BACK_EVERY == 0:
+                give_back_freed()
 
     def _add_table(self, table: HtmlElement, path: str) -> None:
         self.items.append(self._table(table, path))
@@ -126,11 +144,14 @@ class Reader:
         self._buffer.append(text if text == "\n" else _SPACE_RUN.sub(" ", text))
 
     def _flush(self, level: int | None) -> None:
+        if not self._buffer:
+            return
         text, self._buffer = "".join(self._buffer), []
-        origin = ElementOrigin(path=self._buffer_path)
+        origin: ElementOrigin | None = None  # made for a paragraph only, shared by its lines
         # A `<br>` between two lines of a paragraph makes two paragraphs, as a reader sees them.
         for line in clean_text(text).split("\n"):
             if line:
+                origin = origin or ElementOrigin(path=self._buffer_path)
                 self.items.append(Para(line, origin, level))
 
     def _note_dropped(self, element: HtmlElement, path: str) -> None:
@@ -184,8 +205,11 @@ class Reader:
                 row_span = min(row_span, len(rows) - r)
                 if (r + row_span) * (col + col_span) > MAX_TABLE_AREA:
                     row_span, col_span, clamped = 1, 1, True
+                # the rows below only: this row's next cell starts past this one anyway
                 occupied.update(
-                    (rr, cc) for rr in range(r, r + row_span) for cc in range(col, col + col_span)
+                    (rr, cc)
+                    for rr in range(r + 1, r + row_span)
+                    for cc in range(col, col + col_span)
                 )
                 header = cell.tag == "th" or tr.getparent().tag == "thead"
                 text = clean_text(_cell_text(cell))
@@ -193,6 +217,7 @@ class Reader:
                     Placed(r, col, text, ElementOrigin(path=cell_path), row_span, col_span, header)
                 )
                 col += col_span
+            self._done(tr)  # a long table's rows let go as its cells are made
         if clamped:
             self.diagnostics.append(
                 Diagnostic(

@@ -27,7 +27,7 @@ MAX_TABLE_AREA = 2_000_000
 MAX_INFLATED = 512 * 2**20
 
 
-@dataclass
+@dataclass(slots=True)  # made by the hundred thousand from a long page
 class Para:
     """A paragraph of a structured document; `level` when the format marks it as a heading."""
 
@@ -36,7 +36,7 @@ class Para:
     level: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # made by the hundred thousand from a long table
 class Placed:
     """A table cell at a known position, before the table around it is built."""
 

@@ -6,13 +6,17 @@ font's own character map or the text's ActualText, which pdfminer does not read.
 say which. A glyph of the last kind is said in the report (`pdf.unicode_from_font`); for that, the
 font dictionaries are found in the file's bytes (one scan, at C speed) and named as pdfium
 names fonts: their BaseFont, less a subset's prefix. A font dictionary inside a compressed
-object stream is not seen: its glyphs are read as before, unsaid.
+object stream (PDF 1.5's `/Type /ObjStm`, as Word and qpdf write them) is read from the stream,
+inflated (FlateDecode, the filter every writer uses for them; a stream with another filter, or
+damaged, is passed over and its fonts' glyphs read as before, unsaid).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
+from collections.abc import Iterator
 
 from nianbao.schemas.model import Diagnostic, PagesOrigin
 
@@ -28,6 +32,13 @@ _TYPE3 = re.compile(rb"/Subtype\s*/Type3")
 _STANDARD_14 = re.compile(r"(?:Helvetica|Times|Courier|Symbol|ZapfDingbats)(?:[-,].*)?$")
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _OBJECT_REACH = 65_536  # how far from `/Type /Font` its object's ends are looked for
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm(?![A-Za-z])")
+_FLATE = re.compile(rb"/Filter\s*(?:\[\s*)?/FlateDecode\s*\]?")
+_FIRST = re.compile(rb"/First\s+(\d+)")
+_STREAM_DATA = re.compile(rb"stream\r?\n")
+#: The most of one object stream inflated: its dictionaries are small, and a stream that
+#: inflates past this is damage or a bomb, its fonts left unseen
+_MAX_INFLATED = 16 * 2**20
 
 
 def unprefixed(name: str) -> str:
@@ -42,12 +53,7 @@ def fonts_without_to_unicode(data: bytes) -> frozenset[str]:
     under is left out: the glyphs cannot be told apart. "" names a font without a BaseFont."""
     lacking: set[str] = set()
     having: set[str] = set()
-    for match in _FONT.finditer(data):
-        start = data.rfind(b"obj", max(0, match.start() - _OBJECT_REACH), match.start())
-        end = data.find(b"endobj", match.end(), match.end() + _OBJECT_REACH)
-        if start < 0 or end < 0:
-            continue
-        body = data[start:end]
+    for body in _font_bodies(data):
         if _DESCENDANT.search(body) and b"/DescendantFonts" not in body:
             continue
         base = _BASE_FONT.search(body)
@@ -58,6 +64,41 @@ def fonts_without_to_unicode(data: bytes) -> frozenset[str]:
         )
         (lacking if own else having).add(name)
     return frozenset(lacking - having)
+
+
+def _font_bodies(data: bytes) -> Iterator[bytes]:
+    """The body of each object of `data` that is a font dictionary: in the file, and in its
+    object streams."""
+    for match in _FONT.finditer(data):
+        start = data.rfind(b"obj", max(0, match.start() - _OBJECT_REACH), match.start())
+        end = data.find(b"endobj", match.end(), match.end() + _OBJECT_REACH)
+        if start >= 0 and end >= 0:
+            yield data[start:end]
+    for objects in _object_streams(data):
+        yield from (body for body in objects if _FONT.search(body))
+
+
+def _object_streams(data: bytes) -> Iterator[list[bytes]]:
+    """The objects of each object stream of `data` (`/Type /ObjStm`), each one's body."""
+    for match in _OBJECT_STREAM.finditer(data):
+        start = data.rfind(b"obj", max(0, match.start() - _OBJECT_REACH), match.start())
+        opening = _STREAM_DATA.search(data, match.end(), match.end() + _OBJECT_REACH)
+        if start < 0 or opening is None:
+            continue
+        head = data[start : opening.start()]
+        first = _FIRST.search(head)
+        end = data.find(b"endstream", opening.end())
+        if first is None or end < 0 or not _FLATE.search(head) or b"/DecodeParms" in head:
+            continue
+        try:
+            content = zlib.decompressobj().decompress(data[opening.end() : end], _MAX_INFLATED)
+        except zlib.error:
+            continue
+        at = int(first.group(1))
+        numbers = content[:at].split()
+        offsets = [int(n) for n in numbers[1::2] if n.isdigit()]
+        ends = [*offsets[1:], len(content) - at]
+        yield [content[at + a : at + b] for a, b in zip(offsets, ends, strict=True)]
 
 
 def is_real_character(code: int) -> bool:

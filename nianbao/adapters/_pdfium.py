@@ -26,7 +26,11 @@ too, slower, never wrong.
 pdfium's content parser keeps the first 32,767 bytes of a string operand and drops the rest
 unsaid (`CPDF_StreamParser`'s `kMaxStringLength`), so one `Tj` of 100,000 glyphs gives 32,767 of
 them. A page with a text object of `_CUT_GLYPHS` glyphs or more, as many as a cut string can
-hold at four bytes a glyph, goes to pdfplumber, which keeps them all. A ToUnicode map can map a
+hold at four bytes a glyph, has its content stream's strings measured (`_pdfium_lost`): where
+one is longer than pdfium keeps, the page goes to pdfplumber, which keeps them all (pdfium
+never parsed the glyphs past the cut, so it cannot place them); a long line that was not cut
+(32,000 one-byte glyphs) is pdfium's. Text in a Form XObject is not measured: such a page
+goes to pdfplumber. A ToUnicode map can map a
 glyph to a surrogate pair, which pdfium gives as two characters, or to half of one, which no
 UTF-8 text can hold: a pair enters nianbao as the character it stands for, a lone half as
 U+FFFD, counted (`PageRead.lone_surrogates`), so that nothing downstream meets a surrogate.
@@ -41,6 +45,7 @@ import ctypes
 from dataclasses import dataclass, field
 from typing import Any
 
+from nianbao.adapters._memory import give_back_freed
 from nianbao.adapters._pdf_fonts import fonts_without_to_unicode, is_real_character, unprefixed
 from nianbao.adapters._pdf_page import PageRead
 from nianbao.adapters._pdf_text import Char
@@ -69,25 +74,6 @@ _REPLACEMENT = "\ufffd"
 #: Pages read between two openings of the document (`PdfiumDocument._fresh`): reopening costs
 #: a parse of the cross-reference table, a millisecond or two.
 _REOPEN_PAGES = 50
-
-
-def _give_back_freed() -> None:
-    """Return to the system what pdfium freed on closing a document. glibc keeps it in its heap
-    for the C code's next allocations, but Python takes its own memory elsewhere, so there it
-    would sit unused, growing with the pages read (a 2,000-page browser print: 100 MB). Only
-    glibc has `malloc_trim`; elsewhere nothing is done."""
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
-def _malloc_trim() -> Any:
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows)
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
 
 
 class PdfiumDocument:
@@ -127,7 +113,7 @@ class PdfiumDocument:
 
     def close(self) -> None:
         self._pdf.close()
-        _give_back_freed()
+        give_back_freed()
 
     def _fresh(self) -> None:
         """pdfium keeps every object it has parsed, each page's fonts and streams among them,
@@ -136,7 +122,7 @@ class PdfiumDocument:
         dozen pages need, whatever its length."""
         if self._since_open >= _REOPEN_PAGES:
             self._pdf.close()
-            _give_back_freed()
+            give_back_freed()
             self._open()
             self._since_open = 0
         self._since_open += 1
@@ -167,7 +153,7 @@ class PdfiumDocument:
                 api, text, place, self._doctop, self._without_to_unicode
             )
             left_out = [o for o in graphics.texts if o not in firsts and graphics.narrow(o)]
-            lost = longest >= _CUT_GLYPHS or (
+            lost = (longest >= _CUT_GLYPHS and self._cut(index, graphics)) or (
                 bool(left_out)
                 and not self._recover(index, left_out, graphics, place, chars, firsts)
             )
@@ -188,6 +174,16 @@ class PdfiumDocument:
         self._doctop += place.height
         return None if lost else read
 
+    def _streams_opened(self) -> ContentStreams:
+        if self._streams is None:
+            self._streams = ContentStreams(self._data)
+        return self._streams
+
+    def _cut(self, index: int, graphics: Graphics) -> bool:
+        """Whether pdfium's parser cut a string of page `index`, leaving glyphs out; True where
+        that cannot be seen (text inside a Form XObject, whose streams are not scanned)."""
+        return bool(graphics.inner) or self._streams_opened().cut_by_pdfium(index)
+
     def _recover(  # noqa: PLR0917
         self,
         index: int,
@@ -203,9 +199,7 @@ class PdfiumDocument:
         trusted."""
         if any(obj in graphics.inner for obj in left_out):
             return False
-        if self._streams is None:
-            self._streams = ContentStreams(self._data)
-        shown = self._streams.shown(index)
+        shown = self._streams_opened().shown(index)
         top = [obj for obj in graphics.texts if obj not in graphics.inner]
         if shown is None or len(shown[0]) != len(top):
             return False

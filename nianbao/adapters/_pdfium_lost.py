@@ -58,6 +58,9 @@ _ESCAPE = rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|(.))"
 
 
 _FORGET_PAGES = 50  # pdfminer's parsed objects are let go every so many pages walked
+#: pdfium's content parser keeps the first this many bytes of a string operand, the rest
+#: dropped unsaid (`CPDF_StreamParser`'s `kMaxStringLength`)
+KEPT_STRING_BYTES = 32_767
 
 
 @functools.cache
@@ -79,9 +82,13 @@ class Shown:
 
     @property
     def data(self) -> bytes:
+        return b"".join(self.strings())
+
+    def strings(self) -> list[bytes]:
+        """Each string operand, decoded: one, or a `TJ` array's each."""
         if not self.array:
-            return _string(self.raw)
-        return b"".join(_string(m.group()) for m in _compiled(_STRING).finditer(self.raw))
+            return [_string(self.raw)]
+        return [_string(m.group()) for m in _compiled(_STRING).finditer(self.raw)]
 
 
 def shown_strings(stream: bytes) -> list[Shown]:
@@ -180,6 +187,16 @@ class ContentStreams:
         strings = shown_strings(stream)
         fonts = resolve1(resolve1(page.resources or {}).get("Font")) or {}
         return strings, dict(fonts)
+
+    def cut_by_pdfium(self, index: int) -> bool:
+        """Whether page `index`'s content stream has a string operand longer than pdfium
+        keeps (`KEPT_STRING_BYTES`); True when pdfminer finds no such page."""
+        shown = self.shown(index)
+        if shown is None:
+            return True
+        return any(
+            len(string) > KEPT_STRING_BYTES for text in shown[0] for string in text.strings()
+        )
 
     def decode(self, spec: Any, data: bytes) -> list[str]:
         """The text of each glyph in `data`, pdfminer's reading of it in the font `spec`

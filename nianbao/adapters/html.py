@@ -29,6 +29,7 @@ from nianbao.adapters._escaped_html import Escaped, find_in_json, find_in_script
 from nianbao.adapters._html_parse import parse_page
 from nianbao.adapters._html_read import UNESCAPED, Reader, is_chrome
 from nianbao.adapters._layout import Para, assemble
+from nianbao.adapters._memory import give_back_freed
 from nianbao.adapters._publication import from_meta
 from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.options import TextOptions
@@ -64,16 +65,10 @@ class HtmlAdapter(GroupAdapter[TextOptions]):
             return from_json
         parsed: list[Diagnostic] = []
         root = parse_page(decoded.text, info, parsed)
-        reader = _read_page(root, info.name)
-        items, chrome = _drop_chrome_paragraphs(reader.items)
-        escaped = _escaped_content(root, items, info)
-        unescaped: list[Diagnostic] = []
-        if escaped is not None:
-            script, fragment, note = escaped
-            _splice(root, script, fragment)
-            reader = _read_page(root, info.name)
-            items, chrome = _drop_chrome_paragraphs(reader.items)
-            unescaped.append(note)
+        encoding, decoding = decoded.encoding, decoded.diagnostics
+        del decoded  # the page's text, twice its bytes: the tree holds what is read now
+        publication = from_meta(root)
+        items, notes = _read_tree(root, info)
         if not items:
             cut = [note.message for note in parsed if note.code == "html.truncated"]
             raise DocumentLoadError(
@@ -82,15 +77,17 @@ class HtmlAdapter(GroupAdapter[TextOptions]):
                 else "the page holds no text",
                 source=info.name,
             )
+        # The tree is read: let it go before the blocks are made, the most memory the reading
+        # takes (a 43 MB page's tree is several hundred MB of libxml2's nodes)
+        del root
+        give_back_freed()
         document = assemble(items)
-        document.publication = from_meta(root)
+        document.publication = publication
         # The title the page prints is the report's own; a meta tag's may be the site's.
         if document.title is None and document.publication is not None:
             document.title = document.publication.title
         return AdapterResult(
-            document=document,
-            diagnostics=decoded.diagnostics + parsed + unescaped + reader.diagnostics + chrome,
-            encoding=decoded.encoding,
+            document=document, diagnostics=decoding + parsed + notes, encoding=encoding
         )
 
 
@@ -137,9 +134,30 @@ def read_escaped_text(
     )
 
 
-def _read_page(root: HtmlElement, source: str) -> Reader:
+def _read_tree(root: HtmlElement, info: InputInfo) -> tuple[list[Para | Table], list[Diagnostic]]:
+    """The page's paragraphs and tables, its chrome dropped, a script's escaped content read
+    where the script stands when it holds what the page lacks; and what was said of them."""
+    scripts = [
+        (script, found)
+        for script in root.iter("script")
+        if (found := find_in_script(script.text or ""))
+    ]
+    # Without escaped HTML in a script, the tree is read once: each part let go once read
+    reader = _read_page(root, info.name, let_go=not scripts)
+    items, chrome = _drop_chrome_paragraphs(reader.items)
+    escaped = _escaped_content(scripts, items, info)
+    if escaped is None:
+        return items, reader.diagnostics + chrome
+    script, fragment, note = escaped
+    _splice(root, script, fragment)
+    reader = _read_page(root, info.name)
+    items, chrome = _drop_chrome_paragraphs(reader.items)
+    return items, [note, *reader.diagnostics, *chrome]
+
+
+def _read_page(root: HtmlElement, source: str, *, let_go: bool = False) -> Reader:
     body = root.find("body")
-    reader = Reader(source=source)
+    reader = Reader(source=source, let_go=let_go)
     reader.flow(body if body is not None else root, "body" if body is not None else "html")
     return reader
 
@@ -165,16 +183,14 @@ def _splice(root: HtmlElement, script: HtmlElement, fragment: HtmlElement) -> No
 
 
 def _escaped_content(
-    root: HtmlElement, page: list[Para | Table], info: InputInfo
+    scripts: list[tuple[HtmlElement, list[Escaped]]], page: list[Para | Table], info: InputInfo
 ) -> tuple[HtmlElement, HtmlElement, Diagnostic] | None:
-    """The script whose escaped HTML holds what the page lacks, its content parsed, and the
-    diagnostic that says so; None when no script holds more than the page shows."""
+    """Of the `scripts` with escaped HTML (what each holds), the one whose HTML holds what the
+    page lacks, its content parsed, and the diagnostic that says so; None when no script holds
+    more than the page shows."""
     page_text, page_tables = _text_size(page), any(isinstance(i, Table) for i in page)
     best: tuple[int, HtmlElement, HtmlElement, list[Escaped]] | None = None
-    for script in root.iter("script"):
-        found = find_in_script(script.text or "")
-        if not found:
-            continue
+    for script, found in scripts:
         fragment = _fragment(_joined(found), info)
         # Weighed by lxml (C) rather than read: the winner is read once, in the page.
         size = len("".join(fragment.text_content().split()))
