@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from nianbao.adapters._pdfminer_objects import lazy_objects
+
 # A literal string, balanced parentheses three deep (deeper reads as a mismatch, never wrong).
 _LITERAL = rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))*\)"
 _HEX = rb"<[0-9A-Fa-f\s]*>"
@@ -150,17 +152,16 @@ class ContentStreams:
         from pdfminer.pdfpage import PDFPage  # noqa: PLC0415
 
         if self._walk is None or index < self._at[0]:
-            from pdfminer.pdfdocument import PDFDocument  # noqa: PLC0415
             from pdfminer.pdfinterp import PDFResourceManager  # noqa: PLC0415
             from pdfminer.pdfparser import PDFParser  # noqa: PLC0415
 
-            self._document = PDFDocument(PDFParser(io.BytesIO(self._data)), password="")
+            self._document = lazy_objects()(PDFParser(io.BytesIO(self._data)), password="")
             self._walk = iter(PDFPage.create_pages(self._document))
             self._manager = self._manager or PDFResourceManager()
             self._at = (-1, None)
         while self._at[0] < index:
             if self._at[0] % _FORGET_PAGES == _FORGET_PAGES - 1:
-                for cache in ("_cached_objs", "_parsed_objs"):  # pdfminer's, kept for ever
+                for cache in ("_cached_objs", "_parsed_objs", "_layouts"):  # kept for ever
                     getattr(self._document, cache, {}).clear()
             page = next(self._walk, None)
             if page is None:
