@@ -297,7 +297,7 @@ class _Font:
 class _Run:
     """What the characters of one text object share."""
 
-    __slots__ = ("font", "linear", "plain", "size", "upright")
+    __slots__ = ("a", "common", "drop", "font", "linear", "plain", "rise", "size", "upright")
 
     def __init__(
         self, font: _Font, size: float, linear: tuple[float, float, float, float], place: Matrix
@@ -312,6 +312,18 @@ class _Run:
         self.upright = da * dd > 0 and db * dc <= 0
         # upright text on a page not turned: a box without corners to sort (most text)
         self.plain = a > 0 and b == 0 and c == 0 and d > 0 and place[:4] == (1, 0, 0, -1)
+        # what `_chars` computes of each such box that is the run's, not the glyph's: the
+        # same operations, in the same order, so the same bits
+        self.common = self.plain and not font.own_map
+        self.a = a
+        low = font.descent * size / 1000
+        self.rise = d * (low + size)  # the box's top above the origin
+        self.drop = d * low  # its bottom
+
+
+#: What `_run_of` has made on a page: runs by font, size and matrix (text objects repeat them),
+#: fonts by handle; and the buffers pdfium writes a text object's size and matrix into.
+_Made = tuple[dict[tuple[float, ...], _Run], dict[int, _Font], ctypes.c_float, FsMatrix]
 
 
 def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
@@ -327,8 +339,7 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
     from_font = 0
     runs: dict[int, _Run] = {}
     firsts: dict[int, int] = {}
-    known: dict[tuple[float, ...], _Run] = {}  # by font, size and matrix: objects repeat them
-    fonts: dict[int, _Font] = {}
+    made: _Made = ({}, {}, ctypes.c_float(), FsMatrix())
     ox, oy = ctypes.c_double(), ctypes.c_double()
     unicode, text_object, origin, generated = (
         api.unicode,
@@ -338,7 +349,10 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
     )
     unmapped = api.unmapped
     right, down = place.matrix[4], place.matrix[5]
-    last = (0, 0.0, 0.0)
+    # Coordinates rounded, by value: a line's characters share their y, a column's their x.
+    # Zero is never kept (round gives -0.0 for -0.0, which equals 0.0 as a key).
+    rounded: dict[float, float | None] = {0.0: None}
+    last_obj, last_x, last_y = 0, 0.0, 0.0
     for i in range(api.count_chars(text)):
         code = unicode(text, i)
         if code == 0x20 and generated(text, i):
@@ -350,42 +364,50 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
             length += 1
         else:
             longest, current, length = max(longest, length), obj, 1
-        halves = halves or code in _SURROGATES
+        if 0xD800 <= code < 0xE000:
+            halves = True
         origin(text, i, ox, oy)
-        x, y = round(ox.value, DIGITS), round(oy.value, DIGITS)
-        if last == (obj, x, y):
+        vx, vy = ox.value, oy.value
+        x = rounded.get(vx)
+        if x is None:
+            x = round(vx, DIGITS)
+            if vx:
+                rounded[vx] = x
+        y = rounded.get(vy)
+        if y is None:
+            y = round(vy, DIGITS)
+            if vy:
+                rounded[vy] = y
+        if obj == last_obj and x == last_x and y == last_y:
             # one glyph, several characters (a ligature): pdfium lists each at the glyph's
             # origin, pdfminer gives the glyph their text
             chars[-1]["text"] += _text(api, text, i, code)
             continue
-        last = (obj, x, y)
+        last_obj, last_x, last_y = obj, x, y
         run = runs.get(obj)
         if run is None:
-            run = runs[obj] = _run_of(api, text, i, obj, (known, fonts), place, without_to_unicode)
+            run = runs[obj] = _run_of(api, text, i, obj, made, place, without_to_unicode)
             firsts[obj] = len(chars)
         font = run.font
         width = font.widths.get(code)
         if width is None:
             width = font.width(api, code)
         if (
-            code > 0x20
+            run.common
+            and code > 0x20
             and code != 0x7F
+            and width > 0
             and not 0xE000 <= code <= 0xF8FF
             and not unmapped(text, i)
-            and run.plain
-            and width > 0
-            and not font.own_map
         ):
             # the common case, computed as `_char` computes it, in the same order
-            a, d = run.linear[0], run.linear[3]
-            low = font.descent * run.size / 1000
-            top = down - (y + d * (low + run.size))
-            bottom = down - (y + d * low)
+            top = down - (y + run.rise)
+            bottom = down - (y + run.drop)
             chars.append(
                 {
                     "text": chr(code),
                     "x0": x + right,
-                    "x1": x + a * (width * run.size / 1000) + right,
+                    "x1": x + run.a * (width * run.size / 1000) + right,
                     "top": top,
                     "bottom": bottom,
                     "size": bottom - top,
@@ -413,14 +435,13 @@ def _run_of(  # noqa: PLR0917
     text: int,
     i: int,
     obj: int,
-    made: tuple[dict[tuple[float, ...], _Run], dict[int, _Font]],
+    made: _Made,
     place: Placement,
     without_to_unicode: frozenset[str],
 ) -> _Run:
     """The run of text object `obj`, whose character `i` is: one already made for the same
     font, size and matrix (`made`: runs by those, fonts by handle), or a new one."""
-    known, fonts = made
-    size, matrix = ctypes.c_float(), FsMatrix()
+    known, fonts, size, matrix = made
     handle = api.font(obj) or 0
     api.font_size(obj, size)
     api.char_matrix(text, i, matrix)
