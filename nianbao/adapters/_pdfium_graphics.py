@@ -107,6 +107,8 @@ class Graphics:
             "stroking_color": self._color(api.stroke_color, obj) if stroke else None,
             "non_stroking_color": self._color(api.fill_color, obj) if fill else None,
         }
+        if not visible({"object_type": "rect", **paint}):
+            return  # white, or not painted: no edge (`edges`), its segments left unread
         # as `apply(place, *to_user(to_user, x, y))`, unrolled: most of a page's objects
         a, b, c, d, e, f = times(self._matrix(obj), outer)
         pa, pb, pc, pd, pe, pf = self._place.matrix
