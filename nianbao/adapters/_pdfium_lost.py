@@ -22,8 +22,7 @@ import functools
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nianbao.adapters._pdfminer_objects import lazy_objects
 
@@ -69,8 +68,7 @@ def _compiled(pattern: bytes) -> re.Pattern[bytes]:
     return re.compile(pattern, re.S)
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):  # a tuple: a browser's print makes hundreds a page
     """One text object as the content stream makes it: its font's resource name and the
     string operand (`raw`, as written: a string, or a `TJ` array's inside), decoded only for
     the few objects pdfium left out."""
@@ -92,20 +90,22 @@ def shown_strings(stream: bytes) -> list[Shown]:
     out: list[Shown] = []
     font: str | None = None
     saved: list[str | None] = []
+    string = _compiled(_STRING)
     for match in _compiled(_OPERATOR).finditer(stream):
-        if (name := match.group("font")) is not None:
+        name, shown, _, array, state = match.groups()
+        if name is not None:
             font = name.decode("latin-1")
-        elif (state := match.group("state")) is not None:
+        elif state is not None:
             if state == b"q":
                 saved.append(font)
             elif saved:
                 font = saved.pop()
         elif font is None:
             continue  # no font yet: pdfium makes no object
-        elif (shown := match.group("shown")) is not None:
+        elif shown is not None:
             if not _empty(shown):
                 out.append(Shown(font, shown))
-        elif (array := match.group("array")) is not None and _compiled(_STRING).search(array):
+        elif array is not None and string.search(array):
             out.append(Shown(font, array, array=True))
     return out
 
