@@ -297,7 +297,7 @@ class _Font:
 class _Run:
     """What the characters of one text object share."""
 
-    __slots__ = ("a", "common", "drop", "font", "linear", "plain", "rise", "size", "upright")
+    __slots__ = ("a", "drop", "font", "linear", "plain", "rise", "size", "upright")
 
     def __init__(
         self, font: _Font, size: float, linear: tuple[float, float, float, float], place: Matrix
@@ -314,7 +314,6 @@ class _Run:
         self.plain = a > 0 and b == 0 and c == 0 and d > 0 and place[:4] == (1, 0, 0, -1)
         # what `_chars` computes of each such box that is the run's, not the glyph's: the
         # same operations, in the same order, so the same bits
-        self.common = self.plain and not font.own_map
         self.a = a
         low = font.descent * size / 1000
         self.rise = d * (low + size)  # the box's top above the origin
@@ -392,34 +391,38 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
         width = font.widths.get(code)
         if width is None:
             width = font.width(api, code)
-        if (
-            run.common
+        plain = run.plain and width > 0
+        ordinary = (
+            plain
+            and not font.own_map
             and code > 0x20
             and code != 0x7F
-            and width > 0
             and not 0xE000 <= code <= 0xF8FF
             and not unmapped(text, i)
-        ):
-            # the common case, computed as `_char` computes it, in the same order
+        )
+        if ordinary or (plain and run.size > 0):
+            # the common case, computed as `_char` computes it, in the same order; other text
+            # (a font's own map, an unmapped glyph, a control code) as `_text` spells it
             top = down - (y + run.rise)
             bottom = down - (y + run.drop)
-            chars.append(
-                {
-                    "text": chr(code),
-                    "x0": x + right,
-                    "x1": x + run.a * (width * run.size / 1000) + right,
-                    "top": top,
-                    "bottom": bottom,
-                    "size": bottom - top,
-                    "fontname": font.name,
-                    "upright": run.upright,
-                    "doctop": doctop + top,
-                }
-            )
-            continue
-        char = _char(api, text, i, code, run, x, y, place)
-        char["doctop"] = doctop + char["top"]
-        chars.append(char)
+            char: Char = {
+                "text": chr(code) if ordinary else _text(api, text, i, code),
+                "x0": x + right,
+                "x1": x + run.a * (width * run.size / 1000) + right,
+                "top": top,
+                "bottom": bottom,
+                "size": bottom - top,
+                "fontname": font.name,
+                "upright": run.upright,
+                "doctop": doctop + top,
+            }
+            chars.append(char)
+            if ordinary:
+                continue
+        else:
+            char = _char(api, text, i, code, run, x, y, place)
+            char["doctop"] = doctop + char["top"]
+            chars.append(char)
         # (half a surrogate pair is `_join_halves`'s: a pair joined, a lone half U+FFFD, said)
         if font.own_map and code > 0x20 and code not in _SURROGATES and not unmapped(text, i):
             if is_real_character(code):
