@@ -391,24 +391,26 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
         width = font.widths.get(code)
         if width is None:
             width = font.width(api, code)
-        plain = run.plain and width > 0
         ordinary = (
-            plain
+            run.plain
+            and width > 0
             and not font.own_map
             and code > 0x20
             and code != 0x7F
             and not 0xE000 <= code <= 0xF8FF
             and not unmapped(text, i)
         )
-        if ordinary or (plain and run.size > 0):
+        if ordinary or (run.plain and width >= 0 and run.size > 0):
             # the common case, computed as `_char` computes it, in the same order; other text
-            # (a font's own map, an unmapped glyph, a control code) as `_text` spells it
+            # (a font's own map, an unmapped glyph, a control code) as `_text` spells it, and
+            # a glyph its font does not know as wide as pdfium's loose box reaches
             top = down - (y + run.rise)
             bottom = down - (y + run.drop)
+            reach = width * run.size / 1000 if width > 0 else _loose_right(api, text, i, x) / run.a
             char: Char = {
                 "text": chr(code) if ordinary else _text(api, text, i, code),
                 "x0": x + right,
-                "x1": x + run.a * (width * run.size / 1000) + right,
+                "x1": x + run.a * reach + right,
                 "top": top,
                 "bottom": bottom,
                 "size": bottom - top,
