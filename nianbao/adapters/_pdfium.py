@@ -52,6 +52,7 @@ from nianbao.adapters._pdfium_api import (
     FsRect,
     Matrix,
     Placement,
+    Rounded,
     the_api,
 )
 from nianbao.adapters._pdfium_graphics import Graphics
@@ -348,9 +349,7 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
     )
     unmapped = api.unmapped
     right, down = place.matrix[4], place.matrix[5]
-    # Coordinates rounded, by value: a line's characters share their y, a column's their x.
-    # Zero is never kept (round gives -0.0 for -0.0, which equals 0.0 as a key).
-    rounded: dict[float, float | None] = {0.0: None}
+    rounded = Rounded()
     last_obj, last_x, last_y = 0, 0.0, 0.0
     for i in range(api.count_chars(text)):
         code = unicode(text, i)
@@ -366,17 +365,7 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
         if 0xD800 <= code < 0xE000:
             halves = True
         origin(text, i, ox, oy)
-        vx, vy = ox.value, oy.value
-        x = rounded.get(vx)
-        if x is None:
-            x = round(vx, DIGITS)
-            if vx:
-                rounded[vx] = x
-        y = rounded.get(vy)
-        if y is None:
-            y = round(vy, DIGITS)
-            if vy:
-                rounded[vy] = y
+        x, y = rounded[ox.value], rounded[oy.value]
         if obj == last_obj and x == last_x and y == last_y:
             # one glyph, several characters (a ligature): pdfium lists each at the glyph's
             # origin, pdfminer gives the glyph their text

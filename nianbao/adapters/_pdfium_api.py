@@ -131,6 +131,19 @@ class Placement:
         return cls((a, -b, c, -d, e + left, height + top - f), nx1 - nx0, height)
 
 
+class Rounded(dict[float, float]):
+    """`round(value, DIGITS)` by value, each value rounded once: a page's coordinates repeat
+    (a line's characters share their y, a table's rules their x), and `round` is a correctly
+    rounded decimal conversion, slow beside a lookup. Zero is never kept: -0.0 and 0.0 are one
+    key but round apart."""
+
+    def __missing__(self, value: float) -> float:
+        out = round(value, DIGITS)
+        if value:
+            self[value] = out
+        return out
+
+
 def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 

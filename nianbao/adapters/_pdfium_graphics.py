@@ -17,12 +17,12 @@ from typing import Any
 
 from nianbao.adapters._pdf_tables import BBox, visible
 from nianbao.adapters._pdfium_api import (
-    DIGITS,
     IDENTITY,
     Api,
     FsMatrix,
     Matrix,
     Placement,
+    Rounded,
     apply,
     times,
     to_user,
@@ -49,6 +49,7 @@ class Graphics:
         self._rgba = [ctypes.c_uint() for _ in range(4)]
         self._m = FsMatrix()
         self._x, self._y = ctypes.c_float(), ctypes.c_float()
+        self._rounded = Rounded()  # the page's coordinates, rounded once each
 
     def walk(self, page: int) -> None:
         api = self._api
@@ -112,10 +113,11 @@ class Graphics:
         # as `apply(place, *to_user(to_user, x, y))`, unrolled: most of a page's objects
         a, b, c, d, e, f = times(self._matrix(obj), outer)
         pa, pb, pc, pd, pe, pf = self._place.matrix
+        rounded = self._rounded
         for shape, points in _subpaths(api, obj, self._x, self._y):
             placed = []
             for x, y in points:
-                ux, uy = round(a * x + c * y + e, DIGITS), round(b * x + d * y + f, DIGITS)
+                ux, uy = rounded[a * x + c * y + e], rounded[b * x + d * y + f]
                 placed.append((pa * ux + pc * uy + pe, pb * ux + pd * uy + pf))
             made = _classify(shape, placed)
             if made is not None:
