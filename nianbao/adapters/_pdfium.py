@@ -341,21 +341,23 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
     firsts: dict[int, int] = {}
     made: _Made = ({}, {}, ctypes.c_float(), FsMatrix())
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    unicode, text_object, origin, generated = (
-        api.unicode,
-        api.text_object,
-        api.origin,
-        api.generated,
+    # pdfium's per-character calls without ctypes' argument conversions (`Api.bare_*`)
+    page_text, at_x, at_y = ctypes.c_void_p(text), ctypes.byref(ox), ctypes.byref(oy)
+    bare_unicode, bare_text_object, bare_origin, bare_generated, bare_unmapped = (
+        api.bare_unicode,
+        api.bare_text_object,
+        api.bare_origin,
+        api.bare_generated,
+        api.bare_unmapped,
     )
-    unmapped = api.unmapped
     right, down = place.matrix[4], place.matrix[5]
     rounded = Rounded()
     last_obj, last_x, last_y = 0, 0.0, 0.0
     for i in range(api.count_chars(text)):
-        code = unicode(text, i)
-        if code == 0x20 and generated(text, i):
+        code = bare_unicode(page_text, i)
+        if code == 0x20 and bare_generated(page_text, i):
             continue  # a space pdfium put between words
-        obj = text_object(text, i)
+        obj = bare_text_object(page_text, i)
         if not obj:
             continue  # a line break pdfium put between lines
         if obj == current:
@@ -364,7 +366,7 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
             longest, current, length = max(longest, length), obj, 1
         if 0xD800 <= code < 0xE000:
             halves = True
-        origin(text, i, ox, oy)
+        bare_origin(page_text, i, at_x, at_y)
         x, y = rounded[ox.value], rounded[oy.value]
         if obj == last_obj and x == last_x and y == last_y:
             # one glyph, several characters (a ligature): pdfium lists each at the glyph's
@@ -387,7 +389,7 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
             and code > 0x20
             and code != 0x7F
             and not 0xE000 <= code <= 0xF8FF
-            and not unmapped(text, i)
+            and not bare_unmapped(page_text, i)
         )
         if ordinary or (run.plain and width >= 0 and run.size > 0):
             # the common case, computed as `_char` computes it, in the same order; other text
@@ -415,7 +417,12 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
             char["doctop"] = doctop + char["top"]
             chars.append(char)
         # (half a surrogate pair is `_join_halves`'s: a pair joined, a lone half U+FFFD, said)
-        if font.own_map and code > 0x20 and code not in _SURROGATES and not unmapped(text, i):
+        if (
+            font.own_map
+            and code > 0x20
+            and code not in _SURROGATES
+            and not bare_unmapped(page_text, i)
+        ):
             if is_real_character(code):
                 from_font += 1
             else:  # pdfminer's spelling of a glyph its font gives no Unicode for

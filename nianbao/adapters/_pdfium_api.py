@@ -44,12 +44,10 @@ class Api:
         fi = c.POINTER(c.c_int)
 
         def fn(name: str, restype: Any, *args: Any) -> Callable[..., Any]:
-            address = c.cast(getattr(raw, name), c.c_void_p).value
-            if address is None:
-                raise MissingDependencyError(f"pypdfium2's pdfium lacks {name}")
-            function: Callable[..., Any] = c.CFUNCTYPE(restype, *args)(address)
+            function: Callable[..., Any] = c.CFUNCTYPE(restype, *args)(_address(raw, name))
             return function
 
+        self._bare_calls(raw)
         self.load_page = fn("FPDF_LoadPage", ptr, ptr, i)
         self.close_page = fn("FPDF_ClosePage", None, ptr)
         self.load_text = fn("FPDFText_LoadPage", ptr, ptr)
@@ -86,6 +84,31 @@ class Api:
         self.media_box = fn("FPDFPage_GetMediaBox", i, ptr, f, f, f, f)
         self.page_box = fn("FPDF_GetPageBoundingBox", i, ptr, c.POINTER(FsRect))
         self.rotation = fn("FPDFPage_GetRotation", i, ptr)
+
+    def _bare_calls(self, raw: Any) -> None:
+        """pdfium's per-character calls (`_pdfium._chars`) declared without argument types:
+        ctypes passes what it is given as it is (a ctypes instance, a byref, an int as a C
+        int), not converting each argument through its type, half the cost of a call. Not
+        variadic (no argument type declared), so any platform's calling convention fits. Pass
+        the text page as a `c_void_p`, out-values by `byref`."""
+        c = ctypes
+
+        def bare(name: str, restype: Any) -> Callable[..., Any]:
+            function: Callable[..., Any] = c.CFUNCTYPE(restype)(_address(raw, name))
+            return function
+
+        self.bare_unicode = bare("FPDFText_GetUnicode", c.c_uint)
+        self.bare_text_object = bare("FPDFText_GetTextObject", c.c_void_p)
+        self.bare_origin = bare("FPDFText_GetCharOrigin", c.c_int)
+        self.bare_generated = bare("FPDFText_IsGenerated", c.c_int)
+        self.bare_unmapped = bare("FPDFText_HasUnicodeMapError", c.c_int)
+
+
+def _address(raw: Any, name: str) -> int:
+    address: int | None = ctypes.cast(getattr(raw, name), ctypes.c_void_p).value
+    if address is None:
+        raise MissingDependencyError(f"pypdfium2's pdfium lacks {name}")
+    return address
 
 
 class FsMatrix(ctypes.Structure):
