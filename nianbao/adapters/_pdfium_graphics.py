@@ -40,7 +40,7 @@ class Graphics:
         self._api = api
         self._place = place
         self._doctop = doctop
-        self.objects: list[dict[str, Any]] = []
+        self.objects: list[dict[str, Any]] = []  # the visible lines, rectangles and curves
         self.pictures: list[BBox] = []
         self.texts: list[int] = []
         self.inner: set[int] = set()  # the text objects inside Form XObjects
@@ -153,13 +153,13 @@ class Graphics:
     def edges(self) -> list[dict[str, Any]]:
         """pdfplumber's `page.edges`, less a curve's slanted pieces (orientation None), which
         nothing that reads edges takes (tables and rules want "h" and "v"): a browser's
-        rounded borders and drawn glyphs are curves of hundreds of points each."""
+        rounded borders and drawn glyphs are curves of hundreds of points each. The objects
+        are the visible ones already (`_path`)."""
         from pdfplumber.utils.geometry import obj_to_edges  # noqa: PLC0415
 
         return [
             edge
             for obj in self.objects
-            if visible(obj)
             for edge in (
                 _straight_edges(obj) if obj["object_type"] == "curve" else obj_to_edges(obj)
             )
