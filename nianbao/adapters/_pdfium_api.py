@@ -39,7 +39,7 @@ class Api:
 
         c = ctypes
         ptr, i, u = c.c_void_p, c.c_int, c.c_uint
-        d, f = c.POINTER(c.c_double), c.POINTER(c.c_float)
+        f = c.POINTER(c.c_float)
         fu = c.POINTER(c.c_uint)
         fi = c.POINTER(c.c_int)
 
@@ -53,10 +53,6 @@ class Api:
         self.load_text = fn("FPDFText_LoadPage", ptr, ptr)
         self.close_text = fn("FPDFText_ClosePage", None, ptr)
         self.count_chars = fn("FPDFText_CountChars", i, ptr)
-        self.unicode = fn("FPDFText_GetUnicode", u, ptr, i)
-        self.text_object = fn("FPDFText_GetTextObject", ptr, ptr, i)
-        self.origin = fn("FPDFText_GetCharOrigin", i, ptr, i, d, d)
-        self.generated = fn("FPDFText_IsGenerated", i, ptr, i)
         self.hyphen = fn("FPDFText_IsHyphen", i, ptr, i)
         self.unmapped = fn("FPDFText_HasUnicodeMapError", i, ptr, i)
         self.char_matrix = fn("FPDFText_GetMatrix", i, ptr, i, c.POINTER(FsMatrix))
@@ -77,10 +73,6 @@ class Api:
         self.fill_color = fn("FPDFPageObj_GetFillColor", i, ptr, fu, fu, fu, fu)
         self.draw_mode = fn("FPDFPath_GetDrawMode", i, ptr, fi, fi)
         self.count_segments = fn("FPDFPath_CountSegments", i, ptr)
-        self.segment = fn("FPDFPath_GetPathSegment", ptr, ptr, i)
-        self.segment_point = fn("FPDFPathSegment_GetPoint", i, ptr, f, f)
-        self.segment_type = fn("FPDFPathSegment_GetType", i, ptr)
-        self.segment_close = fn("FPDFPathSegment_GetClose", i, ptr)
         self.media_box = fn("FPDFPage_GetMediaBox", i, ptr, f, f, f, f)
         self.page_box = fn("FPDF_GetPageBoundingBox", i, ptr, c.POINTER(FsRect))
         self.rotation = fn("FPDFPage_GetRotation", i, ptr)
@@ -102,6 +94,18 @@ class Api:
         self.bare_origin = bare("FPDFText_GetCharOrigin", c.c_int)
         self.bare_generated = bare("FPDFText_IsGenerated", c.c_int)
         self.bare_unmapped = bare("FPDFText_HasUnicodeMapError", c.c_int)
+        # per path segment (`_pdfium_graphics._subpaths`): the path as a c_void_p; a segment
+        # comes back as a `Handle`, which ctypes keeps a pointer, not an int
+        self.bare_segment = bare("FPDFPath_GetPathSegment", Handle)
+        self.bare_segment_point = bare("FPDFPathSegment_GetPoint", c.c_int)
+        self.bare_segment_type = bare("FPDFPathSegment_GetType", c.c_int)
+        self.bare_segment_close = bare("FPDFPathSegment_GetClose", c.c_int)
+
+
+class Handle(ctypes.c_void_p):
+    """A pointer pdfium returns that is passed back to it as it is: ctypes gives a subclass of
+    `c_void_p` as the instance, where it would make `c_void_p` an int, which a call without
+    argument types passes as a C int."""
 
 
 def _address(raw: Any, name: str) -> int:

@@ -199,16 +199,18 @@ def _subpaths(
     shape = ""
     points: list[tuple[float, float]] = []
     bezier = 0
+    # pdfium's calls without ctypes' argument conversions (`Api.bare_*`)
     get, kind_of, point_of, closes = (
-        api.segment,
-        api.segment_type,
-        api.segment_point,
-        api.segment_close,
+        api.bare_segment,
+        api.bare_segment_type,
+        api.bare_segment_point,
+        api.bare_segment_close,
     )
+    path, at_x, at_y = ctypes.c_void_p(obj), ctypes.byref(x), ctypes.byref(y)
     for k in range(api.count_segments(obj)):
-        segment = get(obj, k)
+        segment = get(path, k)
         kind = kind_of(segment)
-        point_of(segment, x, y)
+        point_of(segment, at_x, at_y)
         point = (x.value, y.value)
         if kind == _MOVETO:
             if shape:
