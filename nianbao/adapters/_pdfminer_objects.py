@@ -28,7 +28,8 @@ import re
 from itertools import pairwise
 from typing import Any
 
-_HEADER = re.compile(rb"\s*(?:\d+\s+\d+\s*)*")
+#: N pairs of integers; compiled on first use (re's cache), as few PDFs need it
+_HEADER = rb"\s*(?:\d+\s+\d+\s*)*"
 
 
 @functools.cache
@@ -74,7 +75,7 @@ def _layout(stream: Any) -> tuple[bytes, list[int]] | None:
         return None
     data: bytes = stream.get_data()
     header = data[:first]
-    if len(header) != first or _HEADER.fullmatch(header) is None:
+    if len(header) != first or re.fullmatch(_HEADER, header) is None:
         return None
     numbers = [int(v) for v in header.split()]
     if len(numbers) != 2 * count:
