@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from operator import itemgetter
 from typing import Any
 
@@ -79,6 +80,12 @@ def dedupe(chars: Sequence[Char], tolerance: float = 1) -> list[Char]:
     for group in groups.values():
         if len(group) == 1:  # most characters: nothing to merge
             kept.add(id(group[0]))
+            continue
+        tops = sorted(char["doctop"] for char in group)
+        if tolerance >= 0 and all(b > a + tolerance for a, b in pairwise(tops)):
+            # a character repeated on lines of its own (a digit, a common word): every row of
+            # `_clusters` one character, each kept, without making them
+            kept.update(id(char) for char in group)
             continue
         for row in _clusters(group, "doctop", tolerance):
             if len(row) == 1:  # a character repeated elsewhere on the page, not printed twice
