@@ -27,31 +27,55 @@ def find_tables(
 ) -> list[list[BBox]]:
     """The cells of each table the page's `edges` rule, as `Page.find_tables()` gives them;
     `horizontal` are lines to add (`explicit_horizontal_lines`)."""
-    from pdfplumber.table import (  # noqa: PLC0415  # pdfplumber imports pdfminer: ~150 ms
-        TableSettings,
-        cells_to_tables,
-        edges_to_intersections,
-        merge_edges,
-    )
-    from pdfplumber.utils.geometry import filter_edges, obj_to_edges  # noqa: PLC0415
+    return Lattice(edges).tables(horizontal)
 
-    settings = TableSettings()
-    explicit = [e for line in horizontal for e in obj_to_edges(line) if e["orientation"] == "h"]
-    merged = merge_edges(
-        filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter)
-        + filter_edges(edges, "h", min_length=settings.edge_min_length_prefilter)
-        + explicit,
-        settings.snap_x_tolerance,
-        settings.snap_y_tolerance,
-        settings.join_x_tolerance,
-        settings.join_y_tolerance,
-    )
-    points = edges_to_intersections(
-        filter_edges(merged, min_length=settings.edge_min_length),
-        settings.intersection_x_tolerance,
-        settings.intersection_y_tolerance,
-    )
-    return [list(table) for table in cells_to_tables(_cells(points))]
+
+class Lattice:
+    """A page's ruling, for its tables to be found more than once with other horizontal lines
+    added (a row left open closed, `pdf._ruled_boxes`). pdfplumber merges (snaps and joins)
+    vertical and horizontal edges apart, each by its own coordinate, and lists the merged
+    horizontal ones first: the vertical ones, which added horizontal lines do not change, are
+    merged once."""
+
+    def __init__(self, edges: Sequence[dict[str, Any]]) -> None:
+        from pdfplumber.table import TableSettings, merge_edges  # noqa: PLC0415
+        from pdfplumber.utils.geometry import filter_edges  # noqa: PLC0415
+
+        self._settings = settings = TableSettings()
+        self._horizontal = filter_edges(edges, "h", min_length=settings.edge_min_length_prefilter)
+        self._vertical = self._merged(
+            filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter), merge_edges
+        )
+
+    def _merged(self, edges: list[dict[str, Any]], merge: Any) -> list[dict[str, Any]]:
+        settings = self._settings
+        merged: list[dict[str, Any]] = merge(
+            edges,
+            settings.snap_x_tolerance,
+            settings.snap_y_tolerance,
+            settings.join_x_tolerance,
+            settings.join_y_tolerance,
+        )
+        return merged
+
+    def tables(self, horizontal: Sequence[dict[str, Any]] = ()) -> list[list[BBox]]:
+        """`find_tables` of the page's edges and the lines `horizontal`."""
+        from pdfplumber.table import (  # noqa: PLC0415  # pdfplumber imports pdfminer: ~150 ms
+            cells_to_tables,
+            edges_to_intersections,
+            merge_edges,
+        )
+        from pdfplumber.utils.geometry import filter_edges, obj_to_edges  # noqa: PLC0415
+
+        settings = self._settings
+        explicit = [e for line in horizontal for e in obj_to_edges(line) if e["orientation"] == "h"]
+        merged = self._merged(self._horizontal + explicit, merge_edges) + self._vertical
+        points = edges_to_intersections(
+            filter_edges(merged, min_length=settings.edge_min_length),
+            settings.intersection_x_tolerance,
+            settings.intersection_y_tolerance,
+        )
+        return [list(table) for table in cells_to_tables(_cells(points))]
 
 
 def _cells(intersections: dict[Point, dict[str, list[dict[str, Any]]]]) -> list[BBox]:

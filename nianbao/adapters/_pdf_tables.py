@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nianbao.adapters._layout import Placed, make_table
-from nianbao.adapters._pdf_text import Char, cell_text, line_groups, ocr_confidence
+from nianbao.adapters._pdf_text import Char, line_groups, lines_text, ocr_confidence
 from nianbao.schemas.model import PageOrigin, PagesOrigin, Table, TableMethod
 from nianbao.text.numbering import numbering_level
 from nianbao.text.numbers import is_figure
@@ -131,16 +131,19 @@ def from_boxes(
             taken.setdefault(id(cell_at), []).append(char)
             table.consumed.add(id(char))
     for cell in cells:
-        cell.text = cell_text(taken.get(id(cell), []))
-        cell.confidence = ocr_confidence(taken.get(id(cell), []))
-        cell.runs_full = _runs_full(taken.get(id(cell), []), cell.bbox)
+        own = taken.get(id(cell))
+        if own is None:  # a blank cell: no text, no confidence, runs full (`_runs_full`)
+            continue
+        lines = line_groups(own)
+        cell.text = lines_text(lines)
+        cell.confidence = ocr_confidence(own)
+        cell.runs_full = _runs_full(lines, cell.bbox)
     return table
 
 
-def _runs_full(chars: Sequence[Char], box: BBox) -> bool:
-    """Whether the last line of a cell's text reaches its right side, but for a character and
-    a half (the cell's padding, a character too wide to fit in): not centred, not short."""
-    lines = line_groups(chars)
+def _runs_full(lines: list[list[Char]], box: BBox) -> bool:
+    """Whether the last of a cell's `line_groups` reaches its right side, but for a character
+    and a half (the cell's padding, a character too wide to fit in): not centred, not short."""
     if not lines:
         return True
     last = lines[-1]

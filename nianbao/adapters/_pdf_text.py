@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import pairwise
 from operator import itemgetter
 from typing import Any
 
@@ -73,13 +73,24 @@ def dedupe(chars: Sequence[Char], tolerance: float = 1) -> list[Char]:
     pdfplumber restores the order with `chars.index`, quadratic, a minute for one 32,000-glyph
     text operator."""
     same = itemgetter("upright", "text", "fontname", "size")
+    groups: dict[Any, list[Char]] = {}
+    for char in chars:
+        groups.setdefault(same(char), []).append(char)
     kept: set[int] = set()
-    for _, run in groupby(sorted(chars, key=same), key=same):
-        group = list(run)
+    for group in groups.values():
         if len(group) == 1:  # most characters: nothing to merge
             kept.add(id(group[0]))
             continue
+        tops = sorted(char["doctop"] for char in group)
+        if tolerance >= 0 and all(b > a + tolerance for a, b in pairwise(tops)):
+            # a character repeated on lines of its own (a digit, a common word): every row of
+            # `_clusters` one character, each kept, without making them
+            kept.update(id(char) for char in group)
+            continue
         for row in _clusters(group, "doctop", tolerance):
+            if len(row) == 1:  # a character repeated elsewhere on the page, not printed twice
+                kept.add(id(row[0]))
+                continue
             for spot in _clusters(row, "x0", tolerance):
                 kept.add(id(min(spot, key=itemgetter("doctop", "x0"))))
     return [char for char in chars if id(char) in kept]
@@ -104,7 +115,10 @@ def _clusters(chars: list[Char], attr: str, tolerance: float) -> list[list[Char]
 
 
 def is_unmapped(char: Char) -> bool:
-    return bool(_UNMAPPED.match(str(char["text"])))
+    text = str(char["text"])
+    if len(text) == 1:  # most characters: the expression's second branch, without it
+        return "\ue000" <= text <= "\uf8ff"
+    return bool(_UNMAPPED.match(text))
 
 
 def wide(ch: str) -> bool:
@@ -202,7 +216,13 @@ def ocr_confidence(chars: Sequence[Char], *, digits: bool = False) -> float | No
 
 def cell_text(chars: Sequence[Char]) -> str:
     """A table cell's text: wrapped lines joined, a vertical label read top to bottom."""
-    return join_pieces(_line_text(group) for group in line_groups(chars))
+    return lines_text(line_groups(chars))
+
+
+def lines_text(lines: list[list[Char]]) -> str:
+    """`cell_text` of characters already in `line_groups` (each line sorted left to right, in
+    place)."""
+    return join_pieces(_line_text(group) for group in lines)
 
 
 # --- page furniture ----------------------------------------------------------------------------

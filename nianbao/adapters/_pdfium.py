@@ -57,6 +57,7 @@ from nianbao.adapters._pdfium_api import (
     FsRect,
     Matrix,
     Placement,
+    Rounded,
     the_api,
 )
 from nianbao.adapters._pdfium_graphics import Graphics
@@ -291,7 +292,7 @@ class _Font:
 class _Run:
     """What the characters of one text object share."""
 
-    __slots__ = ("font", "linear", "plain", "size", "upright")
+    __slots__ = ("a", "drop", "font", "linear", "plain", "rise", "size", "upright")
 
     def __init__(
         self, font: _Font, size: float, linear: tuple[float, float, float, float], place: Matrix
@@ -306,6 +307,17 @@ class _Run:
         self.upright = da * dd > 0 and db * dc <= 0
         # upright text on a page not turned: a box without corners to sort (most text)
         self.plain = a > 0 and b == 0 and c == 0 and d > 0 and place[:4] == (1, 0, 0, -1)
+        # what `_chars` computes of each such box that is the run's, not the glyph's: the
+        # same operations, in the same order, so the same bits
+        self.a = a
+        low = font.descent * size / 1000
+        self.rise = d * (low + size)  # the box's top above the origin
+        self.drop = d * low  # its bottom
+
+
+#: What `_run_of` has made on a page: runs by font, size and matrix (text objects repeat them),
+#: fonts by handle; and the buffers pdfium writes a text object's size and matrix into.
+_Made = tuple[dict[tuple[float, ...], _Run], dict[int, _Font], ctypes.c_float, FsMatrix]
 
 
 def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
@@ -321,79 +333,90 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
     from_font = 0
     runs: dict[int, _Run] = {}
     firsts: dict[int, int] = {}
-    known: dict[tuple[float, ...], _Run] = {}  # by font, size and matrix: objects repeat them
-    fonts: dict[int, _Font] = {}
+    made: _Made = ({}, {}, ctypes.c_float(), FsMatrix())
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    unicode, text_object, origin, generated = (
-        api.unicode,
-        api.text_object,
-        api.origin,
-        api.generated,
+    # pdfium's per-character calls without ctypes' argument conversions (`Api.bare_*`)
+    page_text, at_x, at_y = ctypes.c_void_p(text), ctypes.byref(ox), ctypes.byref(oy)
+    bare_unicode, bare_text_object, bare_origin, bare_generated, bare_unmapped = (
+        api.bare_unicode,
+        api.bare_text_object,
+        api.bare_origin,
+        api.bare_generated,
+        api.bare_unmapped,
     )
-    unmapped = api.unmapped
     right, down = place.matrix[4], place.matrix[5]
-    last = (0, 0.0, 0.0)
+    rounded = Rounded()
+    last_obj, last_x, last_y = 0, 0.0, 0.0
     for i in range(api.count_chars(text)):
-        code = unicode(text, i)
-        if code == 0x20 and generated(text, i):
+        code = bare_unicode(page_text, i)
+        if code == 0x20 and bare_generated(page_text, i):
             continue  # a space pdfium put between words
-        obj = text_object(text, i)
+        obj = bare_text_object(page_text, i)
         if not obj:
             continue  # a line break pdfium put between lines
         if obj == current:
             length += 1
         else:
             longest, current, length = max(longest, length), obj, 1
-        halves = halves or code in _SURROGATES
-        origin(text, i, ox, oy)
-        x, y = round(ox.value, DIGITS), round(oy.value, DIGITS)
-        if last == (obj, x, y):
+        if 0xD800 <= code < 0xE000:
+            halves = True
+        bare_origin(page_text, i, at_x, at_y)
+        x, y = rounded[ox.value], rounded[oy.value]
+        if obj == last_obj and x == last_x and y == last_y:
             # one glyph, several characters (a ligature): pdfium lists each at the glyph's
             # origin, pdfminer gives the glyph their text
             chars[-1]["text"] += _text(api, text, i, code)
             continue
-        last = (obj, x, y)
+        last_obj, last_x, last_y = obj, x, y
         run = runs.get(obj)
         if run is None:
-            run = runs[obj] = _run_of(api, text, i, obj, (known, fonts), place, without_to_unicode)
+            run = runs[obj] = _run_of(api, text, i, obj, made, place, without_to_unicode)
             firsts[obj] = len(chars)
         font = run.font
         width = font.widths.get(code)
         if width is None:
             width = font.width(api, code)
-        if (
-            code > 0x20
-            and code != 0x7F
-            and not 0xE000 <= code <= 0xF8FF
-            and not unmapped(text, i)
-            and run.plain
+        ordinary = (
+            run.plain
             and width > 0
             and not font.own_map
-        ):
-            # the common case, computed as `_char` computes it, in the same order
-            a, d = run.linear[0], run.linear[3]
-            low = font.descent * run.size / 1000
-            top = down - (y + d * (low + run.size))
-            bottom = down - (y + d * low)
-            chars.append(
-                {
-                    "text": chr(code),
-                    "x0": x + right,
-                    "x1": x + a * (width * run.size / 1000) + right,
-                    "top": top,
-                    "bottom": bottom,
-                    "size": bottom - top,
-                    "fontname": font.name,
-                    "upright": run.upright,
-                    "doctop": doctop + top,
-                }
-            )
-            continue
-        char = _char(api, text, i, code, run, x, y, place)
-        char["doctop"] = doctop + char["top"]
-        chars.append(char)
+            and code > 0x20
+            and code != 0x7F
+            and not 0xE000 <= code <= 0xF8FF
+            and not bare_unmapped(page_text, i)
+        )
+        if ordinary or (run.plain and width >= 0 and run.size > 0):
+            # the common case, computed as `_char` computes it, in the same order; other text
+            # (a font's own map, an unmapped glyph, a control code) as `_text` spells it, and
+            # a glyph its font does not know as wide as pdfium's loose box reaches
+            top = down - (y + run.rise)
+            bottom = down - (y + run.drop)
+            reach = width * run.size / 1000 if width > 0 else _loose_right(api, text, i, x) / run.a
+            char: Char = {
+                "text": chr(code) if ordinary else _text(api, text, i, code),
+                "x0": x + right,
+                "x1": x + run.a * reach + right,
+                "top": top,
+                "bottom": bottom,
+                "size": bottom - top,
+                "fontname": font.name,
+                "upright": run.upright,
+                "doctop": doctop + top,
+            }
+            chars.append(char)
+            if ordinary:
+                continue
+        else:
+            char = _char(api, text, i, code, run, x, y, place)
+            char["doctop"] = doctop + char["top"]
+            chars.append(char)
         # (half a surrogate pair is `_join_halves`'s: a pair joined, a lone half U+FFFD, said)
-        if font.own_map and code > 0x20 and code not in _SURROGATES and not unmapped(text, i):
+        if (
+            font.own_map
+            and code > 0x20
+            and code not in _SURROGATES
+            and not bare_unmapped(page_text, i)
+        ):
             if is_real_character(code):
                 from_font += 1
             else:  # pdfminer's spelling of a glyph its font gives no Unicode for
@@ -407,14 +430,13 @@ def _run_of(  # noqa: PLR0917
     text: int,
     i: int,
     obj: int,
-    made: tuple[dict[tuple[float, ...], _Run], dict[int, _Font]],
+    made: _Made,
     place: Placement,
     without_to_unicode: frozenset[str],
 ) -> _Run:
     """The run of text object `obj`, whose character `i` is: one already made for the same
     font, size and matrix (`made`: runs by those, fonts by handle), or a new one."""
-    known, fonts = made
-    size, matrix = ctypes.c_float(), FsMatrix()
+    known, fonts, size, matrix = made
     handle = api.font(obj) or 0
     api.font_size(obj, size)
     api.char_matrix(text, i, matrix)

@@ -39,26 +39,20 @@ class Api:
 
         c = ctypes
         ptr, i, u = c.c_void_p, c.c_int, c.c_uint
-        d, f = c.POINTER(c.c_double), c.POINTER(c.c_float)
+        f = c.POINTER(c.c_float)
         fu = c.POINTER(c.c_uint)
         fi = c.POINTER(c.c_int)
 
         def fn(name: str, restype: Any, *args: Any) -> Callable[..., Any]:
-            address = c.cast(getattr(raw, name), c.c_void_p).value
-            if address is None:
-                raise MissingDependencyError(f"pypdfium2's pdfium lacks {name}")
-            function: Callable[..., Any] = c.CFUNCTYPE(restype, *args)(address)
+            function: Callable[..., Any] = c.CFUNCTYPE(restype, *args)(_address(raw, name))
             return function
 
+        self._bare_calls(raw)
         self.load_page = fn("FPDF_LoadPage", ptr, ptr, i)
         self.close_page = fn("FPDF_ClosePage", None, ptr)
         self.load_text = fn("FPDFText_LoadPage", ptr, ptr)
         self.close_text = fn("FPDFText_ClosePage", None, ptr)
         self.count_chars = fn("FPDFText_CountChars", i, ptr)
-        self.unicode = fn("FPDFText_GetUnicode", u, ptr, i)
-        self.text_object = fn("FPDFText_GetTextObject", ptr, ptr, i)
-        self.origin = fn("FPDFText_GetCharOrigin", i, ptr, i, d, d)
-        self.generated = fn("FPDFText_IsGenerated", i, ptr, i)
         self.hyphen = fn("FPDFText_IsHyphen", i, ptr, i)
         self.unmapped = fn("FPDFText_HasUnicodeMapError", i, ptr, i)
         self.char_matrix = fn("FPDFText_GetMatrix", i, ptr, i, c.POINTER(FsMatrix))
@@ -79,13 +73,46 @@ class Api:
         self.fill_color = fn("FPDFPageObj_GetFillColor", i, ptr, fu, fu, fu, fu)
         self.draw_mode = fn("FPDFPath_GetDrawMode", i, ptr, fi, fi)
         self.count_segments = fn("FPDFPath_CountSegments", i, ptr)
-        self.segment = fn("FPDFPath_GetPathSegment", ptr, ptr, i)
-        self.segment_point = fn("FPDFPathSegment_GetPoint", i, ptr, f, f)
-        self.segment_type = fn("FPDFPathSegment_GetType", i, ptr)
-        self.segment_close = fn("FPDFPathSegment_GetClose", i, ptr)
         self.media_box = fn("FPDFPage_GetMediaBox", i, ptr, f, f, f, f)
         self.page_box = fn("FPDF_GetPageBoundingBox", i, ptr, c.POINTER(FsRect))
         self.rotation = fn("FPDFPage_GetRotation", i, ptr)
+
+    def _bare_calls(self, raw: Any) -> None:
+        """pdfium's per-character calls (`_pdfium._chars`) declared without argument types:
+        ctypes passes what it is given as it is (a ctypes instance, a byref, an int as a C
+        int), not converting each argument through its type, half the cost of a call. Not
+        variadic (no argument type declared), so any platform's calling convention fits. Pass
+        the text page as a `c_void_p`, out-values by `byref`."""
+        c = ctypes
+
+        def bare(name: str, restype: Any) -> Callable[..., Any]:
+            function: Callable[..., Any] = c.CFUNCTYPE(restype)(_address(raw, name))
+            return function
+
+        self.bare_unicode = bare("FPDFText_GetUnicode", c.c_uint)
+        self.bare_text_object = bare("FPDFText_GetTextObject", c.c_void_p)
+        self.bare_origin = bare("FPDFText_GetCharOrigin", c.c_int)
+        self.bare_generated = bare("FPDFText_IsGenerated", c.c_int)
+        self.bare_unmapped = bare("FPDFText_HasUnicodeMapError", c.c_int)
+        # per path segment (`_pdfium_graphics._subpaths`): the path as a c_void_p; a segment
+        # comes back as a `Handle`, which ctypes keeps a pointer, not an int
+        self.bare_segment = bare("FPDFPath_GetPathSegment", Handle)
+        self.bare_segment_point = bare("FPDFPathSegment_GetPoint", c.c_int)
+        self.bare_segment_type = bare("FPDFPathSegment_GetType", c.c_int)
+        self.bare_segment_close = bare("FPDFPathSegment_GetClose", c.c_int)
+
+
+class Handle(ctypes.c_void_p):
+    """A pointer pdfium returns that is passed back to it as it is: ctypes gives a subclass of
+    `c_void_p` as the instance, where it would make `c_void_p` an int, which a call without
+    argument types passes as a C int."""
+
+
+def _address(raw: Any, name: str) -> int:
+    address: int | None = ctypes.cast(getattr(raw, name), ctypes.c_void_p).value
+    if address is None:
+        raise MissingDependencyError(f"pypdfium2's pdfium lacks {name}")
+    return address
 
 
 class FsMatrix(ctypes.Structure):
@@ -129,6 +156,19 @@ class Placement:
         height = ny1 - ny0
         left, top = nx0, height - ny1  # pdfplumber's MediaBox, flipped
         return cls((a, -b, c, -d, e + left, height + top - f), nx1 - nx0, height)
+
+
+class Rounded(dict[float, float]):
+    """`round(value, DIGITS)` by value, each value rounded once: a page's coordinates repeat
+    (a line's characters share their y, a table's rules their x), and `round` is a correctly
+    rounded decimal conversion, slow beside a lookup. Zero is never kept: -0.0 and 0.0 are one
+    key but round apart."""
+
+    def __missing__(self, value: float) -> float:
+        out = round(value, DIGITS)
+        if value:
+            self[value] = out
+        return out
 
 
 def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:

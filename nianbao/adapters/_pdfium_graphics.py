@@ -17,12 +17,12 @@ from typing import Any
 
 from nianbao.adapters._pdf_tables import BBox, visible
 from nianbao.adapters._pdfium_api import (
-    DIGITS,
     IDENTITY,
     Api,
     FsMatrix,
     Matrix,
     Placement,
+    Rounded,
     apply,
     times,
     to_user,
@@ -40,7 +40,7 @@ class Graphics:
         self._api = api
         self._place = place
         self._doctop = doctop
-        self.objects: list[dict[str, Any]] = []
+        self.objects: list[dict[str, Any]] = []  # the visible lines, rectangles and curves
         self.pictures: list[BBox] = []
         self.texts: list[int] = []
         self.inner: set[int] = set()  # the text objects inside Form XObjects
@@ -49,6 +49,7 @@ class Graphics:
         self._rgba = [ctypes.c_uint() for _ in range(4)]
         self._m = FsMatrix()
         self._x, self._y = ctypes.c_float(), ctypes.c_float()
+        self._rounded = Rounded()  # the page's coordinates, rounded once each
 
     def walk(self, page: int) -> None:
         api = self._api
@@ -107,13 +108,16 @@ class Graphics:
             "stroking_color": self._color(api.stroke_color, obj) if stroke else None,
             "non_stroking_color": self._color(api.fill_color, obj) if fill else None,
         }
+        if not visible({"object_type": "rect", **paint}):
+            return  # white, or not painted: no edge (`edges`), its segments left unread
         # as `apply(place, *to_user(to_user, x, y))`, unrolled: most of a page's objects
         a, b, c, d, e, f = times(self._matrix(obj), outer)
         pa, pb, pc, pd, pe, pf = self._place.matrix
+        rounded = self._rounded
         for shape, points in _subpaths(api, obj, self._x, self._y):
             placed = []
             for x, y in points:
-                ux, uy = round(a * x + c * y + e, DIGITS), round(b * x + d * y + f, DIGITS)
+                ux, uy = rounded[a * x + c * y + e], rounded[b * x + d * y + f]
                 placed.append((pa * ux + pc * uy + pe, pb * ux + pd * uy + pf))
             made = _classify(shape, placed)
             if made is not None:
@@ -149,13 +153,13 @@ class Graphics:
     def edges(self) -> list[dict[str, Any]]:
         """pdfplumber's `page.edges`, less a curve's slanted pieces (orientation None), which
         nothing that reads edges takes (tables and rules want "h" and "v"): a browser's
-        rounded borders and drawn glyphs are curves of hundreds of points each."""
+        rounded borders and drawn glyphs are curves of hundreds of points each. The objects
+        are the visible ones already (`_path`)."""
         from pdfplumber.utils.geometry import obj_to_edges  # noqa: PLC0415
 
         return [
             edge
             for obj in self.objects
-            if visible(obj)
             for edge in (
                 _straight_edges(obj) if obj["object_type"] == "curve" else obj_to_edges(obj)
             )
@@ -195,16 +199,18 @@ def _subpaths(
     shape = ""
     points: list[tuple[float, float]] = []
     bezier = 0
+    # pdfium's calls without ctypes' argument conversions (`Api.bare_*`)
     get, kind_of, point_of, closes = (
-        api.segment,
-        api.segment_type,
-        api.segment_point,
-        api.segment_close,
+        api.bare_segment,
+        api.bare_segment_type,
+        api.bare_segment_point,
+        api.bare_segment_close,
     )
+    path, at_x, at_y = ctypes.c_void_p(obj), ctypes.byref(x), ctypes.byref(y)
     for k in range(api.count_segments(obj)):
-        segment = get(obj, k)
+        segment = get(path, k)
         kind = kind_of(segment)
-        point_of(segment, x, y)
+        point_of(segment, at_x, at_y)
         point = (x.value, y.value)
         if kind == _MOVETO:
             if shape:

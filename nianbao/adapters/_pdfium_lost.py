@@ -22,8 +22,9 @@ import functools
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+from nianbao.adapters._pdfminer_objects import lazy_objects
 
 # A literal string, balanced parentheses three deep (deeper reads as a mismatch, never wrong).
 _LITERAL = rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\))*\)"
@@ -70,8 +71,7 @@ def _compiled(pattern: bytes) -> re.Pattern[bytes]:
     return re.compile(pattern, re.S)
 
 
-@dataclass(frozen=True)
-class Shown:
+class Shown(NamedTuple):  # a tuple: a browser's print makes hundreds a page
     """One text object as the content stream makes it: its font's resource name and the
     string operand (`raw`, as written: a string, or a `TJ` array's inside), decoded only for
     the few objects pdfium left out."""
@@ -97,20 +97,22 @@ def shown_strings(stream: bytes) -> list[Shown]:
     out: list[Shown] = []
     font: str | None = None
     saved: list[str | None] = []
+    string = _compiled(_STRING)
     for match in _compiled(_OPERATOR).finditer(stream):
-        if (name := match.group("font")) is not None:
+        name, shown, _, array, state = match.groups()
+        if name is not None:
             font = name.decode("latin-1")
-        elif (state := match.group("state")) is not None:
+        elif state is not None:
             if state == b"q":
                 saved.append(font)
             elif saved:
                 font = saved.pop()
         elif font is None:
             continue  # no font yet: pdfium makes no object
-        elif (shown := match.group("shown")) is not None:
+        elif shown is not None:
             if not _empty(shown):
                 out.append(Shown(font, shown))
-        elif (array := match.group("array")) is not None and _compiled(_STRING).search(array):
+        elif array is not None and string.search(array):
             out.append(Shown(font, array, array=True))
     return out
 
@@ -157,17 +159,16 @@ class ContentStreams:
         from pdfminer.pdfpage import PDFPage  # noqa: PLC0415
 
         if self._walk is None or index < self._at[0]:
-            from pdfminer.pdfdocument import PDFDocument  # noqa: PLC0415
             from pdfminer.pdfinterp import PDFResourceManager  # noqa: PLC0415
             from pdfminer.pdfparser import PDFParser  # noqa: PLC0415
 
-            self._document = PDFDocument(PDFParser(io.BytesIO(self._data)), password="")
+            self._document = lazy_objects()(PDFParser(io.BytesIO(self._data)), password="")
             self._walk = iter(PDFPage.create_pages(self._document))
             self._manager = self._manager or PDFResourceManager()
             self._at = (-1, None)
         while self._at[0] < index:
             if self._at[0] % _FORGET_PAGES == _FORGET_PAGES - 1:
-                for cache in ("_cached_objs", "_parsed_objs"):  # pdfminer's, kept for ever
+                for cache in ("_cached_objs", "_parsed_objs", "_layouts"):  # kept for ever
                     getattr(self._document, cache, {}).clear()
             page = next(self._walk, None)
             if page is None:

@@ -35,7 +35,7 @@ from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
 from nianbao.adapters._pdf_cuts import Cut, open_cells, page_cuts
 from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
-from nianbao.adapters._pdf_lattice import find_tables
+from nianbao.adapters._pdf_lattice import Lattice
 from nianbao.adapters._pdf_open import Library, Reader, import_pdfplumber
 from nianbao.adapters._pdf_page import PageRead
 from nianbao.adapters._pdf_ruling import (
@@ -295,11 +295,12 @@ def _ruled_boxes(
     """The tables pdfplumber's table finder sees in the page's edges. A table whose row at the
     page's foot (or head) was left open, or that a page break `cuts`, is found again with the
     rule that closes it."""
-    tables = find_tables(page.edges)
+    lattice = Lattice(page.edges)
+    tables = lattice.tables()
     closing = [line for cells in tables for line in closing_rules(cells, rules, chars)]
     closing += [cut.line() for cut in cuts]
     if closing:
-        tables = find_tables(page.edges, closing)
+        tables = lattice.tables(closing)
     return tables
 
 
