@@ -22,8 +22,8 @@ from nianbao.adapters import effort
 from nianbao.collection.partial import completeness, of_report
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions
 from nianbao.errors import DocumentLoadError, Failure, MissingDependencyError
-from nianbao.runtime.pool import WorkerPool
-from nianbao.runtime.worker import Converted, Work
+from nianbao.runtime.pool import WorkerPool, _died
+from nianbao.runtime.worker import Converted, Work, convert_file
 from nianbao.schemas.model import Report
 from tests.fixtures.pdf import written
 
@@ -241,9 +241,26 @@ def test_a_content_stream_inflating_to_1_gib_is_refused_in_seconds(tmp_path: Pat
     assert time.monotonic() - start < 10
     assert done.stderr.strip() == (
         f"nianbao: error: {pdf}: needed more than the memory limit of 2 GiB: pdfium reading "
-        "page 1 ran out and aborted (a content stream or image that inflates that far)"
+        "page 1 ran out and aborted"
     )
     assert not (tmp_path / "o.json").exists()
+
+
+def test_the_rust_steps_after_reading_are_named_so_their_abort_is_a_refusal(tmp_path: Path) -> None:
+    """A page large enough passes the adapter within the limit and then makes jsonschema-rs (the
+    schema check) or pydantic-core (the JSON) fail to allocate, which aborts the worker: those
+    steps announce themselves as library calls, so that the pool says the input needed more
+    memory than allowed (exit 3), not that the worker died unexplained (exit 70)."""
+    text = tmp_path / "a.txt"
+    text.write_text("2021年政府信息公开工作年度报告\n", encoding="utf-8")
+    heard: list[str | None] = []
+    with effort.listening(lambda pages, ocr: None, heard.append):
+        convert_file(text)
+    assert "jsonschema-rs checking the report against the schema" in heard
+    assert "pydantic-core writing the report's JSON" in heard
+    died = _died(-6, "jsonschema-rs checking the report against the schema", Limits(memory=2**31))
+    assert Failure.of(died).exit_code == 3
+    assert "jsonschema-rs checking the report against the schema ran out and aborted" in str(died)
 
 
 # --- HTML: an unclosed <embed>, <button> or <canvas> holds the rest of the page ------------------

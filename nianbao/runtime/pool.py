@@ -327,13 +327,14 @@ def _too_long(limits: Limits, pages: Pages) -> str:
 
 
 def _died(exitcode: int | None, library: str | None, limits: Limits) -> WorkerError:
-    """Why a worker died. A C library that aborts (SIGABRT) under a memory limit has, as pdfium
-    does, failed to allocate: the input needs more memory than allowed, a refusal (exit 3) like
-    a MemoryError's. Any other death is unexplained: a bug to report (exit 70)."""
+    """Why a worker died. A C or Rust library that aborts (SIGABRT) under a memory limit has,
+    as pdfium, jsonschema-rs and pydantic-core do, failed to allocate: the input needs more
+    memory than allowed, a refusal (exit 3) like a MemoryError's. Any other death is
+    unexplained: a bug to report (exit 70)."""
     if library is not None and exitcode == -signal.SIGABRT and limits.memory:
         return MemoryLimitError(
             f"needed more than the memory limit of {size_text(limits.memory)}: {library} "
-            "ran out and aborted (a content stream or image that inflates that far)"
+            "ran out and aborted"
         )
     where = f" while {library}" if library is not None else ""
     return WorkerDiedError(_death(exitcode, limits) + where)

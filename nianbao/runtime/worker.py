@@ -185,10 +185,12 @@ def _converted(
     )
     annual = report.annual_report
     found = of_report(report)
+    with effort.in_library("pydantic-core writing the report's JSON"):
+        text = to_json_bytes(report)
     if annual is None:
-        return Converted(to_json_bytes(report), status=found.status, partial=found.reasons)
+        return Converted(text, status=found.status, partial=found.reasons)
     return Converted(
-        to_json_bytes(report),
+        text,
         year=annual.year,
         organization=annual.organization,
         recognised=True,
