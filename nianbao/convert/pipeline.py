@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -12,8 +14,8 @@ from nianbao.adapters.registry import AdapterRegistry, default_registry
 from nianbao.adapters.sniff import InputInfo, sniff
 from nianbao.convert.annual_report import profile
 from nianbao.convert.options import ConvertOptions
-from nianbao.errors import DocumentLoadError, UnsupportedFormatError
-from nianbao.schemas.emit import report_data
+from nianbao.errors import DocumentLoadError, NotARegularFileError, UnsupportedFormatError
+from nianbao.schemas.emit import kind_of, report_data
 from nianbao.schemas.model import Report, Source
 from nianbao.schemas.validation import validate_report_data
 
@@ -28,9 +30,18 @@ def _default_registry(plugins: bool) -> AdapterRegistry:
 
 
 def read_input(path: Path) -> bytes:
-    """The bytes of `path`, or a `DocumentLoadError` that says plainly what is wrong with it."""
+    """The bytes of `path`, or a `DocumentLoadError` that says plainly what is wrong with it.
+
+    Only a regular file is read (a link to one followed): a FIFO's read waits for a writer and a
+    device's (`/dev/zero`) may never end, so either is refused by name before it is opened, and
+    the file is opened without blocking and looked at again, in case one was put in its place.
+    """
     try:
-        return path.read_bytes()
+        _refuse_special(path.stat().st_mode, path)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            _refuse_special(os.fstat(handle.fileno()).st_mode, path)
+            return handle.read()
     except FileNotFoundError as exc:
         raise DocumentLoadError("no such file", source=str(path)) from exc
     except IsADirectoryError as exc:
@@ -39,6 +50,17 @@ def read_input(path: Path) -> bytes:
         raise DocumentLoadError("permission denied", source=str(path)) from exc
     except OSError as exc:
         raise DocumentLoadError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from exc
+
+
+def _refuse_special(mode: int, path: Path) -> None:
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(mode):
+        raise NotARegularFileError(
+            f"is {kind_of(mode)}, not a regular file; nianbao reads files (pass the bytes "
+            "instead: convert_document(data, filename=...))",
+            source=str(path),
+        )
 
 
 def convert_path(

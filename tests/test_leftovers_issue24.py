@@ -1,0 +1,55 @@
+"""Issue 24's runtime and command-line leftovers: one test per defect, named for it.
+
+Every file is made in tmp_path (a FIFO by os.mkfifo); no real device is read.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from tests.conftest import TEXT_SAMPLES
+
+
+def test_library_refuses_a_fifo_instead_of_reading_it(tmp_path: Path) -> None:
+    """`convert_document(fifo)` read the pipe to its end (a device such as /dev/zero: for ever);
+    the command line refused it. The library now refuses it by name, without opening it."""
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=_write_into, args=(fifo, TEXT_SAMPLES[0].read_bytes()))
+    writer.start()
+    try:
+        with pytest.raises(nianbao.DocumentLoadError, match=r"FIFO.*not a regular file") as raised:
+            nianbao.convert_document(fifo)
+        assert str(fifo) in str(raised.value)
+    finally:
+        _release(fifo, writer)
+
+
+def _write_into(fifo: Path, data: bytes) -> None:
+    try:
+        with fifo.open("wb") as pipe:  # blocks until someone opens the FIFO to read
+            pipe.write(data)
+    except BrokenPipeError:  # the reader that let it go closed without reading
+        pass
+
+
+def _release(fifo: Path, writer: threading.Thread) -> None:
+    """Open the FIFO's read end and drain it, so that a writer still waiting for a reader ends."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        deadline = time.monotonic() + 10
+        while writer.is_alive() and time.monotonic() < deadline:
+            try:
+                os.read(fd, 1 << 16)
+            except BlockingIOError:
+                time.sleep(0.01)
+    finally:
+        os.close(fd)
+    writer.join(timeout=10)
+    assert not writer.is_alive()
