@@ -5,7 +5,9 @@ Every file is made in tmp_path (a FIFO by os.mkfifo); no real device is read.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -13,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import nianbao
-from tests.conftest import TEXT_SAMPLES
+from nianbao.cli import main
+from tests.conftest import GOLDEN, TEXT_SAMPLES
 
 
 def test_library_refuses_a_fifo_instead_of_reading_it(tmp_path: Path) -> None:
@@ -53,3 +56,25 @@ def _release(fifo: Path, writer: threading.Thread) -> None:
         os.close(fd)
     writer.join(timeout=10)
     assert not writer.is_alive()
+
+
+def test_review_passes_over_a_json_that_is_not_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dataset's manifest.json in a reviewed folder was a failed input (exit 1); it is passed
+    over, said once under -v. A report that breaks its schema in the same folder still fails."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copyfile(GOLDEN / "pingtan-2019.txt.json", folder / "pingtan-2019.json")
+    (folder / "manifest.json").write_text('{"files": ["pingtan-2019.json"]}', encoding="utf-8")
+    (folder / "notes.json").write_text("not JSON at all", encoding="utf-8")
+    assert main(["review", str(folder), "-o", str(tmp_path / "site"), "-v"]) == 0
+    said = capsys.readouterr().out
+    assert said.count("passed over 2 .json files not nianbao reports") == 1
+    assert "manifest.json" in said and "failed" not in said
+
+    broken = json.loads((folder / "pingtan-2019.json").read_text(encoding="utf-8"))
+    del broken["source"]  # a report still (its schema named), but not a valid one
+    (folder / "broken.json").write_text(json.dumps(broken), encoding="utf-8")
+    assert main(["review", str(folder), "-o", str(tmp_path / "site2"), "-q"]) == 1
+    assert "broken.json" in capsys.readouterr().out

@@ -31,7 +31,7 @@ from rich.console import Console
 
 from nianbao.adapters._accepts import IMAGE_FORMATS
 from nianbao.collection import sources as sources_of
-from nianbao.collection.report_file import read_report
+from nianbao.collection.report_file import names_report_schema, read_report
 from nianbao.convert.options import ConvertOptions, Limits
 from nianbao.errors import DocumentLoadError, Failure, NianbaoError, OutputError
 from nianbao.review.index_page import index_page
@@ -95,9 +95,11 @@ def is_report_file(path: Path) -> bool:
     return path.suffix.lower() == ".json"
 
 
-def plan(inputs: Sequence[Path]) -> list[Job]:
+def plan(inputs: Sequence[Path], not_reports: list[Path] | None = None) -> list[Job]:
     """Each input, and the folder its page goes to; a folder's reports and documents without a
-    report beside them, in order."""
+    report beside them, in order. A folder's .json files that are not nianbao reports (a
+    dataset's manifest.json: `names_report_schema`) are passed over, added to `not_reports`;
+    one named as an input is reviewed, and fails by name."""
     found: list[Path] = []
     for given in inputs:
         if not given.is_dir():
@@ -106,14 +108,19 @@ def plan(inputs: Sequence[Path]) -> list[Job]:
         if (given / DATASET_REPORTS).is_file():
             found += _dataset_reports(given)
             continue
-        reports = sorted(
-            p
-            for p in given.rglob("*.json")
-            if p.is_file()
-            and not p.is_symlink()
-            and not p.name.endswith(".error.json")
-            and not any(is_ignored(part) for part in p.relative_to(given).parts)
-        )
+        reports = []
+        for p in sorted(given.rglob("*.json")):
+            if (
+                not p.is_file()
+                or p.is_symlink()
+                or p.name.endswith(".error.json")
+                or any(is_ignored(part) for part in p.relative_to(given).parts)
+            ):
+                continue
+            if names_report_schema(p):
+                reports.append(p)
+            elif not_reports is not None:
+                not_reports.append(p)
         reported = {(p.parent, p.stem) for p in reports}
         documents = [
             d
@@ -237,9 +244,17 @@ def build(
     """Review `inputs` into the site folder `site` with `workers` processes."""
     if site.exists() and not site.is_dir():
         raise OutputError("is not a folder; -o names the site's folder", source=str(site))
-    jobs = plan(inputs)
+    not_reports: list[Path] = []
+    jobs = plan(inputs, not_reports)
     console = console or Console(stderr=True)
     out = out or sys.stdout
+    if not_reports and verbosity > 0:
+        shown = ", ".join(printable(str(p)) for p in not_reports[:5])
+        more = f" and {len(not_reports) - 5} more" if len(not_reports) > 5 else ""
+        print(
+            f"passed over {len(not_reports)} .json files not nianbao reports: {shown}{more}",
+            file=out,
+        )
     summary = Summary(total=len(jobs))
     start = time.perf_counter()
     by_source = {job.source: job for job in jobs}
