@@ -78,3 +78,17 @@ def test_review_passes_over_a_json_that_is_not_a_report(
     (folder / "broken.json").write_text(json.dumps(broken), encoding="utf-8")
     assert main(["review", str(folder), "-o", str(tmp_path / "site2"), "-q"]) == 1
     assert "broken.json" in capsys.readouterr().out
+
+
+def test_review_of_one_unreadable_input_exits_3_as_convert_does(tmp_path: Path) -> None:
+    """`nianbao review missing.txt` exited 1 where `nianbao convert missing.txt` exits 3; a
+    review where some inputs fail is still a batch with a failed file: 1."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.txt"
+    for alone in (missing, empty):
+        assert main(["convert", str(alone), "-o", str(tmp_path / "x.json"), "-q"]) == 3
+        assert main(["review", str(alone), "-o", str(tmp_path / f"site-{alone.stem}"), "-q"]) == 3
+    assert main(["review", str(missing), str(empty), "-o", str(tmp_path / "both"), "-q"]) == 3
+    some = ["review", str(empty), str(TEXT_SAMPLES[0]), "-o", str(tmp_path / "some"), "-q"]
+    assert main(some) == 1

@@ -13,7 +13,8 @@ limits of `convert`): read or converted, its pages holding figures rendered, its
 Only this process writes, each file atomically: `SITE/reports/<name>/index.html` with its
 `page-N.png` images (and `report.json` for a document), `SITE/assets/`, and `SITE/index.html`
 last. A run shows progress as a batch does, and exits 1 if any input failed (listed in the
-index too).
+index too); when every input failed alike, it exits as `convert` of one of them would
+(`Summary.exit_code`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ from nianbao.adapters._accepts import IMAGE_FORMATS
 from nianbao.collection import sources as sources_of
 from nianbao.collection.report_file import names_report_schema, read_report
 from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.errors import DocumentLoadError, Failure, NianbaoError, OutputError
+from nianbao.errors import (
+    DocumentLoadError,
+    Failure,
+    InputsFailedError,
+    NianbaoError,
+    OutputError,
+)
 from nianbao.review.index_page import index_page
 from nianbao.review.pages import image_pages, render_pages
 from nianbao.review.report_page import Entry, entry_of, pages_holding_figures, report_page
@@ -76,7 +83,19 @@ class Summary:
     total: int = 0
     reviewed: int = 0
     failures: list[str] = field(default_factory=list)
+    #: The exit code of each failure, in the order of `failures`.
+    failure_codes: list[int] = field(default_factory=list)
     seconds: float = 0.0
+
+    def exit_code(self) -> int:
+        """0 when every input was reviewed; when none was and all failed alike (one unreadable
+        input, say), that failure's own code, the one `nianbao convert` of the input exits
+        with (3); else 1, a failed file in a batch."""
+        if not self.failures:
+            return 0
+        if not self.reviewed and len(set(self.failure_codes)) == 1:
+            return self.failure_codes[0]
+        return InputsFailedError.exit_code
 
     def line(self, site: Path) -> str:
         text = f"{self.reviewed} of {self.total} reviewed -> {site / INDEX}"
@@ -272,6 +291,7 @@ def build(
             if isinstance(result, Failure):
                 line = f"failed {outcome.source}: {result.message}"
                 summary.failures.append(line.removeprefix("failed "))
+                summary.failure_codes.append(result.exit_code)
             else:
                 assert isinstance(result, Reviewed) and result.entry is not None
                 entries.append((f"{REPORTS}/{job.name}/{INDEX}", result.entry))
