@@ -92,3 +92,21 @@ def test_review_of_one_unreadable_input_exits_3_as_convert_does(tmp_path: Path) 
     assert main(["review", str(missing), str(empty), "-o", str(tmp_path / "both"), "-q"]) == 3
     some = ["review", str(empty), str(TEXT_SAMPLES[0]), "-o", str(tmp_path / "some"), "-q"]
     assert main(some) == 1
+
+
+def test_library_reads_an_open_pipe_only_up_to_the_memory_limit(tmp_path: Path) -> None:
+    """An open pipe or device (`open("/dev/zero", "rb")`) was read to its end, which may never
+    come; it is read up to the memory limit, and refused past it."""
+    fifo = tmp_path / "endless"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=_write_into, args=(fifo, b"x" * (3 * 2**20)))
+    writer.start()
+    options = nianbao.ConvertOptions(limits=nianbao.Limits(memory=2**20))
+    try:
+        with (
+            fifo.open("rb") as pipe,
+            pytest.raises(nianbao.DocumentLoadError, match="more than 1 MiB"),
+        ):
+            nianbao.convert_document(pipe, options=options)
+    finally:
+        _release(fifo, writer)

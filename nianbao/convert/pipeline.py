@@ -8,6 +8,7 @@ import stat
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from nianbao.adapters import effort
 from nianbao.adapters.registry import AdapterRegistry, default_registry
@@ -61,6 +62,36 @@ def _refuse_special(mode: int, path: Path) -> None:
             "instead: convert_document(data, filename=...))",
             source=str(path),
         )
+
+
+_CHUNK = 1 << 20
+
+
+def read_stream(handle: BinaryIO, bound: int, *, name: str | None = None) -> bytes:
+    """All of the open file `handle`; from a pipe, a device or a socket, which promise no end
+    (`/dev/zero`), at most `bound` bytes, past which a `DocumentLoadError` (a conversion holds
+    its input whole, so more could not be converted anyway). A regular file or a file object
+    held in memory (`io.BytesIO`) is read whole, as it was given."""
+    if not _is_stream(handle):
+        return handle.read()
+    chunks, size = [], 0
+    while chunk := handle.read(_CHUNK):
+        size += len(chunk)
+        if size > bound:
+            raise DocumentLoadError(
+                f"more than {bound / 2**20:g} MiB from a pipe or a device, the bound of an "
+                "input (the memory limit); not read further",
+                source=name or "<stream>",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _is_stream(handle: BinaryIO) -> bool:
+    try:
+        return not stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return False
 
 
 def convert_path(
