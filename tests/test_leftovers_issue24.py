@@ -70,7 +70,7 @@ def test_review_passes_over_a_json_that_is_not_a_report(
     (folder / "notes.json").write_text("not JSON at all", encoding="utf-8")
     assert main(["review", str(folder), "-o", str(tmp_path / "site"), "-v"]) == 0
     said = capsys.readouterr().out
-    assert said.count("passed over 2 .json files not nianbao reports") == 1
+    assert said.count("passed over 2 .json files, not nianbao reports") == 1
     assert "manifest.json" in said and "failed" not in said
 
     broken = json.loads((folder / "pingtan-2019.json").read_text(encoding="utf-8"))

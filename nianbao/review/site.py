@@ -270,8 +270,11 @@ def build(
     if not_reports and verbosity > 0:
         shown = ", ".join(printable(str(p)) for p in not_reports[:5])
         more = f" and {len(not_reports) - 5} more" if len(not_reports) > 5 else ""
+        what = (
+            "file, not a nianbao report" if len(not_reports) == 1 else "files, not nianbao reports"
+        )
         print(
-            f"passed over {len(not_reports)} .json files not nianbao reports: {shown}{more}",
+            f"passed over {len(not_reports)} .json {what}: {shown}{more}",
             file=out,
         )
     summary = Summary(total=len(jobs))
