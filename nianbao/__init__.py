@@ -107,7 +107,9 @@ def convert_document(
     options: ConvertOptions | None = None,
 ) -> Report:
     """Convert a file (a path), its contents (bytes) or an open binary file into a validated
-    `Report`, as `options` say (how PDFs and texts are read, limits, plug-ins).
+    `Report`, as `options` say (how PDFs and texts are read, limits, plug-ins). A path must
+    name a regular file (a FIFO or a device is refused, unread); an open pipe or device is read
+    up to the memory limit (2 GiB without one), and refused past it.
 
     Runs in this process, unless `options` set a time or memory limit: then in a worker process
     that is killed when it passes them (`TimeLimitError`, `MemoryLimitError`). Raises a
@@ -118,12 +120,16 @@ def convert_document(
 
     with lasting_imports():  # the caller's collector as it was after: no freezing here
         from nianbao.convert.options import ConvertOptions  # noqa: PLC0415
-        from nianbao.convert.pipeline import convert_bytes, convert_path  # noqa: PLC0415
+        from nianbao.convert.pipeline import (  # noqa: PLC0415
+            convert_bytes,
+            convert_path,
+            read_stream,
+        )
 
     options = options or ConvertOptions()
     if not isinstance(source, str | Path | bytes | bytearray):
         filename = filename or _file_name(source)
-        source = source.read()
+        source = read_stream(source, _stream_bound(options), name=filename)
     if isinstance(source, bytes | bytearray):
         if options.limited:
             import tempfile  # noqa: PLC0415  # ~8 ms with shutil: only bytes sent to a worker pay it
@@ -145,6 +151,13 @@ def _convert_limited(path: Path, options: ConvertOptions) -> Report:
     from nianbao.schemas.model import Report  # noqa: PLC0415  # see _LAZY
 
     return Report.model_validate_json(convert_limited(path, options))
+
+
+def _stream_bound(options: ConvertOptions) -> int:
+    # As standard input's on the command line: the memory limit, else the default one.
+    from nianbao.convert.options import Limits  # noqa: PLC0415  # see _LAZY
+
+    return Limits.of(options).memory or Limits().memory
 
 
 def _file_name(handle: BinaryIO) -> str | None:

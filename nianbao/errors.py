@@ -6,7 +6,7 @@ exceptions. These are raised only when no report can be made at all, or a comman
     NianbaoError                  root; catch this to catch everything nianbao raises          1
     ├── UsageError                the command line was given something it cannot use           2
     ├── DocumentLoadError         the input is bad (missing, empty, corrupt, not a document)   3
-    │   └── NotARegularFileError  a hot folder's input is a symbolic link or not a file        3
+    │   └── NotARegularFileError  an input is a FIFO or a device, a hot folder's a link too     3
     ├── UnsupportedFormatError    the input is a format no installed adapter reads             4
     ├── MissingDependencyError    an optional package needed for this input is not installed   5
     ├── OutputError               a report cannot be written (permissions, a full disk)        3
@@ -80,7 +80,8 @@ class DocumentLoadError(NianbaoError):
 
 
 class NotARegularFileError(DocumentLoadError):
-    """A hot folder's input is a symbolic link or not a regular file: refused, never read."""
+    """An input is not a regular file (a FIFO, a device: its read could wait or never end), or
+    a hot folder's input is a symbolic link: refused, never read."""
 
 
 class UnsupportedFormatError(NianbaoError):

@@ -357,7 +357,7 @@ def review(args: argparse.Namespace) -> int:
     )
     if not args.quiet or summary.failures:
         print(summary.line(args.output))
-    return InputsFailedError.exit_code if summary.failures else 0
+    return summary.exit_code()
 
 
 def schema(args: argparse.Namespace) -> int:

@@ -8,11 +8,13 @@ and valid against the schema, so that every field is where the tables look for i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from nianbao.errors import DocumentLoadError, NianbaoError
+from nianbao.schemas.model import SCHEMA_NAME
 from nianbao.schemas.validation import check_schema_version, schema_errors
 
 
@@ -63,3 +65,28 @@ def report_problems(path: Path) -> list[str]:
     except NianbaoError as exc:
         return [exc.message]
     return schema_errors(data)
+
+
+#: nianbao writes a report's schema tag first (`{"schema": "nianbao.report/1", ...`): a file whose
+#: head holds it is taken for a report without parsing the rest.
+_HEAD_BYTES = 4096
+_SCHEMA_TAG = re.compile(rb'"schema"\s*:\s*"' + re.escape(SCHEMA_NAME.encode()) + rb"/")
+
+
+def names_report_schema(path: Path) -> bool:
+    """Whether the JSON file at `path` says it is a nianbao report: its top-level `schema` is
+    `nianbao.report/N`, of any version (a newer one is a report this nianbao cannot read, and
+    its reader says so). One that cannot be read is taken for a report, so that its reader
+    names the problem; one that is not JSON, or JSON of something else (a dataset's
+    `manifest.json`), is not a report, and a folder's review passes it over."""
+    try:
+        with path.open("rb") as handle:
+            if _SCHEMA_TAG.search(handle.read(_HEAD_BYTES)):
+                return True
+        data = json.loads(path.read_bytes())
+    except OSError:
+        return True
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    tag = data.get("schema") if isinstance(data, dict) else None
+    return isinstance(tag, str) and tag.startswith(SCHEMA_NAME + "/")

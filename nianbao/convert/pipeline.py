@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from nianbao.adapters import effort
 from nianbao.adapters.registry import AdapterRegistry, default_registry
 from nianbao.adapters.sniff import InputInfo, sniff
 from nianbao.convert.annual_report import profile
 from nianbao.convert.options import ConvertOptions
-from nianbao.errors import DocumentLoadError, UnsupportedFormatError
-from nianbao.schemas.emit import report_data
+from nianbao.errors import DocumentLoadError, NotARegularFileError, UnsupportedFormatError
+from nianbao.schemas.emit import kind_of, report_data
 from nianbao.schemas.model import Report, Source
 from nianbao.schemas.validation import validate_report_data
 
@@ -28,9 +31,18 @@ def _default_registry(plugins: bool) -> AdapterRegistry:
 
 
 def read_input(path: Path) -> bytes:
-    """The bytes of `path`, or a `DocumentLoadError` that says plainly what is wrong with it."""
+    """The bytes of `path`, or a `DocumentLoadError` that says plainly what is wrong with it.
+
+    Only a regular file is read (a link to one followed): a FIFO's read waits for a writer and a
+    device's (`/dev/zero`) may never end, so either is refused by name before it is opened, and
+    the file is opened without blocking and looked at again, in case one was put in its place.
+    """
     try:
-        return path.read_bytes()
+        _refuse_special(path.stat().st_mode, path)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            _refuse_special(os.fstat(handle.fileno()).st_mode, path)
+            return handle.read()
     except FileNotFoundError as exc:
         raise DocumentLoadError("no such file", source=str(path)) from exc
     except IsADirectoryError as exc:
@@ -39,6 +51,47 @@ def read_input(path: Path) -> bytes:
         raise DocumentLoadError("permission denied", source=str(path)) from exc
     except OSError as exc:
         raise DocumentLoadError(f"cannot be read: {exc.strerror or exc}", source=str(path)) from exc
+
+
+def _refuse_special(mode: int, path: Path) -> None:
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(mode):
+        raise NotARegularFileError(
+            f"is {kind_of(mode)}, not a regular file; nianbao reads files (pass the bytes "
+            "instead: convert_document(data, filename=...))",
+            source=str(path),
+        )
+
+
+_CHUNK = 1 << 20
+
+
+def read_stream(handle: BinaryIO, bound: int, *, name: str | None = None) -> bytes:
+    """All of the open file `handle`; from a pipe, a device or a socket, which promise no end
+    (`/dev/zero`), at most `bound` bytes, past which a `DocumentLoadError` (a conversion holds
+    its input whole, so more could not be converted anyway). A regular file or a file object
+    held in memory (`io.BytesIO`) is read whole, as it was given."""
+    if not _is_stream(handle):
+        return handle.read()
+    chunks, size = [], 0
+    while chunk := handle.read(_CHUNK):
+        size += len(chunk)
+        if size > bound:
+            raise DocumentLoadError(
+                f"more than {bound / 2**20:g} MiB from a pipe or a device, the bound of an "
+                "input (the memory limit); not read further",
+                source=name or "<stream>",
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _is_stream(handle: BinaryIO) -> bool:
+    try:
+        return not stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return False
 
 
 def convert_path(

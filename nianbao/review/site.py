@@ -13,7 +13,8 @@ limits of `convert`): read or converted, its pages holding figures rendered, its
 Only this process writes, each file atomically: `SITE/reports/<name>/index.html` with its
 `page-N.png` images (and `report.json` for a document), `SITE/assets/`, and `SITE/index.html`
 last. A run shows progress as a batch does, and exits 1 if any input failed (listed in the
-index too).
+index too); when every input failed alike, it exits as `convert` of one of them would
+(`Summary.exit_code`).
 """
 
 from __future__ import annotations
@@ -31,9 +32,15 @@ from rich.console import Console
 
 from nianbao.adapters._accepts import IMAGE_FORMATS
 from nianbao.collection import sources as sources_of
-from nianbao.collection.report_file import read_report
+from nianbao.collection.report_file import names_report_schema, read_report
 from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.errors import DocumentLoadError, Failure, NianbaoError, OutputError
+from nianbao.errors import (
+    DocumentLoadError,
+    Failure,
+    InputsFailedError,
+    NianbaoError,
+    OutputError,
+)
 from nianbao.review.index_page import index_page
 from nianbao.review.pages import image_pages, render_pages
 from nianbao.review.report_page import Entry, entry_of, pages_holding_figures, report_page
@@ -76,7 +83,19 @@ class Summary:
     total: int = 0
     reviewed: int = 0
     failures: list[str] = field(default_factory=list)
+    #: The exit code of each failure, in the order of `failures`.
+    failure_codes: list[int] = field(default_factory=list)
     seconds: float = 0.0
+
+    def exit_code(self) -> int:
+        """0 when every input was reviewed; when none was and all failed alike (one unreadable
+        input, say), that failure's own code, the one `nianbao convert` of the input exits
+        with (3); else 1, a failed file in a batch."""
+        if not self.failures:
+            return 0
+        if not self.reviewed and len(set(self.failure_codes)) == 1:
+            return self.failure_codes[0]
+        return InputsFailedError.exit_code
 
     def line(self, site: Path) -> str:
         text = f"{self.reviewed} of {self.total} reviewed -> {site / INDEX}"
@@ -95,9 +114,11 @@ def is_report_file(path: Path) -> bool:
     return path.suffix.lower() == ".json"
 
 
-def plan(inputs: Sequence[Path]) -> list[Job]:
+def plan(inputs: Sequence[Path], not_reports: list[Path] | None = None) -> list[Job]:
     """Each input, and the folder its page goes to; a folder's reports and documents without a
-    report beside them, in order."""
+    report beside them, in order. A folder's .json files that are not nianbao reports (a
+    dataset's manifest.json: `names_report_schema`) are passed over, added to `not_reports`;
+    one named as an input is reviewed, and fails by name."""
     found: list[Path] = []
     for given in inputs:
         if not given.is_dir():
@@ -106,14 +127,19 @@ def plan(inputs: Sequence[Path]) -> list[Job]:
         if (given / DATASET_REPORTS).is_file():
             found += _dataset_reports(given)
             continue
-        reports = sorted(
-            p
-            for p in given.rglob("*.json")
-            if p.is_file()
-            and not p.is_symlink()
-            and not p.name.endswith(".error.json")
-            and not any(is_ignored(part) for part in p.relative_to(given).parts)
-        )
+        reports = []
+        for p in sorted(given.rglob("*.json")):
+            if (
+                not p.is_file()
+                or p.is_symlink()
+                or p.name.endswith(".error.json")
+                or any(is_ignored(part) for part in p.relative_to(given).parts)
+            ):
+                continue
+            if names_report_schema(p):
+                reports.append(p)
+            elif not_reports is not None:
+                not_reports.append(p)
         reported = {(p.parent, p.stem) for p in reports}
         documents = [
             d
@@ -237,9 +263,20 @@ def build(
     """Review `inputs` into the site folder `site` with `workers` processes."""
     if site.exists() and not site.is_dir():
         raise OutputError("is not a folder; -o names the site's folder", source=str(site))
-    jobs = plan(inputs)
+    not_reports: list[Path] = []
+    jobs = plan(inputs, not_reports)
     console = console or Console(stderr=True)
     out = out or sys.stdout
+    if not_reports and verbosity > 0:
+        shown = ", ".join(printable(str(p)) for p in not_reports[:5])
+        more = f" and {len(not_reports) - 5} more" if len(not_reports) > 5 else ""
+        what = (
+            "file, not a nianbao report" if len(not_reports) == 1 else "files, not nianbao reports"
+        )
+        print(
+            f"passed over {len(not_reports)} .json {what}: {shown}{more}",
+            file=out,
+        )
     summary = Summary(total=len(jobs))
     start = time.perf_counter()
     by_source = {job.source: job for job in jobs}
@@ -257,6 +294,7 @@ def build(
             if isinstance(result, Failure):
                 line = f"failed {outcome.source}: {result.message}"
                 summary.failures.append(line.removeprefix("failed "))
+                summary.failure_codes.append(result.exit_code)
             else:
                 assert isinstance(result, Reviewed) and result.entry is not None
                 entries.append((f"{REPORTS}/{job.name}/{INDEX}", result.entry))
