@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from nianbao.adapters._pdf_tables import BBox, boundaries
+from nianbao.adapters._pdf_tables import BBox, Side, boundaries
 from nianbao.adapters._pdf_text import Char, cell_text, join_pieces, line_groups
 
 if TYPE_CHECKING:
@@ -100,29 +100,21 @@ class Sides:
             ),
         )
 
-    def clip(self, table: RawTable) -> tuple[str, ...]:
+    def clip(self, table: RawTable) -> tuple[Side, ...]:
         """The sides (`left`, `right`) that cut `table`, whose columns are then only those
         within the page: the cells that reach past a side are left out."""
         xs, top, bottom = table.xs, table.bbox[1] - _SNAP, table.bbox[3] + _SNAP
         across = [(x0, x1) for y, x0, x1 in self.overhangs if top <= y <= bottom]
-        cut = tuple(
-            side
-            for side, past in (
-                (
-                    "left",
-                    xs[0] < self.left - _BEYOND
-                    or any(x0 < xs[0] - _BEYOND and x1 > xs[0] for x0, x1 in across),
-                ),
-                (
-                    "right",
-                    xs[-1] > self.right + _BEYOND
-                    or any(x1 > xs[-1] + _BEYOND and x0 < xs[-1] for x0, x1 in across),
-                ),
-            )
-            if past
+        left = xs[0] < self.left - _BEYOND or any(
+            x0 < xs[0] - _BEYOND and x1 > xs[0] for x0, x1 in across
         )
+        right = xs[-1] > self.right + _BEYOND or any(
+            x1 > xs[-1] + _BEYOND and x0 < xs[-1] for x0, x1 in across
+        )
+        cut: tuple[Side, ...] = (*(("left",) if left else ()), *(("right",) if right else ()))
         if cut:
             _keep_columns(table, self.left - _BEYOND, self.right + _BEYOND)
+            table.cut_off.update(cut)
         return cut
 
 
