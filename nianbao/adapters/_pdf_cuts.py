@@ -16,6 +16,13 @@ which `_pdf_ruling` reports). Its `line` closes it for the table finder, and `op
 the cells it closed, so that joining the parts across the page break (`_pdf_tables.join`) knows
 which cells run on: a cut row is one row again, and a cell open at the foot of one page
 continues in the cell under it at the head of the next.
+
+A page's sides cut a table too: a browser prints a table wider than the paper as far as the
+page goes and no further. A cell that reaches past the side is drawn (its glyphs past the side
+are not, or only in part); one wholly past it is not in the PDF at all. `Sides.clip` finds such
+a table, by its cells or its rules across running past the side, and keeps only its columns
+within the page: a cell the side cut through may show "12" of "125", so its text is no reading
+of the cell, and the columns beyond are simply not there. The caller says so.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from nianbao.adapters._pdf_tables import BBox, boundaries
+from nianbao.adapters._pdf_tables import BBox, Side, boundaries
 from nianbao.adapters._pdf_text import Char, cell_text, join_pieces, line_groups
 
 if TYPE_CHECKING:
@@ -39,6 +46,7 @@ _MIN_RULE = 3.0  # shorter vertical edges are a rule's own end, not a column rul
 _MIN_OPEN = 3.0  # an opening narrower than this is the width of a rule, not a cell
 _MIN_COLUMNS = 3  # rules for two columns at least: fewer are a frame, a bar, a box
 _SIZE = 0.2  # text hanging below a cut is set in the table's size, give or take this share
+_BEYOND = 3.0  # past a page's side by more than a rule's width: the table runs off the page
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,58 @@ class Cut:
         side = box[3] if self.end == "bottom" else box[1]
         middle = (box[0] + box[2]) / 2
         return abs(side - self.y) <= _SNAP and any(a <= middle <= b for a, b in self.open)
+
+
+@dataclass(frozen=True)
+class Sides:
+    """A page's left and right sides, and the rules across (top, x0, x1) that run past them."""
+
+    left: float
+    right: float
+    overhangs: tuple[tuple[float, float, float], ...]
+
+    @classmethod
+    def of(cls, edges: Sequence[dict[str, Any]], width: float) -> Sides:
+        return cls(
+            0.0,
+            width,
+            tuple(
+                (float(e["top"]), float(e["x0"]), float(e["x1"]))
+                for e in edges
+                if e.get("orientation") == "h"
+                and (float(e["x1"]) > width + _BEYOND or float(e["x0"]) < -_BEYOND)
+            ),
+        )
+
+    def clip(self, table: RawTable) -> tuple[Side, ...]:
+        """The sides (`left`, `right`) that cut `table`, whose columns are then only those
+        within the page: the cells that reach past a side are left out."""
+        xs, top, bottom = table.xs, table.bbox[1] - _SNAP, table.bbox[3] + _SNAP
+        across = [(x0, x1) for y, x0, x1 in self.overhangs if top <= y <= bottom]
+        left = xs[0] < self.left - _BEYOND or any(
+            x0 < xs[0] - _BEYOND and x1 > xs[0] for x0, x1 in across
+        )
+        right = xs[-1] > self.right + _BEYOND or any(
+            x1 > xs[-1] + _BEYOND and x0 < xs[-1] for x0, x1 in across
+        )
+        cut: tuple[Side, ...] = (*(("left",) if left else ()), *(("right",) if right else ()))
+        if cut:
+            _keep_columns(table, self.left - _BEYOND, self.right + _BEYOND)
+            table.cut_off.update(cut)
+        return cut
+
+
+def _keep_columns(table: RawTable, left: float, right: float) -> None:
+    """Keep the columns of `table` between `left` and `right`, and the cells wholly in them."""
+    first = next((i for i, x in enumerate(table.xs) if x >= left), len(table.xs))
+    last = max((i for i, x in enumerate(table.xs) if x <= right), default=-1)
+    table.cells = [c for c in table.cells if c.col >= first and c.col + c.col_span <= last]
+    for cell in table.cells:
+        cell.col -= first
+    table.xs = table.xs[first : last + 1]
+    if table.xs:
+        x0, x1 = round(table.xs[0], 1), round(table.xs[-1], 1)
+        table.bbox = (x0, table.bbox[1], x1, table.bbox[3])
 
 
 def page_cuts(edges: Sequence[dict[str, Any]], chars: Sequence[Char]) -> list[Cut]:

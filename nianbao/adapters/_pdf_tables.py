@@ -16,7 +16,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from nianbao.adapters._layout import Placed, make_table
 from nianbao.adapters._pdf_text import Char, line_groups, lines_text, ocr_confidence
@@ -25,6 +25,7 @@ from nianbao.text.numbering import numbering_level
 from nianbao.text.numbers import is_figure
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in points from the top left
+Side = Literal["left", "right"]
 
 _EDGE_TOLERANCE = 2.0  # cell edges this close are one boundary
 _ALIGN_TOLERANCE = 4.0  # column boundaries this close on two pages are the same column
@@ -61,6 +62,7 @@ class RawTable:
     method: TableMethod
     confidence: float
     consumed: set[int] = field(default_factory=set)  # id() of the characters it took
+    cut_off: set[Side] = field(default_factory=set)  # the page's sides that cut it (`_pdf_cuts`)
 
     @property
     def n_cols(self) -> int:
@@ -240,6 +242,7 @@ def join(first: RawTable, then: RawTable) -> RawTable | None:
         method=first.method,
         confidence=min(first.confidence, then.confidence) - 0.05,
         consumed=first.consumed | then.consumed,
+        cut_off=first.cut_off | then.cut_off,
     )
     if not any(is_figure(c.text) for c in first.cells):
         mark_headers(joined)  # a part of the header alone at the foot of a page
@@ -361,12 +364,15 @@ def to_model(table: RawTable) -> Table:
         )
         for c in table.cells
     ]
-    return make_table(
+    model = make_table(
         cells,
         method=table.method,
         origin=origin,
         confidence=round(max(table.confidence, 0.0), 2),
     )
+    if table.cut_off:
+        model.cut_off = "both" if len(table.cut_off) == 2 else min(table.cut_off)
+    return model
 
 
 def boundaries(values: Sequence[float], tolerance: float = _EDGE_TOLERANCE) -> list[float]:

@@ -13,7 +13,8 @@ on long reports and a caller's time limit can stop between pages.
 
     page -> characters (duplicates from fake bold removed, unmapped glyphs counted and dropped)
          -> tables from ruling lines (`_pdf_lattice`, `_pdf_tables`), frames around prose rejected,
-            tables a page break cut (a browser's print) closed there (`_pdf_cuts`)
+            tables a page break cut (a browser's print) closed there, a table the page's side
+            cut kept to its columns within the page and said so (`_pdf_cuts`)
          -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
     all pages -> a table ending one page and one starting the next joined when columns line up
               -> lines into paragraphs (also across page breaks) -> headings by numbering/font
@@ -33,7 +34,7 @@ from nianbao.adapters import effort
 from nianbao.adapters._accepts import pdf_accepts
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
-from nianbao.adapters._pdf_cuts import Cut, open_cells, page_cuts
+from nianbao.adapters._pdf_cuts import Cut, Sides, open_cells, page_cuts
 from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
 from nianbao.adapters._pdf_lattice import Lattice
 from nianbao.adapters._pdf_open import Library, Reader, import_pdfplumber
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
 
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
+_NAMED_SHOWN = 20  # characters of a cut table's first cell quoted to name it
 
 
 @dataclass
@@ -158,7 +160,15 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                         if camelot_tables is not None
                         else _ruled_boxes(page, rules, chars, cuts)
                     )
-                    read_page = _Read(page.number, page.height, chars, boxes, rules, cuts)
+                    read_page = _Read(
+                        page.number,
+                        page.height,
+                        chars,
+                        boxes,
+                        rules,
+                        cuts,
+                        Sides.of(page.edges, page.width),
+                    )
                     read.append(_page(read_page, method))
         finally:
             ocr.close()
@@ -195,11 +205,14 @@ class _Read:
     boxes: list[list[BBox]]
     rules: list[Rule]
     cuts: list[Cut]  # where a page break cut a table (a browser's print)
+    sides: Sides  # where the page's sides are, and the rules across that run past them
 
 
 def _page(read: _Read, method: TableMethod) -> _Page:
     """One page's tables (frames around prose rejected) and the lines of everything else."""
-    return page_of(read.number, read.height, read.chars, read.boxes, method, read.rules, read.cuts)
+    return page_of(
+        read.number, read.height, read.chars, read.boxes, method, read.rules, read.cuts, read.sides
+    )
 
 
 def page_of(  # noqa: PLR0917
@@ -210,13 +223,20 @@ def page_of(  # noqa: PLR0917
     method: TableMethod,
     rules: list[Rule],
     cuts: list[Cut] | None = None,
+    sides: Sides | None = None,
 ) -> _Page:
     """A page from its characters and its tables' cell boxes, whatever read them."""
-    tables = [
-        table
-        for cells in boxes
-        if (table := from_boxes(cells, chars, number, method=method)) is not None and accept(table)
-    ]
+    tables: list[RawTable] = []
+    cut_off: list[Diagnostic] = []
+    for cells in boxes:
+        table = from_boxes(cells, chars, number, method=method)
+        if table is None or not accept(table):
+            continue
+        if sides is not None and (diagnostic := _cut_at_side(table, sides)) is not None:
+            cut_off.append(diagnostic)
+            if not accept(table):
+                continue
+        tables.append(table)
     for table in tables:
         mark_headers(table)
         if cuts:
@@ -226,6 +246,7 @@ def page_of(  # noqa: PLR0917
         table.consumed = set()  # the page's characters are let go: their ids mean nothing now
     left = [c for c in chars if id(c) not in taken]
     diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
+    diagnostics.extend(cut_off)
     return _Page(number, height, group_lines(left, number), tables, diagnostics)
 
 
@@ -239,6 +260,27 @@ def scanned_page(number: int, read: OcrPage) -> _Page:
             if not cell.text and read.unread(cell.bbox):
                 cell.confidence = 0.0
     return out
+
+
+def _cut_at_side(table: RawTable, sides: Sides) -> Diagnostic | None:
+    """Keep `table` to its columns within the page (`Sides.clip`) and say so, when the page's
+    side cut it: the figures of the columns the print left out are absent, not guessed."""
+    before = table.bbox
+    named = next((c.text for c in sorted(table.cells, key=lambda c: (c.row, c.col)) if c.text), "")
+    cut = sides.clip(table)
+    if not cut:
+        return None
+    named = named if len(named) <= _NAMED_SHOWN else named[:_NAMED_SHOWN] + "…"
+    edges = " and ".join(cut)
+    return Diagnostic(
+        code="pdf.table_cut_at_page_edge",
+        severity="warning",
+        message=f"the table on page {table.pages[0]} at {', '.join(f'{v:g}' for v in before)} "
+        f"(first cell {named!r}) runs past the page's {edges} edge: the print left out what "
+        "lies beyond it, so only its columns within the page are read, and the figures of the "
+        "others are absent",
+        origin=PageOrigin(page=table.pages[0], bbox=before),
+    )
 
 
 def _stray_text(table: RawTable, chars: list[Char], rules: list[Rule]) -> Diagnostic | None:

@@ -225,6 +225,12 @@ class Table(_Model):
     confidence: float = Field(ge=0.0, le=1.0)
     cells: list[TableCell]
     origin: Origin
+    cut_off: Literal["left", "right", "both"] | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The side of the page that cut the table (a browser's print of a page "
+        "wider than the paper): its columns past that side are not in the input",
+    )
 
     def grid(self) -> list[list[TableCell | None]]:
         """The dense n_rows x n_cols grid, each position holding the cell that covers it."""

@@ -350,8 +350,8 @@ def _positional_columns(
 ) -> dict[str, int]:
     """The table's columns as the last ones, when headers are missing or damaged."""
     keys = [c.key for c in spec.columns]
-    if table.n_cols < len(keys) + 1:
-        return found
+    if table.n_cols < len(keys) + 1 or table.cut:
+        return found  # a table the page's side cut does not end with the form's last column
     start = table.n_cols - len(keys)
     positional = {key: start + i for i, key in enumerate(keys)}
     if found and any(positional[k] != col for k, col in found.items()):

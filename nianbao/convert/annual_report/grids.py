@@ -64,6 +64,9 @@ class Logical:
     tables: list[int]
     n_cols: int
     rows: list[Row] = field(default_factory=list)
+    # A page's side cut one of its tables (a browser's print): its columns are not where the
+    # form has them, counted from either end.
+    cut: bool = False
     # Section 四's columns by group and its data rows (`figures._group_columns`), once found:
     # its figures and the test for two reports side by side both read them.
     group_columns: tuple[dict[int, str], list[Row]] | None = field(
@@ -72,6 +75,7 @@ class Logical:
 
     def add(self, index: int, table: Table, grid: list[list[TableCell | None]]) -> None:
         """Join `table` (its `grid()`) to this one, its columns aligned on the right."""
+        self.cut = self.cut or table.cut_off is not None
         offset = self.n_cols - table.n_cols
         for r, cells in enumerate(grid):
             pad: list[TableCell | None] = [None] * max(offset, 0)
@@ -140,6 +144,8 @@ def logical_tables(document: Document) -> list[Logical]:
 
 
 def _continues(last: Logical, kind: Kind | None, table: Table) -> bool:
+    if last.cut or table.cut_off is not None:
+        return False  # aligned on the right, a cut table's columns would take its neighbours'
     if kind is None:
         # Figures without labels we know, right after a table we know: its next page.
         return any(is_number(c.text) for c in table.cells) and table.n_cols <= last.n_cols + 1

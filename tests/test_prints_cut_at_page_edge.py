@@ -1,0 +1,120 @@
+"""A browser print that lost part of a table says so (issue 24).
+
+Chromium prints a page wider than the paper as far as the page goes: the 2021 form as a web
+page (`samples/html/report-2021.html`, a layout table 1000 px wide) printed on A5 has its
+widest table run off the right edge. The cells the edge cuts through are drawn, their glyphs
+past the edge left out or clipped; the cells wholly past it are not in the PDF at all. Before,
+nianbao read what was left with no word of the cut, and on Letter at 125 % twelve figures
+came from the wrong cell: the 总计 column's "263" cut through to "2", and the page-2 part of
+the applications table, read by position as if it ended with the form's 总计 column, gave
+四、结转下年度's 科研机构 the 1 of its neighbour (the page prints 3). The prints are in
+tests/fixtures/prints/cut (`make_prints.py` says how they were made).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import nianbao
+from nianbao.adapters._pdf_cuts import Sides
+from nianbao.adapters._pdf_tables import RawCell, RawTable
+from nianbao.schemas.model import PageOrigin, Report
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CUT = FIXTURES / "prints" / "cut"
+PAGE = Path(__file__).resolve().parents[1] / "samples" / "html" / "report-2021.html"
+CODE = "pdf.table_cut_at_page_edge"
+
+
+def _values(report: Report) -> dict[str, tuple[float | None, str]]:
+    annual = report.annual_report
+    assert annual is not None
+    return {key: (f.value, f.raw) for key, f in annual.figures.items()}
+
+
+@pytest.fixture(scope="module")
+def page() -> dict[str, tuple[float | None, str]]:
+    return _values(nianbao.convert_document(PAGE))
+
+
+@pytest.mark.parametrize(
+    ("name", "given"), [("report-2021-a5-100.pdf", 40), ("report-2021-letter-125.pdf", 80)]
+)
+def test_a_print_cut_at_the_page_edge_gives_only_the_pages_figures(
+    page: dict[str, tuple[float | None, str]], name: str, given: int
+) -> None:
+    printed = _values(nianbao.convert_document(CUT / name))
+    # values, not raws: a line of prose the edge cut reads 收到府信息公开申请86件, its 政 clipped
+    wrong = {k: v for k, v in printed.items() if k not in page or page[k][0] != v[0]}
+    assert wrong == {}
+    assert len(printed) >= given
+
+
+def test_the_columns_past_the_edge_are_absent_not_a_neighbours() -> None:
+    printed = _values(nianbao.convert_document(CUT / "report-2021-letter-125.pdf"))
+    # 总计 is past the edge (its cells cut through: "263" shows "2"); 其他 is within the page
+    assert printed["applications.new_received.other_org"] == (20, "20")
+    assert not [k for k in printed if k.startswith("applications.") and k.endswith(".total")]
+    assert "applications.carried_forward.research" not in printed  # its row's part is headless
+
+
+def test_a_print_that_cut_a_table_says_so_naming_the_page_and_the_table() -> None:
+    report = nianbao.convert_document(CUT / "report-2021-a5-100.pdf")
+    cuts = [d for d in report.diagnostics if d.code == CODE]
+    assert [d.origin.page for d in cuts if isinstance(d.origin, PageOrigin)] == [1, 2]
+    assert all("right edge" in d.message and "page " in d.message for d in cuts)
+    # 420 pt wide: the table's cells reach 501 pt on page 1, and none is kept past the edge
+    rights = [
+        c.origin.bbox[2]
+        for t in report.document.tables
+        for c in t.cells
+        if isinstance(c.origin, PageOrigin) and c.origin.bbox is not None
+    ]
+    assert rights and max(rights) <= 423
+
+
+def test_prints_within_the_page_carry_no_cut() -> None:
+    for pdf in sorted((FIXTURES / "prints").glob("*.pdf")):
+        report = nianbao.convert_document(pdf)
+        assert not [d for d in report.diagnostics if d.code == CODE], pdf.name
+
+
+# --- the sides, from a table's boxes and a page's edges -------------------------------------------
+
+
+def _table(xs: list[float]) -> RawTable:
+    cells = [
+        RawCell(0, c, 1, 1, 1, (xs[c], 100.0, xs[c + 1], 120.0), text=str(c))
+        for c in range(len(xs) - 1)
+    ]
+    return RawTable([1], (xs[0], 100.0, xs[-1], 120.0), xs, 1, cells, "ruled", 0.9)
+
+
+def _across(x0: float, x1: float, y: float) -> dict[str, object]:
+    return {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y}
+
+
+def test_a_table_whose_cells_run_past_the_side_keeps_its_columns_within_the_page() -> None:
+    table = _table([10.0, 200.0, 300.0, 400.0, 450.0])  # the page is 420 wide
+    edges = [_across(10, 450, 100), _across(10, 450, 120)]
+    assert Sides.of(edges, 420.0).clip(table) == ("right",)
+    assert table.xs == [10.0, 200.0, 300.0, 400.0] and table.bbox[2] == 400.0
+    assert [c.text for c in table.cells] == ["0", "1", "2"]
+
+
+def test_rules_across_running_past_the_side_beyond_the_last_column_are_a_cut() -> None:
+    # the cell crossing the side lost its right rule (drawn past the page): no cell was made
+    table = _table([10.0, 200.0, 300.0, 400.0])
+    edges = [_across(10, 470, 100), _across(10, 470, 120)]
+    assert Sides.of(edges, 420.0).clip(table) == ("right",)
+    assert table.xs == [10.0, 200.0, 300.0, 400.0]
+
+
+def test_a_table_closed_by_a_rule_on_the_side_is_not_cut() -> None:
+    # 平潭 2019 on A4 at 150 %: the table's right rule straddles the page's side, 0.7 pt past
+    table = _table([10.0, 300.0, 596.1])
+    edges = [_across(10, 596.6, 100), _across(10, 596.6, 120)]
+    assert Sides.of(edges, 595.92).clip(table) == ()
+    assert table.xs == [10.0, 300.0, 596.1] and len(table.cells) == 2
