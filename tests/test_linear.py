@@ -412,3 +412,23 @@ def test_a_wrapped_row_adding_up_in_two_orders_is_not_read() -> None:
     assert "6 orders of those lines add up" in unaligned
     assert "(29, 0, 0, 0, 0, 0, 29 | 0, 29, 0, 0, 0, 0, 29 |" in unaligned
     assert not _codes(report, "check.failed")
+
+
+def test_glued_digits_after_a_row_label_are_never_cut_into_the_next_row() -> None:
+    """A landscape print of report-2021.html read section 二 as one line, its last row's label
+    (行政事业性收费) in a table further on: `行政强制51` was cut into 5 for 行政强制 and 1 for the
+    fees row, each with confidence 1, and no sum could catch it. The digits after a row's label
+    are that row's cells; the fees row, printed nowhere here, is absent."""
+    text = (
+        "某某区人民政府2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章6 7 6"
+        "行政规范性文件5 9 9第二十条第（五）项信息内容本年处理决定数量行政许可172"
+        "第二十条第（六）项信息内容本年处理决定数量行政处罚324行政强制51第二十条第（八）项\n"
+        "三、收到和处理政府信息公开申请情况\n"
+    )
+    report = nianbao.convert_bytes(text.encode(), filename="landscape-print.txt")
+    figures = _figures(report)
+    assert figures["proactive.penalty.decisions"].value == 324
+    assert figures["proactive.coercion.decisions"].value == 51
+    assert figures["proactive.coercion.decisions"].raw == "51"
+    assert "proactive.fees.amount" not in figures or figures["proactive.fees.amount"].value is None

@@ -8,7 +8,8 @@ cells each has, and which sums must hold. So:
 
 1. the section's text becomes a stream of runs of figures (`linear_runs`), each with the row its
    label names when a label is printed right before it;
-2. the runs are laid over the form's rows in order (`_align`): a labelled run starts at its row,
+2. the runs are laid over the form's rows in order (`_align`): a labelled run starts at its row
+   and covers no more rows than it has pieces (its glued digits are never cut across rows),
    an unlabelled one fills the rows between, each row takes as many cells as the form gives it
    (section 二 its `columns`, section 三 seven, section 四 one row of 3 groups x 5); a run that
    fits nowhere is left out and said so;
@@ -218,6 +219,12 @@ def _align(runs: list[Run], rows: list[Label], cells: list[int]) -> tuple[list[C
             old.plans = merged[:_KEEP_PLANS]
 
     capacities = [run.capacity() for run in runs]  # asked once per run, not once per row
+    # A run printed after its row's label never has a row boundary inside one of its pieces:
+    # glued digits there (`行政强制51`) are that row's cells. Cut across rows, by how many cells
+    # the rows after it lack, `51` would become 5 for its own row and 1 for the next, whose
+    # label the text printed elsewhere or not at all, and no sum would catch it. (A run with no
+    # label, section 四's 15 figures glued after its header, is cut by the sums as before.)
+    most_rows = [len(run.pieces) if run.label is not None else m for run in runs]
     for i in range(n + 1):
         for j in range(m + 1):
             state = table[i][j]
@@ -242,6 +249,8 @@ def _align(runs: list[Run], rows: list[Label], cells: list[int]) -> tuple[list[C
                 if k == j and run.label is not None and not named:
                     break
                 if row.optional and not (k == j and named):
+                    break
+                if k - j >= most_rows[i]:
                     break
                 total += cells[k]
                 if total > most:
