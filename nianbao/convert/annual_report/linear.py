@@ -8,8 +8,8 @@ cells each has, and which sums must hold. So:
 
 1. the section's text becomes a stream of runs of figures (`linear_runs`), each with the row its
    label names when a label is printed right before it;
-2. the runs are laid over the form's rows in order (`_align`): a labelled run starts at its row
-   and covers no more rows than it has pieces (its glued digits are never cut across rows),
+2. the runs are laid over the form's rows in order (`linear_align`): a labelled run starts at
+   its row and covers no more rows than it has pieces (its glued digits are never cut across rows),
    an unlabelled one fills the rows between, each row takes as many cells as the form gives it
    (section 二 its `columns`, section 三 seven, section 四 one row of 3 groups x 5); a run that
    fits nowhere is left out and said so;
@@ -45,6 +45,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from nianbao.convert.annual_report.labels import compact, unit_note
+from nianbao.convert.annual_report.linear_align import Cover, align
 from nianbao.convert.annual_report.linear_notes import say_unread
 from nianbao.convert.annual_report.linear_order import order_row
 from nianbao.convert.annual_report.linear_repeats import Repeated, read_repeats
@@ -64,11 +65,6 @@ from nianbao.text.numbers import parse_value
 
 Cell = tuple[int, int]
 
-_COVERED = 10  # what a row read is worth in the alignment
-_LABELLED = 2  # a run that starts at the row its label names
-_LEFT_OUT = 1  # a run placed nowhere
-_LEFT_OUT_LABELLED = 3
-_KEEP_PLANS = 3  # distinct best alignments kept to tell whether the best is unique
 _CANDIDATES_SHOWN = 20
 
 
@@ -180,93 +176,6 @@ def _given(spec: TableSpec, row: Label, given: Mapping[str, Figure]) -> bool:
     return all(k in given for k in keys) if not row.optional else any(k in given for k in keys)
 
 
-# --- runs over rows --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cover:
-    """Run `run` holds the cells of rows[first:stop]."""
-
-    run: int
-    first: int
-    stop: int
-
-
-@dataclass
-class _State:
-    score: int
-    plans: list[tuple[Cover, ...]]
-
-
-def _align(runs: list[Run], rows: list[Label], cells: list[int]) -> tuple[list[Cover], set[int]]:
-    """The best way to lay the runs over the rows in order, and the rows it cannot decide.
-
-    A run starts at the row its label names; a run without a label covers one or more rows
-    between; an optional row (a row some reports print) is read only under its own label. Each
-    covered row is worth `_COVERED`; each run left out costs a little. Where two best ways
-    differ, the rows they differ on are undecided.
-    """
-    n, m = len(runs), len(rows)
-    table: list[list[_State | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    table[0][0] = _State(0, [()])
-
-    def relax(i: int, j: int, score: int, plans: list[tuple[Cover, ...]]) -> None:
-        old = table[i][j]
-        if old is None or score > old.score:
-            table[i][j] = _State(score, list(plans)[:_KEEP_PLANS])
-        elif score == old.score:
-            merged = list(dict.fromkeys([*old.plans, *plans]))
-            old.plans = merged[:_KEEP_PLANS]
-
-    capacities = [run.capacity() for run in runs]  # asked once per run, not once per row
-    # A run printed after its row's label never has a row boundary inside one of its pieces:
-    # glued digits there (`行政强制51`) are that row's cells. Cut across rows, by how many cells
-    # the rows after it lack, `51` would become 5 for its own row and 1 for the next, whose
-    # label the text printed elsewhere or not at all, and no sum would catch it. (A run with no
-    # label, section 四's 15 figures glued after its header, is cut by the sums as before.)
-    most_rows = [len(run.pieces) if run.label is not None else m for run in runs]
-    for i in range(n + 1):
-        for j in range(m + 1):
-            state = table[i][j]
-            if state is None:
-                continue
-            if j < m:
-                relax(i, j + 1, state.score, state.plans)
-            if i == n:
-                continue
-            run = runs[i]
-            relax(
-                i + 1,
-                j,
-                state.score - (_LEFT_OUT_LABELLED if run.label else _LEFT_OUT),
-                state.plans,
-            )
-            least, most = capacities[i]
-            total = 0
-            for k in range(j, m):
-                row = rows[k]
-                named = run.label == row.key
-                if k == j and run.label is not None and not named:
-                    break
-                if row.optional and not (k == j and named):
-                    break
-                if k - j >= most_rows[i]:
-                    break
-                total += cells[k]
-                if total > most:
-                    break
-                if total >= least:
-                    gain = _COVERED * (k + 1 - j) + (_LABELLED if named else 0)
-                    cover = Cover(i, j, k + 1)
-                    relax(i + 1, k + 1, state.score + gain, [(*p, cover) for p in state.plans])
-    final = table[n][m]
-    assert final is not None  # leaving every run out and skipping every row always works
-    plans = [set(p) for p in final.plans]
-    agreed = set.intersection(*plans)
-    undecided = {k for p in plans for c in p - agreed for k in range(c.first, c.stop)}
-    return sorted(agreed, key=lambda c: c.run), undecided
-
-
 # --- one table -------------------------------------------------------------------------------
 
 
@@ -292,7 +201,7 @@ def _read_table(
     diagnostics: list[Diagnostic],
 ) -> None:
     cells = [len(_columns(spec, r)) for r in rows]
-    covers, undecided = _align(runs, rows, cells)
+    covers, undecided = align(runs, rows, cells)
     placed: list[_Placed] = []
     glued: list[tuple[Run, list[str]]] = []  # the glued runs, each with the keys of its cells
     repeats: list[tuple[Cover, Repeated]] = []  # one cell per line, fewer values than cells
