@@ -100,15 +100,15 @@ def _random_ruling(rng: random.Random) -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = []
     for _ in range(rng.randint(0, 14)):
         x = rng.choice([0, 10, 20, 30, 40.5, 41]) + rng.choice([0, 0, 0.5, 3, 3.5])
-        top, bottom = sorted(rng.sample([0, 10, 20, 30, 40, 50], 2))
-        top += rng.choice([0, 0, 1, 3.2])
-        bottom += rng.choice([0, 0, -1, 2.9])
+        low, high = sorted(rng.sample([0, 10, 20, 30, 40, 50], 2))
+        top = low + rng.choice([0, 0, 1, 3.2])
+        bottom = high + rng.choice([0, 0, -1, 2.9])
         edges.append({"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom})
     for _ in range(rng.randint(0, 14)):
         y = rng.choice([0, 10, 20, 30, 40, 50]) + rng.choice([0, 0, 0.5, 3, 3.1])
-        x0, x1 = sorted(rng.sample([0, 10, 20, 30, 40, 41], 2))
-        x0 += rng.choice([0, 0, 2.9, -3.1])
-        x1 += rng.choice([0, 0, 3, -2])
+        left, right = sorted(rng.sample([0, 10, 20, 30, 40, 41], 2))
+        x0 = left + rng.choice([0, 0, 2.9, -3.1])
+        x1 = right + rng.choice([0, 0, 3, -2])
         edges.append({"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y})
     return edges
 
