@@ -5,14 +5,20 @@ without a horizontal line added (as the open row at a page's foot is closed)."""
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 import pytest
-from pdfplumber.table import TableFinder
+from pdfplumber.table import (
+    TableFinder,
+    cells_to_tables,
+    edges_to_intersections,
+    intersections_to_cells,
+)
 
-from nianbao.adapters._pdf_lattice import find_tables
+from nianbao.adapters._pdf_lattice import _cells, _crossings, _tables, find_tables
 from nianbao.adapters._pdf_page import PageRead, plumber_page
 from nianbao.adapters._pdfium import PdfiumDocument
 from nianbao.adapters._pdfium_api import LOCK
@@ -86,3 +92,41 @@ def test_the_same_cells_on_a_big_table() -> None:
         found = find_tables(page.edges)
         assert len(found) == 1 and len(found[0]) == 30 * 8
         assert found == _theirs(page, [])
+
+
+def _random_ruling(rng: random.Random) -> list[dict[str, Any]]:
+    """Edges on a coarse grid, some nudged within or just past the tolerances (3 points), some
+    running short of a crossing or past it: what near-miss rulings give."""
+    edges: list[dict[str, Any]] = []
+    for _ in range(rng.randint(0, 14)):
+        x = rng.choice([0, 10, 20, 30, 40.5, 41]) + rng.choice([0, 0, 0.5, 3, 3.5])
+        low, high = sorted(rng.sample([0, 10, 20, 30, 40, 50], 2))
+        top = low + rng.choice([0, 0, 1, 3.2])
+        bottom = high + rng.choice([0, 0, -1, 2.9])
+        edges.append({"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom})
+    for _ in range(rng.randint(0, 14)):
+        y = rng.choice([0, 10, 20, 30, 40, 50]) + rng.choice([0, 0, 0.5, 3, 3.1])
+        left, right = sorted(rng.sample([0, 10, 20, 30, 40, 41], 2))
+        x0 = left + rng.choice([0, 0, 2.9, -3.1])
+        x1 = right + rng.choice([0, 0, 3, -2])
+        edges.append({"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y})
+    return edges
+
+
+def test_the_same_crossings_cells_and_tables_as_pdfplumbers_steps_on_random_rulings() -> None:
+    """Each step `_pdf_lattice` does its own way gives what pdfplumber's step gives, on rulings
+    no PDF of the tests draws: crossings within the tolerances, cells, their tables."""
+    rng = random.Random(24)
+    for _ in range(600):
+        edges = _random_ruling(rng)
+        points = edges_to_intersections(edges, 3, 3)
+        through = _crossings(edges, 3, 3)
+        assert sorted(through) == sorted(points)
+        for point, edges_there in points.items():
+            assert through[point] == (
+                {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges_there["v"]},
+                {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges_there["h"]},
+            )
+        cells = intersections_to_cells(points)
+        assert _cells(through) == cells
+        assert _tables(cells) == [list(table) for table in cells_to_tables(cells)]

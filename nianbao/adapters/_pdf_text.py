@@ -76,24 +76,25 @@ def dedupe(chars: Sequence[Char], tolerance: float = 1) -> list[Char]:
     groups: dict[Any, list[Char]] = {}
     for char in chars:
         groups.setdefault(same(char), []).append(char)
-    kept: set[int] = set()
+    # what is dropped, not what is kept: on most pages nothing, and the page's list is copied
+    dropped: set[int] = set()
     for group in groups.values():
         if len(group) == 1:  # most characters: nothing to merge
-            kept.add(id(group[0]))
             continue
         tops = sorted(char["doctop"] for char in group)
         if tolerance >= 0 and all(b > a + tolerance for a, b in pairwise(tops)):
             # a character repeated on lines of its own (a digit, a common word): every row of
             # `_clusters` one character, each kept, without making them
-            kept.update(id(char) for char in group)
             continue
         for row in _clusters(group, "doctop", tolerance):
             if len(row) == 1:  # a character repeated elsewhere on the page, not printed twice
-                kept.add(id(row[0]))
                 continue
             for spot in _clusters(row, "x0", tolerance):
-                kept.add(id(min(spot, key=itemgetter("doctop", "x0"))))
-    return [char for char in chars if id(char) in kept]
+                first = min(spot, key=itemgetter("doctop", "x0"))
+                dropped.update(id(char) for char in spot if char is not first)
+    if not dropped:
+        return list(chars)
+    return [char for char in chars if id(char) not in dropped]
 
 
 def _clusters(chars: list[Char], attr: str, tolerance: float) -> list[list[Char]]:

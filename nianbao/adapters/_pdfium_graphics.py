@@ -53,8 +53,13 @@ class Graphics:
 
     def walk(self, page: int) -> None:
         api = self._api
+        get, kind_of, texts = api.get_object, api.object_type, self.texts
         for k in range(api.count_objects(page)):
-            self._object(api.get_object(page, k), IDENTITY, top=True)
+            obj = get(page, k)
+            if kind_of(obj) == _TEXT:  # most objects, one a glyph in a WPS report: `_object`'s
+                texts.append(obj)  # way with a text object at the top, without its call
+            else:
+                self._object(obj, IDENTITY, top=True)
 
     def _object(self, obj: int, outer: Matrix, *, top: bool) -> None:
         api = self._api
