@@ -215,7 +215,7 @@ def test_fifo_input_without_a_writer_is_refused_at_once(tmp_path: Path) -> None:
     result = _cli("convert", str(fifo), "-o", str(tmp_path / "out.json"))
     assert time.monotonic() - start < 20
     assert result.returncode == 3
-    assert b"is a FIFO (a named pipe), not a file" in result.stderr
+    assert b"is a FIFO (a named pipe), not a regular file" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.txt"]
 
 

@@ -15,8 +15,8 @@ from nianbao.adapters.registry import AdapterRegistry, default_registry
 from nianbao.adapters.sniff import InputInfo, sniff
 from nianbao.convert.annual_report import profile
 from nianbao.convert.options import ConvertOptions
-from nianbao.errors import DocumentLoadError, NotARegularFileError, UnsupportedFormatError
-from nianbao.schemas.emit import kind_of, report_data
+from nianbao.errors import DocumentLoadError, UnsupportedFormatError
+from nianbao.schemas.emit import refuse_special_kind, report_data
 from nianbao.schemas.model import Report, Source
 from nianbao.schemas.validation import validate_report_data
 
@@ -56,12 +56,9 @@ def read_input(path: Path) -> bytes:
 def _refuse_special(mode: int, path: Path) -> None:
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(path)
-    if not stat.S_ISREG(mode):
-        raise NotARegularFileError(
-            f"is {kind_of(mode)}, not a regular file; nianbao reads files (pass the bytes "
-            "instead: convert_document(data, filename=...))",
-            source=str(path),
-        )
+    refuse_special_kind(
+        mode, str(path), "pass the bytes instead: convert_document(data, filename=...)"
+    )
 
 
 _CHUNK = 1 << 20

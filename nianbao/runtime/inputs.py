@@ -28,13 +28,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from nianbao.errors import DocumentLoadError
-from nianbao.schemas.emit import kind_of
+from nianbao.schemas.emit import refuse_special_kind
 
 TEMPORARY_SUFFIXES = frozenset(
     {".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".swp", ".lock"}
@@ -114,12 +113,9 @@ def refuse_special(path: Path) -> None:
         mode = path.stat().st_mode
     except (OSError, ValueError):
         return
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return
-    raise DocumentLoadError(
-        f"is {kind_of(mode)}, not a file; nianbao reads files (give a pipe's bytes as "
-        f"standard input: nianbao convert - < {shown(str(path))})",
-        source=shown(str(path)),
+    name = shown(str(path))
+    refuse_special_kind(
+        mode, name, f"give a pipe's bytes as standard input: nianbao convert - < {name}"
     )
 
 

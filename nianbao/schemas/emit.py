@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nianbao.errors import NotARegularFileError
+
 if TYPE_CHECKING:  # writing a file needs no model: the command line imports this module early
     from nianbao.schemas.model import Report
 
@@ -151,6 +153,17 @@ def kind_of(mode: int) -> str:
         (stat.S_ISLNK, "a symbolic link"),
     )
     return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def refuse_special_kind(mode: int, source: str, advice: str) -> None:
+    """A `NotARegularFileError` if `mode` is an input's that is a FIFO, a device or a socket: its
+    read could wait for a writer for ever or never end. `advice` says how to give such bytes
+    instead (a library's caller and the command line's user are told different ways)."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return
+    raise NotARegularFileError(
+        f"is {kind_of(mode)}, not a regular file; nianbao reads files ({advice})", source=source
+    )
 
 
 # --- temporaries a killed writer left -------------------------------------------------------------
