@@ -1,11 +1,14 @@
 """Issue 24's command-line consistency leftovers: one test per defect, named for it.
 
-Every file is made in tmp_path.
+Every command over many inputs exits by one rule (`InputsFailedError.exit_code_of`): 0 when
+none failed; when every input failed, all alike, their own code (3 for unreadable ones, as
+`convert` of one of them alone); else 1. Every file is made in tmp_path.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -13,10 +16,89 @@ import pytest
 from nianbao import ConvertOptions, PdfOptions, convert_document
 from nianbao.cli import main
 from nianbao.collection.partial import of_report
+from nianbao.errors import InputsFailedError
 from nianbao.schemas.emit import to_json
-from tests.conftest import SAMPLES
+from tests.conftest import GOLDEN, SAMPLES, TEXT_SAMPLES
 
 PDF = SAMPLES / "real" / "hongze-2024.pdf"
+REPORT = GOLDEN / "pingtan-2019.txt.json"
+
+
+@pytest.fixture
+def unreadable(tmp_path: Path) -> list[Path]:
+    """Two inputs that fail alike (exit 3): one missing, one empty."""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    return [tmp_path / "missing.txt", empty]
+
+
+@pytest.fixture
+def binary(tmp_path: Path) -> Path:
+    """An input no adapter reads (exit 4)."""
+    path = tmp_path / "binary.docx"
+    path.write_bytes(bytes(range(256)) * 4)
+    return path
+
+
+def test_the_rule_of_a_run_over_many_inputs() -> None:
+    rule = InputsFailedError.exit_code_of
+    assert rule([], inputs=3) == 0
+    assert rule([3, 3], inputs=2) == 3  # all failed alike: their code
+    assert rule([3, 4], inputs=2) == 1  # failed in different ways
+    assert rule([3], inputs=2) == 1  # some done
+
+
+def test_convert_of_inputs_that_all_failed_alike_exits_with_their_code(
+    tmp_path: Path, unreadable: list[Path], binary: Path
+) -> None:
+    """`convert a b -o out/` where both were unreadable exited 1, `review` of them 3."""
+    many = [str(p) for p in unreadable]
+    assert main(["convert", *many, "-o", str(tmp_path / "all"), "-q"]) == 3
+    assert main(["convert", many[0], "-o", f"{tmp_path / 'one'}/", "-q"]) == 3
+    assert main(["convert", *many, str(binary), "-o", str(tmp_path / "mixed"), "-q"]) == 1
+    some = [many[0], str(TEXT_SAMPLES[0])]
+    assert main(["convert", *some, "-o", str(tmp_path / "some"), "-q"]) == 1
+
+
+def test_convert_on_a_cluster_of_inputs_that_all_failed_alike_exits_with_their_code(
+    tmp_path: Path, unreadable: list[Path]
+) -> None:
+    many = [str(p) for p in unreadable]
+    args = ["convert", *many, "-o", str(tmp_path / "out"), "--cluster", "local:1", "-q"]
+    assert main(args) == 3
+
+
+def test_validate_of_reports_that_all_failed_alike_exits_with_their_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`validate` exited 1 for a missing file, where `convert` and `review` of it exit 3; a
+    folder with no reports is an input unread, as it is for them."""
+    missing, other = tmp_path / "missing.json", tmp_path / "gone.json"
+    assert main(["validate", str(missing)]) == 3
+    assert main(["validate", str(missing), str(other)]) == 3
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["validate", str(empty)]) == 3
+    invalid = tmp_path / "invalid.json"
+    broken = json.loads(REPORT.read_text(encoding="utf-8"))
+    del broken["source"]
+    invalid.write_text(json.dumps(broken), encoding="utf-8")
+    assert main(["validate", str(invalid)]) == 1
+    assert main(["validate", str(invalid), str(missing)]) == 1  # failed in different ways
+    assert main(["validate", str(REPORT), str(missing)]) == 1  # some valid
+    assert main(["validate", str(REPORT)]) == 0
+    assert f"{missing}: no such file" in capsys.readouterr().err
+
+
+def test_export_of_reports_that_all_failed_alike_exits_with_their_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = [str(tmp_path / "missing.json"), str(tmp_path / "gone.json")]
+    assert main(["export", *missing, "--csv", str(tmp_path / "all.csv"), "-q"]) == 3
+    assert main(["export", *missing, "--parquet", str(tmp_path / "data"), "-q"]) == 3
+    some = [missing[0], str(REPORT)]
+    assert main(["export", *some, "--csv", str(tmp_path / "some.csv"), "-q"]) == 1
+    assert "no such file" in capsys.readouterr().err
 
 
 def test_a_pdf_read_to_max_pages_makes_a_partial_report(
