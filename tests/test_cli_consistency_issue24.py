@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,31 @@ def test_export_of_reports_that_all_failed_alike_exits_with_their_code(
     some = [missing[0], str(REPORT)]
     assert main(["export", *some, "--csv", str(tmp_path / "some.csv"), "-q"]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_validate_passes_over_a_json_that_is_not_a_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`validate DIR` called a dataset's manifest.json an invalid report (exit 1): it is passed
+    over, as `review` passes it over, and said so; a file whose schema names nianbao.report and
+    breaks it is still invalid."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    shutil.copyfile(REPORT, folder / "pingtan-2019.json")
+    (folder / "manifest.json").write_text('{"files": ["pingtan-2019.json"]}', encoding="utf-8")
+    assert main(["validate", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        'passed over 1 .json file, not a nianbao report (no "schema": "nianbao.report/N"): '
+        f"{folder / 'manifest.json'}"
+    ) in out
+    assert f"{folder / 'pingtan-2019.json'}: valid" in out
+
+    broken = json.loads(REPORT.read_text(encoding="utf-8"))
+    del broken["source"]  # still a report (its schema named), but not a valid one
+    (folder / "broken.json").write_text(json.dumps(broken), encoding="utf-8")
+    assert main(["validate", str(folder), "-q"]) == 1
+    assert "broken.json" in capsys.readouterr().err
 
 
 def test_a_pdf_read_to_max_pages_makes_a_partial_report(

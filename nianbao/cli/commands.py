@@ -21,6 +21,7 @@ from nianbao.runtime.inputs import (
     is_standard_input,
     is_url,
     listed,
+    passed_over,
     printable,
     spool_standard_input,
 )
@@ -379,6 +380,7 @@ def validate(args: argparse.Namespace) -> int:
     from nianbao.runtime.outputs import STDIO
 
     codes: list[int] = []  # each report's: 0 valid, else why not (`_validate_one`)
+    not_reports: list[Path] = []
     for given in args.reports:
         if str(given) == STDIO:
             with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
@@ -387,7 +389,7 @@ def validate(args: argparse.Namespace) -> int:
                 codes.append(_validate_one(STDIN_NAME, staged))
             continue
         if given.is_dir():
-            reports = _reports_in(given)
+            reports = _reports_in(given, not_reports)
             if not reports:
                 # As `convert` and `review` of a folder with nothing for them: an input unread.
                 error(f"{given}: no reports (*.json) in this folder")
@@ -395,6 +397,8 @@ def validate(args: argparse.Namespace) -> int:
             codes += [_validate_one(str(path), path) for path in reports]
             continue
         codes.append(_validate_one(str(given), given))
+    if not_reports and not args.quiet:
+        print(passed_over(not_reports))
     return InputsFailedError.exit_code_of([c for c in codes if c], inputs=len(codes))
 
 
@@ -432,16 +436,23 @@ def _validate_one(shown: str, path: Path) -> int:
     return InputsFailedError.exit_code if problems else 0
 
 
-def _reports_in(folder: Path) -> list[Path]:
+def _reports_in(folder: Path, not_reports: list[Path]) -> list[Path]:
     """The report files under `folder`: `*.json`, not hidden, not a hot folder's
-    `.error.json`, in hidden folders not entered."""
-    return sorted(
+    `.error.json`, in hidden folders not entered. A .json that does not say it is a nianbao
+    report (`names_report_schema`: a dataset's manifest.json) is added to `not_reports`, as
+    `review` passes it over; one that says so and breaks the schema is validated, and fails."""
+    from nianbao.collection.report_file import names_report_schema
+
+    found = sorted(
         path
         for path in folder.rglob("*.json")
         if not any(part.startswith(".") for part in path.relative_to(folder).parts)
         and not path.name.endswith(".error.json")
         and path.is_file()
     )
+    reports = [path for path in found if names_report_schema(path)]
+    not_reports += sorted(set(found) - set(reports))
+    return reports
 
 
 def _options(args: argparse.Namespace) -> ConvertOptions:

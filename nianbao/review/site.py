@@ -51,6 +51,7 @@ from nianbao.runtime.inputs import (
     alternative_names,
     documents_in,
     is_ignored,
+    passed_over,
     printable,
 )
 from nianbao.runtime.pool import WorkerPool
@@ -269,15 +270,7 @@ def build(
     console = console or Console(stderr=True)
     out = out or sys.stdout
     if not_reports and verbosity > 0:
-        shown = ", ".join(printable(str(p)) for p in not_reports[:5])
-        more = f" and {len(not_reports) - 5} more" if len(not_reports) > 5 else ""
-        what = (
-            "file, not a nianbao report" if len(not_reports) == 1 else "files, not nianbao reports"
-        )
-        print(
-            f"passed over {len(not_reports)} .json {what}: {shown}{more}",
-            file=out,
-        )
+        print(passed_over(not_reports), file=out)
     summary = Summary(total=len(jobs))
     start = time.perf_counter()
     by_source = {job.source: job for job in jobs}

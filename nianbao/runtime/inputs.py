@@ -198,6 +198,16 @@ def listed(paths: Sequence[Path], most: int = 5) -> str:
     return shown_paths + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
+def passed_over(not_reports: Sequence[Path]) -> str:
+    """The line that says which .json files of folders `review` and `validate` passed over as
+    not nianbao reports (`nianbao.collection.report_file.names_report_schema`), and why."""
+    what = "file, not a nianbao report" if len(not_reports) == 1 else "files, not nianbao reports"
+    return (
+        f'passed over {len(not_reports)} .json {what} (no "schema": "nianbao.report/N"): '
+        + listed(not_reports)
+    )
+
+
 #: The longest file name most file systems take, in bytes (ext4, XFS, btrfs, NTFS in UTF-16
 #: units, which a name of 255 bytes never exceeds).
 NAME_MAX = 255
