@@ -36,6 +36,7 @@ a pickled exception or a class name matched elsewhere: `Failure.of(exc)` on one 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -170,9 +171,21 @@ class ReportValidationError(InternalError):
 
 
 class InputsFailedError(NianbaoError):
-    """A run over many inputs (a batch, the cluster, `export`, `validate`) went to its end, but
-    some inputs failed. Each failure has had its own line already, so the command returns this
-    class's exit code rather than raising it."""
+    """A run over many inputs (a batch, the cluster, `review`, `export`, `validate`) went to its
+    end, but some inputs failed. Each failure has had its own line already, so the command
+    returns an exit code rather than raising this (`exit_code_of`)."""
+
+    @classmethod
+    def exit_code_of(cls, failure_codes: Sequence[int], *, inputs: int) -> int:
+        """The exit code of a run over `inputs` inputs, `failure_codes` the code of each that
+        failed: 0 when none failed; when every input failed, all alike, their own code (one
+        unreadable input exits 3, as `convert` of it alone does); else this class's, 1: the
+        inputs failed in different ways, or some of them were done."""
+        if not failure_codes:
+            return 0
+        if len(failure_codes) >= inputs and len(set(failure_codes)) == 1:
+            return failure_codes[0]
+        return cls.exit_code
 
 
 class StoppedError(NianbaoError):

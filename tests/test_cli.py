@@ -207,7 +207,8 @@ def test_validate_takes_a_folder_recursively_and_standard_input(
     assert broken.returncode == 1 and broken.stderr.startswith(b"<stdin>: ")
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert main(["validate", str(empty)]) == 1
+    # An input with nothing to read, as `convert` and `review` of an empty folder: exit 3.
+    assert main(["validate", str(empty)]) == 3
     assert "no reports (*.json) in this folder" in capsys.readouterr().err
 
 

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nianbao.convert.options import ConvertOptions, Limits, PdfOptions, TextOptions
-from nianbao.errors import InputsFailedError, NianbaoError, UsageError
+from nianbao.errors import DocumentLoadError, InputsFailedError, NianbaoError, UsageError
 from nianbao.runtime.inputs import (
     STDIN_NAME,
     is_standard_input,
     is_url,
+    listed,
+    passed_over,
     printable,
     spool_standard_input,
 )
@@ -92,7 +94,7 @@ def _convert_cluster(args: argparse.Namespace) -> int:
     if not args.quiet or summary.failed:
         print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
-    return InputsFailedError.exit_code if summary.failed else 0
+    return summary.exit_code()
 
 
 def _update_dataset(directory: Path | None, outputs: Sequence[Path]) -> None:
@@ -217,7 +219,7 @@ def _convert_many(args: argparse.Namespace) -> int:
     if not args.quiet or summary.failed:
         print(summary.line())
     _update_dataset(args.parquet, [job.output for job in jobs])
-    return InputsFailedError.exit_code if summary.failed else 0
+    return summary.exit_code()
 
 
 def _say_skipped(not_documents: Sequence[Path], links: Sequence[Path]) -> None:
@@ -230,9 +232,7 @@ def _say_skipped(not_documents: Sequence[Path], links: Sequence[Path]) -> None:
         ),
     ):
         if paths:
-            shown = ", ".join(printable(str(p)) for p in paths[:5])
-            more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
-            print(f"skipped {len(paths)} {why}: {shown}{more}")
+            print(f"skipped {len(paths)} {why}: {listed(paths)}")
 
 
 def watch(args: argparse.Namespace) -> int:
@@ -299,7 +299,9 @@ def export(args: argparse.Namespace) -> int:
             print(f"series check failed: {failure.rule}: {failure.message}")
         if len(failed) > _SHOWN:
             print(f"... and {len(failed) - _SHOWN} more: `nianbao check {args.parquet}` lists all")
-    return InputsFailedError.exit_code if problems else 0
+    return InputsFailedError.exit_code_of(
+        [problem.exit_code for problem in problems], inputs=rows + len(problems)
+    )
 
 
 def check(args: argparse.Namespace) -> int:
@@ -377,42 +379,51 @@ def validate(args: argparse.Namespace) -> int:
 
     from nianbao.runtime.outputs import STDIO
 
-    failed = 0
+    codes: list[int] = []  # each report's: 0 valid, else why not (`_validate_one`)
+    not_reports: list[Path] = []
     for given in args.reports:
         if str(given) == STDIO:
             with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
                 staged = Path(tmp) / "stdin.json"
                 spool_standard_input(sys.stdin.buffer, staged, REPORT_BOUND, "more than any report")
-                failed += _validate_one(STDIN_NAME, staged)
+                codes.append(_validate_one(STDIN_NAME, staged))
             continue
         if given.is_dir():
-            reports = _reports_in(given)
+            reports = _reports_in(given, not_reports)
             if not reports:
+                # As `convert` and `review` of a folder with nothing for them: an input unread.
                 error(f"{given}: no reports (*.json) in this folder")
-                failed += 1
-            for path in reports:
-                failed += _validate_one(str(path), path)
+                codes.append(DocumentLoadError.exit_code)
+            codes += [_validate_one(str(path), path) for path in reports]
             continue
-        failed += _validate_one(str(given), given)
-    return InputsFailedError.exit_code if failed else 0
+        codes.append(_validate_one(str(given), given))
+    if not_reports and not args.quiet:
+        print(passed_over(not_reports))
+    return InputsFailedError.exit_code_of([c for c in codes if c], inputs=len(codes))
 
 
 def _validate_one(shown: str, path: Path) -> int:
     """Print what is wrong with one report, or that it is valid (and how many of its figures are
-    undetermined); 1 if it is not. Valid is: the schema holds, and the report's own checks,
-    run again on its figures, give what it records (`recheck`)."""
+    undetermined). Valid is: the schema holds, and the report's own checks, run again on its
+    figures, give what it records (`recheck`). The exit code of this report alone: 0 valid, 1
+    not a valid report, or the code of what kept it from being read (missing, not JSON: 3)."""
     from pydantic import ValidationError
 
     from nianbao.collection.partial import of_report
-    from nianbao.collection.report_file import read_json, report_problems
+    from nianbao.collection.report_file import data_problems, read_json
     from nianbao.convert.annual_report.recheck import recheck
     from nianbao.schemas.model import Report
 
-    problems = report_problems(path)
     unsure = ""
+    try:
+        data = read_json(path)
+    except NianbaoError as exc:
+        print(f"{printable(shown)}: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    problems = data_problems(data)
     if not problems:
         try:
-            report = Report.model_validate(read_json(path))
+            report = Report.model_validate(data)
         except ValidationError as exc:  # the schema held: the model's own rules did not
             problems = [f"not a report: {e['msg']} at {e['loc']}" for e in exc.errors()]
         else:
@@ -422,19 +433,26 @@ def _validate_one(shown: str, path: Path) -> int:
         print(f"{printable(shown)}: {problem}", file=sys.stderr)
     if not problems:
         print(f"{printable(shown)}: valid" + (f"; {unsure}" if unsure else ""))
-    return 1 if problems else 0
+    return InputsFailedError.exit_code if problems else 0
 
 
-def _reports_in(folder: Path) -> list[Path]:
+def _reports_in(folder: Path, not_reports: list[Path]) -> list[Path]:
     """The report files under `folder`: `*.json`, not hidden, not a hot folder's
-    `.error.json`, in hidden folders not entered."""
-    return sorted(
+    `.error.json`, in hidden folders not entered. A .json that does not say it is a nianbao
+    report (`names_report_schema`: a dataset's manifest.json) is added to `not_reports`, as
+    `review` passes it over; one that says so and breaks the schema is validated, and fails."""
+    from nianbao.collection.report_file import names_report_schema
+
+    found = sorted(
         path
         for path in folder.rglob("*.json")
         if not any(part.startswith(".") for part in path.relative_to(folder).parts)
         and not path.name.endswith(".error.json")
         and path.is_file()
     )
+    reports = [path for path in found if names_report_schema(path)]
+    not_reports += sorted(set(found) - set(reports))
+    return reports
 
 
 def _options(args: argparse.Namespace) -> ConvertOptions:

@@ -11,9 +11,9 @@ phrase in `Completeness.reasons`, in this order):
 - **tables missing** (`table.missing`): a standard section printed without its table;
 - **form unknown**: recognised as an annual report, but on no form nianbao knows, so no figure
   is known to be there;
-- **cut short by a limit** (`html.truncated`, `image.truncated`): a bound of nianbao's own
-  left part of the document unread (a page past the parser's depth, a TIFF's frames past the
-  200th);
+- **cut short by a limit** (`html.truncated`, `image.truncated`, `pdf.truncated`): a bound
+  left part of the document unread, nianbao's own (a page past the parser's depth, a TIFF's
+  frames past the 200th) or one asked for (a PDF's pages past `--max-pages`);
 - **figures missing**: a figure that the report's form prints is absent from the report. A
   blank cell is printed (its figure is there, with no value), so it is not missing; a group of
   rows printed as one row (the 2019 form's single `other_handling` row in a 2021 report) stands
@@ -58,8 +58,9 @@ UNSURE_STATES = ("undetermined", RESOLVED)
 NO_TEXT_LAYER = "pdf.no_text_layer"
 TABLE_MISSING = "table.missing"
 NOT_RECOGNISED = "not recognised as an annual report"
-#: The diagnostics of a bound that left part of the document unread.
-CUT_SHORT = ("html.truncated", "image.truncated")
+#: The diagnostics of a bound that left part of the document unread: nianbao's own, or the
+#: pages past `max_pages` that were asked not to be read (the report is of part of the PDF).
+CUT_SHORT = ("html.truncated", "image.truncated", "pdf.truncated")
 
 
 @dataclass(frozen=True)

@@ -56,11 +56,20 @@ def read_reports(
 
 
 def report_problems(path: Path) -> list[str]:
-    """Every reason the file at `path` is not a report this nianbao reads (`nianbao validate`):
-    the first that stops the reading (unreadable, not JSON, another schema version), else every
-    way it breaks the schema; empty when it is a valid report."""
+    """Every reason the file at `path` is not a report this nianbao reads: the first that stops
+    the reading (unreadable, not JSON, another schema version), else every way it breaks the
+    schema; empty when it is a valid report."""
     try:
         data = read_json(path)
+    except NianbaoError as exc:
+        return [exc.message]
+    return data_problems(data)
+
+
+def data_problems(data: Any) -> list[str]:
+    """`report_problems` of JSON data read already (`nianbao validate`, which tells a file it
+    cannot read from one that is not a valid report)."""
+    try:
         check_schema_version(data)
     except NianbaoError as exc:
         return [exc.message]

@@ -47,7 +47,13 @@ from nianbao.review.report_page import Entry, entry_of, pages_holding_figures, r
 from nianbao.review.sources import image_name
 from nianbao.review.templates import ASSETS, text
 from nianbao.runtime.batch import Lines
-from nianbao.runtime.inputs import alternative_names, documents_in, is_ignored, printable
+from nianbao.runtime.inputs import (
+    alternative_names,
+    documents_in,
+    is_ignored,
+    passed_over,
+    printable,
+)
 from nianbao.runtime.pool import WorkerPool
 from nianbao.runtime.worker import Converted, convert_file
 from nianbao.schemas.emit import write_atomic
@@ -88,14 +94,10 @@ class Summary:
     seconds: float = 0.0
 
     def exit_code(self) -> int:
-        """0 when every input was reviewed; when none was and all failed alike (one unreadable
-        input, say), that failure's own code, the one `nianbao convert` of the input exits
-        with (3); else 1, a failed file in a batch."""
-        if not self.failures:
-            return 0
-        if not self.reviewed and len(set(self.failure_codes)) == 1:
-            return self.failure_codes[0]
-        return InputsFailedError.exit_code
+        """The one rule of a run over many inputs (`InputsFailedError.exit_code_of`): 0 when
+        every input was reviewed; when all failed alike (one unreadable input, say), that
+        failure's own code, the one `nianbao convert` of the input exits with (3); else 1."""
+        return InputsFailedError.exit_code_of(self.failure_codes, inputs=self.total)
 
     def line(self, site: Path) -> str:
         text = f"{self.reviewed} of {self.total} reviewed -> {site / INDEX}"
@@ -268,15 +270,7 @@ def build(
     console = console or Console(stderr=True)
     out = out or sys.stdout
     if not_reports and verbosity > 0:
-        shown = ", ".join(printable(str(p)) for p in not_reports[:5])
-        more = f" and {len(not_reports) - 5} more" if len(not_reports) > 5 else ""
-        what = (
-            "file, not a nianbao report" if len(not_reports) == 1 else "files, not nianbao reports"
-        )
-        print(
-            f"passed over {len(not_reports)} .json {what}: {shown}{more}",
-            file=out,
-        )
+        print(passed_over(not_reports), file=out)
     summary = Summary(total=len(jobs))
     start = time.perf_counter()
     by_source = {job.source: job for job in jobs}

@@ -14,7 +14,8 @@ reports and failures (`nianbao.collection.partial`).
 
 On a terminal a progress bar shows on stderr and failures are printed above it; in a pipe or a
 log there is no bar, just one line per file. Either way a summary ends the run, and the exit
-status is 1 if any input failed (failed checks are information, not failure).
+status is 1 if any input failed, or the code they share if all failed alike (`Summary.exit_code`;
+failed checks are information, not failure).
 
 Reports are written atomically (a temporary renamed into place); a run killed outright can leave
 a `.nianbao-<pid>@<host>-*.tmp` behind, which the next run into the same folders removes once its
@@ -28,7 +29,7 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -43,7 +44,7 @@ from rich.progress import (
 )
 
 from nianbao.convert.options import ConvertOptions, Limits
-from nianbao.errors import DocumentLoadError, Failure, OutputError
+from nianbao.errors import DocumentLoadError, Failure, InputsFailedError, OutputError
 from nianbao.runtime.inputs import (
     DOCUMENT_SUFFIXES,
     alternative_names,
@@ -75,11 +76,14 @@ class Summary:
     undetermined: int = 0  # reports with at least one undetermined figure
     skipped: int = 0  # --skip-existing: already converted from the same bytes
     seconds: float = 0.0
+    #: The exit code of each failure, for the run's own (`exit_code`).
+    failure_codes: list[int] = field(default_factory=list)
 
     def count(self, result: Converted | Failure) -> None:
         """Count one file's result as failed, not a report, partial or converted."""
         if isinstance(result, Failure):
             self.failed += 1
+            self.failure_codes.append(result.exit_code)
             return
         if result.status == "not a report":
             self.not_report += 1
@@ -112,6 +116,11 @@ class Summary:
         if self.skipped:
             text += f", {self.skipped} already converted"
         return f"{text}, in {self.seconds:.1f} s ({rate:.1f} files/s)"
+
+    def exit_code(self) -> int:
+        """The run's exit code, by the one rule of a run over many inputs
+        (`InputsFailedError.exit_code_of`: all failed alike, their code; else 1 if any failed)."""
+        return InputsFailedError.exit_code_of(self.failure_codes, inputs=self.total)
 
 
 def plan(

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -190,6 +190,22 @@ def printable(text: str) -> str:
     """`text` with control characters shown as `?` (a file named `a\nb` cannot forge log lines)
     and bytes that are not UTF-8 as `\\xc4`."""
     return "".join(ch if ch.isprintable() or ch == " " else "?" for ch in shown(text))
+
+
+def listed(paths: Sequence[Path], most: int = 5) -> str:
+    """`a.pdf, b.pdf and 3 more`: the first `most` of `paths`, printable, and how many more."""
+    shown_paths = ", ".join(printable(str(p)) for p in paths[:most])
+    return shown_paths + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def passed_over(not_reports: Sequence[Path]) -> str:
+    """The line that says which .json files of folders `review` and `validate` passed over as
+    not nianbao reports (`nianbao.collection.report_file.names_report_schema`), and why."""
+    what = "file, not a nianbao report" if len(not_reports) == 1 else "files, not nianbao reports"
+    return (
+        f'passed over {len(not_reports)} .json {what} (no "schema": "nianbao.report/N"): '
+        + listed(not_reports)
+    )
 
 
 #: The longest file name most file systems take, in bytes (ext4, XFS, btrfs, NTFS in UTF-16
