@@ -1,0 +1,125 @@
+"""Layout frames: a ruled box whose cells hold the page's flow, not a table's labels and figures.
+
+Sites lay a page out in a table with borders (a navigation column beside a content cell that
+holds the title, the headings, the prose and the report's tables), and a browser prints it as
+ruled boxes around everything. A data table's cell holds a label or a figure, never a whole
+table: a ruled box one of whose cells holds a table is a frame (the HTML adapter's rule for
+layout tables, `_html_read._is_layout`, read off the drawing). Its cells are the page's text,
+each cell's lines read on their own (a navigation column must not run into the lines beside
+it) and in the frame's reading order, left before right in a band; the tables inside are tables.
+
+A table drawn flush against the frame's walls shares their rules, so the ruling finds it as
+part of the frame: the frame's other cells within the columns of a cell that holds a table are
+that table's (the content column's), grouped into tables again by their corners; the rest (a
+navigation column, a header band) are the frame's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nianbao.adapters._pdf_lattice import group_cells
+from nianbao.adapters._pdf_tables import BBox, RawTable, accept, from_boxes
+from nianbao.adapters._pdf_text import Char, TextLine, group_lines
+from nianbao.schemas.model import TableMethod
+
+_HOLD_TOLERANCE = 2.0  # a table this close to a cell's side is inside it (shared rules)
+
+#: Where an item is read in its page's order: the top and left of the frame cell it lies in.
+Place = tuple[float, float]
+
+
+@dataclass
+class Framed:
+    """A page's tables with its frames taken apart, and the frames' own cells."""
+
+    tables: list[RawTable]
+    frame_cells: list[BBox] = field(default_factory=list)
+
+
+def take_apart(
+    boxes: Sequence[list[BBox]], chars: Sequence[Char], page: int, method: TableMethod
+) -> Framed:
+    """The tables of a page's cell `boxes`, a frame's own cells kept apart from them."""
+    built = [
+        (cells, t)
+        for cells in boxes
+        if (t := from_boxes(cells, chars, page, method=method)) is not None
+    ]
+    if len(built) < 2:  # a frame holds a table: one table alone frames nothing
+        return Framed([t for _, t in built])
+    data = [t.bbox for _, t in built if accept(t)]
+    framed = Framed([])
+    for cells, table in built:
+        holders = [c for c in cells if any(_holds(c, d) for d in data if d != table.bbox)]
+        if not holders:
+            framed.tables.append(table)
+            continue
+        inner = [
+            c for c in cells if c not in holders and any(_within_columns(c, h) for h in holders)
+        ]
+        groups = group_cells(inner)
+        grouped = {c for g in groups for c in g}
+        framed.frame_cells.extend(c for c in cells if c not in grouped)
+        framed.tables.extend(
+            t for g in groups if (t := from_boxes(g, chars, page, method=method)) is not None
+        )
+    return framed
+
+
+def by_frame_cell(
+    frame_cells: Sequence[BBox], chars: list[Char]
+) -> tuple[list[Char], dict[BBox, list[Char]]]:
+    """`chars` (those no table took) outside every frame cell, and those in each frame cell."""
+    if not frame_cells:
+        return chars, {}
+    inside: dict[BBox, list[Char]] = {cell: [] for cell in frame_cells}
+    rest: list[Char] = []
+    for char in chars:
+        cell = _cell_at(frame_cells, char)
+        (inside[cell] if cell is not None else rest).append(char)
+    return rest, inside
+
+
+def frame_lines(
+    rest: list[Char], inside: dict[BBox, list[Char]], page: int
+) -> tuple[list[TextLine], dict[int, Place]]:
+    """The page's lines (`by_frame_cell`): each frame cell's read on its own, and where each
+    of those is read (`Place`, by the line's `id`)."""
+    lines = group_lines(rest, page)
+    places: dict[int, Place] = {}
+    for cell, own in inside.items():
+        for line in group_lines(own, page):
+            lines.append(line)
+            places[id(line)] = (cell[1], cell[0])
+    return lines, places
+
+
+def table_places(frame_cells: Sequence[BBox], tables: Sequence[RawTable]) -> dict[int, Place]:
+    """Where each table inside a frame cell is read: with that cell's lines."""
+    places: dict[int, Place] = {}
+    for table in tables:
+        cell = next((c for c in frame_cells if _holds(c, table.bbox)), None)
+        if cell is not None:
+            places[id(table)] = (cell[1], cell[0])
+    return places
+
+
+def _holds(cell: BBox, box: BBox) -> bool:
+    """`box` lies wholly inside `cell`, a few points' drawing aside."""
+    return (
+        box[0] >= cell[0] - _HOLD_TOLERANCE
+        and box[1] >= cell[1] - _HOLD_TOLERANCE
+        and box[2] <= cell[2] + _HOLD_TOLERANCE
+        and box[3] <= cell[3] + _HOLD_TOLERANCE
+    )
+
+
+def _within_columns(cell: BBox, holder: BBox) -> bool:
+    return cell[0] >= holder[0] - _HOLD_TOLERANCE and cell[2] <= holder[2] + _HOLD_TOLERANCE
+
+
+def _cell_at(cells: Sequence[BBox], char: Char) -> BBox | None:
+    x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return next((c for c in cells if c[0] <= x <= c[2] and c[1] <= y <= c[3]), None)
