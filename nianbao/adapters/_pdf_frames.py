@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nianbao.adapters._pdf_lattice import group_cells
-from nianbao.adapters._pdf_tables import BBox, RawTable, accept, from_boxes
+from nianbao.adapters._pdf_tables import BBox, RawTable, accept, from_boxes, is_prose, rounded
 from nianbao.adapters._pdf_text import Char, TextLine, group_lines
 from nianbao.schemas.model import TableMethod
 
@@ -47,25 +47,72 @@ def take_apart(
         for cells in boxes
         if (t := from_boxes(cells, chars, page, method=method)) is not None
     ]
-    if len(built) < 2:  # a frame holds a table: one table alone frames nothing
-        return Framed([t for _, t in built])
     data = [t.bbox for _, t in built if accept(t)]
     framed = Framed([])
     for cells, table in built:
-        holders = [c for c in cells if any(_holds(c, d) for d in data if d != table.bbox)]
-        if not holders:
+        parts = _frame_parts(cells, table, data, chars, method)
+        if parts is None:
             framed.tables.append(table)
             continue
-        inner = [
-            c for c in cells if c not in holders and any(_within_columns(c, h) for h in holders)
-        ]
-        groups = group_cells(inner)
-        grouped = {c for g in groups for c in g}
-        framed.frame_cells.extend(c for c in cells if c not in grouped)
-        framed.tables.extend(
-            t for g in groups if (t := from_boxes(g, chars, page, method=method)) is not None
-        )
+        tables, own = parts
+        framed.tables.extend(tables)
+        framed.frame_cells.extend(own)
     return framed
+
+
+def _frame_parts(
+    cells: list[BBox],
+    table: RawTable,
+    data: Sequence[BBox],
+    chars: Sequence[Char],
+    method: TableMethod,
+) -> tuple[list[RawTable], list[BBox]] | None:
+    """The tables inside the frame that `cells` draw, and the frame's own cells; None when
+    they are a table. What makes a frame, the first that holds:
+
+    - a cell holds a whole other table;
+    - a cell holds prose (sentences, as `is_prose`) over a grid of labels and figures drawn
+      within its columns: a table's cells are labels and figures, and a note row under a table
+      is text beside it, not one of its rows;
+    - a cell runs the whole height of the ruling at its side, and without it the other cells
+      make more than one grid: the grids of one table meet each other, they are not joined
+      only by a box drawn around them all."""
+    holders = [c for c in cells if any(_holds(c, d) for d in data if d != table.bbox)]
+    if not holders:
+        texts = {cell.bbox: cell.text for cell in table.cells}
+        holders = [c for c in cells if is_prose(texts.get(rounded(c), ""))]
+        parts = _parts(cells, holders, chars, table.pages[0], method)
+        if parts is not None and any(accept(t) for t in parts[0]):
+            return parts
+        holders = [c for c in cells if _full_height(c, table.bbox)]
+        walls = _parts(cells, holders, chars, table.pages[0], method, beside=True)
+        return walls if walls is not None and len(walls[0]) > 1 else None
+    return _parts(cells, holders, chars, table.pages[0], method)
+
+
+def _parts(
+    cells: list[BBox],
+    holders: list[BBox],
+    chars: Sequence[Char],
+    page: int,
+    method: TableMethod,
+    *,
+    beside: bool = False,
+) -> tuple[list[RawTable], list[BBox]] | None:
+    """The frame's tables and own cells, its `holders` being its own: the tables are the other
+    cells within the holders' columns (all the other cells, `beside` them), grouped again by
+    their corners; the cells in no group are the frame's too."""
+    if not holders:
+        return None
+    inner = [
+        c
+        for c in cells
+        if c not in holders and (beside or any(_within_columns(c, h) for h in holders))
+    ]
+    groups = group_cells(inner)
+    grouped = {c for g in groups for c in g}
+    tables = [t for g in groups if (t := from_boxes(g, chars, page, method=method)) is not None]
+    return tables, [c for c in cells if c not in grouped]
 
 
 def by_frame_cell(
@@ -113,6 +160,15 @@ def _holds(cell: BBox, box: BBox) -> bool:
         and box[1] >= cell[1] - _HOLD_TOLERANCE
         and box[2] <= cell[2] + _HOLD_TOLERANCE
         and box[3] <= cell[3] + _HOLD_TOLERANCE
+    )
+
+
+def _full_height(cell: BBox, bbox: BBox) -> bool:
+    """`cell` runs from the top of the ruling at `bbox` to its bottom, at one of its sides."""
+    return (
+        cell[1] <= bbox[1] + _HOLD_TOLERANCE
+        and cell[3] >= bbox[3] - _HOLD_TOLERANCE
+        and (cell[0] <= bbox[0] + _HOLD_TOLERANCE or cell[2] >= bbox[2] - _HOLD_TOLERANCE)
     )
 
 
