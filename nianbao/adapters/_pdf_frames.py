@@ -23,6 +23,7 @@ from nianbao.adapters._pdf_lattice import group_cells
 from nianbao.adapters._pdf_tables import BBox, RawTable, accept, from_boxes, is_prose, rounded
 from nianbao.adapters._pdf_text import Char, TextLine, group_lines
 from nianbao.schemas.model import TableMethod
+from nianbao.text.numbers import is_figure
 
 _HOLD_TOLERANCE = 2.0  # a table this close to a cell's side is inside it (shared rules)
 
@@ -75,8 +76,9 @@ def _frame_parts(
       within its columns: a table's cells are labels and figures, and a note row under a table
       is text beside it, not one of its rows;
     - a cell runs the whole height of the ruling at its side, and without it the other cells
-      make more than one grid: the grids of one table meet each other, they are not joined
-      only by a box drawn around them all."""
+      make more than one grid (the grids of one table meet each other, they are not joined
+      only by a box drawn around them all), or it is blank (a blank cell beside every row is
+      no row's label: the frame's column, on a page where it holds nothing)."""
     holders = [c for c in cells if any(_holds(c, d) for d in data if d != table.bbox)]
     if not holders:
         texts = {cell.bbox: cell.text for cell in table.cells}
@@ -86,7 +88,8 @@ def _frame_parts(
             return parts
         holders = [c for c in cells if _full_height(c, table.bbox)]
         walls = _parts(cells, holders, chars, table.pages[0], method, beside=True)
-        return walls if walls is not None and len(walls[0]) > 1 else None
+        blank = any(not texts.get(rounded(c)) for c in holders)
+        return walls if walls is not None and (len(walls[0]) > 1 or blank) else None
     return _parts(cells, holders, chars, table.pages[0], method)
 
 
@@ -101,7 +104,9 @@ def _parts(
 ) -> tuple[list[RawTable], list[BBox]] | None:
     """The frame's tables and own cells, its `holders` being its own: the tables are the other
     cells within the holders' columns (all the other cells, `beside` them), grouped again by
-    their corners; the cells in no group are the frame's too."""
+    their corners; the cells in no group are the frame's too, and so is a row across the
+    whole content column at a group's top or foot that holds no figure (a heading between the
+    frame's tables, drawn within the rules of the table under it)."""
     if not holders:
         return None
     inner = [
@@ -109,10 +114,47 @@ def _parts(
         for c in cells
         if c not in holders and (beside or any(_within_columns(c, h) for h in holders))
     ]
-    groups = group_cells(inner)
-    grouped = {c for g in groups for c in g}
-    tables = [t for g in groups if (t := from_boxes(g, chars, page, method=method)) is not None]
+    if beside:
+        lefts = [h[2] for h in holders if h[0] <= min(c[0] for c in cells) + _HOLD_TOLERANCE]
+        rights = [h[0] for h in holders if h[2] >= max(c[2] for c in cells) - _HOLD_TOLERANCE]
+        column = (
+            max(lefts, default=min(c[0] for c in cells)),
+            min(rights, default=max(c[2] for c in cells)),
+        )
+    else:
+        column = (min(h[0] for h in holders), max(h[2] for h in holders))
+    tables: list[RawTable] = []
+    grouped: set[BBox] = set()
+    for found in group_cells(inner):
+        group = found
+        table = from_boxes(group, chars, page, method=method)
+        while table is not None and (heading := _heading_row(table, column)) is not None:
+            group = [c for c in group if rounded(c) != heading]
+            table = from_boxes(group, chars, page, method=method) if len(group) > 1 else None
+        if table is not None:
+            tables.append(table)
+            grouped.update(group)
     return tables, [c for c in cells if c not in grouped]
+
+
+def _heading_row(table: RawTable, column: tuple[float, float]) -> BBox | None:
+    """The box of the row at `table`'s top or foot that is one cell across the whole content
+    `column` and holds no figure, if there is one."""
+    if (
+        abs(table.bbox[0] - column[0]) > _HOLD_TOLERANCE
+        or abs(table.bbox[2] - column[1]) > _HOLD_TOLERANCE
+    ):
+        return None
+    for cell in table.cells:
+        ends = cell.row == 0 or cell.row + cell.row_span == table.n_rows
+        if (
+            ends
+            and cell.col_span == table.n_cols
+            and cell.row_span == 1
+            and not is_figure(cell.text)
+        ):
+            return cell.bbox
+    return None
 
 
 def by_frame_cell(
