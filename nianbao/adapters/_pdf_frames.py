@@ -77,8 +77,10 @@ def _frame_parts(
       is text beside it, not one of its rows;
     - a cell runs the whole height of the ruling at its side, and without it the other cells
       make more than one grid (the grids of one table meet each other, they are not joined
-      only by a box drawn around them all), or it is blank (a blank cell beside every row is
-      no row's label: the frame's column, on a page where it holds nothing)."""
+      only by a box drawn around them all), or it is blank and the grid beside it opens or
+      ends with a heading across it (no table's row leaves out a column that a blank cell
+      fills down the whole page: a table continued from the page before would have that
+      column under its heading too)."""
     holders = [c for c in cells if any(_holds(c, d) for d in data if d != table.bbox)]
     if not holders:
         texts = {cell.bbox: cell.text for cell in table.cells}
@@ -88,8 +90,12 @@ def _frame_parts(
             return parts
         holders = [c for c in cells if _full_height(c, table.bbox)]
         walls = _parts(cells, holders, chars, table.pages[0], method, beside=True)
+        if walls is None:
+            return None
+        tables, own = walls
         blank = any(not texts.get(rounded(c)) for c in holders)
-        return walls if walls is not None and (len(walls[0]) > 1 or blank) else None
+        headed = len(own) > len(holders)  # a heading row was taken off the grid beside
+        return walls if len(tables) > 1 or (blank and headed) else None
     return _parts(cells, holders, chars, table.pages[0], method)
 
 
