@@ -13,6 +13,8 @@ on long reports and a caller's time limit can stop between pages.
 
     page -> characters (duplicates from fake bold removed, unmapped glyphs counted and dropped)
          -> tables from ruling lines (`_pdf_lattice`, `_pdf_tables`), frames around prose rejected,
+            a page's layout frame (a browser's print of a page laid out in a bordered table)
+            taken apart into its text and the tables inside it (`_pdf_frames`),
             tables a page break cut (a browser's print) closed there, a table the page's side
             cut kept to its columns within the page and said so (`_pdf_cuts`)
          -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
