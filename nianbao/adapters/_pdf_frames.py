@@ -76,11 +76,12 @@ def _frame_parts(
       within its columns: a table's cells are labels and figures, and a note row under a table
       is text beside it, not one of its rows;
     - a cell runs the whole height of the ruling at its side, and without it the other cells
-      make more than one grid (the grids of one table meet each other, they are not joined
-      only by a box drawn around them all), or it is blank and the grid beside it opens or
-      ends with a heading across it (no table's row leaves out a column that a blank cell
-      fills down the whole page: a table continued from the page before would have that
-      column under its heading too)."""
+      make more than one grid: the grids of one table meet each other, they are not joined
+      only by a box drawn around them all;
+    - such a cell is blank and the grid beside it opens or ends with a heading across it
+      (`_heading_row`): a blank cell down the whole side labels no row, and a heading is no
+      table's row. A table continued from the page before has such a blank cell too, under
+      its label that spans rows, but rows of figures beside it: it stays a table."""
     holders = [c for c in cells if any(_holds(c, d) for d in data if d != table.bbox)]
     if not holders:
         texts = {cell.bbox: cell.text for cell in table.cells}
@@ -94,7 +95,7 @@ def _frame_parts(
             return None
         tables, own = walls
         blank = any(not texts.get(rounded(c)) for c in holders)
-        headed = len(own) > len(holders)  # a heading row was taken off the grid beside
+        headed = len(own) > len(holders)  # cells beside the walls no table took: a heading
         return walls if len(tables) > 1 or (blank and headed) else None
     return _parts(cells, holders, chars, table.pages[0], method)
 
