@@ -49,3 +49,4 @@ def test_a_print_of_a_page_in_a_ruled_frame_gives_the_pages_figures_title_and_se
     codes = {d.code for d in printed.diagnostics}
     assert "annual_report.recognised_from_tables" not in codes
     assert "figures.read_linearly" not in codes
+    assert "table.text_outside_cells" not in codes  # a heading between the walls is no row

@@ -261,7 +261,10 @@ def page_of(  # noqa: PLR0917
     left = [c for c in chars if id(c) not in taken]
     # what a frame's cells hold is its text, not a table's stray text
     left, in_frames = by_frame_cell(framed.frame_cells, left)
-    diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
+    # on a page in a frame, the rules that run on past a table's end are the frame's walls,
+    # which run down the page: what lies between them is the frame's text, not an open row
+    walls = [] if framed.frame_cells else rules
+    diagnostics = [d for t in tables if (d := _stray_text(t, left, walls)) is not None]
     diagnostics.extend(cut_off)
     lines, places = frame_lines(left, in_frames, number)
     places.update(table_places(framed.frame_cells, tables))
