@@ -18,7 +18,7 @@ from pdfplumber.table import (
     intersections_to_cells,
 )
 
-from nianbao.adapters._pdf_lattice import _cells, _crossings, _tables, find_tables
+from nianbao.adapters._pdf_lattice import _cells, _crossings, find_tables, group_cells
 from nianbao.adapters._pdf_page import PageRead, plumber_page
 from nianbao.adapters._pdfium import PdfiumDocument
 from nianbao.adapters._pdfium_api import LOCK
@@ -129,4 +129,4 @@ def test_the_same_crossings_cells_and_tables_as_pdfplumbers_steps_on_random_ruli
             )
         cells = intersections_to_cells(points)
         assert _cells(through) == cells
-        assert _tables(cells) == [list(table) for table in cells_to_tables(cells)]
+        assert group_cells(cells) == [list(table) for table in cells_to_tables(cells)]

@@ -8,7 +8,7 @@ anew, and scanning every later point for those below and to the right: with pdfm
 gone, the largest part of reading a page with a big table. Here each crossing is found with
 the boxes of the edges through it (`_crossings`: pdfplumber's `edges_to_intersections`, which
 sorts the horizontal edges again for each vertical one and tries them all), `_cells` does the
-same search with those boxes looked up, and `_tables` groups the cells into tables by
+same search with those boxes looked up, and `group_cells` groups the cells into tables by
 pdfplumber's `cells_to_tables` passes without its removals from a list: the same cells, in
 the same order, in the same tables (tests/test_pdf_lattice.py compares them on every page of
 every PDF the tests hold).
@@ -75,7 +75,7 @@ class Lattice:
             settings.intersection_x_tolerance,
             settings.intersection_y_tolerance,
         )
-        return _tables(_cells(through))
+        return group_cells(_cells(through))
 
 
 #: The boxes of the vertical and of the horizontal edges through a crossing.
@@ -148,7 +148,7 @@ def _cells(through: Through) -> list[BBox]:
     return [cell for point in points if (cell := smallest(point)) is not None]
 
 
-def _tables(cells: list[BBox]) -> list[list[BBox]]:
+def group_cells(cells: list[BBox]) -> list[list[BBox]]:
     """pdfplumber's `cells_to_tables`: the cells grouped into tables, a cell joining the table
     being gathered when it shares a corner with a cell of it, pass after pass over the cells
     left (in their order) until a pass adds none; tables of more than one cell, the topmost

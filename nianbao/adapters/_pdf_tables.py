@@ -110,14 +110,14 @@ def from_boxes(
         r0, r1 = _nearest(ys, box[1]), _nearest(ys, box[3])
         if c1 <= c0 or r1 <= r0 or (r0, c0) in owner:
             continue
-        cell = RawCell(r0, c0, r1 - r0, c1 - c0, page, _round(box))
+        cell = RawCell(r0, c0, r1 - r0, c1 - c0, page, rounded(box))
         cells.append(cell)
         for r in range(r0, r1):
             for c in range(c0, c1):
                 owner.setdefault((r, c), cell)
     table = RawTable(
         pages=[page],
-        bbox=_round((xs[0], ys[0], xs[-1], ys[-1])),
+        bbox=rounded((xs[0], ys[0], xs[-1], ys[-1])),
         xs=xs,
         n_rows=len(ys) - 1,
         cells=cells,
@@ -159,8 +159,13 @@ def accept(table: RawTable) -> bool:
     filled = [c.text for c in table.cells if c.text]
     if table.n_cols < 2 or len(filled) < 2:
         return False
-    prose = sum(1 for text in filled if len(text) > 40 and _SENTENCE.search(text))
+    prose = sum(1 for text in filled if is_prose(text))
     return prose < 0.5 * len(filled)
+
+
+def is_prose(text: str) -> bool:
+    """A cell's text that reads as sentences, not as a label or a figure."""
+    return len(text) > 40 and _SENTENCE.search(text) is not None
 
 
 def mark_headers(table: RawTable) -> None:
@@ -397,5 +402,6 @@ def _nearest(boundaries: Sequence[float], value: float) -> int:
     return i
 
 
-def _round(box: BBox) -> BBox:
+def rounded(box: BBox) -> BBox:
+    """`box` as origins give it: to 0.1 point."""
     return (round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))

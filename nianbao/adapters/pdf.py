@@ -13,6 +13,8 @@ on long reports and a caller's time limit can stop between pages.
 
     page -> characters (duplicates from fake bold removed, unmapped glyphs counted and dropped)
          -> tables from ruling lines (`_pdf_lattice`, `_pdf_tables`), frames around prose rejected,
+            a page's layout frame (a browser's print of a page laid out in a bordered table)
+            taken apart into its text and the tables inside it (`_pdf_frames`),
             tables a page break cut (a browser's print) closed there, a table the page's side
             cut kept to its columns within the page and said so (`_pdf_cuts`)
          -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
@@ -27,7 +29,7 @@ runs over a page break.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from nianbao.adapters import effort
@@ -36,6 +38,13 @@ from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
 from nianbao.adapters._pdf_cuts import Cut, Sides, open_cells, page_cuts
 from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
+from nianbao.adapters._pdf_frames import (
+    Place,
+    by_frame_cell,
+    frame_lines,
+    table_places,
+    take_apart,
+)
 from nianbao.adapters._pdf_lattice import Lattice
 from nianbao.adapters._pdf_open import Library, Reader, import_pdfplumber
 from nianbao.adapters._pdf_page import PageRead
@@ -52,7 +61,6 @@ from nianbao.adapters._pdf_tables import (
     BBox,
     RawTable,
     accept,
-    from_boxes,
     join,
     mark_headers,
     to_model,
@@ -64,7 +72,6 @@ from nianbao.adapters._pdf_text import (
     TextLine,
     dedupe,
     furniture,
-    group_lines,
     is_heading,
     is_unmapped,
     join_pieces,
@@ -92,6 +99,13 @@ class _Page:
     tables: list[RawTable]
     diagnostics: list[Diagnostic]
     ocr: bool = False
+    # Lines and tables inside a layout frame's cell, by `id`: read with that cell (`_pdf_frames`)
+    places: dict[int, Place] = field(default_factory=dict)
+
+    def order(self, item: TextLine | RawTable) -> tuple[float, float, float]:
+        """Reading order: by the frame cell an item lies in (top, then left), then its top."""
+        top = _top(item)
+        return (*self.places.get(id(item), (top, 0.0)), top)
 
 
 class PdfAdapter(GroupAdapter[PdfOptions]):
@@ -228,9 +242,9 @@ def page_of(  # noqa: PLR0917
     """A page from its characters and its tables' cell boxes, whatever read them."""
     tables: list[RawTable] = []
     cut_off: list[Diagnostic] = []
-    for cells in boxes:
-        table = from_boxes(cells, chars, number, method=method)
-        if table is None or not accept(table):
+    framed = take_apart(boxes, chars, number, method)
+    for table in framed.tables:
+        if not accept(table):
             continue
         if sides is not None and (diagnostic := _cut_at_side(table, sides)) is not None:
             cut_off.append(diagnostic)
@@ -245,9 +259,16 @@ def page_of(  # noqa: PLR0917
     for table in tables:
         table.consumed = set()  # the page's characters are let go: their ids mean nothing now
     left = [c for c in chars if id(c) not in taken]
-    diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
+    # what a frame's cells hold is its text, not a table's stray text
+    left, in_frames = by_frame_cell(framed.frame_cells, left)
+    # on a page in a frame, the rules that run on past a table's end are the frame's walls,
+    # which run down the page: what lies between them is the frame's text, not an open row
+    walls = [] if framed.frame_cells else rules
+    diagnostics = [d for t in tables if (d := _stray_text(t, left, walls)) is not None]
     diagnostics.extend(cut_off)
-    return _Page(number, height, group_lines(left, number), tables, diagnostics)
+    lines, places = frame_lines(left, in_frames, number)
+    places.update(table_places(framed.frame_cells, tables))
+    return _Page(number, height, lines, tables, diagnostics, places=places)
 
 
 def scanned_page(number: int, read: OcrPage) -> _Page:
@@ -408,7 +429,7 @@ def _join_tables(pages: list[_Page]) -> list[TextLine | RawTable]:
     items: list[TextLine | RawTable] = []
     for page in pages:
         ordered: list[TextLine | RawTable] = [*page.lines, *page.tables]
-        ordered.sort(key=_top)
+        ordered.sort(key=page.order)
         if (
             ordered
             and items
