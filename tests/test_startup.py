@@ -115,6 +115,46 @@ def test_a_pdf_conversion_leaves_chardet_unimported() -> None:
     assert out.strip() == "False"
 
 
+#: What only pdfplumber's reading of a PDF needs: pdfplumber, pdfminer under it, and what
+#: pdfminer imports (~30-40 ms and several MB of a cold first conversion).
+PDFMINERS = ("pdfplumber", "pdfminer", "charset_normalizer", "cryptography")
+
+
+def _pdf_loads(pdf: Path, engine: str = "pdfium") -> list[str]:
+    """Which of `PDFMINERS` a fresh interpreter holds after converting `pdf` with `engine`."""
+    probe = (
+        "import sys, nianbao\n"
+        f"options = nianbao.ConvertOptions(pdf=nianbao.PdfOptions(pdf_engine={engine!r}))\n"
+        f"nianbao.convert_document({str(pdf)!r}, options=options)\n"
+        f"print(json.dumps([m for m in {PDFMINERS!r} if m in sys.modules]))"
+    )
+    loaded: list[str] = json.loads(_probe(f"import json\n{probe}").strip().splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    [ROOT / "samples/real/hongze-2024.pdf", ROOT / "tests/fixtures/pdf/split-table.pdf"],
+    ids=lambda p: p.name,
+)
+def test_a_pdf_pdfium_reads_whole_imports_neither_pdfplumber_nor_pdfminer(pdf: Path) -> None:
+    # Issue 24, a cold first conversion: the tables' edges are merged by nianbao's own code
+    # (`_pdf_edges`) and the error net asks only the libraries imported (`library_errors`).
+    assert _pdf_loads(pdf) == []
+
+
+def test_a_browser_print_decodes_its_lost_glyphs_with_pdfminer_alone() -> None:
+    # pdfium's text page leaves out a Chromium print's lone spaces: pdfminer's fonts decode
+    # them (`_pdfium_lost`), and pdfplumber is still not needed.
+    loaded = _pdf_loads(ROOT / "tests/fixtures/pdf/chromium-print-no-tounicode.pdf")
+    assert "pdfminer" in loaded
+    assert "pdfplumber" not in loaded
+
+
+def test_the_pdfplumber_engine_imports_pdfplumber() -> None:
+    assert "pdfplumber" in _pdf_loads(ROOT / "tests/fixtures/pdf/split-table.pdf", "pdfplumber")
+
+
 def test_import_nianbao_leaves_tempfile_unimported() -> None:
     # tempfile (with shutil, ~8 ms) is imported where a temporary is made; importlib.abc,
     # which imports importlib.resources and tempfile, is not needed for _moved's finder.
