@@ -151,8 +151,8 @@ def import_pdfplumber(info: InputInfo) -> Any:
     return pdfplumber
 
 
-#: Plain Python errors pdfminer lets out of its parsers on damaged objects (a missing key, a
-#: wrong type, a stream cut short), and pdfium's reading raises on a page it cannot read.
+#: The plain Python errors pdfminer lets out of its parsers on damaged objects (a missing key,
+#: a wrong type, a stream cut short).
 _PLAIN_ERRORS: tuple[type[BaseException], ...] = (
     RecursionError,
     *READER_ERRORS,
