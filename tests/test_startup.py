@@ -151,6 +151,24 @@ def test_a_browser_print_decodes_its_lost_glyphs_with_pdfminer_alone() -> None:
     assert "pdfplumber" not in loaded
 
 
+def test_without_pdfplumber_a_pdf_pdfium_reads_whole_converts_and_a_lost_glyph_is_refused() -> None:
+    # pdfplumber (with pdfminer) is a dependency, but only some pages need it: without it a
+    # page that does is refused as a missing dependency (exit 5), never an ImportError (70).
+    probe = textwrap.dedent(
+        """
+        import sys
+        sys.modules["pdfminer"] = sys.modules["pdfplumber"] = None  # as if not installed
+        import nianbao
+        for name in ("split-table.pdf", "chromium-print-no-tounicode.pdf"):
+            try:
+                print(nianbao.convert_document("tests/fixtures/pdf/" + name).source.pages)
+            except nianbao.NianbaoError as exc:
+                print(type(exc).__name__, exc.exit_code, "pip install pdfplumber" in str(exc))
+        """
+    )
+    assert _probe(probe).splitlines() == ["2", "MissingDependencyError 5 True"]
+
+
 def test_the_pdfplumber_engine_imports_pdfplumber() -> None:
     assert "pdfplumber" in _pdf_loads(ROOT / "tests/fixtures/pdf/split-table.pdf", "pdfplumber")
 

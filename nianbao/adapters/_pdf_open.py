@@ -46,6 +46,10 @@ class Library:
             yield
         except library_errors() as exc:  # evaluated only when something was raised
             raise load_error(exc, self._info) from exc
+        except ImportError as exc:  # pdfminer, first imported for a page that needs it
+            if (exc.name or "").partition(".")[0] not in ("pdfminer", "pdfplumber"):
+                raise
+            raise _missing(exc, self._info) from exc
         finally:
             logger.removeHandler(handler)
 
@@ -145,10 +149,14 @@ def import_pdfplumber(info: InputInfo) -> Any:
     try:
         import pdfplumber  # noqa: PLC0415
     except ImportError as exc:
-        raise MissingDependencyError(
-            f"reading PDF needs pdfplumber ({exc}): pip install pdfplumber", source=info.name
-        ) from exc
+        raise _missing(exc, info) from exc
     return pdfplumber
+
+
+def _missing(exc: ImportError, info: InputInfo) -> MissingDependencyError:
+    return MissingDependencyError(
+        f"reading PDF needs pdfplumber ({exc}): pip install pdfplumber", source=info.name
+    )
 
 
 #: The plain Python errors pdfminer lets out of its parsers on damaged objects (a missing key,
