@@ -173,6 +173,16 @@ def test_the_pdfplumber_engine_imports_pdfplumber() -> None:
     assert "pdfplumber" in _pdf_loads(ROOT / "tests/fixtures/pdf/split-table.pdf", "pdfplumber")
 
 
+def test_a_pdf_conversion_leaves_the_standard_xml_parser_unimported() -> None:
+    # Its ParseError is damage only the XLSX reader (openpyxl) meets: asked for there.
+    pdf = ROOT / "samples" / "real" / "hongze-2024.pdf"
+    probe = (
+        f"import sys, nianbao\nnianbao.convert_document({str(pdf)!r})\n"
+        "print('xml.etree.ElementTree' in sys.modules)"
+    )
+    assert _probe(probe).strip() == "False"
+
+
 def test_import_nianbao_leaves_tempfile_unimported() -> None:
     # tempfile (with shutil, ~8 ms) is imported where a temporary is made; importlib.abc,
     # which imports importlib.resources and tempfile, is not needed for _moved's finder.
