@@ -104,15 +104,75 @@ def test_the_library_leaves_its_callers_collector_on_and_unfrozen() -> None:
     assert out.split() == ["True", "0"]
 
 
+#: What only pdfplumber's reading of a PDF needs: pdfplumber, pdfminer under it, and what
+#: pdfminer imports (~30-40 ms and several MB of a cold first conversion).
+PDFMINERS = ("pdfplumber", "pdfminer", "charset_normalizer", "cryptography")
+HONGZE = ROOT / "samples" / "real" / "hongze-2024.pdf"
+
+
+def _pdf_loads(
+    pdf: Path = HONGZE, engine: str = "pdfium", modules: tuple[str, ...] = PDFMINERS
+) -> list[str]:
+    """Which of `modules` a fresh interpreter holds after converting `pdf` with `engine`."""
+    probe = (
+        "import sys, nianbao\n"
+        f"options = nianbao.ConvertOptions(pdf=nianbao.PdfOptions(pdf_engine={engine!r}))\n"
+        f"nianbao.convert_document({str(pdf)!r}, options=options)\n"
+        f"print(json.dumps([m for m in {modules!r} if m in sys.modules]))"
+    )
+    loaded: list[str] = json.loads(_probe(f"import json\n{probe}").strip().splitlines()[-1])
+    return loaded
+
+
 def test_a_pdf_conversion_leaves_chardet_unimported() -> None:
     # chardet is the text decoder's last resort; a PDF never reaches it.
-    pdf = ROOT / "samples" / "real" / "hongze-2024.pdf"
-    probe = (
-        f"import sys, nianbao\nnianbao.convert_document({str(pdf)!r})\n"
-        "print('chardet' in sys.modules)"
+    assert _pdf_loads(modules=("chardet",)) == []
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    [HONGZE, ROOT / "tests/fixtures/pdf/split-table.pdf"],
+    ids=lambda p: p.name,
+)
+def test_a_pdf_pdfium_reads_whole_imports_neither_pdfplumber_nor_pdfminer(pdf: Path) -> None:
+    # Issue 24, a cold first conversion: the tables' edges are merged by nianbao's own code
+    # (`_pdf_edges`) and the error net asks only the libraries imported (`library_errors`).
+    assert _pdf_loads(pdf) == []
+
+
+def test_a_browser_print_decodes_its_lost_glyphs_with_pdfminer_alone() -> None:
+    # pdfium's text page leaves out a Chromium print's lone spaces: pdfminer's fonts decode
+    # them (`_pdfium_lost`), and pdfplumber is still not needed.
+    loaded = _pdf_loads(ROOT / "tests/fixtures/pdf/chromium-print-no-tounicode.pdf")
+    assert "pdfminer" in loaded
+    assert "pdfplumber" not in loaded
+
+
+def test_without_pdfplumber_a_pdf_pdfium_reads_whole_converts_and_a_lost_glyph_is_refused() -> None:
+    # pdfplumber (with pdfminer) is a dependency, but only some pages need it: without it a
+    # page that does is refused as a missing dependency (exit 5), never an ImportError (70).
+    probe = textwrap.dedent(
+        """
+        import sys
+        sys.modules["pdfminer"] = sys.modules["pdfplumber"] = None  # as if not installed
+        import nianbao
+        for name in ("split-table.pdf", "chromium-print-no-tounicode.pdf"):
+            try:
+                print(nianbao.convert_document("tests/fixtures/pdf/" + name).source.pages)
+            except nianbao.NianbaoError as exc:
+                print(type(exc).__name__, exc.exit_code, "pip install pdfplumber" in str(exc))
+        """
     )
-    out = _probe(probe)
-    assert out.strip() == "False"
+    assert _probe(probe).splitlines() == ["2", "MissingDependencyError 5 True"]
+
+
+def test_the_pdfplumber_engine_imports_pdfplumber() -> None:
+    assert "pdfplumber" in _pdf_loads(ROOT / "tests/fixtures/pdf/split-table.pdf", "pdfplumber")
+
+
+def test_a_pdf_conversion_leaves_the_standard_xml_parser_unimported() -> None:
+    # Its ParseError is damage only the XLSX reader (openpyxl) meets: asked for there.
+    assert _pdf_loads(modules=("xml.etree.ElementTree",)) == []
 
 
 def test_import_nianbao_leaves_tempfile_unimported() -> None:
@@ -127,12 +187,7 @@ def test_import_nianbao_leaves_tempfile_unimported() -> None:
 def test_a_pdf_conversion_leaves_the_text_cleaner_unimported() -> None:
     # nianbao.text.clean compiles a dozen patterns for web text at import (~3 ms): only the
     # text, HTML and DOCX readers use it.
-    pdf = ROOT / "samples" / "real" / "hongze-2024.pdf"
-    probe = (
-        f"import sys, nianbao\nnianbao.convert_document({str(pdf)!r})\n"
-        "print('nianbao.text.clean' in sys.modules)"
-    )
-    assert _probe(probe).strip() == "False"
+    assert _pdf_loads(modules=("nianbao.text.clean",)) == []
 
 
 def test_the_command_lines_imports_are_frozen_and_the_collector_left_on() -> None:

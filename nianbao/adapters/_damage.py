@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 import struct
+import sys
 import threading
 import zipfile
 import zlib
 from collections import Counter
-from xml.etree.ElementTree import ParseError
 
 from nianbao.errors import DocumentLoadError
 
@@ -35,8 +35,23 @@ ZIP_DAMAGE: tuple[type[Exception], ...] = (
 #: (ValueError). Caught only around the library's own calls, where they cannot hide our bugs.
 READER_ERRORS: tuple[type[Exception], ...] = (LookupError, ValueError, TypeError, AttributeError)
 
-#: Python's own XML parser, which openpyxl uses for worksheets.
-STDLIB_XML_DAMAGE: tuple[type[Exception], ...] = (ParseError,)
+
+def stdlib_xml_damage() -> tuple[type[Exception], ...]:
+    """What Python's own XML parser, which openpyxl uses for worksheets, raises on broken
+    XML: imported here only by the XLSX reader, whose openpyxl imports it anyway (~2 ms that a
+    PDF, HTML or text input need not pay)."""
+    from xml.etree.ElementTree import ParseError  # noqa: PLC0415
+
+    return (ParseError,)
+
+
+def _is_xml_damage(exc: BaseException) -> bool:
+    """Whether `exc` is broken XML, lxml's or the standard library's (neither imported to ask:
+    an error of a parser not imported was not raised)."""
+    if type(exc).__name__ == "XMLSyntaxError":
+        return True
+    tree = sys.modules.get("xml.etree.ElementTree")
+    return tree is not None and isinstance(exc, tree.ParseError)
 
 
 def describe(exc: BaseException) -> str:
@@ -50,7 +65,7 @@ def describe(exc: BaseException) -> str:
         words = "a compressed part ends early (truncated)"
     elif isinstance(exc, NotImplementedError):
         words = "it uses a zip feature that cannot be read"
-    elif isinstance(exc, ParseError) or type(exc).__name__ == "XMLSyntaxError":
+    elif _is_xml_damage(exc):
         words = "a part's XML is broken"
     elif isinstance(exc, struct.error):
         words = "a record is cut short"

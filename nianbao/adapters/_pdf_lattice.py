@@ -1,17 +1,17 @@
 """Tables from ruling lines: pdfplumber's table finder ("lines" strategy, default settings),
 its slow steps done in less time.
 
-The edges are merged (snapped, joined) by pdfplumber's own functions. A cell is the smallest
-rectangle whose corners are crossings joined by edges; pdfplumber's `intersections_to_cells`
-finds them by building, for every pair of points it compares, the sets of edges through each
-anew, and scanning every later point for those below and to the right: with pdfminer's parse
-gone, the largest part of reading a page with a big table. Here each crossing is found with
-the boxes of the edges through it (`_crossings`: pdfplumber's `edges_to_intersections`, which
-sorts the horizontal edges again for each vertical one and tries them all), `_cells` does the
-same search with those boxes looked up, and `group_cells` groups the cells into tables by
-pdfplumber's `cells_to_tables` passes without its removals from a list: the same cells, in
-the same order, in the same tables (tests/test_pdf_lattice.py compares them on every page of
-every PDF the tests hold).
+The edges are merged (snapped, joined) as pdfplumber merges them (`_pdf_edges`, without
+importing pdfminer). A cell is the smallest rectangle whose corners are crossings joined by
+edges; pdfplumber's `intersections_to_cells` finds them by building, for every pair of points
+it compares, the sets of edges through each anew, and scanning every later point for those
+below and to the right: with pdfminer's parse gone, the largest part of reading a page with a
+big table. Here each crossing is found with the boxes of the edges through it (`_crossings`:
+pdfplumber's `edges_to_intersections`, which sorts the horizontal edges again for each
+vertical one and tries them all), `_cells` does the same search with those boxes looked up,
+and `group_cells` groups the cells into tables by pdfplumber's `cells_to_tables` passes without
+its removals from a list: the same cells, in the same order, in the same tables
+(tests/test_pdf_lattice.py compares them on every page of every PDF the tests hold).
 """
 
 from __future__ import annotations
@@ -21,6 +21,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from nianbao.adapters._pdf_edges import (
+    CROSSING_TOLERANCE,
+    MIN_LENGTH,
+    long_enough,
+    merged,
+    object_edges,
+)
 from nianbao.adapters._pdf_tables import BBox
 
 Point = tuple[float, float]
@@ -42,38 +49,15 @@ class Lattice:
     merged once."""
 
     def __init__(self, edges: Sequence[dict[str, Any]]) -> None:
-        from pdfplumber.table import TableSettings, merge_edges  # noqa: PLC0415
-        from pdfplumber.utils.geometry import filter_edges  # noqa: PLC0415
-
-        self._settings = settings = TableSettings()
-        self._horizontal = filter_edges(edges, "h", min_length=settings.edge_min_length_prefilter)
-        self._vertical = self._merged(
-            filter_edges(edges, "v", min_length=settings.edge_min_length_prefilter), merge_edges
-        )
-
-    def _merged(self, edges: list[dict[str, Any]], merge: Any) -> list[dict[str, Any]]:
-        settings = self._settings
-        merged: list[dict[str, Any]] = merge(
-            edges,
-            settings.snap_x_tolerance,
-            settings.snap_y_tolerance,
-            settings.join_x_tolerance,
-            settings.join_y_tolerance,
-        )
-        return merged
+        self._horizontal = long_enough(edges, "h")
+        self._vertical = merged(long_enough(edges, "v"))
 
     def tables(self, horizontal: Sequence[dict[str, Any]] = ()) -> list[list[BBox]]:
         """`find_tables` of the page's edges and the lines `horizontal`."""
-        from pdfplumber.table import merge_edges  # noqa: PLC0415  # imports pdfminer: ~150 ms
-        from pdfplumber.utils.geometry import filter_edges, obj_to_edges  # noqa: PLC0415
-
-        settings = self._settings
-        explicit = [e for line in horizontal for e in obj_to_edges(line) if e["orientation"] == "h"]
-        merged = self._merged(self._horizontal + explicit, merge_edges) + self._vertical
+        explicit = [e for line in horizontal for e in object_edges(line) if e["orientation"] == "h"]
+        edges = merged(self._horizontal + explicit) + self._vertical
         through = _crossings(
-            filter_edges(merged, min_length=settings.edge_min_length),
-            settings.intersection_x_tolerance,
-            settings.intersection_y_tolerance,
+            long_enough(edges, min_length=MIN_LENGTH), CROSSING_TOLERANCE, CROSSING_TOLERANCE
         )
         return group_cells(_cells(through))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -26,12 +27,10 @@ class Library:
     """The net around the PDF libraries' calls, and only theirs (as httpx's
     `map_httpcore_exceptions` wraps only httpcore's): pdfplumber and pdfminer parse lazily, as
     a document's pages and a page's objects are first asked for, and the damage they meet there
-    (`errors`, from `import_pdfplumber`) becomes a `DocumentLoadError` that keeps it as its
-    cause. pdfium's own calls answer with codes, which `_pdfium` turns into DocumentLoadErrors
-    itself."""
+    (`library_errors`) becomes a `DocumentLoadError` that keeps it as its cause. pdfium's own
+    calls answer with codes, which `_pdfium` turns into DocumentLoadErrors itself."""
 
-    def __init__(self, errors: tuple[type[BaseException], ...], info: InputInfo) -> None:
-        self._errors = errors
+    def __init__(self, info: InputInfo) -> None:
         self._info = info
         #: What pdfminer logged while it parsed (a font descriptor without a FontBBox...), by
         #: message: said once in the report (`warnings_diagnostic`), never printed on the
@@ -45,8 +44,12 @@ class Library:
         logger.addHandler(handler)
         try:
             yield
-        except self._errors as exc:
+        except library_errors() as exc:  # evaluated only when something was raised
             raise load_error(exc, self._info) from exc
+        except ImportError as exc:  # pdfminer, first imported for a page that needs it
+            if (exc.name or "").partition(".")[0] not in ("pdfminer", "pdfplumber"):
+                raise
+            raise _missing(exc, self._info) from exc
         finally:
             logger.removeHandler(handler)
 
@@ -66,12 +69,9 @@ class Reader:
     """The pages of a PDF, one at a time, read by pdfium or by pdfplumber. With pdfium, a page
     it cannot read whole (see `_pdfium`) is read by pdfplumber, opened for that."""
 
-    def __init__(
-        self, data: bytes, info: InputInfo, pdfplumber: Any, library: Library, *, pdfium: bool
-    ) -> None:
+    def __init__(self, data: bytes, info: InputInfo, library: Library, *, pdfium: bool) -> None:
         self._data = data
         self._info = info
-        self._pdfplumber = pdfplumber
         self._library = library
         self._use_pdfium = pdfium
         self._pdfium: PdfiumDocument | None = None
@@ -107,8 +107,9 @@ class Reader:
                 self._lock.release()
 
     def _open_plumber(self) -> Any:
+        pdfplumber = import_pdfplumber(self._info)
         with self._library.calls():
-            return self._pdfplumber.open(io.BytesIO(self._data), password="")
+            return pdfplumber.open(io.BytesIO(self._data), password="")
 
     def __len__(self) -> int:
         if self._pdfium is not None:
@@ -142,36 +143,44 @@ class Reader:
             page.close()  # drop the page's parsed objects before reading the next
 
 
-def import_pdfplumber(info: InputInfo) -> tuple[Any, tuple[type[BaseException], ...]]:
+def import_pdfplumber(info: InputInfo) -> Any:
+    """pdfplumber, imported only when a page or the engine needs it (~30-40 ms and several MB
+    with pdfminer, charset_normalizer and cryptography): a PDF pdfium reads whole never does."""
     try:
-        import pdfplumber  # noqa: PLC0415  # ~150 ms on import; only PDF inputs pay it
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect  # noqa: PLC0415
-        from pdfminer.pdfparser import PDFSyntaxError  # noqa: PLC0415
-        from pdfminer.psexceptions import PSException  # noqa: PLC0415
-        from pdfplumber.utils.exceptions import (  # noqa: PLC0415
-            MalformedPDFException,
-            PdfminerException,
-        )
+        import pdfplumber  # noqa: PLC0415
     except ImportError as exc:
-        raise MissingDependencyError(
-            f"reading PDF needs pdfplumber ({exc}): pip install pdfplumber", source=info.name
-        ) from exc
-    # pdfminer's and pdfplumber's own errors, and the plain Python errors pdfminer lets out of
-    # its parsers on damaged objects (a missing key, a wrong type, a stream cut short).
-    errors: tuple[type[BaseException], ...] = (
-        PDFEncryptionError,
-        PDFPasswordIncorrect,
-        PDFSyntaxError,
-        PSException,
-        PdfminerException,
-        MalformedPDFException,
-        RecursionError,
-        *READER_ERRORS,
-        AssertionError,
-        EOFError,
-        OSError,
+        raise _missing(exc, info) from exc
+    return pdfplumber
+
+
+def _missing(exc: ImportError, info: InputInfo) -> MissingDependencyError:
+    return MissingDependencyError(
+        f"reading PDF needs pdfplumber ({exc}): pip install pdfplumber", source=info.name
     )
-    return pdfplumber, errors
+
+
+#: The plain Python errors pdfminer lets out of its parsers on damaged objects (a missing key,
+#: a wrong type, a stream cut short).
+_PLAIN_ERRORS: tuple[type[BaseException], ...] = (
+    RecursionError,
+    *READER_ERRORS,
+    AssertionError,
+    EOFError,
+    OSError,
+)
+
+
+def library_errors() -> tuple[type[BaseException], ...]:
+    """The errors that stand for damage the PDF libraries met: `_PLAIN_ERRORS`, pdfminer's
+    (all of them `PSException`s: `PDFSyntaxError`, `PDFEncryptionError`...) and pdfplumber's
+    (`PdfminerException`, `MalformedPDFException`), theirs only from the modules imported: a
+    library not imported raised nothing, and is not imported to be asked."""
+    errors = list(_PLAIN_ERRORS)
+    if (pdfminer := sys.modules.get("pdfminer.psexceptions")) is not None:
+        errors.append(pdfminer.PSException)
+    if (pdfplumber := sys.modules.get("pdfplumber.utils.exceptions")) is not None:
+        errors += [pdfplumber.PdfminerException, pdfplumber.MalformedPDFException]
+    return tuple(errors)
 
 
 def load_error(exc: BaseException, info: InputInfo) -> DocumentLoadError:

@@ -3,9 +3,9 @@ its pictures, as pdfplumber gives them.
 
 Each path object, split at its moves, is a line (one segment), a rectangle (four sides, closed,
 axis-aligned) or a curve, as pdfminer classifies subpaths (`PDFLayoutAnalyzer.paint_path`), and
-pdfplumber's own functions turn the visible ones into edges. Pictures are image objects. Form
-XObjects are entered, their matrices applied. The text objects are listed for `_pdfium` to
-check that pdfium's text page left none out.
+the visible ones are made into edges as pdfplumber makes them (`_pdf_edges`). Pictures are
+image objects. Form XObjects are entered, their matrices applied. The text objects are listed
+for `_pdfium` to check that pdfium's text page left none out.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from nianbao.adapters._pdf_edges import object_edges
 from nianbao.adapters._pdf_tables import BBox, visible
 from nianbao.adapters._pdfium_api import (
     IDENTITY,
@@ -160,13 +161,11 @@ class Graphics:
         nothing that reads edges takes (tables and rules want "h" and "v"): a browser's
         rounded borders and drawn glyphs are curves of hundreds of points each. The objects
         are the visible ones already (`_path`)."""
-        from pdfplumber.utils.geometry import obj_to_edges  # noqa: PLC0415
-
         return [
             edge
             for obj in self.objects
             for edge in (
-                _straight_edges(obj) if obj["object_type"] == "curve" else obj_to_edges(obj)
+                _straight_edges(obj) if obj["object_type"] == "curve" else object_edges(obj)
             )
         ]
 

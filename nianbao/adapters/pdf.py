@@ -46,7 +46,7 @@ from nianbao.adapters._pdf_frames import (
     take_apart,
 )
 from nianbao.adapters._pdf_lattice import Lattice
-from nianbao.adapters._pdf_open import Library, Reader, import_pdfplumber
+from nianbao.adapters._pdf_open import Library, Reader
 from nianbao.adapters._pdf_page import PageRead
 from nianbao.adapters._pdf_ruling import (
     Rule,
@@ -132,7 +132,6 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         )
 
     def _read_pages(self, data: bytes, info: InputInfo) -> tuple[list[_Page], list[Diagnostic]]:
-        pdfplumber, errors = import_pdfplumber(info)
         engine = self.options.table_engine
         camelot_tables = camelot_boxes(data, engine, info.name) if engine != "pdfplumber" else None
         method: TableMethod = "stream" if engine == "camelot-stream" else "ruled"
@@ -145,8 +144,8 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
-        library = Library(errors, info)
-        reader = Reader(data, info, pdfplumber, library, pdfium=self.options.pdf_engine == "pdfium")
+        library = Library(info)
+        reader = Reader(data, info, library, pdfium=self.options.pdf_engine == "pdfium")
         # Only the PDF libraries' calls are inside their net (`Library`, in `Reader`): what
         # is made of the pages they read is ours, and an error in it is a bug (exit 70), never
         # passed off as a damaged PDF.

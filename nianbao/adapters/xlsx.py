@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from nianbao.adapters._accepts import xlsx_accepts
-from nianbao.adapters._damage import READER_ERRORS, STDLIB_XML_DAMAGE, ZIP_DAMAGE, refuse
+from nianbao.adapters._damage import READER_ERRORS, ZIP_DAMAGE, refuse, stdlib_xml_damage
 from nianbao.adapters._layout import Para, assemble, check_zip
 from nianbao.adapters._sheet import MAX_CELLS, Rect, SheetData, printed, sheet_items
 from nianbao.adapters.base import Adapter, AdapterResult
@@ -102,7 +102,7 @@ def _read_xlsx(data: bytes, info: InputInfo) -> tuple[list[SheetData], list[Diag
         InvalidFileException,
         OSError,  # "File contains no valid workbook part"
         etree.XMLSyntaxError,
-        *STDLIB_XML_DAMAGE,
+        *stdlib_xml_damage(),
         *ZIP_DAMAGE,
         *READER_ERRORS,
         ArithmeticError,  # OverflowError, and ZeroDivisionError on a sector size of 0
