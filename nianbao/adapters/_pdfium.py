@@ -167,6 +167,7 @@ class PdfiumDocument:
                 graphics.pictures,
                 lone_surrogates=lone,
                 font_unicode=from_font,
+                visible=self._visible(page, place),
             )
         finally:
             if text:
@@ -247,6 +248,21 @@ class PdfiumDocument:
         char = _box(api, code, run, round(m.e, DIGITS), round(m.f, DIGITS), place, text)
         char["doctop"] = self._doctop + char["top"]
         return char
+
+    def _visible(self, page: int, place: Placement) -> tuple[float, float] | None:
+        """The CropBox's left and right in the page's coordinates, where it is narrower than
+        the MediaBox (`PageRead.visible`)."""
+        x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+        if not self._api.crop_box(page, x0, y0, x1, y1):
+            return None
+        m = place.matrix
+        xs = [
+            m[0] * x + m[2] * y + m[4] for x in (x0.value, x1.value) for y in (y0.value, y1.value)
+        ]
+        left, right = max(min(xs), 0.0), min(max(xs), place.width)
+        if left <= 0 and right >= place.width:
+            return None
+        return left, right
 
     def _placement(self, page: int, index: int) -> Placement:
         api = self._api

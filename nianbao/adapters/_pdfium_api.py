@@ -74,6 +74,7 @@ class Api:
         self.draw_mode = fn("FPDFPath_GetDrawMode", i, ptr, fi, fi)
         self.count_segments = fn("FPDFPath_CountSegments", i, ptr)
         self.media_box = fn("FPDFPage_GetMediaBox", i, ptr, f, f, f, f)
+        self.crop_box = fn("FPDFPage_GetCropBox", i, ptr, f, f, f, f)
         self.page_box = fn("FPDF_GetPageBoundingBox", i, ptr, c.POINTER(FsRect))
         self.rotation = fn("FPDFPage_GetRotation", i, ptr)
 

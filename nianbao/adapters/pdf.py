@@ -16,6 +16,8 @@ on long reports and a caller's time limit can stop between pages.
             tables a page break cut (a browser's print) closed there, a table the page's side
             cut kept to its columns within the page and said so (`_pdf_cuts`)
          -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
+            (a line the page's side cuts through ends its paragraph there, a number at the cut
+            left out: `_pdf_text.Edges`)
     all pages -> a table ending one page and one starting the next joined when columns line up
               -> lines into paragraphs (also across page breaks) -> headings by numbering/font
               -> blocks through the same title and heading rules as every other adapter
@@ -82,6 +84,8 @@ if TYPE_CHECKING:
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
 _NAMED_SHOWN = 20  # characters of a cut table's first cell quoted to name it
+_CUT_SHOWN = 12  # characters of a cut line's end quoted
+_CUT_LINES_SHOWN = 5  # cut lines quoted
 
 
 @dataclass
@@ -92,6 +96,7 @@ class _Page:
     tables: list[RawTable]
     diagnostics: list[Diagnostic]
     ocr: bool = False
+    past: int = 0  # characters of its lines lying past the page's side, in part or whole
 
 
 class PdfAdapter(GroupAdapter[PdfOptions]):
@@ -167,7 +172,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                         boxes,
                         rules,
                         cuts,
-                        Sides.of(page.edges, page.width),
+                        Sides.of(page.edges, page.sides()),
                     )
                     read.append(_page(read_page, method))
         finally:
@@ -180,7 +185,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         if (font_unicode := font_unicode_diagnostic(from_font)) is not None:
             diagnostics.append(font_unicode)
         diagnostics.extend(ocr.diagnostics())
-        diagnostics.extend(d for p in pages for d in p.diagnostics)
+        diagnostics.extend(_of_pages(pages))
         if (warned := library.warnings_diagnostic()) is not None:
             diagnostics.append(warned)
         if total > len(pages):
@@ -247,7 +252,11 @@ def page_of(  # noqa: PLR0917
     left = [c for c in chars if id(c) not in taken]
     diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
     diagnostics.extend(cut_off)
-    return _Page(number, height, group_lines(left, number), tables, diagnostics)
+    edges = sides.edges if sides is not None else None
+    out = _Page(number, height, group_lines(left, number, edges), tables, diagnostics)
+    if edges is not None:
+        out.past = sum(1 for c in left if edges.past(c))
+    return out
 
 
 def scanned_page(number: int, read: OcrPage) -> _Page:
@@ -379,6 +388,46 @@ def _diagnostics(
             )
         )
     return out
+
+
+def _of_pages(pages: list[_Page]) -> list[Diagnostic]:
+    """What the pages say: each page's own, then the text past their sides, said once."""
+    out = [d for p in pages for d in p.diagnostics]
+    if (cut_text := text_past_sides(pages)) is not None:
+        out.append(cut_text)
+    return out
+
+
+def text_past_sides(pages: list[_Page]) -> Diagnostic | None:
+    """Said once: the characters of text lines lying past a page's side, and the lines the
+    side cut through (their text ends there, a number at the cut left out)."""
+    past = {p.number: p.past for p in pages if p.past}
+    cut = [line for p in pages for line in p.lines if line.cut]
+    if not past and not cut:
+        return None
+    pages_named = sorted({*past, *(line.page for line in cut)})
+    shown = " / ".join(
+        f"page {line.page}: …{line.text[-_CUT_SHOWN:]}" for line in cut[:_CUT_LINES_SHOWN]
+    )
+    more = f" and {len(cut) - _CUT_LINES_SHOWN} more" if len(cut) > _CUT_LINES_SHOWN else ""
+    message = (
+        f"text runs past the page's side (pages {', '.join(map(str, pages_named))}): "
+        f"characters past it, in part or whole: {sum(past.values())}"
+    )
+    if cut:
+        message += (
+            f"; lines the side cuts through: {len(cut)} (a browser's print of a page wider "
+            "than the paper leaves out what lies beyond): each ends its paragraph there, and "
+            f"a number at the cut, which may go on past it, is left out: {shown}{more}"
+        )
+    else:
+        message += ": read as the PDF holds them"
+    return Diagnostic(
+        code="pdf.text_cut_at_page_edge",
+        severity="warning",
+        message=message,
+        origin=PagesOrigin(pages=pages_named),
+    )
 
 
 def _lone_surrogates(lone: dict[int, int]) -> list[Diagnostic]:
