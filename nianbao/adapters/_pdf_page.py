@@ -36,6 +36,9 @@ class PageRead:
     #: Characters of fonts without a ToUnicode map whose Unicode pdfium took from the font's
     #: own encoding or character map (pdfminer leaves them unmapped).
     font_unicode: int = 0
+    #: Characters of fonts with a ToUnicode map whose Unicode the map does not give: pdfium's
+    #: reading of the font's encoding or own map (`_pdf_unicode_maps`).
+    outside_map: int = 0
     #: From where to where, left to right, the page is seen: its CropBox within its MediaBox
     #: (None: the whole width).
     visible: tuple[float, float] | None = None

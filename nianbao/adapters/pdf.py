@@ -29,7 +29,7 @@ runs over a page break.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from nianbao.adapters import effort
@@ -72,6 +72,7 @@ from nianbao.adapters._pdf_text import (
     join_pieces,
     starts_paragraph,
 )
+from nianbao.adapters._pdf_unicode_maps import outside_map_diagnostic
 from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.sniff import InputInfo
@@ -131,8 +132,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         # bounded by the page, not the document; a scanned page: its number and its OCR
         read: list[_Page | tuple[int, OcrPage]] = []
         unmapped: dict[int, int] = {}
-        lone: dict[int, int] = {}  # lone surrogates made U+FFFD, by page
-        from_font: dict[int, int] = {}  # characters whose Unicode is their font's own, by page
+        glyphs = _Glyphs()
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
@@ -147,10 +147,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                 effort.pages_ahead(min(total, self.options.max_pages or total))
                 for index in range(min(total, self.options.max_pages or total)):
                     page = reader.page(index)
-                    if page.lone_surrogates:
-                        lone[page.number] = page.lone_surrogates
-                    if page.font_unicode:
-                        from_font[page.number] = page.font_unicode
+                    glyphs.take(page)
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
                         scan = ocr.page(page.number)
@@ -181,9 +178,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
         diagnostics = _diagnostics(unmapped, scanned, len(pages), ocr_off=not self.options.ocr)
-        diagnostics.extend(_lone_surrogates(lone))
-        if (font_unicode := font_unicode_diagnostic(from_font)) is not None:
-            diagnostics.append(font_unicode)
+        diagnostics.extend(glyphs.diagnostics())
         diagnostics.extend(ocr.diagnostics())
         diagnostics.extend(_of_pages(pages))
         if (warned := library.warnings_diagnostic()) is not None:
@@ -428,6 +423,34 @@ def text_past_sides(pages: list[_Page]) -> Diagnostic | None:
         message=message,
         origin=PagesOrigin(pages=pages_named),
     )
+
+
+@dataclass
+class _Glyphs:
+    """What pdfium read of the pages' glyphs that is said once, by page."""
+
+    lone: dict[int, int] = field(default_factory=dict)  # lone surrogates made U+FFFD
+    from_font: dict[int, int] = field(default_factory=dict)  # Unicode their font's own
+    outside_map: dict[int, int] = field(default_factory=dict)  # Unicode their map lacks
+
+    def take(self, page: PageRead) -> None:
+        for counts, n in (
+            (self.lone, page.lone_surrogates),
+            (self.from_font, page.font_unicode),
+            (self.outside_map, page.outside_map),
+        ):
+            if n:
+                counts[page.number] = n
+
+    def diagnostics(self) -> list[Diagnostic]:
+        out = _lone_surrogates(self.lone)
+        for said in (
+            font_unicode_diagnostic(self.from_font),
+            outside_map_diagnostic(self.outside_map),
+        ):
+            if said is not None:
+                out.append(said)
+        return out
 
 
 def _lone_surrogates(lone: dict[int, int]) -> list[Diagnostic]:
