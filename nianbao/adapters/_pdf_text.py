@@ -180,10 +180,11 @@ class Edges:
             return x0 < self.right < x1 - _CUT_TOLERANCE
         return x0 + _CUT_TOLERANCE < self.left < x1
 
-    def past(self, char: Char) -> bool:
-        """Whether any of `char`'s ink lies past a side."""
-        x0, x1 = _inked(char)
-        return x1 > self.right + _CUT_TOLERANCE or x0 < self.left - _CUT_TOLERANCE
+    def past(self, chars: Iterable[Char]) -> int:
+        """How many of `chars` have ink past a side (their boxes first: most lie within)."""
+        right, left = self.right + _CUT_TOLERANCE, self.left - _CUT_TOLERANCE
+        near = [c for c in chars if c["x1"] > right or c["x0"] < left]
+        return sum(1 for c in near if (ink := _inked(c))[1] > right or ink[0] < left)
 
 
 def _inked(char: Char) -> tuple[float, float]:
@@ -219,11 +220,10 @@ def line_groups(chars: Sequence[Char]) -> list[list[Char]]:
 def _line(chars: list[Char], page: int, edges: Edges | None = None) -> TextLine | None:
     text = _line_text(chars)
     cut = False
-    if edges is not None and text:
-        inked = [c for c in chars if str(c["text"]).strip()]  # sorted by `_line_text`
-        if edges.cuts(inked[-1], "right"):
+    if edges is not None and text:  # `chars` sorted by `_line_text`, a glyph at each end
+        if edges.cuts(next(c for c in reversed(chars) if str(c["text"]).strip()), "right"):
             text, cut = _NUMBER_AT_END.sub("", text).rstrip(), True
-        if edges.cuts(inked[0], "left"):
+        if edges.cuts(next(c for c in chars if str(c["text"]).strip()), "left"):
             text, cut = _NUMBER_AT_START.sub("", text).lstrip(), True
     if not text:
         return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import operator
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -44,6 +45,8 @@ _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
 _OBJECT_REACH = 65_536  # how far from `N 0 obj` its stream is looked for
 _MAX_INFLATED = 4 * 2**20  # a ToUnicode map inflating past this is damage: counted as unread
 _ACTUAL_TEXT = b"ActualText"
+_TEXT = operator.itemgetter("text")
+_FEW = 1024  # a range of fewer values is kept as its values, looked up at the speed of a set
 
 
 class MapValues:
@@ -58,25 +61,28 @@ class MapValues:
 
     def read(self, cmap: bytes) -> None:
         for block in _BFCHAR.findall(cmap):
-            for value in _CHAR_ENTRY.findall(block):
-                self.points.update(map(ord, _text(value)))
+            self.points.update(map(ord, _texts(_CHAR_ENTRY.findall(block))))
         for block in _BFRANGE.findall(cmap):
             for low, high, start, array in _RANGE_ENTRY.findall(block):
                 if array:
-                    for value in _HEX.findall(array):
-                        self.points.update(map(ord, _text(value)))
+                    self.points.update(map(ord, _texts(_HEX.findall(array))))
                     continue
-                first = _text(start)
+                first = _texts([start])
                 self.points.update(map(ord, first[:-1]))
                 if first:  # the last code unit counts up through the range
-                    span = max(int(high, 16) - int(low, 16), 0)
-                    self.ranges.append((ord(first[-1]), ord(first[-1]) + span))
+                    low_value = ord(first[-1])
+                    high_value = low_value + max(int(high, 16) - int(low, 16), 0)
+                    if high_value - low_value < _FEW:
+                        self.points.update(range(low_value, high_value + 1))
+                    else:
+                        self.ranges.append((low_value, high_value))
 
 
-def _text(value: bytes) -> str:
-    """A map's destination, UTF-16BE in hexadecimal, as text."""
-    raw = bytes.fromhex(value.decode("ascii")) if len(value) % 2 == 0 else b""
-    return raw.decode("utf-16-be", "surrogatepass")
+def _texts(values: list[bytes]) -> str:
+    """Destinations of a map, UTF-16BE in hexadecimal, as one text: decoded together, one
+    call for a whole block (a map of a few thousand entries is read in a millisecond)."""
+    whole = b"".join(value for value in values if len(value) % 4 == 0)
+    return bytes.fromhex(whole.decode("ascii")).decode("utf-16-be", "surrogatepass")
 
 
 class ToUnicodeMaps:
@@ -87,12 +93,28 @@ class ToUnicodeMaps:
         self._references = references
         self._objects: dict[int, int] | None = None
         self._values: dict[str, MapValues | None] = {}
+        self._seen: dict[str, set[int]] = {}  # values looked up, by font name
+        self._outside: dict[str, set[int]] = {}  # those the maps do not give
 
     def values(self, name: str) -> MapValues | None:
         """What the maps of the fonts named `name` give; None where none has a readable map."""
         if name not in self._values:
             self._values[name] = self._read(name)
         return self._values[name]
+
+    def outside(self, name: str, codes: set[int]) -> set[int]:
+        """Of `codes`, values the fonts named `name` gave, the real characters their maps do
+        not give; each value looked up once a document (a page's are mostly the last's)."""
+        seen = self._seen.setdefault(name, set())
+        new = codes - seen
+        if new:
+            seen |= new
+            values = self.values(name)
+            if values is not None:
+                self._outside.setdefault(name, set()).update(
+                    c for c in new if not values.holds(c) and c > 0x20 and is_real_character(c)
+                )
+        return codes & self._outside.get(name, set())
 
     def _read(self, name: str) -> MapValues | None:
         references = self._references.get(name)
@@ -130,11 +152,12 @@ class ToUnicodeMaps:
 
 def _objects(data: bytes) -> dict[int, int]:
     """Where each object of generation 0 starts in `data`, by number (the first one written)."""
+    ends = [match.end() for match in _OBJECT.finditer(data)]
+    heads = [data[max(0, at - 16) : at - 6].rsplit(None, 1) for at in ends]  # "...12" of "12 0 obj"
     out: dict[int, int] = {}
-    for match in _OBJECT.finditer(data):
-        head = data[max(0, match.start() - 12) : match.start()].split()
+    for head, at in zip(heads, ends, strict=True):
         if head and head[-1].isdigit():
-            out.setdefault(int(head[-1]), match.end())
+            out.setdefault(int(head[-1]), at)
     return out
 
 
@@ -142,14 +165,13 @@ def strays(maps: ToUnicodeMaps, codes: Iterable[tuple[str, Iterable[int]]]) -> d
     """Of the code points a page's fonts gave (`codes`: a font's name and its values), those
     their maps do not give, as text, by font name: real characters only (what is not one is
     unmapped anyway)."""
-    out: dict[str, set[str]] = {}
+    by_name: dict[str, set[int]] = {}
     for name, seen in codes:
-        values = maps.values(name)
-        if values is None:
-            continue
-        found = {chr(c) for c in seen if c > 0x20 and is_real_character(c) and not values.holds(c)}
-        if found:
-            out.setdefault(name, set()).update(found)
+        by_name.setdefault(name, set()).update(seen)
+    out: dict[str, set[str]] = {}
+    for name, seen in by_name.items():
+        if found := maps.outside(name, seen):
+            out[name] = {chr(c) for c in found}
     return out
 
 
@@ -163,18 +185,17 @@ def count_outside(
     texts = set().union(*found.values())
     hits = [
         i
-        for i, char in enumerate(chars)
-        if char["text"] in texts
-        and char["text"] in found.get(unprefixed(str(char["fontname"])), ())
+        for i, text in enumerate(map(_TEXT, chars))
+        if text in texts and text in found.get(unprefixed(str(chars[i]["fontname"])), ())
     ]
     if not hits:
         return 0
-    starts = sorted((first, obj) for obj, first in firsts.items())
-    firsts_only = [first for first, _ in starts]
+    # each object's first character, in the order of the page's characters (`firsts` is)
+    objects, starts = list(firsts), list(firsts.values())
     spoken: dict[int, bool] = {}
     count = 0
     for i in hits:
-        obj = starts[bisect.bisect_right(firsts_only, i) - 1][1]
+        obj = objects[bisect.bisect_right(starts, i) - 1]
         if obj not in spoken:
             spoken[obj] = _in_actual_text(api, obj)
         count += not spoken[obj]

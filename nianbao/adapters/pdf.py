@@ -250,7 +250,7 @@ def page_of(  # noqa: PLR0917
     edges = sides.edges if sides is not None else None
     out = _Page(number, height, group_lines(left, number, edges), tables, diagnostics)
     if edges is not None:
-        out.past = sum(1 for c in left if edges.past(c))
+        out.past = edges.past(left)
     return out
 
 
