@@ -8,7 +8,9 @@ font dictionaries are found in the file's bytes (one scan, at C speed) and named
 names fonts: their BaseFont, less a subset's prefix. A font dictionary inside a compressed
 object stream (PDF 1.5's `/Type /ObjStm`, as Word and qpdf write them) is read from the stream,
 inflated (FlateDecode, the filter every writer uses for them; a stream with another filter, or
-damaged, is passed over and its fonts' glyphs read as before, unsaid).
+damaged, is passed over and its fonts' glyphs read as before, unsaid). The same scan takes the
+object numbers of the other fonts' ToUnicode maps, for the glyphs a map lacks
+(`_pdf_unicode_maps`).
 """
 
 from __future__ import annotations
