@@ -31,7 +31,6 @@ from nianbao.adapters._pdf_text import Char
 from nianbao.adapters._pdfium_api import Api
 from nianbao.schemas.model import Diagnostic, PagesOrigin
 
-_OBJECT = re.compile(rb" 0 obj\b")  # a map is in an object of generation 0, as writers write it
 _STREAM = re.compile(rb"stream\r?\n")
 _FLATE = re.compile(rb"/FlateDecode\b")
 _OTHER_FILTER = re.compile(rb"/(?:ASCII85|ASCIIHex|LZW|RunLength|DCT|JPX|JBIG2|CCITTFax)Decode\b")
@@ -46,6 +45,7 @@ _OBJECT_REACH = 65_536  # how far from `N 0 obj` its stream is looked for
 _MAX_INFLATED = 4 * 2**20  # a ToUnicode map inflating past this is damage: counted as unread
 _ACTUAL_TEXT = b"ActualText"
 _TEXT = operator.itemgetter("text")
+_SIZE = ctypes.byref(ctypes.c_ulong())  # where pdfium writes a mark's value's size: not read
 _FEW = 1024  # a range of fewer values is kept as its values, looked up at the speed of a set
 
 
@@ -120,8 +120,8 @@ class ToUnicodeMaps:
         references = self._references.get(name)
         if not references:
             return None
-        if self._objects is None:
-            self._objects = _objects(self._data)
+        if self._objects is None:  # every map's object, found at once
+            self._objects = _objects(self._data, set().union(*self._references.values()))
         values = MapValues()
         for number in references:
             cmap = self._stream(number)
@@ -150,15 +150,28 @@ class ToUnicodeMaps:
             return None
 
 
-def _objects(data: bytes) -> dict[int, int]:
-    """Where each object of generation 0 starts in `data`, by number (the first one written)."""
-    ends = [match.end() for match in _OBJECT.finditer(data)]
-    heads = [data[max(0, at - 16) : at - 6].rsplit(None, 1) for at in ends]  # "...12" of "12 0 obj"
+def _objects(data: bytes, numbers: Iterable[int]) -> dict[int, int]:
+    """Where objects `numbers` (of generation 0) start in `data`, after their `obj` keyword.
+    Writers write objects in the order of their numbers, mostly: each is looked for from where
+    the one before it was found, then from the start, so that all take about one pass."""
     out: dict[int, int] = {}
-    for head, at in zip(heads, ends, strict=True):
-        if head and head[-1].isdigit():
-            out.setdefault(int(head[-1]), at)
+    at = 0
+    for number in sorted(set(numbers)):
+        key = b"%d 0 obj" % number
+        found = _find(data, key, at)
+        if found < 0 and at:
+            found = _find(data, key, 0)
+        if found >= 0:
+            out[number] = at = found + len(key)
     return out
+
+
+def _find(data: bytes, key: bytes, start: int) -> int:
+    """Where `key` (`N 0 obj`) stands in `data` from `start`, not inside a longer number."""
+    found = data.find(key, start)
+    while found > 0 and data[found - 1 : found].isdigit():
+        found = data.find(key, found + 1)
+    return found
 
 
 def strays(maps: ToUnicodeMaps, codes: Iterable[tuple[str, Iterable[int]]]) -> dict[str, set[str]]:
@@ -204,10 +217,9 @@ def count_outside(
 
 def _in_actual_text(api: Api, obj: int) -> bool:
     """Whether text object `obj` is in a marked-content span with an ActualText."""
-    size = ctypes.c_ulong()
     for k in range(api.count_marks(obj)):
         mark = api.get_mark(obj, k)
-        if mark and api.mark_string(mark, _ACTUAL_TEXT, None, 0, ctypes.byref(size)):
+        if mark and api.mark_string(mark, _ACTUAL_TEXT, None, 0, _SIZE):
             return True
     return False
 
