@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2
 import pytest
 
 import nianbao
 from nianbao.adapters._pdf_cuts import Sides
 from nianbao.adapters._pdf_tables import RawCell, RawTable
 from nianbao.adapters._pdf_text import Edges
+from nianbao.convert.options import ConvertOptions, PdfOptions
 from nianbao.schemas.model import PageOrigin, PagesOrigin, Report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -138,7 +140,7 @@ def test_a_number_the_page_s_side_cut_is_not_read_as_a_figure() -> None:
     said = [d for d in report.diagnostics if d.code == TEXT_CODE]
     assert len(said) == 1 and isinstance(said[0].origin, PagesOrigin)
     assert said[0].origin.pages == [1]
-    assert "lines the side cuts through: 1" in said[0].message
+    assert "lines that reach past it: 1" in said[0].message
     assert "…共新收到政府信息公开申请" in said[0].message
     texts = [b.text for b in report.document.blocks]
     assert texts[texts.index("二、收到和处理政府信息公开申请情况") + 1].endswith("公开申请")
@@ -148,8 +150,31 @@ def test_a_number_the_page_s_side_cut_is_not_read_as_a_figure() -> None:
 def test_the_side_cuts_a_glyph_whose_ink_crosses_it_not_a_closing_bracket_s_advance() -> None:
     # 平潭 2019 on A5: a line's last "）" has its advance 1.9 pt past the side, its ink within
     edges = Edges(0.0, 420.0)
-    assert edges.cuts({"text": "2", "x0": 416.3, "x1": 420.9}, "right")
-    assert not edges.cuts({"text": "）", "x0": 408.7, "x1": 421.9}, "right")
-    assert not edges.cuts({"text": "告", "x0": 408.0, "x1": 420.0}, "right")  # ends at the side
+    digit = {"text": "2", "x0": 416.3, "x1": 420.9}
+    assert edges.cuts(digit, "right") and edges.reached([digit]) == (False, True)
+    bracket = {"text": "）", "x0": 408.7, "x1": 421.9}
+    assert not edges.cuts(bracket, "right") and edges.reached([bracket]) == (False, False)
+    assert edges.reached([{"text": "告", "x0": 408.0, "x1": 420.0}]) == (False, False)  # at it
+    past = {"text": "3", "x0": 420.9, "x1": 425.5}  # wholly past: reached, but not cut through
+    assert not edges.cuts(past, "right") and edges.reached([past]) == (False, True)
     assert edges.cuts({"text": "1", "x0": -2.0, "x1": 2.6}, "left")
     assert not edges.cuts({"text": "（", "x0": -6.0, "x1": 6.0}, "left")
+
+
+def test_a_line_cut_by_a_cropbox_gives_no_figure_from_the_glyphs_it_hides(tmp_path: Path) -> None:
+    """The print cropped at 380 pt (pypdfium2 writes the CropBox): `…申请12` runs on past the
+    CropBox's side, its glyphs there in the PDF but not seen. Both engines take the CropBox as
+    the page's side: the line ends its paragraph, and 12 is not read with the 件 below."""
+    document = pypdfium2.PdfDocument(LINE_CUT)
+    document[0].set_cropbox(0, 0, 380, 595.92)
+    cropped = tmp_path / "cropped.pdf"
+    document.save(cropped)
+    document.close()
+    for engine in ("pdfium", "pdfplumber"):
+        options = ConvertOptions(pdf=PdfOptions(pdf_engine=engine))
+        report = nianbao.convert_document(cropped, options=options)
+        annual = report.annual_report
+        assert annual is not None
+        assert "text.applications.received" not in annual.figures, engine
+        assert TEXT_CODE in {d.code for d in report.diagnostics}
+        assert not any("12件" in b.text for b in report.document.blocks)

@@ -166,12 +166,20 @@ class Edges:
     A browser prints a page wider than the paper as far as the paper goes: a glyph the side
     cuts through is drawn, in part, and those wholly past it are not in the PDF at all, so a
     line that runs into the side has lost what followed (`收到政府信息公开申请123件` cut
-    after `12` reads `…申请12`, and the next line, run on, may give it a unit: `12件`). Such
-    a line ends its paragraph, and a number at the cut, whose digits may go on past the side,
-    is left out of its text."""
+    after `12` reads `…申请12`, and the next line, run on, may give it a unit: `12件`). A
+    line whose ink reaches past a side ends its paragraph; where the side cuts through its
+    last glyph (or its first), a number there, whose digits may have gone on past the side,
+    is left out of its text. Glyphs the PDF holds wholly past the side are read as it holds
+    them."""
 
     left: float
     right: float
+
+    def reached(self, chars: Sequence[Char]) -> tuple[bool, bool]:
+        """Whether a line's `chars` reach past the left side, and past the right."""
+        right, left = self.right + _CUT_TOLERANCE, self.left - _CUT_TOLERANCE
+        inks = [_inked(c) for c in chars]
+        return any(x0 < left for x0, _ in inks), any(x1 > right for _, x1 in inks)
 
     def cuts(self, char: Char, side: str) -> bool:
         """Whether the side (`left`, `right`) cuts through `char`'s ink (`_inked`)."""
@@ -218,13 +226,16 @@ def line_groups(chars: Sequence[Char]) -> list[list[Char]]:
 
 
 def _line(chars: list[Char], page: int, edges: Edges | None = None) -> TextLine | None:
+    """One line of `chars`; `edges` where the page has text past its sides (`Edges`)."""
+    left_cut, right_cut = edges.reached(chars) if edges is not None else (False, False)
     text = _line_text(chars)
-    cut = False
-    if edges is not None and text:  # `chars` sorted by `_line_text`, a glyph at each end
-        if edges.cuts(next(c for c in reversed(chars) if str(c["text"]).strip()), "right"):
-            text, cut = _NUMBER_AT_END.sub("", text).rstrip(), True
-        if edges.cuts(next(c for c in chars if str(c["text"]).strip()), "left"):
-            text, cut = _NUMBER_AT_START.sub("", text).lstrip(), True
+    if edges is not None and text:  # `chars` sorted by `_line_text`: the glyphs at its ends
+        last = next(c for c in reversed(chars) if str(c["text"]).strip())
+        first = next(c for c in chars if str(c["text"]).strip())
+        if right_cut and edges.cuts(last, "right"):
+            text = _NUMBER_AT_END.sub("", text).rstrip()
+        if left_cut and edges.cuts(first, "left"):
+            text = _NUMBER_AT_START.sub("", text).lstrip()
     if not text:
         return None
     return TextLine(
@@ -237,7 +248,7 @@ def _line(chars: list[Char], page: int, edges: Edges | None = None) -> TextLine 
         size=statistics.median(c["size"] for c in chars),
         heading_font=all(_HEADING_FONT.search(str(c["fontname"])) for c in chars),
         confidence=ocr_confidence(chars, digits=True),
-        cut=cut,
+        cut=left_cut or right_cut,
     )
 
 

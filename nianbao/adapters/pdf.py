@@ -248,10 +248,10 @@ def page_of(  # noqa: PLR0917
     diagnostics = [d for t in tables if (d := _stray_text(t, left, rules)) is not None]
     diagnostics.extend(cut_off)
     edges = sides.edges if sides is not None else None
-    out = _Page(number, height, group_lines(left, number, edges), tables, diagnostics)
-    if edges is not None:
-        out.past = edges.past(left)
-    return out
+    past = edges.past(left) if edges is not None else 0
+    # a page with nothing past its sides (most) has no line to cut: no line looks
+    lines = group_lines(left, number, edges if past else None)
+    return _Page(number, height, lines, tables, diagnostics, past=past)
 
 
 def scanned_page(number: int, read: OcrPage) -> _Page:
@@ -407,16 +407,16 @@ def text_past_sides(pages: list[_Page]) -> Diagnostic | None:
     more = f" and {len(cut) - _CUT_LINES_SHOWN} more" if len(cut) > _CUT_LINES_SHOWN else ""
     message = (
         f"text runs past the page's side (pages {', '.join(map(str, pages_named))}): "
-        f"characters past it, in part or whole: {sum(past.values())}"
+        f"characters past it, in part or whole: {sum(past.values())} (what lies wholly past "
+        "it is read as the PDF holds it)"
     )
     if cut:
         message += (
-            f"; lines the side cuts through: {len(cut)} (a browser's print of a page wider "
-            "than the paper leaves out what lies beyond): each ends its paragraph there, and "
-            f"a number at the cut, which may go on past it, is left out: {shown}{more}"
+            f"; lines that reach past it: {len(cut)} (a browser's print of a page wider than "
+            "the paper leaves out what lies beyond): each ends its paragraph there, and a "
+            "number the side cuts through, which may go on past it, is left out: "
+            f"{shown}{more}"
         )
-    else:
-        message += ": read as the PDF holds them"
     return Diagnostic(
         code="pdf.text_cut_at_page_edge",
         severity="warning",
