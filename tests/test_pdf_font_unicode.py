@@ -18,6 +18,7 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
 from nianbao.adapters._pdf_fonts import fonts_without_to_unicode, is_real_character
+from nianbao.adapters._pdf_unicode_maps import MapValues
 from nianbao.convert.pipeline import convert_path
 
 PDF = Path(__file__).parent / "fixtures" / "pdf" / "chromium-print-no-tounicode.pdf"
@@ -27,6 +28,8 @@ STANDARD_ENCODINGS = PDF.parent / "row-at-page-foot.pdf"
 IN_OBJECT_STREAMS = PDF.parent / "chromium-print-no-tounicode-objstm.pdf"
 # A reportlab line whose font's ToUnicode map lacks every other entry (make_fixtures)
 PARTIAL_MAP = PDF.parent / "partial-unicode-map.pdf"
+# A Chromium print with its ToUnicode maps (make_prints.py)
+CHROMIUM_PRINT = PDF.parent.parent / "prints" / "built-blank-2021-a5.pdf"
 PARTIAL_MAP_TEXT = "Отчёт 2023 αβγδ ΣΩ №5 — «итог»"  # make_fixtures.PARTIAL_MAP_TEXT
 
 
@@ -82,3 +85,31 @@ def test_glyphs_a_partial_to_unicode_map_lacks_stay_unmapped_as_pdfminer_reads_t
     text = "".join(block.text for block in report.document.blocks)
     assert "ёт 2023" in text
     assert set(text) <= set(PARTIAL_MAP_TEXT)
+
+
+def test_glyphs_a_partial_to_unicode_map_lacks_that_pdfium_reads_from_the_font_are_said() -> None:
+    """The same map: its 3 and 5 (two of the eleven glyphs it lacks) pdfium reads from the
+    TrueType font's codes, rightly, but nothing said their Unicode was not the map's."""
+    report = convert_path(PARTIAL_MAP)
+    said = {d.code: d.message for d in report.diagnostics}
+    assert said["pdf.unicode_outside_map"].startswith(
+        "2 characters of fonts with a ToUnicode map have a Unicode value the map does not give"
+    )
+    text = "".join(block.text for block in report.document.blocks)
+    assert "3" in text and "5" in text
+
+
+def test_text_in_an_actualtext_span_is_not_counted_outside_its_map() -> None:
+    # Chromium marks 人, 民, 工… with ActualText, their glyphs' map entries being radicals
+    said = {d.code for d in convert_path(CHROMIUM_PRINT).diagnostics}
+    assert "pdf.unicode_outside_map" not in said
+
+
+def test_a_to_unicode_map_s_values_are_its_bfchar_and_bfrange_destinations() -> None:
+    values = MapValues()
+    values.read(
+        b"2 beginbfchar\n<01> <4E2D>\n<02> <D840DC00>\nendbfchar\n"
+        b"2 beginbfrange\n<10> <12> <0030>\n<20> <21> [<0041> <0062>]\nendbfrange"
+    )
+    assert all(values.holds(ord(c)) for c in "中\U00020000012Ab")
+    assert not values.holds(ord("3")) and not values.holds(ord("B"))

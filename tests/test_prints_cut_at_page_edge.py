@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2
 import pytest
 
 import nianbao
 from nianbao.adapters._pdf_cuts import Sides
 from nianbao.adapters._pdf_tables import RawCell, RawTable
-from nianbao.schemas.model import PageOrigin, Report
+from nianbao.adapters._pdf_text import Edges
+from nianbao.convert.options import ConvertOptions, PdfOptions
+from nianbao.schemas.model import PageOrigin, PagesOrigin, Report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CUT = FIXTURES / "prints" / "cut"
@@ -99,7 +102,7 @@ def _across(x0: float, x1: float, y: float) -> dict[str, object]:
 def test_a_table_whose_cells_run_past_the_side_keeps_its_columns_within_the_page() -> None:
     table = _table([10.0, 200.0, 300.0, 400.0, 450.0])  # the page is 420 wide
     edges = [_across(10, 450, 100), _across(10, 450, 120)]
-    assert Sides.of(edges, 420.0).clip(table) == ("right",)
+    assert Sides.of(edges, (0.0, 420.0)).clip(table) == ("right",)
     assert table.xs == [10.0, 200.0, 300.0, 400.0] and table.bbox[2] == 400.0
     assert [c.text for c in table.cells] == ["0", "1", "2"]
 
@@ -108,7 +111,7 @@ def test_rules_across_running_past_the_side_beyond_the_last_column_are_a_cut() -
     # the cell crossing the side lost its right rule (drawn past the page): no cell was made
     table = _table([10.0, 200.0, 300.0, 400.0])
     edges = [_across(10, 470, 100), _across(10, 470, 120)]
-    assert Sides.of(edges, 420.0).clip(table) == ("right",)
+    assert Sides.of(edges, (0.0, 420.0)).clip(table) == ("right",)
     assert table.xs == [10.0, 200.0, 300.0, 400.0]
 
 
@@ -116,5 +119,62 @@ def test_a_table_closed_by_a_rule_on_the_side_is_not_cut() -> None:
     # 平潭 2019 on A4 at 150 %: the table's right rule straddles the page's side, 0.7 pt past
     table = _table([10.0, 300.0, 596.1])
     edges = [_across(10, 596.6, 100), _across(10, 596.6, 120)]
-    assert Sides.of(edges, 595.92).clip(table) == ()
+    assert Sides.of(edges, (0.0, 595.92)).clip(table) == ()
     assert table.xs == [10.0, 300.0, 596.1] and len(table.cells) == 2
+
+
+# --- a line of text the side cut ------------------------------------------------------------------
+
+LINE_CUT = CUT / "line-cut-a5.pdf"  # make_prints.line_cut_page, printed by chromium --headless
+TEXT_CODE = "pdf.text_cut_at_page_edge"
+
+
+def test_a_number_the_page_s_side_cut_is_not_read_as_a_figure() -> None:
+    """`收到政府信息公开申请123件`, its line cut by the side after the `2` and the `件` opening
+    the next line: read `…申请12件`, 12 with confidence 1, before. Absent now, and said."""
+    report = nianbao.convert_document(LINE_CUT)
+    annual = report.annual_report
+    assert annual is not None
+    assert "text.applications.received" not in annual.figures
+    assert annual.figures["text.proactive.items"].value == 77  # a line within the page
+    said = [d for d in report.diagnostics if d.code == TEXT_CODE]
+    assert len(said) == 1 and isinstance(said[0].origin, PagesOrigin)
+    assert said[0].origin.pages == [1]
+    assert "lines that reach past it: 1" in said[0].message
+    assert "…共新收到政府信息公开申请" in said[0].message
+    texts = [b.text for b in report.document.blocks]
+    assert texts[texts.index("二、收到和处理政府信息公开申请情况") + 1].endswith("公开申请")
+    assert not any("12件" in text for text in texts)
+
+
+def test_the_side_cuts_a_glyph_whose_ink_crosses_it_not_a_closing_bracket_s_advance() -> None:
+    # 平潭 2019 on A5: a line's last "）" has its advance 1.9 pt past the side, its ink within
+    edges = Edges(0.0, 420.0)
+    digit = {"text": "2", "x0": 416.3, "x1": 420.9}
+    assert edges.cuts(digit, "right") and edges.reached([digit]) == (False, True)
+    bracket = {"text": "）", "x0": 408.7, "x1": 421.9}
+    assert not edges.cuts(bracket, "right") and edges.reached([bracket]) == (False, False)
+    assert edges.reached([{"text": "告", "x0": 408.0, "x1": 420.0}]) == (False, False)  # at it
+    past = {"text": "3", "x0": 420.9, "x1": 425.5}  # wholly past: reached, but not cut through
+    assert not edges.cuts(past, "right") and edges.reached([past]) == (False, True)
+    assert edges.cuts({"text": "1", "x0": -2.0, "x1": 2.6}, "left")
+    assert not edges.cuts({"text": "（", "x0": -6.0, "x1": 6.0}, "left")
+
+
+def test_a_line_cut_by_a_cropbox_gives_no_figure_from_the_glyphs_it_hides(tmp_path: Path) -> None:
+    """The print cropped at 380 pt (pypdfium2 writes the CropBox): `…申请12` runs on past the
+    CropBox's side, its glyphs there in the PDF but not seen. Both engines take the CropBox as
+    the page's side: the line ends its paragraph, and 12 is not read with the 件 below."""
+    document = pypdfium2.PdfDocument(LINE_CUT)
+    document[0].set_cropbox(0, 0, 380, 595.92)
+    cropped = tmp_path / "cropped.pdf"
+    document.save(cropped)
+    document.close()
+    for engine in ("pdfium", "pdfplumber"):
+        options = ConvertOptions(pdf=PdfOptions(pdf_engine=engine))
+        report = nianbao.convert_document(cropped, options=options)
+        annual = report.annual_report
+        assert annual is not None
+        assert "text.applications.received" not in annual.figures, engine
+        assert TEXT_CODE in {d.code for d in report.diagnostics}
+        assert not any("12件" in b.text for b in report.document.blocks)

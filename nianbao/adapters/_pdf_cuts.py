@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from nianbao.adapters._pdf_tables import BBox, Side, boundaries
-from nianbao.adapters._pdf_text import Char, cell_text, join_pieces, line_groups
+from nianbao.adapters._pdf_text import Char, Edges, cell_text, join_pieces, line_groups
 
 if TYPE_CHECKING:
     from nianbao.adapters._pdf_tables import RawCell, RawTable
@@ -88,17 +88,24 @@ class Sides:
     overhangs: tuple[tuple[float, float, float], ...]
 
     @classmethod
-    def of(cls, edges: Sequence[dict[str, Any]], width: float) -> Sides:
+    def of(cls, edges: Sequence[dict[str, Any]], visible: tuple[float, float]) -> Sides:
+        """The sides of a page whose visible part runs from `visible[0]` to `visible[1]`."""
+        left, right = visible
         return cls(
-            0.0,
-            width,
+            left,
+            right,
             tuple(
                 (float(e["top"]), float(e["x0"]), float(e["x1"]))
                 for e in edges
                 if e.get("orientation") == "h"
-                and (float(e["x1"]) > width + _BEYOND or float(e["x0"]) < -_BEYOND)
+                and (float(e["x1"]) > right + _BEYOND or float(e["x0"]) < left - _BEYOND)
             ),
         )
+
+    @property
+    def edges(self) -> Edges:
+        """The sides as the text's lines meet them."""
+        return Edges(self.left, self.right)
 
     def clip(self, table: RawTable) -> tuple[Side, ...]:
         """The sides (`left`, `right`) that cut `table`, whose columns are then only those

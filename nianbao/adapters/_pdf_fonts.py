@@ -8,7 +8,9 @@ font dictionaries are found in the file's bytes (one scan, at C speed) and named
 names fonts: their BaseFont, less a subset's prefix. A font dictionary inside a compressed
 object stream (PDF 1.5's `/Type /ObjStm`, as Word and qpdf write them) is read from the stream,
 inflated (FlateDecode, the filter every writer uses for them; a stream with another filter, or
-damaged, is passed over and its fonts' glyphs read as before, unsaid).
+damaged, is passed over and its fonts' glyphs read as before, unsaid). The same scan takes the
+object numbers of the other fonts' ToUnicode maps, for the glyphs a map lacks
+(`_pdf_unicode_maps`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _DESCENDANT = re.compile(rb"/Subtype\s*/CIDFontType[02]")  # its ToUnicode is it
 # predefined CMap such as UniGB-UCS2-H) other than Identity, a dictionary of differences, or
 # one held elsewhere (an indirect reference, not looked into: taken as saying)
 _SAYING_ENCODING = re.compile(rb"/Encoding\s*(?:/(?!Identity-[HV]\b)|<<|\d+\s+\d+\s+R)")
+_TO_UNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+0\s+R")
 _TYPE3 = re.compile(rb"/Subtype\s*/Type3")
 # The 14 standard fonts' own encodings are every reader's: nothing to say
 _STANDARD_14 = re.compile(r"(?:Helvetica|Times|Courier|Symbol|ZapfDingbats)(?:[-,].*)?$")
@@ -51,8 +54,15 @@ def fonts_without_to_unicode(data: bytes) -> frozenset[str]:
     ToUnicode map, and a Type 3 font or one with no encoding or Identity (a standard encoding
     or a predefined CMap is a map pdfminer reads as well). A name some other font has a map
     under is left out: the glyphs cannot be told apart. "" names a font without a BaseFont."""
+    return scan_fonts(data)[0]
+
+
+def scan_fonts(data: bytes) -> tuple[frozenset[str], dict[str, set[int]]]:
+    """`fonts_without_to_unicode`, and the object numbers of the ToUnicode maps of the other
+    fonts, by name (`_pdf_unicode_maps`)."""
     lacking: set[str] = set()
     having: set[str] = set()
+    maps: dict[str, set[int]] = {}
     for body in _font_bodies(data):
         if _DESCENDANT.search(body) and b"/DescendantFonts" not in body:
             continue
@@ -63,7 +73,9 @@ def fonts_without_to_unicode(data: bytes) -> frozenset[str]:
             or (_SAYING_ENCODING.search(body) is None and not _STANDARD_14.match(name))
         )
         (lacking if own else having).add(name)
-    return frozenset(lacking - having)
+        if (reference := _TO_UNICODE.search(body)) is not None:
+            maps.setdefault(name, set()).add(int(reference.group(1)))
+    return frozenset(lacking - having), maps
 
 
 def _font_bodies(data: bytes) -> Iterator[bytes]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from nianbao.adapters._pdf_lattice import group_cells
 from nianbao.adapters._pdf_tables import BBox, RawTable, accept, from_boxes, is_prose, rounded
-from nianbao.adapters._pdf_text import Char, TextLine, group_lines
+from nianbao.adapters._pdf_text import Char, Edges, TextLine, group_lines
 from nianbao.schemas.model import TableMethod
 from nianbao.text.numbers import is_figure
 
@@ -179,14 +179,14 @@ def by_frame_cell(
 
 
 def frame_lines(
-    rest: list[Char], inside: dict[BBox, list[Char]], page: int
+    rest: list[Char], inside: dict[BBox, list[Char]], page: int, edges: Edges | None = None
 ) -> tuple[list[TextLine], dict[int, Place]]:
     """The page's lines (`by_frame_cell`): each frame cell's read on its own, and where each
-    of those is read (`Place`, by the line's `id`)."""
-    lines = group_lines(rest, page)
+    of those is read (`Place`, by the line's `id`); a line the page's `edges` cut is `cut`."""
+    lines = group_lines(rest, page, edges)
     places: dict[int, Place] = {}
     for cell, own in inside.items():
-        for line in group_lines(own, page):
+        for line in group_lines(own, page, edges):
             lines.append(line)
             places[id(line)] = (cell[1], cell[0])
     return lines, places

@@ -36,6 +36,15 @@ class PageRead:
     #: Characters of fonts without a ToUnicode map whose Unicode pdfium took from the font's
     #: own encoding or character map (pdfminer leaves them unmapped).
     font_unicode: int = 0
+    #: Characters of fonts with a ToUnicode map whose Unicode the map does not give: pdfium's
+    #: reading of the font's encoding or own map (`_pdf_unicode_maps`).
+    outside_map: int = 0
+    #: From where to where, left to right, the page is seen: its CropBox within its MediaBox
+    #: (None: the whole width).
+    visible: tuple[float, float] | None = None
+
+    def sides(self) -> tuple[float, float]:
+        return self.visible if self.visible is not None else (0.0, self.width)
 
 
 def plumber_page(page: Page) -> PageRead:
@@ -50,4 +59,17 @@ def plumber_page(page: Page) -> PageRead:
             (float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
             for i in page.images
         ],
+        visible=_visible(page),
     )
+
+
+def _visible(page: Page) -> tuple[float, float] | None:
+    """The CropBox's left and right in the page's coordinates (pdfplumber's are the MediaBox's,
+    less its origin), where it is narrower than the MediaBox."""
+    media, crop = page.mediabox, page.cropbox
+    if page.rotation % 180:
+        return None  # a turned page's sides are its boxes' tops and bottoms: not looked into
+    left, right = float(crop[0]) - float(media[0]), float(crop[2]) - float(media[0])
+    if left <= 0 and right >= float(page.width):
+        return None
+    return max(left, 0.0), min(right, float(page.width))

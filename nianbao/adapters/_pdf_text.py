@@ -37,6 +37,12 @@ _PAGE_NUMBER = re.compile(
     r"|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$",
     re.I,
 )
+# A number at a cut: its digits (and separators) may run on past the side, unseen
+_NUMBER_AT_END = re.compile(r"[0-9０-９][0-9０-９.,．，]*$")
+_NUMBER_AT_START = re.compile(r"^[0-9０-９.,．，]*[0-9０-９]")
+_INK_FIRST_HALF = frozenset("）】」』》〉〕，。、；：！？")
+_INK_SECOND_HALF = frozenset("（【「『《〈〔")
+_CUT_TOLERANCE = 0.1  # points: a line set to end at the side ends there, give or take a float's
 _MARGIN = 0.12  # top and bottom share of a page where headers, footers and page numbers live
 _HEADING_MAX = 50
 
@@ -53,6 +59,8 @@ class TextLine:
     heading_font: bool
     # OCR'd text: its least certain digit (character, where it has no digit)
     confidence: float | None = None
+    #: The page's side cuts the line (`Edges`): its text ends there, a paragraph of its own
+    cut: bool = False
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -145,9 +153,59 @@ def _clean(text: str) -> str:
     return _LOOKALIKES.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
-def group_lines(chars: Sequence[Char], page: int) -> list[TextLine]:
-    """Characters into lines, top to bottom, by the vertical middle of each character."""
-    return [line for group in line_groups(chars) if (line := _line(group, page)) is not None]
+def group_lines(chars: Sequence[Char], page: int, edges: Edges | None = None) -> list[TextLine]:
+    """Characters into lines, top to bottom, by the vertical middle of each character; a line
+    whose first or last glyph the page's `edges` cut through is `cut`."""
+    return [line for group in line_groups(chars) if (line := _line(group, page, edges)) is not None]
+
+
+@dataclass(frozen=True)
+class Edges:
+    """The page's visible sides, left and right, in pdfplumber's coordinates.
+
+    A browser prints a page wider than the paper as far as the paper goes: a glyph the side
+    cuts through is drawn, in part, and those wholly past it are not in the PDF at all, so a
+    line that runs into the side has lost what followed (`收到政府信息公开申请123件` cut
+    after `12` reads `…申请12`, and the next line, run on, may give it a unit: `12件`). A
+    line whose ink reaches past a side ends its paragraph; where the side cuts through its
+    last glyph (or its first), a number there, whose digits may have gone on past the side,
+    is left out of its text. Glyphs the PDF holds wholly past the side are read as it holds
+    them."""
+
+    left: float
+    right: float
+
+    def reached(self, chars: Sequence[Char]) -> tuple[bool, bool]:
+        """Whether a line's `chars` reach past the left side, and past the right."""
+        right, left = self.right + _CUT_TOLERANCE, self.left - _CUT_TOLERANCE
+        inks = [_inked(c) for c in chars]
+        return any(x0 < left for x0, _ in inks), any(x1 > right for _, x1 in inks)
+
+    def cuts(self, char: Char, side: str) -> bool:
+        """Whether the side (`left`, `right`) cuts through `char`'s ink (`_inked`)."""
+        x0, x1 = _inked(char)
+        if side == "right":
+            return x0 < self.right < x1 - _CUT_TOLERANCE
+        return x0 + _CUT_TOLERANCE < self.left < x1
+
+    def past(self, chars: Iterable[Char]) -> int:
+        """How many of `chars` have ink past a side (their boxes first: most lie within)."""
+        right, left = self.right + _CUT_TOLERANCE, self.left - _CUT_TOLERANCE
+        near = [c for c in chars if c["x1"] > right or c["x0"] < left]
+        return sum(1 for c in near if (ink := _inked(c))[1] > right or ink[0] < left)
+
+
+def _inked(char: Char) -> tuple[float, float]:
+    """Where `char` is inked, left to right: its box is as wide as its advance, but a closing
+    bracket or a comma is inked in the first half of it, an opening bracket in the second (a
+    `）` whose advance reaches past the side is whole)."""
+    x0, x1 = float(char["x0"]), float(char["x1"])
+    text = str(char["text"])
+    if text in _INK_FIRST_HALF:
+        return x0, (x0 + x1) / 2
+    if text in _INK_SECOND_HALF:
+        return (x0 + x1) / 2, x1
+    return x0, x1
 
 
 def line_groups(chars: Sequence[Char]) -> list[list[Char]]:
@@ -167,8 +225,17 @@ def line_groups(chars: Sequence[Char]) -> list[list[Char]]:
     return groups
 
 
-def _line(chars: list[Char], page: int) -> TextLine | None:
+def _line(chars: list[Char], page: int, edges: Edges | None = None) -> TextLine | None:
+    """One line of `chars`; `edges` where the page has text past its sides (`Edges`)."""
+    left_cut, right_cut = edges.reached(chars) if edges is not None else (False, False)
     text = _line_text(chars)
+    if edges is not None and text:  # `chars` sorted by `_line_text`: the glyphs at its ends
+        last = next(c for c in reversed(chars) if str(c["text"]).strip())
+        first = next(c for c in chars if str(c["text"]).strip())
+        if right_cut and edges.cuts(last, "right"):
+            text = _NUMBER_AT_END.sub("", text).rstrip()
+        if left_cut and edges.cuts(first, "left"):
+            text = _NUMBER_AT_START.sub("", text).lstrip()
     if not text:
         return None
     return TextLine(
@@ -181,6 +248,7 @@ def _line(chars: list[Char], page: int) -> TextLine | None:
         size=statistics.median(c["size"] for c in chars),
         heading_font=all(_HEADING_FONT.search(str(c["fontname"])) for c in chars),
         confidence=ocr_confidence(chars, digits=True),
+        cut=left_cut or right_cut,
     )
 
 
@@ -290,6 +358,8 @@ class Body:
 def starts_paragraph(prev: TextLine, line: TextLine, body: Body, *, same_page: bool) -> bool:
     """Whether `line` begins a new paragraph rather than continuing `prev`."""
     size = max(prev.size, line.size, 1.0)
+    if prev.cut or line.cut:
+        return True  # what the side cut off is not there to join
     if abs(prev.size - line.size) > 1.0 or prev.heading_font != line.heading_font:
         return True
     if _centred(prev, body) and _centred(line, body) and prev.size > body.size + 1:

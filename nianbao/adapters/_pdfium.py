@@ -46,9 +46,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nianbao.adapters._memory import give_back_freed
-from nianbao.adapters._pdf_fonts import fonts_without_to_unicode, is_real_character, unprefixed
+from nianbao.adapters._pdf_fonts import is_real_character, scan_fonts, unprefixed
 from nianbao.adapters._pdf_page import PageRead
 from nianbao.adapters._pdf_text import Char
+from nianbao.adapters._pdf_unicode_maps import ToUnicodeMaps, count_outside, strays
 from nianbao.adapters._pdfium_api import (
     DIGITS,
     FACTOR_DIGITS,
@@ -87,7 +88,8 @@ class PdfiumDocument:
         self._api = the_api()
         self._pdf: Any = None
         self._open()
-        self._without_to_unicode = fonts_without_to_unicode(data)
+        self._without_to_unicode, maps = scan_fonts(data)
+        self._maps = ToUnicodeMaps(data, maps)
         self._pages = len(self._pdf) if self._pdf is not None else 0
         self._doctop = 0.0
         self._since_open = 0  # pages read since the document was last opened
@@ -150,9 +152,11 @@ class PdfiumDocument:
             place = self._placement(page, index)
             graphics = Graphics(api, place, self._doctop)
             graphics.walk(page)
-            chars, firsts, longest, lone, from_font = _chars(
+            chars, firsts, longest, lone, from_font, made = _chars(
                 api, text, place, self._doctop, self._without_to_unicode
             )
+            codes = [(unprefixed(f.name), f.widths) for f in made.values() if not f.own_map]
+            outside = count_outside(api, chars, firsts, strays(self._maps, codes))
             left_out = [o for o in graphics.texts if o not in firsts and graphics.narrow(o)]
             lost = (longest >= _CUT_GLYPHS and self._cut(index, graphics)) or (
                 bool(left_out)
@@ -167,6 +171,8 @@ class PdfiumDocument:
                 graphics.pictures,
                 lone_surrogates=lone,
                 font_unicode=from_font,
+                outside_map=outside,
+                visible=self._visible(page, place),
             )
         finally:
             if text:
@@ -248,6 +254,21 @@ class PdfiumDocument:
         char["doctop"] = self._doctop + char["top"]
         return char
 
+    def _visible(self, page: int, place: Placement) -> tuple[float, float] | None:
+        """The CropBox's left and right in the page's coordinates, where it is narrower than
+        the MediaBox (`PageRead.visible`)."""
+        x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+        if not self._api.crop_box(page, x0, y0, x1, y1):
+            return None
+        m = place.matrix
+        xs = [
+            m[0] * x + m[2] * y + m[4] for x in (x0.value, x1.value) for y in (y0.value, y1.value)
+        ]
+        left, right = max(min(xs), 0.0), min(max(xs), place.width)
+        if left <= 0 and right >= place.width:
+            return None
+        return left, right
+
     def _placement(self, page: int, index: int) -> Placement:
         api = self._api
         x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
@@ -322,11 +343,12 @@ _Made = tuple[dict[tuple[float, ...], _Run], dict[int, _Font], ctypes.c_float, F
 
 def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
     api: Api, text: int, place: Placement, doctop: float, without_to_unicode: frozenset[str]
-) -> tuple[list[Char], dict[int, int], int, int, int]:
+) -> tuple[list[Char], dict[int, int], int, int, int, dict[int, _Font]]:
     """The page's characters, the text objects they came from (each with the index of its
     first character), the most characters in a row from one text object, how many lone
-    surrogates became U+FFFD, and how many characters' Unicode is their font's own (of a font
-    in `without_to_unicode`; where that is no real character, the glyph is unmapped)."""
+    surrogates became U+FFFD, how many characters' Unicode is their font's own (of a font
+    in `without_to_unicode`; where that is no real character, the glyph is unmapped), and the
+    fonts, by handle, with the Unicode values each gave (`_Font.widths`)."""
     chars: list[Char] = []
     longest = length = current = 0
     halves = False  # a character was half a surrogate pair
@@ -422,7 +444,7 @@ def _chars(  # noqa: PLR0915  # the per-glyph loop, kept in one frame for speed
             else:  # pdfminer's spelling of a glyph its font gives no Unicode for
                 char["text"] = f"(cid:{code})"
     lone = _join_halves(chars) if halves else 0
-    return chars, firsts, max(longest, length), lone, from_font
+    return chars, firsts, max(longest, length), lone, from_font, made[1]
 
 
 def _run_of(  # noqa: PLR0917

@@ -74,8 +74,20 @@ class Api:
         self.draw_mode = fn("FPDFPath_GetDrawMode", i, ptr, fi, fi)
         self.count_segments = fn("FPDFPath_CountSegments", i, ptr)
         self.media_box = fn("FPDFPage_GetMediaBox", i, ptr, f, f, f, f)
+        self.crop_box = fn("FPDFPage_GetCropBox", i, ptr, f, f, f, f)
         self.page_box = fn("FPDF_GetPageBoundingBox", i, ptr, c.POINTER(FsRect))
         self.rotation = fn("FPDFPage_GetRotation", i, ptr)
+        self.count_marks = fn("FPDFPageObj_CountMarks", i, ptr)
+        self.get_mark = fn("FPDFPageObj_GetMark", ptr, ptr, c.c_ulong)
+        self.mark_string = fn(
+            "FPDFPageObjMark_GetParamStringValue",
+            i,
+            ptr,
+            c.c_char_p,
+            c.c_void_p,
+            c.c_ulong,
+            c.POINTER(c.c_ulong),
+        )
 
     def _bare_calls(self, raw: Any) -> None:
         """pdfium's per-character calls (`_pdfium._chars`) declared without argument types:

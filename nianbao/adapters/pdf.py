@@ -18,6 +18,8 @@ on long reports and a caller's time limit can stop between pages.
             tables a page break cut (a browser's print) closed there, a table the page's side
             cut kept to its columns within the page and said so (`_pdf_cuts`)
          -> the other characters as lines (`_pdf_text`), headers/footers/page numbers dropped
+            (a line the page's side cuts through ends its paragraph there, a number at the cut
+            left out: `_pdf_text.Edges`)
     all pages -> a table ending one page and one starting the next joined when columns line up
               -> lines into paragraphs (also across page breaks) -> headings by numbering/font
               -> blocks through the same title and heading rules as every other adapter
@@ -77,6 +79,7 @@ from nianbao.adapters._pdf_text import (
     join_pieces,
     starts_paragraph,
 )
+from nianbao.adapters._pdf_unicode_maps import outside_map_diagnostic
 from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.pdf_options import PdfOptions
 from nianbao.adapters.sniff import InputInfo
@@ -89,6 +92,8 @@ if TYPE_CHECKING:
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
 _NAMED_SHOWN = 20  # characters of a cut table's first cell quoted to name it
+_CUT_SHOWN = 12  # characters of a cut line's end quoted
+_CUT_LINES_SHOWN = 5  # cut lines quoted
 
 
 @dataclass
@@ -101,6 +106,7 @@ class _Page:
     ocr: bool = False
     # Lines and tables inside a layout frame's cell, by `id`: read with that cell (`_pdf_frames`)
     places: dict[int, Place] = field(default_factory=dict)
+    past: int = 0  # characters of its lines lying past the page's side, in part or whole
 
     def order(self, item: TextLine | RawTable) -> tuple[float, float, float]:
         """Reading order: by the frame cell an item lies in (top, then left), then its top."""
@@ -139,8 +145,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         # bounded by the page, not the document; a scanned page: its number and its OCR
         read: list[_Page | tuple[int, OcrPage]] = []
         unmapped: dict[int, int] = {}
-        lone: dict[int, int] = {}  # lone surrogates made U+FFFD, by page
-        from_font: dict[int, int] = {}  # characters whose Unicode is their font's own, by page
+        glyphs = _Glyphs()
         scanned: list[int] = []
         total = 0
         ocr = _Scans(data, info, self.options.ocr_dpi, enabled=self.options.ocr)
@@ -155,10 +160,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                 effort.pages_ahead(min(total, self.options.max_pages or total))
                 for index in range(min(total, self.options.max_pages or total)):
                     page = reader.page(index)
-                    if page.lone_surrogates:
-                        lone[page.number] = page.lone_surrogates
-                    if page.font_unicode:
-                        from_font[page.number] = page.font_unicode
+                    glyphs.take(page)
                     chars = _chars(page, unmapped)
                     if _is_scan(page, chars):
                         scan = ocr.page(page.number)
@@ -180,7 +182,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                         boxes,
                         rules,
                         cuts,
-                        Sides.of(page.edges, page.width),
+                        Sides.of(page.edges, page.sides()),
                     )
                     read.append(_page(read_page, method))
         finally:
@@ -189,11 +191,9 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
         if not pages:
             raise DocumentLoadError("PDF has no pages", source=info.name)
         diagnostics = _diagnostics(unmapped, scanned, len(pages), ocr_off=not self.options.ocr)
-        diagnostics.extend(_lone_surrogates(lone))
-        if (font_unicode := font_unicode_diagnostic(from_font)) is not None:
-            diagnostics.append(font_unicode)
+        diagnostics.extend(glyphs.diagnostics())
         diagnostics.extend(ocr.diagnostics())
-        diagnostics.extend(d for p in pages for d in p.diagnostics)
+        diagnostics.extend(_of_pages(pages))
         if (warned := library.warnings_diagnostic()) is not None:
             diagnostics.append(warned)
         if total > len(pages):
@@ -258,6 +258,8 @@ def page_of(  # noqa: PLR0917
     for table in tables:
         table.consumed = set()  # the page's characters are let go: their ids mean nothing now
     left = [c for c in chars if id(c) not in taken]
+    edges = sides.edges if sides is not None else None
+    past = edges.past(left) if edges is not None else 0
     # what a frame's cells hold is its text, not a table's stray text
     left, in_frames = by_frame_cell(framed.frame_cells, left)
     # on a page in a frame, the rules that run on past a table's end are the frame's walls,
@@ -265,9 +267,10 @@ def page_of(  # noqa: PLR0917
     walls = [] if framed.frame_cells else rules
     diagnostics = [d for t in tables if (d := _stray_text(t, left, walls)) is not None]
     diagnostics.extend(cut_off)
-    lines, places = frame_lines(left, in_frames, number)
+    # a page with nothing past its sides (most) has no line to cut: no line looks
+    lines, places = frame_lines(left, in_frames, number, edges if past else None)
     places.update(table_places(framed.frame_cells, tables))
-    return _Page(number, height, lines, tables, diagnostics, places=places)
+    return _Page(number, height, lines, tables, diagnostics, places=places, past=past)
 
 
 def scanned_page(number: int, read: OcrPage) -> _Page:
@@ -399,6 +402,74 @@ def _diagnostics(
             )
         )
     return out
+
+
+def _of_pages(pages: list[_Page]) -> list[Diagnostic]:
+    """What the pages say: each page's own, then the text past their sides, said once."""
+    out = [d for p in pages for d in p.diagnostics]
+    if (cut_text := text_past_sides(pages)) is not None:
+        out.append(cut_text)
+    return out
+
+
+def text_past_sides(pages: list[_Page]) -> Diagnostic | None:
+    """Said once: the characters of text lines lying past a page's side, and the lines the
+    side cut through (their text ends there, a number at the cut left out)."""
+    past = {p.number: p.past for p in pages if p.past}
+    cut = [line for p in pages for line in p.lines if line.cut]
+    if not past and not cut:
+        return None
+    pages_named = sorted({*past, *(line.page for line in cut)})
+    shown = " / ".join(
+        f"page {line.page}: …{line.text[-_CUT_SHOWN:]}" for line in cut[:_CUT_LINES_SHOWN]
+    )
+    more = f" and {len(cut) - _CUT_LINES_SHOWN} more" if len(cut) > _CUT_LINES_SHOWN else ""
+    message = (
+        f"text runs past the page's side (pages {', '.join(map(str, pages_named))}): "
+        f"characters past it, in part or whole: {sum(past.values())} (what lies wholly past "
+        "it is read as the PDF holds it)"
+    )
+    if cut:
+        message += (
+            f"; lines that reach past it: {len(cut)} (a browser's print of a page wider than "
+            "the paper leaves out what lies beyond): each ends its paragraph there, and a "
+            "number the side cuts through, which may go on past it, is left out: "
+            f"{shown}{more}"
+        )
+    return Diagnostic(
+        code="pdf.text_cut_at_page_edge",
+        severity="warning",
+        message=message,
+        origin=PagesOrigin(pages=pages_named),
+    )
+
+
+@dataclass
+class _Glyphs:
+    """What pdfium read of the pages' glyphs that is said once, by page."""
+
+    lone: dict[int, int] = field(default_factory=dict)  # lone surrogates made U+FFFD
+    from_font: dict[int, int] = field(default_factory=dict)  # Unicode their font's own
+    outside_map: dict[int, int] = field(default_factory=dict)  # Unicode their map lacks
+
+    def take(self, page: PageRead) -> None:
+        for counts, n in (
+            (self.lone, page.lone_surrogates),
+            (self.from_font, page.font_unicode),
+            (self.outside_map, page.outside_map),
+        ):
+            if n:
+                counts[page.number] = n
+
+    def diagnostics(self) -> list[Diagnostic]:
+        out = _lone_surrogates(self.lone)
+        for said in (
+            font_unicode_diagnostic(self.from_font),
+            outside_map_diagnostic(self.outside_map),
+        ):
+            if said is not None:
+                out.append(said)
+        return out
 
 
 def _lone_surrogates(lone: dict[int, int]) -> list[Diagnostic]:
