@@ -30,13 +30,13 @@ runs over a page break.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from nianbao.adapters import effort
 from nianbao.adapters._accepts import pdf_accepts
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
-from nianbao.adapters._pdf_cuts import Cut, Sides, open_cells, page_cuts
+from nianbao.adapters._pdf_cuts import Cut, Sides, open_cells, page_cuts, side_rules
 from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
 from nianbao.adapters._pdf_frames import (
     Place,
@@ -167,12 +167,11 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                             read.append((page.number, scan))
                             continue
                         scanned.append(page.number)
-                    rules = vertical_rules(page.edges)
-                    cuts = page_cuts(page.edges, chars) if camelot_tables is None else []
+                    edges, rules, cuts = _ruling(page, chars, cuts=camelot_tables is None)
                     boxes = (
                         [flip(b, page.height) for b in camelot_tables.get(page.number, [])]
                         if camelot_tables is not None
-                        else _ruled_boxes(page, rules, chars, cuts)
+                        else _ruled_boxes(edges, rules, chars, cuts)
                     )
                     read_page = _Read(
                         page.number,
@@ -352,13 +351,22 @@ def _chars(page: PageRead, unmapped: dict[int, int]) -> list[Char]:
     return chars
 
 
+def _ruling(
+    page: PageRead, chars: list[Char], *, cuts: bool
+) -> tuple[list[dict[str, Any]], list[Rule], list[Cut]]:
+    """The page's edges, with the outer rules its sides took away drawn again (`side_rules`);
+    its vertical rules; where a page break cut a table, when `cuts`."""
+    edges = [*page.edges, *side_rules(page.edges, page.width)]
+    return edges, vertical_rules(edges), page_cuts(edges, chars) if cuts else []
+
+
 def _ruled_boxes(
-    page: PageRead, rules: list[Rule], chars: list[Char], cuts: list[Cut]
+    edges: list[dict[str, Any]], rules: list[Rule], chars: list[Char], cuts: list[Cut]
 ) -> list[list[BBox]]:
     """The tables pdfplumber's table finder sees in the page's edges. A table whose row at the
     page's foot (or head) was left open, or that a page break `cuts`, is found again with the
     rule that closes it."""
-    lattice = Lattice(page.edges)
+    lattice = Lattice(edges)
     tables = lattice.tables()
     closing = [line for cells in tables for line in closing_rules(cells, rules, chars)]
     closing += [cut.line() for cut in cuts]
