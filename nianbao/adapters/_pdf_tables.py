@@ -275,16 +275,24 @@ def _cut_row(
 ) -> bool:
     """True when the page break cut the last row above in two and `row`, the first on the new
     page, is its rest (`_pdf_cuts`): no rule under any cell at the foot, none over `row`'s
-    (over a repeated header's rows instead, the header's rule), and no column with figures in
-    both parts (Word's row left open at the foot is whole, and the next row has its own)."""
+    (over a repeated header's rows instead, the header's rule), no column with figures in
+    both parts (Word's row left open at the foot is whole, and the next row has its own), and
+    no numbered label under a label (3.补正后申请 at the foot, 4.无正当理由 at the head)."""
     if not bottom or not all(c.open_below for c in bottom.values()):
         return False
     if not after_header and not all(c.open_above for c in row):
         return False
-    return not any(
-        is_figure(cell.text) and (above := bottom.get(mapping[cell.col])) and is_figure(above.text)
-        for cell in row
-    )
+    for cell in row:
+        above = bottom.get(mapping[cell.col])
+        if above is None or not above.text:
+            continue
+        if is_figure(cell.text) and is_figure(above.text):
+            return False
+        # a numbered label under a label of its own starts a row: the break fell between
+        # rows (a row's rule at a page foot is drawn on neither page), the new one numbered
+        if not is_figure(above.text) and numbering_level(cell.text):
+            return False
+    return True
 
 
 def _continues_row(row: list[RawCell], mapping: list[int], bottom: dict[int, RawCell]) -> bool:
