@@ -75,6 +75,24 @@ def test_a_print_that_cut_a_table_says_so_naming_the_page_and_the_table() -> Non
     assert rights and max(rights) <= 423
 
 
+def test_a_print_with_margins_that_cut_a_table_at_the_margin_says_so_and_misreads_nothing(
+    page: dict[str, tuple[float | None, str]],
+) -> None:
+    """With margins, Chromium clips its drawing to the area within them and draws the rules
+    across on past it, to short of the page's side: the table ran past no side of the page,
+    and was not cut. Before, the 总计 column, its "263" clipped to "2", was read: 12 figures
+    wrong. pdfium keeps the clip of the objects that cross it: the area's sides are the
+    page's sides (A5 at 80 % with 5 mm margins, its first page)."""
+    report = nianbao.convert_document(CUT / "report-2021-a5-80-margins-0.5cm-page-1.pdf")
+    printed = _values(report)
+    wrong = {k: v for k, v in printed.items() if k not in page or page[k][0] != v[0]}
+    assert wrong == {}
+    assert not [k for k in printed if k.startswith("applications.") and k.endswith(".total")]
+    assert printed["applications.new_received.other_org"] == (20, "20")
+    cuts = [d for d in report.diagnostics if d.code == CODE]
+    assert [d.origin.page for d in cuts if isinstance(d.origin, PageOrigin)] == [1]
+
+
 def test_prints_within_the_page_carry_no_cut() -> None:
     for pdf in sorted((FIXTURES / "prints").glob("*.pdf")):
         report = nianbao.convert_document(pdf)
@@ -110,6 +128,18 @@ def test_rules_across_running_past_the_side_beyond_the_last_column_are_a_cut() -
     edges = [_across(10, 470, 100), _across(10, 470, 120)]
     assert Sides.of(edges, 420.0).clip(table) == ("right",)
     assert table.xs == [10.0, 200.0, 300.0, 400.0]
+
+
+def test_a_rule_across_from_the_last_column_on_past_the_side_is_a_cut() -> None:
+    """Chromium draws each cell's rules apart: the cell the side cut through has its own rule
+    across, from the table's last boundary (give or take a rule's width) on past the side.
+    Before, a rule across had to start inside the table, and 平潭 2019 on A5 at 140 % read
+    the part of its applications table on page 12 as whole: its columns by position, two
+    figures wrong."""
+    table = _table([5.9, 200.0, 300.0, 402.1])
+    edges = [_across(402.45, 437.5, 100), _across(402.45, 437.5, 120)]
+    assert Sides.of(edges, 420.0).clip(table) == ("right",)
+    assert table.xs == [5.9, 200.0, 300.0, 402.1]
 
 
 def test_a_table_closed_by_a_rule_on_the_side_is_not_cut() -> None:

@@ -91,15 +91,19 @@ class Sides:
     overhangs: tuple[tuple[float, float, float], ...]
 
     @classmethod
-    def of(cls, edges: Sequence[dict[str, Any]], width: float) -> Sides:
+    def of(
+        cls, edges: Sequence[dict[str, Any]], width: float, area: tuple[float, float] | None = None
+    ) -> Sides:
+        """The sides of a page `width` wide, or of the `area` its drawing is clipped to."""
+        left, right = (max(0.0, area[0]), min(width, area[1])) if area else (0.0, width)
         return cls(
-            0.0,
-            width,
+            left,
+            right,
             tuple(
                 (float(e["top"]), float(e["x0"]), float(e["x1"]))
                 for e in edges
                 if e.get("orientation") == "h"
-                and (float(e["x1"]) > width + _BEYOND or float(e["x0"]) < -_BEYOND)
+                and (float(e["x1"]) > right + _BEYOND or float(e["x0"]) < left - _BEYOND)
             ),
         )
 
@@ -108,11 +112,13 @@ class Sides:
         within the page: the cells that reach past a side are left out."""
         xs, top, bottom = table.xs, table.bbox[1] - _SNAP, table.bbox[3] + _SNAP
         across = [(x0, x1) for y, x0, x1 in self.overhangs if top <= y <= bottom]
+        # a rule across from the table's outer boundary on past the side: the next column's
+        # (a browser draws each cell's rules apart), whose other side the page cut away
         left = xs[0] < self.left - _BEYOND or any(
-            x0 < xs[0] - _BEYOND and x1 > xs[0] for x0, x1 in across
+            x0 < xs[0] - _BEYOND and x1 > xs[0] - _BEYOND for x0, x1 in across
         )
         right = xs[-1] > self.right + _BEYOND or any(
-            x1 > xs[-1] + _BEYOND and x0 < xs[-1] for x0, x1 in across
+            x1 > xs[-1] + _BEYOND and x0 < xs[-1] + _BEYOND for x0, x1 in across
         )
         cut: tuple[Side, ...] = (*(("left",) if left else ()), *(("right",) if right else ()))
         if cut:

@@ -36,6 +36,10 @@ class PageRead:
     #: Characters of fonts without a ToUnicode map whose Unicode pdfium took from the font's
     #: own encoding or character map (pdfminer leaves them unmapped).
     font_unicode: int = 0
+    #: (x0, x1) of the area the page's drawing is clipped to (a browser's print with margins
+    #: draws a table wider than the paper on past them, and what lies beyond is not shown);
+    #: None when no drawing is cut by a page-tall clip, or the library does not say.
+    area: tuple[float, float] | None = None
 
 
 def plumber_page(page: Page) -> PageRead:

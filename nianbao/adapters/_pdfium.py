@@ -167,6 +167,7 @@ class PdfiumDocument:
                 graphics.pictures,
                 lone_surrogates=lone,
                 font_unicode=from_font,
+                area=graphics.area(),
             )
         finally:
             if text:

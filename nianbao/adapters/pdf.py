@@ -180,7 +180,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                         boxes,
                         rules,
                         cuts,
-                        Sides.of(page.edges, page.width),
+                        Sides.of(page.edges, page.width, page.area),
                     )
                     read.append(_page(read_page, method))
         finally:
