@@ -152,10 +152,12 @@ def side_rules(edges: Sequence[dict[str, Any]], width: float) -> list[dict[str, 
             for v in edges
             if v.get("orientation") == "v"
             and float(v["bottom"]) - float(v["top"]) >= _MIN_RULE
-            and (inner <= float(v["x0"]) < width if right else 0.0 < float(v["x0"]) <= inner)
+            and (inner <= float(v["x0"]) < x if right else x < float(v["x0"]) <= inner)
             and float(v["top"]) <= bottom + _SNAP
             and float(v["bottom"]) >= top - _SNAP
         ]
+        if any(abs(float(v["x0"]) - x) <= _BEYOND for v in columns):
+            continue  # the rule is there, straddling the side
         if columns:
             near = (max if right else min)(float(v["x0"]) for v in columns)
             beside = [v for v in columns if abs(float(v["x0"]) - near) <= _LEVEL]
