@@ -224,3 +224,19 @@ def test_a_numbered_row_under_the_header_repeated_starts_a_row_after_a_clean_bre
     texts = {(c.row, c.col): c.text for c in joined.cells}
     assert texts[1, 0] == "7.属于行政执法案卷" and texts[1, 1] == ""
     assert texts[2, 0] == "8.属于行政查询事项" and texts[2, 1] == "1"
+
+
+def test_rows_a_clean_break_left_open_on_both_pages_stay_apart() -> None:
+    """The break fell between 1.申请人无正当理由 (its figures) and 2.申请人逾期 (its own), no rule
+    on either page, no header repeated: only a label spanning both rows runs on. Before, every
+    cell open on both sides ran on into the one above: '1' and '0' read as one cell '1 0', two
+    figures wrong and a row lost (平潭 2024 on A5 at 150 % with 3 cm margins above and below)."""
+    first = _table(1, [["（五）不予处理", "0", "0"], ["1.申请人无正当理由", "1", "1"]])
+    then = _table(2, [["2.申请人逾期", "0", "0"], ["3.其他", "1", "2"]], open_above=True)
+    for cell in first.cells:
+        cell.open_below = cell.row == 1
+    joined = join(first, then)
+    assert joined is not None and joined.n_rows == 4
+    texts = {(c.row, c.col): c.text for c in joined.cells}
+    assert texts[1, 0] == "1.申请人无正当理由" and texts[1, 1] == "1" and texts[1, 2] == "1"
+    assert texts[2, 0] == "2.申请人逾期" and texts[2, 1] == "0"

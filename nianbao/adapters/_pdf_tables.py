@@ -259,8 +259,16 @@ def _runs_on(above: RawCell, cell: RawCell, span: int, *, broken: bool, row_text
     ending the part on the page before: the same cell when the row was cut in two, and when the
     break left both open (a label spanning rows); or an empty cell under a label, in a row
     with text of its own (a vertical label running on, its rules drawn on each page)."""
-    if broken or (above.open_below and cell.open_above and above.col_span == span):
+    if broken:
         return True
+    if above.open_below and cell.open_above and above.col_span == span:
+        # the break fell between rows: a figure is its own row's, and a numbered label under
+        # a label starts a row (2.申请人逾期 under 1.申请人无正当理由, both left open)
+        return not (
+            is_figure(cell.text)
+            or is_figure(above.text)
+            or (above.text and numbering_level(cell.text))
+        )
     return (
         not cell.text
         and above.col_span == span
