@@ -20,6 +20,7 @@ import pytest
 import nianbao
 from nianbao.adapters._pdf_cuts import Sides
 from nianbao.adapters._pdf_tables import RawCell, RawTable
+from nianbao.adapters.pdf import _cut_at_side
 from nianbao.schemas.model import PageOrigin, Report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -148,3 +149,26 @@ def test_a_table_closed_by_a_rule_on_the_side_is_not_cut() -> None:
     edges = [_across(10, 596.6, 100), _across(10, 596.6, 120)]
     assert Sides.of(edges, 595.92).clip(table) == ()
     assert table.xs == [10.0, 300.0, 596.1] and len(table.cells) == 2
+
+
+def _char(text: str, x0: float, top: float) -> dict[str, object]:
+    return {"text": text, "x0": x0, "x1": x0 + 6.0, "top": top, "bottom": top + 12.0, "size": 12.0}
+
+
+def test_the_text_of_a_column_whose_rule_the_side_took_is_the_cut_tables_not_prose() -> None:
+    """平潭 2019 on A5 at 150 % (3 cm margins above and below): the section 二 tables' last
+    column runs past the page's side, its figures (181, 153) whole within it but its outer rule
+    off the page, so no cell holds them. Before, they were read as prose, and the form's row
+    order read them as 规范性文件's 本年新制作数量 and 对外公开总数量: three figures wrong. A line
+    that starts within the table (a frame's prose) stays prose."""
+    table = _table([10.0, 200.0, 300.0, 400.0])
+    edges = [_across(10, 470, 100), _across(10, 470, 120)]
+    beside = [_char("1", 410.0, 104.0), _char("8", 416.0, 104.0)]
+    prose = [_char("告", 300.0 + 6 * i, 130.0) for i in range(20)]  # below the table's rows
+    across = [_char("字", 150.0 + 6 * i, 104.0) for i in range(3)]  # no cell's: it starts within
+    chars = [*beside, *prose]
+    assert _cut_at_side(table, Sides.of(edges, 420.0), chars) is not None
+    assert table.consumed == {id(c) for c in beside}
+    table = _table([10.0, 200.0, 300.0, 400.0])
+    _cut_at_side(table, Sides.of(edges, 420.0), [*across, _char("字", 410.0, 104.0)])
+    assert table.consumed == set()
