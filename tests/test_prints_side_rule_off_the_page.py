@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nianbao
+from nianbao.adapters._pdf_cuts import Sides, side_rules
 from nianbao.schemas.model import PagesOrigin, Report, Table
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -46,3 +47,18 @@ def test_a_table_whose_side_rule_is_off_the_page_keeps_its_last_column() -> None
     assert len(figures) == 161
     assert figures == _applications_figures(page)
     assert "table.text_outside_cells" not in {d.code for d in printed.diagnostics}
+
+
+def test_a_rule_the_margin_clipped_away_is_drawn_again_at_the_rules_across_end() -> None:
+    """平潭 2019 on A4 at 150 % with 1.5 cm margins left and right: the drawing is clipped at
+    554 pt, the applications table's rules across end at 555.3 and its right-hand rule, past
+    the clip, is not drawn. Before, the 总计 column was no column (23 figures missing)."""
+    rows = (100.0, 120.0, 140.0)
+    edges: list[dict[str, object]] = [
+        {"orientation": "h", "x0": 516.6, "x1": 555.3, "top": y, "bottom": y} for y in rows
+    ]
+    edges += [{"orientation": "v", "x0": 516.6, "x1": 516.6, "top": 100.0, "bottom": 140.0}]
+    sides = Sides.of(edges, 595.92, (42.0, 554.0))
+    (rule,) = side_rules(edges, sides)
+    assert (rule["x0"], rule["top"], rule["bottom"]) == (555.3, 100.0, 140.0)
+    assert side_rules(edges, Sides.of(edges, 595.92)) == []  # no clip: within the page

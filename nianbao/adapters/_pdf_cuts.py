@@ -127,17 +127,18 @@ class Sides:
         return cut
 
 
-def side_rules(edges: Sequence[dict[str, Any]], width: float) -> list[dict[str, Any]]:
+def side_rules(edges: Sequence[dict[str, Any]], sides: Sides) -> list[dict[str, Any]]:
     """The outer column rules a page's side took away, as pdfplumber vertical edges: where rules
-    across end past the side (left or right) by no more than `_BEYOND`, one rule down through
+    across end past a side of `sides` (left or right) by no more than `_BEYOND` (a print's
+    drawing clipped at its margin loses the rule past it alike), one rule down through
     their ends, as far as the column rule nearest it runs (a table the page's foot or head cut
     open runs on past its last rule across)."""
     ends: dict[Side, list[dict[str, Any]]] = {"left": [], "right": []}
     for e in edges:
         if e.get("orientation") == "h":
-            if width < float(e["x1"]) <= width + _BEYOND:
+            if sides.right < float(e["x1"]) <= sides.right + _BEYOND:
                 ends["right"].append(e)
-            if -_BEYOND <= float(e["x0"]) < 0.0:
+            if sides.left - _BEYOND <= float(e["x0"]) < sides.left:
                 ends["left"].append(e)
     out = []
     for side, found in ends.items():

@@ -168,7 +168,8 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                             read.append((page.number, scan))
                             continue
                         scanned.append(page.number)
-                    edges, rules, cuts = _ruling(page, chars, cuts=camelot_tables is None)
+                    sides = Sides.of(page.edges, page.width, page.area)
+                    edges, rules, cuts = _ruling(page, chars, sides, cuts=camelot_tables is None)
                     boxes = (
                         [flip(b, page.height) for b in camelot_tables.get(page.number, [])]
                         if camelot_tables is not None
@@ -181,7 +182,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                         boxes,
                         rules,
                         cuts,
-                        Sides.of(page.edges, page.width, page.area),
+                        sides,
                     )
                     read.append(_page(read_page, method))
         finally:
@@ -373,11 +374,11 @@ def _chars(page: PageRead, unmapped: dict[int, int]) -> list[Char]:
 
 
 def _ruling(
-    page: PageRead, chars: list[Char], *, cuts: bool
+    page: PageRead, chars: list[Char], sides: Sides, *, cuts: bool
 ) -> tuple[list[dict[str, Any]], list[Rule], list[Cut]]:
-    """The page's edges, with the outer rules its sides took away drawn again (`side_rules`);
+    """The page's edges, with the outer rules its `sides` took away drawn again (`side_rules`);
     its vertical rules; where a page break cut a table, when `cuts`."""
-    edges = [*page.edges, *side_rules(page.edges, page.width)]
+    edges = [*page.edges, *side_rules(page.edges, sides)]
     return edges, vertical_rules(edges), page_cuts(edges, chars) if cuts else []
 
 
