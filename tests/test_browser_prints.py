@@ -209,3 +209,34 @@ def test_a_row_cut_at_the_foot_runs_on_under_the_header_repeated() -> None:
     assert joined is not None and joined.n_rows == 3
     texts = {(c.row, c.col): c.text for c in joined.cells}
     assert texts[1, 0] == "1.申请人无正当理由逾期不补正" and texts[2, 0] == "2.申请人逾期"
+
+
+def test_a_numbered_row_under_the_header_repeated_starts_a_row_after_a_clean_break() -> None:
+    """The break fell between 7.属于行政执法案卷 and 8.属于行政查询事项 (their rule drawn on
+    neither page), the header repeated over the new page's part: 8.'s row is a row of its own.
+    Before, it was read as the rest of 7.'s row: the row and its label were lost, its figures
+    given to 7. (a print of built-thead-tall-rows-2021.html on A5 at 120 %)."""
+    header = ["信息内容", "自然人", "总计"]
+    first = _table(1, [header, ["7.属于行政执法案卷", "", ""]], open_below=True)
+    then = _table(2, [header, ["8.属于行政查询事项", "1", "1"], ["（四）无法提供", "", ""]])
+    joined = join(first, then)
+    assert joined is not None and joined.n_rows == 4
+    texts = {(c.row, c.col): c.text for c in joined.cells}
+    assert texts[1, 0] == "7.属于行政执法案卷" and texts[1, 1] == ""
+    assert texts[2, 0] == "8.属于行政查询事项" and texts[2, 1] == "1"
+
+
+def test_rows_a_clean_break_left_open_on_both_pages_stay_apart() -> None:
+    """The break fell between 1.申请人无正当理由 (its figures) and 2.申请人逾期 (its own), no rule
+    on either page, no header repeated: only a label spanning both rows runs on. Before, every
+    cell open on both sides ran on into the one above: '1' and '0' read as one cell '1 0', two
+    figures wrong and a row lost (平潭 2024 on A5 at 150 % with 3 cm margins above and below)."""
+    first = _table(1, [["（五）不予处理", "0", "0"], ["1.申请人无正当理由", "1", "1"]])
+    then = _table(2, [["2.申请人逾期", "0", "0"], ["3.其他", "1", "2"]], open_above=True)
+    for cell in first.cells:
+        cell.open_below = cell.row == 1
+    joined = join(first, then)
+    assert joined is not None and joined.n_rows == 4
+    texts = {(c.row, c.col): c.text for c in joined.cells}
+    assert texts[1, 0] == "1.申请人无正当理由" and texts[1, 1] == "1" and texts[1, 2] == "1"
+    assert texts[2, 0] == "2.申请人逾期" and texts[2, 1] == "0"

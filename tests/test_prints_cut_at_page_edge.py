@@ -22,6 +22,7 @@ import nianbao
 from nianbao.adapters._pdf_cuts import Sides
 from nianbao.adapters._pdf_tables import RawCell, RawTable
 from nianbao.adapters._pdf_text import Edges
+from nianbao.adapters.pdf import _cut_at_side
 from nianbao.convert.options import ConvertOptions, PdfOptions
 from nianbao.schemas.model import PageOrigin, PagesOrigin, Report
 
@@ -78,6 +79,24 @@ def test_a_print_that_cut_a_table_says_so_naming_the_page_and_the_table() -> Non
     assert rights and max(rights) <= 423
 
 
+def test_a_print_with_margins_that_cut_a_table_at_the_margin_says_so_and_misreads_nothing(
+    page: dict[str, tuple[float | None, str]],
+) -> None:
+    """With margins, Chromium clips its drawing to the area within them and draws the rules
+    across on past it, to short of the page's side: the table ran past no side of the page,
+    and was not cut. Before, the 总计 column, its "263" clipped to "2", was read: 12 figures
+    wrong. pdfium keeps the clip of the objects that cross it: the area's sides are the
+    page's sides (A5 at 80 % with 5 mm margins, its first page)."""
+    report = nianbao.convert_document(CUT / "report-2021-a5-80-margins-0.5cm-page-1.pdf")
+    printed = _values(report)
+    wrong = {k: v for k, v in printed.items() if k not in page or page[k][0] != v[0]}
+    assert wrong == {}
+    assert not [k for k in printed if k.startswith("applications.") and k.endswith(".total")]
+    assert printed["applications.new_received.other_org"] == (20, "20")
+    cuts = [d for d in report.diagnostics if d.code == CODE]
+    assert [d.origin.page for d in cuts if isinstance(d.origin, PageOrigin)] == [1]
+
+
 def test_prints_within_the_page_carry_no_cut() -> None:
     for pdf in sorted((FIXTURES / "prints").glob("*.pdf")):
         report = nianbao.convert_document(pdf)
@@ -113,6 +132,18 @@ def test_rules_across_running_past_the_side_beyond_the_last_column_are_a_cut() -
     edges = [_across(10, 470, 100), _across(10, 470, 120)]
     assert Sides.of(edges, (0.0, 420.0)).clip(table) == ("right",)
     assert table.xs == [10.0, 200.0, 300.0, 400.0]
+
+
+def test_a_rule_across_from_the_last_column_on_past_the_side_is_a_cut() -> None:
+    """Chromium draws each cell's rules apart: the cell the side cut through has its own rule
+    across, from the table's last boundary (give or take a rule's width) on past the side.
+    Before, a rule across had to start inside the table, and 平潭 2019 on A5 at 140 % read
+    the part of its applications table on page 12 as whole: its columns by position, two
+    figures wrong."""
+    table = _table([5.9, 200.0, 300.0, 402.1])
+    edges = [_across(402.45, 437.5, 100), _across(402.45, 437.5, 120)]
+    assert Sides.of(edges, (0.0, 420.0)).clip(table) == ("right",)
+    assert table.xs == [5.9, 200.0, 300.0, 402.1]
 
 
 def test_a_table_closed_by_a_rule_on_the_side_is_not_cut() -> None:
@@ -178,3 +209,26 @@ def test_a_line_cut_by_a_cropbox_gives_no_figure_from_the_glyphs_it_hides(tmp_pa
         assert "text.applications.received" not in annual.figures, engine
         assert TEXT_CODE in {d.code for d in report.diagnostics}
         assert not any("12件" in b.text for b in report.document.blocks)
+
+
+def _char(text: str, x0: float, top: float) -> dict[str, object]:
+    return {"text": text, "x0": x0, "x1": x0 + 6.0, "top": top, "bottom": top + 12.0, "size": 12.0}
+
+
+def test_the_text_of_a_column_whose_rule_the_side_took_is_the_cut_tables_not_prose() -> None:
+    """平潭 2019 on A5 at 150 % (3 cm margins above and below): the section 二 tables' last
+    column runs past the page's side, its figures (181, 153) whole within it but its outer rule
+    off the page, so no cell holds them. Before, they were read as prose, and the form's row
+    order read them as 规范性文件's 本年新制作数量 and 对外公开总数量: three figures wrong. A line
+    that starts within the table (a frame's prose) stays prose."""
+    table = _table([10.0, 200.0, 300.0, 400.0])
+    edges = [_across(10, 470, 100), _across(10, 470, 120)]
+    beside = [_char("1", 410.0, 104.0), _char("8", 416.0, 104.0)]
+    prose = [_char("告", 300.0 + 6 * i, 130.0) for i in range(20)]  # below the table's rows
+    across = [_char("字", 150.0 + 6 * i, 104.0) for i in range(3)]  # no cell's: it starts within
+    chars = [*beside, *prose]
+    assert _cut_at_side(table, Sides.of(edges, (0.0, 420.0)), chars) is not None
+    assert table.consumed == {id(c) for c in beside}
+    table = _table([10.0, 200.0, 300.0, 400.0])
+    _cut_at_side(table, Sides.of(edges, (0.0, 420.0)), [*across, _char("字", 410.0, 104.0)])
+    assert table.consumed == set()

@@ -22,7 +22,10 @@ page goes and no further. A cell that reaches past the side is drawn (its glyphs
 are not, or only in part); one wholly past it is not in the PDF at all. `Sides.clip` finds such
 a table, by its cells or its rules across running past the side, and keeps only its columns
 within the page: a cell the side cut through may show "12" of "125", so its text is no reading
-of the cell, and the columns beyond are simply not there. The caller says so.
+of the cell, and the columns beyond are simply not there. The caller says so. A table that
+reaches past the side by no more than a rule's width lost only its outer rule (Chromium leaves
+out what lies wholly off the page): `side_rules` draws it again at the rules across's end, so
+its last column is a column, not text beside the table.
 """
 
 from __future__ import annotations
@@ -88,9 +91,17 @@ class Sides:
     overhangs: tuple[tuple[float, float, float], ...]
 
     @classmethod
-    def of(cls, edges: Sequence[dict[str, Any]], visible: tuple[float, float]) -> Sides:
-        """The sides of a page whose visible part runs from `visible[0]` to `visible[1]`."""
+    def of(
+        cls,
+        edges: Sequence[dict[str, Any]],
+        visible: tuple[float, float],
+        area: tuple[float, float] | None = None,
+    ) -> Sides:
+        """The sides of a page whose visible part runs from `visible[0]` to `visible[1]`, or of
+        the `area` within it that its drawing is clipped to."""
         left, right = visible
+        if area:
+            left, right = max(left, area[0]), min(right, area[1])
         return cls(
             left,
             right,
@@ -112,17 +123,74 @@ class Sides:
         within the page: the cells that reach past a side are left out."""
         xs, top, bottom = table.xs, table.bbox[1] - _SNAP, table.bbox[3] + _SNAP
         across = [(x0, x1) for y, x0, x1 in self.overhangs if top <= y <= bottom]
+        # a rule across from the table's outer boundary on past the side: the next column's
+        # (a browser draws each cell's rules apart), whose other side the page cut away
         left = xs[0] < self.left - _BEYOND or any(
-            x0 < xs[0] - _BEYOND and x1 > xs[0] for x0, x1 in across
+            x0 < xs[0] - _BEYOND and x1 > xs[0] - _BEYOND for x0, x1 in across
         )
         right = xs[-1] > self.right + _BEYOND or any(
-            x1 > xs[-1] + _BEYOND and x0 < xs[-1] for x0, x1 in across
+            x1 > xs[-1] + _BEYOND and x0 < xs[-1] + _BEYOND for x0, x1 in across
         )
         cut: tuple[Side, ...] = (*(("left",) if left else ()), *(("right",) if right else ()))
         if cut:
             _keep_columns(table, self.left - _BEYOND, self.right + _BEYOND)
             table.cut_off.update(cut)
         return cut
+
+
+def side_rules(edges: Sequence[dict[str, Any]], sides: Sides) -> list[dict[str, Any]]:
+    """The outer column rules a page's side took away, as pdfplumber vertical edges: where rules
+    across end past a side of `sides` (left or right) by no more than `_BEYOND` (a print's
+    drawing clipped at its margin loses the rule past it alike), one rule down through
+    their ends, as far as the column rule nearest it runs (a table the page's foot or head cut
+    open runs on past its last rule across)."""
+    ends: dict[Side, list[dict[str, Any]]] = {"left": [], "right": []}
+    for e in edges:
+        if e.get("orientation") == "h":
+            if sides.right < float(e["x1"]) <= sides.right + _BEYOND:
+                ends["right"].append(e)
+            if sides.left - _BEYOND <= float(e["x0"]) < sides.left:
+                ends["left"].append(e)
+    out = []
+    for side, found in ends.items():
+        if len(found) < 2:
+            continue
+        right = side == "right"
+        x = max(float(e["x1"]) for e in found) if right else min(float(e["x0"]) for e in found)
+        top, bottom = min(float(e["top"]) for e in found), max(float(e["top"]) for e in found)
+        inner = max(float(e["x0"]) for e in found) if right else min(float(e["x1"]) for e in found)
+        columns = [
+            v
+            for v in edges
+            if v.get("orientation") == "v"
+            and float(v["bottom"]) - float(v["top"]) >= _MIN_RULE
+            and (inner <= float(v["x0"]) < x if right else x < float(v["x0"]) <= inner)
+            and float(v["top"]) <= bottom + _SNAP
+            and float(v["bottom"]) >= top - _SNAP
+        ]
+        if any(abs(float(v["x0"]) - x) <= _BEYOND for v in columns):
+            continue  # the rule is there, straddling the side
+        if columns:
+            near = (max if right else min)(float(v["x0"]) for v in columns)
+            beside = [v for v in columns if abs(float(v["x0"]) - near) <= _LEVEL]
+            top = min(top, *(float(v["top"]) for v in beside))
+            bottom = max(bottom, *(float(v["bottom"]) for v in beside))
+        if bottom - top >= _MIN_RULE:
+            out.append(_vertical(x, top, bottom))
+    return out
+
+
+def _vertical(x: float, top: float, bottom: float) -> dict[str, Any]:
+    return {
+        "object_type": "line",
+        "orientation": "v",
+        "x0": x,
+        "x1": x,
+        "top": top,
+        "bottom": bottom,
+        "width": 0.0,
+        "height": bottom - top,
+    }
 
 
 def _keep_columns(table: RawTable, left: float, right: float) -> None:

@@ -42,6 +42,10 @@ class PageRead:
     #: From where to where, left to right, the page is seen: its CropBox within its MediaBox
     #: (None: the whole width).
     visible: tuple[float, float] | None = None
+    #: (x0, x1) of the area the page's drawing is clipped to (a browser's print with margins
+    #: draws a table wider than the paper on past them, and what lies beyond is not shown);
+    #: None when no drawing is cut by a page-tall clip, or the library does not say.
+    area: tuple[float, float] | None = None
 
     def sides(self) -> tuple[float, float]:
         return self.visible if self.visible is not None else (0.0, self.width)

@@ -259,8 +259,16 @@ def _runs_on(above: RawCell, cell: RawCell, span: int, *, broken: bool, row_text
     ending the part on the page before: the same cell when the row was cut in two, and when the
     break left both open (a label spanning rows); or an empty cell under a label, in a row
     with text of its own (a vertical label running on, its rules drawn on each page)."""
-    if broken or (above.open_below and cell.open_above and above.col_span == span):
+    if broken:
         return True
+    if above.open_below and cell.open_above and above.col_span == span:
+        # the break fell between rows: a figure is its own row's, and a numbered label under
+        # a label starts a row (2.申请人逾期 under 1.申请人无正当理由, both left open)
+        return not (
+            is_figure(cell.text)
+            or is_figure(above.text)
+            or (above.text and numbering_level(cell.text))
+        )
     return (
         not cell.text
         and above.col_span == span
@@ -275,16 +283,24 @@ def _cut_row(
 ) -> bool:
     """True when the page break cut the last row above in two and `row`, the first on the new
     page, is its rest (`_pdf_cuts`): no rule under any cell at the foot, none over `row`'s
-    (over a repeated header's rows instead, the header's rule), and no column with figures in
-    both parts (Word's row left open at the foot is whole, and the next row has its own)."""
+    (over a repeated header's rows instead, the header's rule), no column with figures in
+    both parts (Word's row left open at the foot is whole, and the next row has its own), and
+    no numbered label under a label (3.补正后申请 at the foot, 4.无正当理由 at the head)."""
     if not bottom or not all(c.open_below for c in bottom.values()):
         return False
     if not after_header and not all(c.open_above for c in row):
         return False
-    return not any(
-        is_figure(cell.text) and (above := bottom.get(mapping[cell.col])) and is_figure(above.text)
-        for cell in row
-    )
+    for cell in row:
+        above = bottom.get(mapping[cell.col])
+        if above is None or not above.text:
+            continue
+        if is_figure(cell.text) and is_figure(above.text):
+            return False
+        # a numbered label under a label of its own starts a row: the break fell between
+        # rows (a row's rule at a page foot is drawn on neither page), the new one numbered
+        if not is_figure(above.text) and numbering_level(cell.text):
+            return False
+    return True
 
 
 def _continues_row(row: list[RawCell], mapping: list[int], bottom: dict[int, RawCell]) -> bool:

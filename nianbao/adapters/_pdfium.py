@@ -173,6 +173,7 @@ class PdfiumDocument:
                 font_unicode=from_font,
                 outside_map=outside,
                 visible=self._visible(page, place),
+                area=graphics.area(),
             )
         finally:
             if text:

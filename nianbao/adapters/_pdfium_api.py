@@ -88,6 +88,11 @@ class Api:
             c.c_ulong,
             c.POINTER(c.c_ulong),
         )
+        self.clip_path = fn("FPDFPageObj_GetClipPath", ptr, ptr)
+        self.clip_paths = fn("FPDFClipPath_CountPaths", i, ptr)
+        self.clip_segments = fn("FPDFClipPath_CountPathSegments", i, ptr, i)
+        self.clip_segment = fn("FPDFClipPath_GetPathSegment", ptr, ptr, i, i)
+        self.segment_point = fn("FPDFPathSegment_GetPoint", i, ptr, f, f)
 
     def _bare_calls(self, raw: Any) -> None:
         """pdfium's per-character calls (`_pdfium._chars`) declared without argument types:

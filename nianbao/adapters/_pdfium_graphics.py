@@ -6,6 +6,10 @@ axis-aligned) or a curve, as pdfminer classifies subpaths (`PDFLayoutAnalyzer.pa
 the visible ones are made into edges as pdfplumber makes them (`_pdf_edges`). Pictures are
 image objects. Form XObjects are entered, their matrices applied. The text objects are listed
 for `_pdfium` to check that pdfium's text page left none out.
+
+pdfium keeps an object's clip only where the object crosses it: a path at the top of the page
+with a page-tall rectangle for its clip is a drawing cut at the sides of the area the page
+shows (a browser's print with margins), which `area` gives.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class Graphics:
         self.pictures: list[BBox] = []
         self.texts: list[int] = []
         self.inner: set[int] = set()  # the text objects inside Form XObjects
+        self._clips: set[tuple[float, float]] = set()  # (x0, x1) of page-tall clips crossed
         # buffers for what pdfium writes back
         self._fill, self._stroke = ctypes.c_int(), ctypes.c_int()
         self._rgba = [ctypes.c_uint() for _ in range(4)]
@@ -116,6 +121,8 @@ class Graphics:
         }
         if not visible({"object_type": "rect", **paint}):
             return  # white, or not painted: no edge (`edges`), its segments left unread
+        if outer is IDENTITY:
+            self._clip(obj)
         # as `apply(place, *to_user(to_user, x, y))`, unrolled: most of a page's objects
         a, b, c, d, e, f = times(self._matrix(obj), outer)
         pa, pb, pc, pd, pe, pf = self._place.matrix
@@ -128,6 +135,31 @@ class Graphics:
             made = _classify(shape, placed)
             if made is not None:
                 self.objects.append(self._placed(*made, paint))
+
+    def _clip(self, obj: int) -> None:
+        """Note the clip of `obj` when it is one rectangle at least half the page tall."""
+        api = self._api
+        clip = api.clip_path(obj)
+        if not clip or api.clip_paths(clip) != 1:
+            return
+        x, y, place = self._x, self._y, self._place.matrix
+        points = []
+        for k in range(api.clip_segments(clip, 0)):
+            segment = api.clip_segment(clip, 0, k)
+            if not segment or not api.segment_point(segment, x, y):
+                return
+            points.append(apply(place, x.value, y.value))
+        if len(points) < 4:  # a rectangle's corners
+            return
+        xs, tops = sorted({round(p[0], 2) for p in points}), [p[1] for p in points]
+        if len(xs) == 2 and max(tops) - min(tops) >= 0.5 * self._place.height:
+            self._clips.add((xs[0], xs[1]))
+
+    def area(self) -> tuple[float, float] | None:
+        """(x0, x1) of the area the page's drawing is clipped to (`PageRead.area`)."""
+        if not self._clips:
+            return None
+        return max(x0 for x0, _ in self._clips), min(x1 for _, x1 in self._clips)
 
     def _color(self, getter: Callable[..., int], obj: int) -> tuple[float, ...] | None:
         r, g, b, a = self._rgba

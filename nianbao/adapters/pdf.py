@@ -32,13 +32,13 @@ runs over a page break.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from nianbao.adapters import effort
 from nianbao.adapters._accepts import pdf_accepts
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
-from nianbao.adapters._pdf_cuts import Cut, Sides, open_cells, page_cuts
+from nianbao.adapters._pdf_cuts import Cut, Sides, open_cells, page_cuts, side_rules
 from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
 from nianbao.adapters._pdf_frames import (
     Place,
@@ -77,6 +77,7 @@ from nianbao.adapters._pdf_text import (
     is_heading,
     is_unmapped,
     join_pieces,
+    line_groups,
     starts_paragraph,
 )
 from nianbao.adapters._pdf_unicode_maps import outside_map_diagnostic
@@ -168,12 +169,12 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                             read.append((page.number, scan))
                             continue
                         scanned.append(page.number)
-                    rules = vertical_rules(page.edges)
-                    cuts = page_cuts(page.edges, chars) if camelot_tables is None else []
+                    sides = Sides.of(page.edges, page.sides(), page.area)
+                    edges, rules, cuts = _ruling(page, chars, sides, cuts=camelot_tables is None)
                     boxes = (
                         [flip(b, page.height) for b in camelot_tables.get(page.number, [])]
                         if camelot_tables is not None
-                        else _ruled_boxes(page, rules, chars, cuts)
+                        else _ruled_boxes(edges, rules, chars, cuts)
                     )
                     read_page = _Read(
                         page.number,
@@ -182,7 +183,7 @@ class PdfAdapter(GroupAdapter[PdfOptions]):
                         boxes,
                         rules,
                         cuts,
-                        Sides.of(page.edges, page.sides()),
+                        sides,
                     )
                     read.append(_page(read_page, method))
         finally:
@@ -245,7 +246,7 @@ def page_of(  # noqa: PLR0917
     for table in framed.tables:
         if not accept(table):
             continue
-        if sides is not None and (diagnostic := _cut_at_side(table, sides)) is not None:
+        if sides is not None and (diagnostic := _cut_at_side(table, sides, chars)) is not None:
             cut_off.append(diagnostic)
             if not accept(table):
                 continue
@@ -285,14 +286,18 @@ def scanned_page(number: int, read: OcrPage) -> _Page:
     return out
 
 
-def _cut_at_side(table: RawTable, sides: Sides) -> Diagnostic | None:
+def _cut_at_side(table: RawTable, sides: Sides, chars: list[Char]) -> Diagnostic | None:
     """Keep `table` to its columns within the page (`Sides.clip`) and say so, when the page's
-    side cut it: the figures of the columns the print left out are absent, not guessed."""
+    side cut it: the figures of the columns the print left out are absent, not guessed. The
+    text beside its kept columns, within its rows, is the cut columns' (cells whose outer rule
+    the side took, left to no cell): the table takes it, not to be read as prose."""
     before = table.bbox
     named = next((c.text for c in sorted(table.cells, key=lambda c: (c.row, c.col)) if c.text), "")
     cut = sides.clip(table)
     if not cut:
         return None
+    if table.xs:
+        _take_beside(table, before, cut, chars)
     named = named if len(named) <= _NAMED_SHOWN else named[:_NAMED_SHOWN] + "…"
     edges = " and ".join(cut)
     return Diagnostic(
@@ -304,6 +309,22 @@ def _cut_at_side(table: RawTable, sides: Sides) -> Diagnostic | None:
         "others are absent",
         origin=PageOrigin(page=table.pages[0], bbox=before),
     )
+
+
+def _take_beside(table: RawTable, before: BBox, cut: tuple[str, ...], chars: list[Char]) -> None:
+    """The lines within `table`'s rows (its box `before` the cut) that no cell took and that
+    stand wholly past its kept columns on the `cut` side: the cut columns' text, its cells'
+    outer rules off the page. A line that starts within the table (a frame's prose) is not."""
+    left, right = table.xs[0], table.xs[-1]
+    loose = [
+        c
+        for c in chars
+        if id(c) not in table.consumed and before[1] <= (c["top"] + c["bottom"]) / 2 <= before[3]
+    ]
+    for line in line_groups(loose):
+        middles = [(c["x0"] + c["x1"]) / 2 for c in line]
+        if ("right" in cut and min(middles) > right) or ("left" in cut and max(middles) < left):
+            table.consumed.update(id(c) for c in line)
 
 
 def _stray_text(table: RawTable, chars: list[Char], rules: list[Rule]) -> Diagnostic | None:
@@ -354,13 +375,22 @@ def _chars(page: PageRead, unmapped: dict[int, int]) -> list[Char]:
     return chars
 
 
+def _ruling(
+    page: PageRead, chars: list[Char], sides: Sides, *, cuts: bool
+) -> tuple[list[dict[str, Any]], list[Rule], list[Cut]]:
+    """The page's edges, with the outer rules its `sides` took away drawn again (`side_rules`);
+    its vertical rules; where a page break cut a table, when `cuts`."""
+    edges = [*page.edges, *side_rules(page.edges, sides)]
+    return edges, vertical_rules(edges), page_cuts(edges, chars) if cuts else []
+
+
 def _ruled_boxes(
-    page: PageRead, rules: list[Rule], chars: list[Char], cuts: list[Cut]
+    edges: list[dict[str, Any]], rules: list[Rule], chars: list[Char], cuts: list[Cut]
 ) -> list[list[BBox]]:
     """The tables pdfplumber's table finder sees in the page's edges. A table whose row at the
     page's foot (or head) was left open, or that a page break `cuts`, is found again with the
     rule that closes it."""
-    lattice = Lattice(page.edges)
+    lattice = Lattice(edges)
     tables = lattice.tables()
     closing = [line for cells in tables for line in closing_rules(cells, rules, chars)]
     closing += [cut.line() for cut in cuts]
