@@ -232,3 +232,32 @@ def test_the_text_of_a_column_whose_rule_the_side_took_is_the_cut_tables_not_pro
     table = _table([10.0, 200.0, 300.0, 400.0])
     _cut_at_side(table, Sides.of(edges, (0.0, 420.0)), [*across, _char("字", 410.0, 104.0)])
     assert table.consumed == set()
+
+
+# --- a drawing clipped at the margin, text in the margin -------------------------------------
+
+DIALOG = CUT / "pingtan-2019-a4-60-dialog-pages-3-4.pdf"  # /tmp sweep: A4, 60 %, header/footer
+
+
+def test_text_meets_the_page_s_sides_not_the_drawing_s_clip_at_the_margin() -> None:
+    """Pages 3-4 of 平潭 2019 printed on A4 at 60 % with the print dialog's 1 cm margins, header
+    and footer: the drawing is clipped at the margin (`PageRead.area`), the header and footer
+    stand outside that clip. Taken as the text's sides too, the clip cut lines that the page
+    shows whole, split the proactive table's text, and 89 was read into three 2021-form keys
+    (in_force, issued, repealed) beside the 2019 ones it belongs to."""
+    report = nianbao.convert_document(DIALOG)
+    annual = report.annual_report
+    assert annual is not None
+    normative = {k: f.value for k, f in annual.figures.items() if "normative" in k}
+    assert normative == {
+        "proactive.normative_documents.new_made": 89,
+        "proactive.normative_documents.new_published": 89,
+        "proactive.normative_documents.total_published": 89,
+    }
+    assert not [d for d in report.diagnostics if d.code == TEXT_CODE]
+
+
+def test_the_text_s_sides_are_the_page_s_when_a_clip_narrows_the_drawing_s() -> None:
+    sides = Sides.of([], (0.0, 595.92), (28.35, 567.57))
+    assert (sides.left, sides.right) == (28.35, 567.57)  # the drawing's: tables cut there
+    assert sides.edges == Edges(0.0, 595.92)  # the text's: the page's own

@@ -89,6 +89,10 @@ class Sides:
     left: float
     right: float
     overhangs: tuple[tuple[float, float, float], ...]
+    #: The page's own visible sides (its CropBox), where they differ from `left` and `right`
+    #: (a drawing clipped at a print's margin): what a line of text meets, as the print's own
+    #: header and footer stand in the margin outside the drawing's clip
+    page: tuple[float, float] | None = None
 
     @classmethod
     def of(
@@ -111,12 +115,13 @@ class Sides:
                 if e.get("orientation") == "h"
                 and (float(e["x1"]) > right + _BEYOND or float(e["x0"]) < left - _BEYOND)
             ),
+            visible if (left, right) != visible else None,
         )
 
     @property
     def edges(self) -> Edges:
-        """The sides as the text's lines meet them."""
-        return Edges(self.left, self.right)
+        """The sides as the text's lines meet them: the page's, not a drawing's clip."""
+        return Edges(*self.page) if self.page is not None else Edges(self.left, self.right)
 
     def clip(self, table: RawTable) -> tuple[Side, ...]:
         """The sides (`left`, `right`) that cut `table`, whose columns are then only those
