@@ -15,7 +15,9 @@ import pytest
 
 import nianbao
 from nianbao.adapters._publication import from_byline, from_header
+from nianbao.forms import FormSpecError, load
 from nianbao.schemas.model import Report
+from tests.conftest import copy_forms, edit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PRINTS = {
@@ -74,3 +76,10 @@ def test_a_sidebar_of_other_years_reports_is_no_title(tmp_path: Path) -> None:
     assert _title_of(tmp_path, [*_NAVIGATION, *listed, *_BODY]) is None
     # One other year's report linked above the body is not this report's title either.
     assert _title_of(tmp_path, [*_NAVIGATION, listed[0], *_BODY]) is None
+
+
+def test_a_report_title_pattern_without_its_year_is_refused(tmp_path: Path) -> None:
+    folder = copy_forms(tmp_path)
+    edit(folder / "prose.toml", "(?P<year>(?:19|20)\\d{2})", "((?:19|20)\\d{2})")
+    with pytest.raises(FormSpecError, match=r"prose\.toml: report_titles: .* no group `year`"):
+        load(folder)
