@@ -21,7 +21,9 @@ from tests.conftest import copy_forms, edit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PRINTS = {
-    FIXTURES / "pdf" / "pingtan-2024-chrome.pdf": FIXTURES / "linear" / "pingtan-2024.html",
+    FIXTURES / "prints" / "chrome" / "pingtan-2024-chrome.pdf": FIXTURES
+    / "linear"
+    / "pingtan-2024.html",
     FIXTURES / "prints" / "pingtan-2019-a5.pdf": FIXTURES / "linear" / "pingtan-2019.html",
     FIXTURES / "prints" / "pingtan-2024-a5.pdf": FIXTURES / "linear" / "pingtan-2024.html",
 }

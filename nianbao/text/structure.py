@@ -23,6 +23,8 @@ _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _HEADING_MAX = 50
 _TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).*(?:报告|工作)$|年度报告$")
 _TITLE_WINDOW = 8  # non-blank lines at the top where a title may stand
+#: Lines at the top where a page's navigation, its title and the report's first chapter stand.
+_PRINTED_TITLE_REACH = 400
 _YEAR_NAMED = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -112,13 +114,15 @@ def _printed_title(lines: Sequence[Line], *, stop: int) -> tuple[int, int] | Non
     certainly the report's: the titles printed there name one year (a sidebar listing other
     years' reports names several), and it is the year the body names most (another year's
     report, linked above the body, is not of this one's year)."""
-    body = next((i for i in range(stop) if _is_chapter_heading(lines[i].text)), stop)
-    if body >= len(lines):
-        return None  # no chapter heading and no table: no body the title could head
+    reach = min(stop, _PRINTED_TITLE_REACH)
+    body = next((i for i in range(reach) if _is_chapter_heading(lines[i].text)), stop)
+    if body > reach or body >= len(lines):
+        return None  # no chapter heading or table near the top: no body the title could head
     titles = [
         (i, year)
         for i in range(body)
         if len(text := lines[i].text.strip()) <= _HEADING_MAX
+        and "年" in text  # every title names its year so; the folding below is dearer
         and (year := _report_title_year(text)) is not None
     ]
     if len({year for _, year in titles}) != 1:
@@ -126,10 +130,12 @@ def _printed_title(lines: Sequence[Line], *, stop: int) -> tuple[int, int] | Non
     # The page's title, then the report's own heading, may both stand there: the first is the
     # page's, as its meta tags state it.
     first, year = titles[0]
+    # Not folded, for speed over a long report: a year in full-width figures is not counted,
+    # and a report that writes its years only so keeps no title rather than a wrong one.
     named = Counter(
         int(match.group(1))
         for line in lines[titles[-1][0] + 1 :]
-        for match in _YEAR_NAMED.finditer(fold(line.text))
+        for match in _YEAR_NAMED.finditer(line.text)
     )
     most = max(named.values(), default=0)
     return (first, first) if most and named[year] == most else None
