@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nianbao.adapters._damage import ZIP_DAMAGE
+from nianbao.adapters._publication import under_title
 from nianbao.errors import DocumentLoadError
 from nianbao.schemas.model import Block, Document, LineOrigin, Origin, Table, TableCell, TableMethod
 from nianbao.text.numbering import numbering_level
@@ -113,7 +114,8 @@ def assemble(items: Sequence[Para | Table]) -> Document:
                 Block(kind="table", text=item.caption or "", table=len(tables), origin=item.origin)
             )
             tables.append(item)
-    return Document(title=title, blocks=blocks, tables=tables)
+    # A page printed or saved without its meta tags keeps the byline under its title.
+    return Document(title=title, blocks=blocks, tables=tables, publication=under_title(blocks))
 
 
 def clean_text(text: str) -> str:

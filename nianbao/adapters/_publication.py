@@ -14,24 +14,40 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from nianbao.schemas.model import Publication
+from nianbao.schemas.model import Block, Publication
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-#: A crawler's header lines read, by their key, into the `Publication` field they state.
-_HEADER_FIELDS = {
+#: The labels a crawler's header and a page's byline write before what they state, by the
+#: `Publication` field each states; where two of a field's labels are stated, the one listed
+#: first is read (a header's 发布机构 over its 来源).
+_LABELS = {
     "标题": "title",
     "发布时间": "published",
     "发布日期": "published",
+    "时间": "published",
+    "日期": "published",
     "发布机构": "publisher",
+    "来源": "publisher",
+    "信息来源": "publisher",
     "原文链接": "url",
     "原始链接": "url",
     "原文地址": "url",
 }
-#: Other keys of a crawler's header, read past: the header goes on after them.
-_HEADER_OTHER = frozenset({"文号", "栏目", "本地目录", "索引号", "来源", "正文"})
+#: Other labels of a header or byline, read past: the header or byline goes on after them.
+_OTHER_LABELS = frozenset(
+    {"文号", "栏目", "本地目录", "索引号", "正文", "作者", "字体", "字号", "浏览次数", "点击数"}
+)
 _HEADER_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,4})\s*[:：]\s*(.*?)\s*$")
+#: A page's byline: labels, each with its value after it, on one line.
+_BYLINE_LABEL = re.compile(
+    "(" + "|".join(sorted(_LABELS.keys() | _OTHER_LABELS, key=len, reverse=True)) + r")\s*[:：]"
+)
+#: A byline is a short line; a longer one is the report's text, which may say 时间：.
+_MAX_BYLINE = 120
+#: A date as a header or byline states it: 2020-01-20 15:22, 2020年1月20日.
+_DATE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 #: Lines at the top of a text where its header may stand.
 HEADER_WINDOW = 16
 
@@ -50,21 +66,59 @@ def from_header(lines: Sequence[str]) -> Publication | None:
     """The publication a crawler's header at the top of `lines` states; None without one. The
     header is the first lines, each `key: value` with a key crawlers write, at least two of
     them, the first at the top: a `发布时间：` in a report's own text is no header."""
-    stated: dict[str, str] = {}
-    keys = 0
+    pairs: list[tuple[str, str]] = []
     for line in lines[:HEADER_WINDOW]:
         if not line.strip():
             continue
         match = _HEADER_LINE.match(line)
-        if match is None or match.group(1) not in (_HEADER_FIELDS.keys() | _HEADER_OTHER):
+        if match is None or match.group(1) not in (_LABELS.keys() | _OTHER_LABELS):
             break
-        keys += 1
-        field = _HEADER_FIELDS.get(match.group(1))
-        if field is not None and 0 < len(match.group(2)) <= _MAX_VALUE:
-            stated.setdefault(field, match.group(2))
-    if keys < 2 or not stated:
+        pairs.append((match.group(1), match.group(2)))
+    return _stated(pairs) if len(pairs) >= 2 else None
+
+
+def from_byline(line: str) -> Publication | None:
+    """The publication a page prints on one line under its title, as a header states it:
+    `来源：平潭综合实验区管委会办公室时间：2025-03-10 15:35` (a browser's print of the page
+    keeps it). None unless the line is labels and values only, from its start, with a date."""
+    text = line.strip()
+    if len(text) > _MAX_BYLINE:
         return None
-    return Publication.model_validate(stated)
+    marks = list(_BYLINE_LABEL.finditer(text))
+    if len(marks) < 2 or marks[0].start() != 0:
+        return None
+    ends = [mark.start() for mark in marks[1:]] + [len(text)]
+    pairs = [(mark.group(1), text[mark.end() : end]) for mark, end in zip(marks, ends, strict=True)]
+    stated = _stated(pairs)
+    if stated is None or stated.published is None or not _DATE.match(stated.published):
+        return None
+    return stated
+
+
+def under_title(blocks: Sequence[Block]) -> Publication | None:
+    """The publication the byline right under the title block states; None without one."""
+    at = next((i for i, block in enumerate(blocks) if block.kind == "title"), None)
+    if at is None or at + 1 >= len(blocks) or blocks[at + 1].kind != "paragraph":
+        return None
+    return from_byline(blocks[at + 1].text)
+
+
+def _stated(pairs: Sequence[tuple[str, str]]) -> Publication | None:
+    """The fields `label: value` pairs state, each from its first-ranked label; None if none."""
+    ranked = sorted(
+        # A byline's last value may run into the page's next control: 【字体：大 中 小】.
+        (
+            (label, value.strip().removesuffix("【").strip())
+            for label, value in pairs
+            if label in _LABELS
+        ),
+        key=lambda pair: list(_LABELS).index(pair[0]),
+    )
+    stated: dict[str, str] = {}
+    for label, value in ranked:
+        if 0 < len(value) <= _MAX_VALUE:
+            stated.setdefault(_LABELS[label], value)
+    return Publication.model_validate(stated) if stated else None
 
 
 def from_meta(root: HtmlElement) -> Publication | None:

@@ -82,7 +82,8 @@ class HtmlAdapter(GroupAdapter[TextOptions]):
         del root
         give_back_freed()
         document = assemble(items)
-        document.publication = publication
+        if publication is not None:  # else the byline under the page's title, if it prints one
+            document.publication = publication
         # The title the page prints is the report's own; a meta tag's may be the site's.
         if document.title is None and document.publication is not None:
             document.title = document.publication.title

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from nianbao.adapters._accepts import text_accepts
-from nianbao.adapters._publication import HEADER_WINDOW, from_header
+from nianbao.adapters._publication import HEADER_WINDOW, from_header, under_title
 from nianbao.adapters.base import AdapterResult, GroupAdapter
 from nianbao.adapters.html import read_escaped_text
 from nianbao.adapters.options import TextOptions
@@ -63,7 +63,9 @@ class TextAdapter(GroupAdapter[TextOptions]):
         blocks, tables, title = build_blocks(cleaned.lines, found)
         # A crawler's header states the title without its `标题:` key, which the title found
         # in the text (that very line) keeps.
-        publication = from_header(text.lstrip("\ufeff").split("\n", HEADER_WINDOW)[:HEADER_WINDOW])
+        publication = from_header(
+            text.lstrip("\ufeff").split("\n", HEADER_WINDOW)[:HEADER_WINDOW]
+        ) or under_title(blocks)
         if publication is not None and publication.title is not None:
             title = publication.title
         diagnostics = decoded.diagnostics + cleaned.diagnostics

@@ -146,6 +146,7 @@ class _RawProse(_Raw):
     channel_words: list[str]
     qualifiers: list[_RawProseQualifier] = []
     none_forms: list[str] = []
+    report_titles: list[str] = []
     figures: list[_RawProseFigure]
 
 
@@ -177,6 +178,7 @@ def load(directory: Path = FORMS_DIR) -> Forms:
         ),
         prose_none_forms=tuple(prose.none_forms),
         directory=directory,
+        report_titles=tuple(_report_title(prose_path, p) for p in prose.report_titles),
     )
     unknown = set(prose.none_forms) - set(raws)
     if unknown:
@@ -379,6 +381,16 @@ def _prose_figure(path: Path, raw: _RawProseFigure) -> ProseFigure:
     patterns = tuple(_prose_pattern(path, raw.key, p) for p in written)
     nones = tuple(_prose_pattern(path, raw.key, p) for p in raw.none)
     return ProseFigure(raw.key, raw.label, raw.section, patterns, nones, tuple(raw.table_labels))
+
+
+def _report_title(path: Path, pattern: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise FormSpecError(f"{path}: report_titles: {pattern!r} is no pattern: {exc}") from exc
+    if "year" not in compiled.groupindex:
+        raise FormSpecError(f"{path}: report_titles: {pattern!r} has no group `year`")
+    return compiled
 
 
 def _prose_pattern(path: Path, key: str, pattern: str) -> re.Pattern[str]:

@@ -215,6 +215,8 @@ class Forms:
     prose_qualifiers: tuple[ProseQualifier, ...]
     prose_none_forms: tuple[str, ...]  # the forms whose reports' statements of none are read
     directory: Path
+    # A line that is all of one of these is the report's title, its group `year` the year.
+    report_titles: tuple[re.Pattern[str], ...] = ()
 
     def form(self, form_id: str) -> Form:
         return next(f for f in self.forms if f.id == form_id)
