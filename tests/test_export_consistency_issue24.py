@@ -48,3 +48,21 @@ def test_export_passes_over_a_json_that_is_not_a_report(
     said = capsys.readouterr()
     assert "broken.json" in said.err
     assert "manifest.json" not in said.out + said.err
+
+
+@pytest.mark.parametrize("table", ["--csv", "--parquet"])
+def test_export_of_a_folder_with_no_reports_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str
+) -> None:
+    """`export` of an empty folder exited 0 with '0 reports' (and wrote an empty table), where
+    `convert`, `review` and `validate` of it exit 3: it is an input unread, named, and nothing
+    is written; so is a folder whose only .json is not a report."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    output = tmp_path / "figures"
+    assert main(["export", str(empty), table, str(output)]) == 3
+    assert f"{empty}: is a folder with no reports (*.json) to export" in capsys.readouterr().err
+    assert not output.exists()
+    (empty / "manifest.json").write_text("{}", encoding="utf-8")
+    assert main(["export", str(empty), table, str(output), "-q"]) == 3
+    assert not output.exists()

@@ -52,7 +52,7 @@ from nianbao.collection.partial import figure_state, of_data
 from nianbao.collection.progress import SILENT, Steps, counted
 from nianbao.collection.report_file import names_report_schema, read_report, read_reports
 from nianbao.collection.sources import source_path
-from nianbao.errors import NianbaoError
+from nianbao.errors import DocumentLoadError, NianbaoError
 from nianbao.forms import FORMS
 from nianbao.schemas.emit import write_named
 
@@ -129,7 +129,8 @@ def report_files(paths: Sequence[Path], not_reports: list[Path] | None = None) -
     folder's .json that does not say it is a nianbao report (`names_report_schema`: a dataset's
     manifest.json), added to `not_reports`, as `review` and `validate` pass it over. One that
     says so and cannot be read stays, and fails by name; a file named itself is read whatever it
-    is.
+    is. A folder with no reports is an input unread (`DocumentLoadError`), as `convert` and
+    `review` of a folder with nothing for them.
     """
     found: list[Path] = []
     for path in paths:
@@ -147,6 +148,10 @@ def report_files(paths: Sequence[Path], not_reports: list[Path] | None = None) -
                 reports.append(candidate)
             elif not_reports is not None:
                 not_reports.append(candidate)
+        if not reports:
+            raise DocumentLoadError(
+                "is a folder with no reports (*.json) to export", source=str(path)
+            )
         found += reports
     return found
 
