@@ -270,7 +270,9 @@ def test_a_file_that_is_not_a_report_is_named_and_skipped(
     reports = tmp_path / "reports"
     reports.mkdir()
     shutil.copyfile(collection / "004_7635fab03e0d303d.txt.json", reports / "a.json")
-    (reports / "b.json").write_text("{not json", encoding="utf-8")
+    # A report cut short: it names the report schema, so it is not passed over as a .json that
+    # is not a report (a dataset's manifest.json), but named and skipped.
+    (reports / "b.json").write_text('{"schema": "nianbao.report/1", "so', encoding="utf-8")
     assert main(["export", str(reports), "--parquet", str(tmp_path / "ds")]) == 1
     assert "b.json" in capsys.readouterr().err
     assert pq.read_metadata(tmp_path / "ds" / "reports.parquet").num_rows == 1

@@ -225,7 +225,8 @@ def test_quiet_export_and_check_say_only_what_went_wrong(
     said = capsys.readouterr()
     assert not [line for line in said.out.splitlines() if "series check failed" not in line]
     assert "reports ->" not in said.out and "panel:" not in said.out
-    (folder / "broken.json").write_text("{", encoding="utf-8")
+    # A report cut short: it names the report schema, so it is not passed over, and fails.
+    (folder / "broken.json").write_text('{"schema": "nianbao.report/1", "so', encoding="utf-8")
     assert main(["-q", "export", str(folder), "--csv", str(tmp_path / "f.csv")]) == 1
     said = capsys.readouterr()
     assert "broken.json" in said.err and "1 skipped" in said.out

@@ -268,6 +268,7 @@ def export(args: argparse.Namespace) -> int:
         raise UsageError(
             "say where the table goes: --csv FILE, --xlsx FILE, --parquet DIR, or several"
         )
+    not_reports: list[Path] = []
     with report_bar(quiet=args.quiet) as steps:
         rows, problems, summary = export(
             args.reports,
@@ -277,6 +278,7 @@ def export(args: argparse.Namespace) -> int:
             steps=steps,
             labels=args.labels,
             sources=args.sources,
+            not_reports=not_reports,
         )
     for problem in problems:
         error(str(problem))
@@ -286,6 +288,8 @@ def export(args: argparse.Namespace) -> int:
     # A table written to standard output (`--csv /dev/stdout`) is not followed by our words.
     said = sys.stderr if any(is_standard_output(p) for p in tables) else sys.stdout
     written = " and ".join(str(p) for p in (args.csv, args.xlsx, args.parquet) if p is not None)
+    if not_reports and not args.quiet:
+        print(passed_over(not_reports), file=said)
     if not args.quiet or problems:  # -q: only what went wrong
         print(
             f"{rows} reports -> {written}" + (f"; {len(problems)} skipped" if problems else ""),

@@ -50,9 +50,9 @@ from openpyxl.utils import get_column_letter
 
 from nianbao.collection.partial import figure_state, of_data
 from nianbao.collection.progress import SILENT, Steps, counted
-from nianbao.collection.report_file import read_report, read_reports
+from nianbao.collection.report_file import names_report_schema, read_report, read_reports
 from nianbao.collection.sources import source_path
-from nianbao.errors import NianbaoError
+from nianbao.errors import DocumentLoadError, NianbaoError
 from nianbao.forms import FORMS
 from nianbao.schemas.emit import write_named
 
@@ -122,23 +122,37 @@ Cell = str | int | float | None
 Row = list[Cell]
 
 
-def report_files(paths: Sequence[Path]) -> list[Path]:
+def report_files(paths: Sequence[Path], not_reports: list[Path] | None = None) -> list[Path]:
     """The report files named, with folders searched recursively for `*.json`.
 
-    The hot folder's `*.error.json` files are not reports and are left out of folders.
+    The hot folder's `*.error.json` files are not reports and are left out of folders; so is a
+    folder's .json that does not say it is a nianbao report (`names_report_schema`: a dataset's
+    manifest.json), added to `not_reports`, as `review` and `validate` pass it over. One that
+    says so and cannot be read stays, and fails by name; a file named itself is read whatever it
+    is. A folder with no reports is an input unread (`DocumentLoadError`), as `convert` and
+    `review` of a folder with nothing for them.
     """
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*.json")
-                    if not p.name.endswith(".error.json") and not p.name.startswith(".")
-                )
-            )
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        candidates = sorted(
+            p
+            for p in path.rglob("*.json")
+            if not p.name.endswith(".error.json") and not p.name.startswith(".")
+        )
+        reports: list[Path] = []
+        for candidate in candidates:
+            if names_report_schema(candidate):
+                reports.append(candidate)
+            elif not_reports is not None:
+                not_reports.append(candidate)
+        if not reports:
+            raise DocumentLoadError(
+                "is a folder with no reports (*.json) to export", source=str(path)
+            )
+        found += reports
     return found
 
 
@@ -288,16 +302,19 @@ def export(
     steps: Steps = SILENT,
     labels: bool = False,
     sources: Sequence[Path] = (),
+    not_reports: list[Path] | None = None,
 ) -> tuple[int, list[NianbaoError], dataset.Summary | None]:
     """Write the tables asked for; the number of rows, the reports that could not be read, and
     what the dataset update did (None without `parquet_dir`). `steps` is told each report read;
     with `labels` the CSV and the workbook have a second header row in Chinese. Each report's
-    input is looked for beside it and under `sources` (`nianbao.collection.sources`).
+    input is looked for beside it and under `sources` (`nianbao.collection.sources`). A folder's
+    .json files that are not nianbao reports are passed over, added to `not_reports`
+    (`report_files`).
 
     A report that cannot be read is left out and returned, so that one bad file in thousands
     costs its row, not the table.
     """
-    files = report_files(paths)
+    files = report_files(paths, not_reports)
     problems: list[NianbaoError] = []
     rows = 0
     if csv_path is not None or xlsx_path is not None:
