@@ -19,10 +19,9 @@ import pypdfium2
 import pytest
 
 import nianbao
-from nianbao.adapters._pdf_cuts import Sides
+from nianbao.adapters._pdf_cuts import Sides, cut_at_side
 from nianbao.adapters._pdf_tables import RawCell, RawTable
 from nianbao.adapters._pdf_text import Edges
-from nianbao.adapters.pdf import _cut_at_side
 from nianbao.convert.options import ConvertOptions, PdfOptions
 from nianbao.schemas.model import PageOrigin, PagesOrigin, Report
 
@@ -227,10 +226,10 @@ def test_the_text_of_a_column_whose_rule_the_side_took_is_the_cut_tables_not_pro
     prose = [_char("告", 300.0 + 6 * i, 130.0) for i in range(20)]  # below the table's rows
     across = [_char("字", 150.0 + 6 * i, 104.0) for i in range(3)]  # no cell's: it starts within
     chars = [*beside, *prose]
-    assert _cut_at_side(table, Sides.of(edges, (0.0, 420.0)), chars) is not None
+    assert cut_at_side(table, Sides.of(edges, (0.0, 420.0)), chars) is not None
     assert table.consumed == {id(c) for c in beside}
     table = _table([10.0, 200.0, 300.0, 400.0])
-    _cut_at_side(table, Sides.of(edges, (0.0, 420.0)), [*across, _char("字", 410.0, 104.0)])
+    cut_at_side(table, Sides.of(edges, (0.0, 420.0)), [*across, _char("字", 410.0, 104.0)])
     assert table.consumed == set()
 
 

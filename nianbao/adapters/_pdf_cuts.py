@@ -22,10 +22,10 @@ page goes and no further. A cell that reaches past the side is drawn (its glyphs
 are not, or only in part); one wholly past it is not in the PDF at all. `Sides.clip` finds such
 a table, by its cells or its rules across running past the side, and keeps only its columns
 within the page: a cell the side cut through may show "12" of "125", so its text is no reading
-of the cell, and the columns beyond are simply not there. The caller says so. A table that
-reaches past the side by no more than a rule's width lost only its outer rule (Chromium leaves
-out what lies wholly off the page): `side_rules` draws it again at the rules across's end, so
-its last column is a column, not text beside the table.
+of the cell, and the columns beyond are simply not there (`cut_at_side`, which says so). A
+table that reaches past the side by no more than a rule's width lost only its outer rule
+(Chromium leaves out what lies wholly off the page): `side_rules` draws it again at the rules
+across's end, so its last column is a column, not text beside the table.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from nianbao.adapters._pdf_tables import BBox, Side, boundaries
 from nianbao.adapters._pdf_text import Char, Edges, cell_text, join_pieces, line_groups
+from nianbao.schemas.model import Diagnostic, PageOrigin
 
 if TYPE_CHECKING:
     from nianbao.adapters._pdf_tables import RawCell, RawTable
@@ -48,6 +49,7 @@ _SNAP = 3.0  # a rule across this close to the cut closes the cells above it (th
 _MIN_RULE = 3.0  # shorter vertical edges are a rule's own end, not a column rule
 _MIN_OPEN = 3.0  # an opening narrower than this is the width of a rule, not a cell
 _MIN_COLUMNS = 3  # rules for two columns at least: fewer are a frame, a bar, a box
+_NAMED_SHOWN = 20  # characters of a cut table's first cell quoted to name it
 _SIZE = 0.2  # text hanging below a cut is set in the table's size, give or take this share
 _BEYOND = 3.0  # past a page's side by more than a rule's width: the table runs off the page
 
@@ -364,3 +366,44 @@ def _mark(table: RawTable, cuts: Sequence[Cut]) -> None:
                     cell.open_below = True
                 else:
                     cell.open_above = True
+
+
+def cut_at_side(table: RawTable, sides: Sides, chars: list[Char]) -> Diagnostic | None:
+    """Keep `table` to its columns within the page (`Sides.clip`) and say so, when the page's
+    side cut it: the figures of the columns the print left out are absent, not guessed. The
+    text beside its kept columns, within its rows, is the cut columns' (cells whose outer rule
+    the side took, left to no cell): the table takes it, not to be read as prose."""
+    before = table.bbox
+    named = next((c.text for c in sorted(table.cells, key=lambda c: (c.row, c.col)) if c.text), "")
+    cut = sides.clip(table)
+    if not cut:
+        return None
+    if table.xs:
+        _take_beside(table, before, cut, chars)
+    named = named if len(named) <= _NAMED_SHOWN else named[:_NAMED_SHOWN] + "…"
+    edges = " and ".join(cut)
+    return Diagnostic(
+        code="pdf.table_cut_at_page_edge",
+        severity="warning",
+        message=f"the table on page {table.pages[0]} at {', '.join(f'{v:g}' for v in before)} "
+        f"(first cell {named!r}) runs past the page's {edges} edge: the print left out what "
+        "lies beyond it, so only its columns within the page are read, and the figures of the "
+        "others are absent",
+        origin=PageOrigin(page=table.pages[0], bbox=before),
+    )
+
+
+def _take_beside(table: RawTable, before: BBox, cut: tuple[str, ...], chars: list[Char]) -> None:
+    """The lines within `table`'s rows (its box `before` the cut) that no cell took and that
+    stand wholly past its kept columns on the `cut` side: the cut columns' text, its cells'
+    outer rules off the page. A line that starts within the table (a frame's prose) is not."""
+    left, right = table.xs[0], table.xs[-1]
+    loose = [
+        c
+        for c in chars
+        if id(c) not in table.consumed and before[1] <= (c["top"] + c["bottom"]) / 2 <= before[3]
+    ]
+    for line in line_groups(loose):
+        middles = [(c["x0"] + c["x1"]) / 2 for c in line]
+        if ("right" in cut and min(middles) > right) or ("left" in cut and max(middles) < left):
+            table.consumed.update(id(c) for c in line)

@@ -38,7 +38,14 @@ from nianbao.adapters import effort
 from nianbao.adapters._accepts import pdf_accepts
 from nianbao.adapters._layout import Para, assemble
 from nianbao.adapters._pdf_camelot import camelot_boxes, flip
-from nianbao.adapters._pdf_cuts import Cut, Sides, open_cells, page_cuts, side_rules
+from nianbao.adapters._pdf_cuts import (
+    Cut,
+    Sides,
+    cut_at_side,
+    open_cells,
+    page_cuts,
+    side_rules,
+)
 from nianbao.adapters._pdf_fonts import font_unicode_diagnostic
 from nianbao.adapters._pdf_frames import (
     Place,
@@ -77,7 +84,6 @@ from nianbao.adapters._pdf_text import (
     is_heading,
     is_unmapped,
     join_pieces,
-    line_groups,
     starts_paragraph,
 )
 from nianbao.adapters._pdf_unicode_maps import outside_map_diagnostic
@@ -92,7 +98,6 @@ if TYPE_CHECKING:
 
 _SCAN_MAX_CHARS = 20  # a page with no more text than this over a full-page picture is a scan
 _STRAY_SHOWN = 200  # characters of a table's stray text quoted in its diagnostic
-_NAMED_SHOWN = 20  # characters of a cut table's first cell quoted to name it
 _CUT_SHOWN = 12  # characters of a cut line's end quoted
 _CUT_LINES_SHOWN = 5  # cut lines quoted
 
@@ -246,7 +251,7 @@ def page_of(  # noqa: PLR0917
     for table in framed.tables:
         if not accept(table):
             continue
-        if sides is not None and (diagnostic := _cut_at_side(table, sides, chars)) is not None:
+        if sides is not None and (diagnostic := cut_at_side(table, sides, chars)) is not None:
             cut_off.append(diagnostic)
             if not accept(table):
                 continue
@@ -284,47 +289,6 @@ def scanned_page(number: int, read: OcrPage) -> _Page:
             if not cell.text and read.unread(cell.bbox):
                 cell.confidence = 0.0
     return out
-
-
-def _cut_at_side(table: RawTable, sides: Sides, chars: list[Char]) -> Diagnostic | None:
-    """Keep `table` to its columns within the page (`Sides.clip`) and say so, when the page's
-    side cut it: the figures of the columns the print left out are absent, not guessed. The
-    text beside its kept columns, within its rows, is the cut columns' (cells whose outer rule
-    the side took, left to no cell): the table takes it, not to be read as prose."""
-    before = table.bbox
-    named = next((c.text for c in sorted(table.cells, key=lambda c: (c.row, c.col)) if c.text), "")
-    cut = sides.clip(table)
-    if not cut:
-        return None
-    if table.xs:
-        _take_beside(table, before, cut, chars)
-    named = named if len(named) <= _NAMED_SHOWN else named[:_NAMED_SHOWN] + "…"
-    edges = " and ".join(cut)
-    return Diagnostic(
-        code="pdf.table_cut_at_page_edge",
-        severity="warning",
-        message=f"the table on page {table.pages[0]} at {', '.join(f'{v:g}' for v in before)} "
-        f"(first cell {named!r}) runs past the page's {edges} edge: the print left out what "
-        "lies beyond it, so only its columns within the page are read, and the figures of the "
-        "others are absent",
-        origin=PageOrigin(page=table.pages[0], bbox=before),
-    )
-
-
-def _take_beside(table: RawTable, before: BBox, cut: tuple[str, ...], chars: list[Char]) -> None:
-    """The lines within `table`'s rows (its box `before` the cut) that no cell took and that
-    stand wholly past its kept columns on the `cut` side: the cut columns' text, its cells'
-    outer rules off the page. A line that starts within the table (a frame's prose) is not."""
-    left, right = table.xs[0], table.xs[-1]
-    loose = [
-        c
-        for c in chars
-        if id(c) not in table.consumed and before[1] <= (c["top"] + c["bottom"]) / 2 <= before[3]
-    ]
-    for line in line_groups(loose):
-        middles = [(c["x0"] + c["x1"]) / 2 for c in line]
-        if ("right" in cut and min(middles) > right) or ("left" in cut and max(middles) < left):
-            table.consumed.update(id(c) for c in line)
 
 
 def _stray_text(table: RawTable, chars: list[Char], rules: list[Rule]) -> Diagnostic | None:
