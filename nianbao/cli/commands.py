@@ -393,7 +393,9 @@ def validate(args: argparse.Namespace) -> int:
                 codes.append(_validate_one(STDIN_NAME, staged))
             continue
         if given.is_dir():
-            reports = _reports_in(given, not_reports)
+            from nianbao.collection.report_file import reports_in
+
+            reports = reports_in(given, not_reports)
             if not reports:
                 # As `convert` and `review` of a folder with nothing for them: an input unread.
                 error(f"{given}: no reports (*.json) in this folder")
@@ -438,25 +440,6 @@ def _validate_one(shown: str, path: Path) -> int:
     if not problems:
         print(f"{printable(shown)}: valid" + (f"; {unsure}" if unsure else ""))
     return InputsFailedError.exit_code if problems else 0
-
-
-def _reports_in(folder: Path, not_reports: list[Path]) -> list[Path]:
-    """The report files under `folder`: `*.json`, not hidden, not a hot folder's
-    `.error.json`, in hidden folders not entered. A .json that does not say it is a nianbao
-    report (`names_report_schema`: a dataset's manifest.json) is added to `not_reports`, as
-    `review` passes it over; one that says so and breaks the schema is validated, and fails."""
-    from nianbao.collection.report_file import names_report_schema
-
-    found = sorted(
-        path
-        for path in folder.rglob("*.json")
-        if not any(part.startswith(".") for part in path.relative_to(folder).parts)
-        and not path.name.endswith(".error.json")
-        and path.is_file()
-    )
-    reports = [path for path in found if names_report_schema(path)]
-    not_reports += sorted(set(found) - set(reports))
-    return reports
 
 
 def _options(args: argparse.Namespace) -> ConvertOptions:

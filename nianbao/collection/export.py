@@ -50,7 +50,7 @@ from openpyxl.utils import get_column_letter
 
 from nianbao.collection.partial import figure_state, of_data
 from nianbao.collection.progress import SILENT, Steps, counted
-from nianbao.collection.report_file import names_report_schema, read_report, read_reports
+from nianbao.collection.report_file import read_report, read_reports, reports_in
 from nianbao.collection.sources import source_path
 from nianbao.errors import DocumentLoadError, NianbaoError
 from nianbao.forms import FORMS
@@ -123,31 +123,17 @@ Row = list[Cell]
 
 
 def report_files(paths: Sequence[Path], not_reports: list[Path] | None = None) -> list[Path]:
-    """The report files named, with folders searched recursively for `*.json`.
-
-    The hot folder's `*.error.json` files are not reports and are left out of folders; so is a
-    folder's .json that does not say it is a nianbao report (`names_report_schema`: a dataset's
-    manifest.json), added to `not_reports`, as `review` and `validate` pass it over. One that
-    says so and cannot be read stays, and fails by name; a file named itself is read whatever it
-    is. A folder with no reports is an input unread (`DocumentLoadError`), as `convert` and
-    `review` of a folder with nothing for them.
+    """The report files named, with each folder's found as `review` and `validate` find them
+    (`reports_in`: its non-reports added to `not_reports`); a file named itself is read
+    whatever it is. A folder with no reports is an input unread (`DocumentLoadError`), as
+    `convert` and `review` of a folder with nothing for them.
     """
     found: list[Path] = []
     for path in paths:
         if not path.is_dir():
             found.append(path)
             continue
-        candidates = sorted(
-            p
-            for p in path.rglob("*.json")
-            if not p.name.endswith(".error.json") and not p.name.startswith(".")
-        )
-        reports: list[Path] = []
-        for candidate in candidates:
-            if names_report_schema(candidate):
-                reports.append(candidate)
-            elif not_reports is not None:
-                not_reports.append(candidate)
+        reports = reports_in(path, not_reports)
         if not reports:
             raise DocumentLoadError(
                 "is a folder with no reports (*.json) to export", source=str(path)

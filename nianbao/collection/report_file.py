@@ -99,3 +99,26 @@ def names_report_schema(path: Path) -> bool:
         return False
     tag = data.get("schema") if isinstance(data, dict) else None
     return isinstance(tag, str) and tag.startswith(SCHEMA_NAME + "/")
+
+
+def reports_in(folder: Path, not_reports: list[Path] | None = None) -> list[Path]:
+    """The report files under `folder`, the one walk of `export`, `validate` and `review`: its
+    `*.json` files, sorted, hidden ones and those in hidden folders left out (another program's,
+    a `.git`), and a hot folder's `*.error.json`, which are not reports. A .json that does not
+    say it is a nianbao report (`names_report_schema`: a dataset's manifest.json) is passed over,
+    added to `not_reports`; one that says so and cannot be read stays, and fails by name. Empty
+    when there are none: what a folder without reports is, each command says."""
+    found = sorted(
+        path
+        for path in folder.rglob("*.json")
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        and not path.name.endswith(".error.json")
+        and path.is_file()
+    )
+    reports: list[Path] = []
+    for path in found:
+        if names_report_schema(path):
+            reports.append(path)
+        elif not_reports is not None:
+            not_reports.append(path)
+    return reports

@@ -32,7 +32,7 @@ from rich.console import Console
 
 from nianbao.adapters._accepts import IMAGE_FORMATS
 from nianbao.collection import sources as sources_of
-from nianbao.collection.report_file import names_report_schema, read_report
+from nianbao.collection.report_file import read_report, reports_in
 from nianbao.convert.options import ConvertOptions, Limits
 from nianbao.errors import (
     DocumentLoadError,
@@ -50,7 +50,6 @@ from nianbao.runtime.batch import Lines
 from nianbao.runtime.inputs import (
     alternative_names,
     documents_in,
-    is_ignored,
     passed_over,
     printable,
 )
@@ -118,9 +117,10 @@ def is_report_file(path: Path) -> bool:
 
 def plan(inputs: Sequence[Path], not_reports: list[Path] | None = None) -> list[Job]:
     """Each input, and the folder its page goes to; a folder's reports and documents without a
-    report beside them, in order. A folder's .json files that are not nianbao reports (a
-    dataset's manifest.json: `names_report_schema`) are passed over, added to `not_reports`;
-    one named as an input is reviewed, and fails by name."""
+    report beside them, in order. A folder's reports are found as `export` and `validate` find
+    them (`reports_in`: its .json files that are not nianbao reports, a dataset's
+    manifest.json, passed over, added to `not_reports`); one named as an input is reviewed, and
+    fails by name."""
     found: list[Path] = []
     for given in inputs:
         if not given.is_dir():
@@ -129,19 +129,7 @@ def plan(inputs: Sequence[Path], not_reports: list[Path] | None = None) -> list[
         if (given / DATASET_REPORTS).is_file():
             found += _dataset_reports(given)
             continue
-        reports = []
-        for p in sorted(given.rglob("*.json")):
-            if (
-                not p.is_file()
-                or p.is_symlink()
-                or p.name.endswith(".error.json")
-                or any(is_ignored(part) for part in p.relative_to(given).parts)
-            ):
-                continue
-            if names_report_schema(p):
-                reports.append(p)
-            elif not_reports is not None:
-                not_reports.append(p)
+        reports = reports_in(given, not_reports)
         reported = {(p.parent, p.stem) for p in reports}
         documents = [
             d
