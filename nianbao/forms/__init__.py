@@ -16,6 +16,7 @@ from pathlib import Path
 from nianbao.errors import FormSpecError
 from nianbao.forms.files import FORMS_DIR, load
 from nianbao.forms.spec import (
+    WRITTEN_YEAR,
     CheckSpec,
     Form,
     Forms,
@@ -25,6 +26,7 @@ from nianbao.forms.spec import (
     SectionKey,
     Statistics,
     TableSpec,
+    Titles,
 )
 
 ENVIRONMENT = "NIANBAO_FORMS"
@@ -54,6 +56,7 @@ __all__ = [
     "ENVIRONMENT",
     "FORMS",
     "FORMS_DIR",
+    "WRITTEN_YEAR",
     "CheckSpec",
     "Form",
     "FormSpecError",
@@ -64,5 +67,6 @@ __all__ = [
     "SectionKey",
     "Statistics",
     "TableSpec",
+    "Titles",
     "load",
 ]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from nianbao.errors import EquationError, FormSpecError
 from nianbao.forms.equations import parse
 from nianbao.forms.spec import (
+    WRITTEN_YEAR,
     CheckSpec,
     Form,
     Forms,
@@ -32,6 +33,7 @@ from nianbao.forms.spec import (
     SectionSpec,
     Statistics,
     TableSpec,
+    Titles,
 )
 
 FORMS_DIR = Path(__file__).parent
@@ -146,6 +148,12 @@ class _RawProse(_Raw):
     channel_words: list[str]
     qualifiers: list[_RawProseQualifier] = []
     none_forms: list[str] = []
+    title_subjects: list[str]
+    title_words: str
+    title_line: str
+    title_in_chrome: str
+    title_naming: str
+    title_body: str
     report_titles: list[str] = []
     figures: list[_RawProseFigure]
 
@@ -177,6 +185,7 @@ def load(directory: Path = FORMS_DIR) -> Forms:
             ProseQualifier(q.meaning, q.scope, tuple(q.words)) for q in prose.qualifiers
         ),
         prose_none_forms=tuple(prose.none_forms),
+        titles=_titles(prose_path, prose),
         directory=directory,
         report_titles=tuple(_report_title(prose_path, p) for p in prose.report_titles),
     )
@@ -383,13 +392,38 @@ def _prose_figure(path: Path, raw: _RawProseFigure) -> ProseFigure:
     return ProseFigure(raw.key, raw.label, raw.section, patterns, nones, tuple(raw.table_labels))
 
 
+def _titles(path: Path, prose: _RawProse) -> Titles:
+    """The `title_*` patterns, {SUBJECT} and {YEAR} written out."""
+    subject = "(?:" + "|".join(re.escape(s) for s in prose.title_subjects) + ")"
+    year = f"(?P<year>{WRITTEN_YEAR})"
+
+    def title(key: str, pattern: str, groups: tuple[str, ...] = ()) -> re.Pattern[str]:
+        expanded = pattern.replace("{SUBJECT}", subject).replace("{YEAR}", year)
+        return _title_pattern(path, key, expanded, groups, written=pattern)
+
+    return Titles(
+        words=title("title_words", prose.title_words),
+        line=title("title_line", prose.title_line),
+        in_chrome=title("title_in_chrome", prose.title_in_chrome),
+        naming=title("title_naming", prose.title_naming, ("year", "body")),
+        body=title("title_body", prose.title_body, ("year", "body")),
+    )
+
+
 def _report_title(path: Path, pattern: str) -> re.Pattern[str]:
+    return _title_pattern(path, "report_titles", pattern, ("year",), written=pattern)
+
+
+def _title_pattern(
+    path: Path, key: str, pattern: str, groups: tuple[str, ...], *, written: str
+) -> re.Pattern[str]:
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
-        raise FormSpecError(f"{path}: report_titles: {pattern!r} is no pattern: {exc}") from exc
-    if "year" not in compiled.groupindex:
-        raise FormSpecError(f"{path}: report_titles: {pattern!r} has no group `year`")
+        raise FormSpecError(f"{path}: {key}: {written!r} is no pattern: {exc}") from exc
+    for group in groups:
+        if group not in compiled.groupindex:
+            raise FormSpecError(f"{path}: {key}: {written!r} has no group `{group}`")
     return compiled
 
 

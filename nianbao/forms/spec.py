@@ -205,6 +205,22 @@ class ProseQualifier:
     words: tuple[str, ...]
 
 
+#: A year as a report writes it, in figures or in Chinese numerals (二〇二一): {YEAR} in the
+#: prose's title patterns. Not a group, for the caller to make it one.
+WRITTEN_YEAR = r"(?:19|20)\d{2}|[二〇一三四五六七八九零○]{4}"
+
+
+@dataclass(frozen=True)
+class Titles:
+    """What names a report, from prose.toml's `title_*` (see there what each matches)."""
+
+    words: re.Pattern[str]  # anywhere in a text, it names the text a report
+    line: re.Pattern[str]  # a line at the text's top that is its title
+    in_chrome: re.Pattern[str]  # a line among a page's chrome that is the report's title
+    naming: re.Pattern[str]  # names the report: groups `year` and `body`
+    body: re.Pattern[str]  # the body a title names before its year: groups `body` and `year`
+
+
 @dataclass(frozen=True, eq=False)  # by identity, like CheckSpec
 class Forms:
     """All the forms, newest first, and what is derived from them."""
@@ -214,6 +230,7 @@ class Forms:
     channel_words: tuple[str, ...]
     prose_qualifiers: tuple[ProseQualifier, ...]
     prose_none_forms: tuple[str, ...]  # the forms whose reports' statements of none are read
+    titles: Titles
     directory: Path
     # A line that is all of one of these is the report's title, its group `year` the year.
     report_titles: tuple[re.Pattern[str], ...] = ()

@@ -50,7 +50,6 @@ _CHROME_GROUPS = re.compile(r"【[^】]*(?:字体|打印|关闭|收藏|纠错|�
 _FONT_SIZE_SWITCH = re.compile(r"\s+大\s+中\s+小\s*$")
 # A menu: four or more short words separated by spaces, no punctuation.
 _MENU = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}\s+){3,}[\u4e00-\u9fff]{2,6}$")
-_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).*(?:报告|工作)|年度报告|年报")
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;！？]")
 _TAIL_TRIGGER = re.compile(r"^(?:分享(?:文章)?到?[:：]?|返回顶部|回到顶部|关注(?:微信)?公众号)$")
 _HEAD_WINDOW = 15  # non-blank lines before a title that may still be site chrome
@@ -144,7 +143,7 @@ def _title_index(lines: Sequence[Line]) -> int | None:
         if parse_numbering(text) is not None:
             return None  # a numbered heading: the body has begun, no title or chrome after it
         if (
-            _TITLE.search(text)
+            FORMS.titles.in_chrome.search(text)
             and not _MENU.match(text)
             and len(text) <= 60
             and not _SENTENCE_PUNCTUATION.search(text)

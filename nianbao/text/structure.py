@@ -21,7 +21,6 @@ from nianbao.text.tables import FoundTable, Line
 
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 _HEADING_MAX = 50
-_TITLE = re.compile(r"(?:政府信息公开|政务公开|信息公开).*(?:报告|工作)$|年度报告$")
 _TITLE_WINDOW = 8  # non-blank lines at the top where a title may stand
 #: Lines at the top where a page's navigation, its title and the report's first chapter stand.
 _PRINTED_TITLE_REACH = 400
@@ -95,7 +94,7 @@ def _title_span(lines: Sequence[Line], *, stop: int) -> tuple[int, int] | None:
             return None
         if _SENTENCE_END.search(text) or len(text) > _HEADING_MAX:
             continue
-        if _TITLE.search(text):
+        if FORMS.titles.line.search(text):
             following = _next_nonblank(lines, i + 1, stop)
             if (
                 following is not None

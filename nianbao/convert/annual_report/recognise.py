@@ -28,7 +28,7 @@ from pathlib import PurePath
 
 from nianbao.convert.annual_report.grids import classify, names_a_row
 from nianbao.convert.annual_report.labels import best_label
-from nianbao.forms import FORMS, Form, SectionKey
+from nianbao.forms import FORMS, WRITTEN_YEAR, Form, SectionKey
 from nianbao.schemas.model import Block, Diagnostic, Document, Section
 from nianbao.text.numbering import numbering_level
 from nianbao.text.numbers import chinese_digits, chinese_number
@@ -38,19 +38,11 @@ from nianbao.text.script import fold
 Template = str | None
 
 _HEADING_MAX = 40
-_TITLE_WORDS = re.compile(
-    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
-)
-_YEAR = r"((?:19|20)\d{2}|[二〇一三四五六七八九零○]{4})"
+_YEAR = f"({WRITTEN_YEAR})"
 _TITLE_YEAR = re.compile(_YEAR + r"\s*年")
 _PERIOD = re.compile(
     r"(?:统计(?:期限|日期|时间|区间|周期)|数据)[^。]{0,20}?" + _YEAR + r"年\s*1\s*月\s*1\s*日"
     r"\s*(?:起)?\s*(?:至|到|-|~)\s*" + _YEAR + r"年\s*12\s*月\s*31\s*日"
-)
-_NAMING = re.compile(
-    _YEAR
-    + r"年(?:度)?([\u4e00-\u9fff]{0,20}?)(?:政府信息公开|政务公开|信息公开)"
-    + r"(?:工作)?(?:年度)?(?:工作)?(?:情况)?报告"
 )
 _ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _NAME_YEAR = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})(?![0-9A-Za-z])")
@@ -90,7 +82,7 @@ def is_annual_report(document: Document, sections: list[Section]) -> bool:
     crawler's dump may print the body on one line (标题: …2012年政府信息公开工作年度报告, then the
     text with 一、概述…二、主动公开政府信息情况… run in): its chapters are then read in the run."""
     top = [document.title or ""] + [b.text for b in document.blocks[:4] if b.kind != "table"]
-    named = any(_TITLE_WORDS.search(fold(t)) for t in top)
+    named = any(FORMS.titles.words.search(fold(t)) for t in top)
     core_sections = {s.key for s in sections} & {"proactive", "applications", "review_litigation"}
     if named and len(sections) < 2:
         return len(_section_keys(run_in_headings(document))) >= 2
@@ -200,7 +192,7 @@ def recognise(
 
 def _year(document: Document, diagnostics: list[Diagnostic]) -> int | None:
     texts = [fold(b.text) for b in document.blocks if b.kind != "table"]
-    if document.title and _TITLE_WORDS.search(fold(document.title)):
+    if document.title and FORMS.titles.words.search(fold(document.title)):
         match = _TITLE_YEAR.search(fold(document.title))
         if match:
             return _as_year(match.group(1))
@@ -209,9 +201,9 @@ def _year(document: Document, diagnostics: list[Diagnostic]) -> int | None:
         if match:
             return _as_year(match.group(1))
     for text in texts:
-        match = _NAMING.search(text)
+        match = FORMS.titles.naming.search(text)
         if match:
-            return _as_year(match.group(1))
+            return _as_year(match.group("year"))
     counts = Counter(int(m.group(1)) for t in texts for m in _ANY_YEAR.finditer(t))
     if not counts:
         return None
@@ -312,15 +304,12 @@ def _title_name(document: Document) -> str | None:
     candidates = [document.title or ""] + [b.text for b in document.blocks[:4]]
     for text in candidates:
         folded = re.sub(r"\s+", "", fold(text))
-        match = re.search(
-            r"([\u4e00-\u9fff]{2,20}?)" + _YEAR + r"年(?:度)?(?:政府信息公开|政务公开|信息公开)",
-            folded,
-        )
-        if match and _BODY_END.search(_strip_verbs(match.group(1))):
-            return _strip_verbs(match.group(1))
-        match = _NAMING.search(folded)
-        if match and match.group(2) and _BODY_END.search(_strip_verbs(match.group(2))):
-            return _strip_verbs(match.group(2))
+        match = FORMS.titles.body.search(folded)
+        if match and _BODY_END.search(_strip_verbs(match.group("body"))):
+            return _strip_verbs(match.group("body"))
+        match = FORMS.titles.naming.search(folded)
+        if match and match.group("body") and _BODY_END.search(_strip_verbs(match.group("body"))):
+            return _strip_verbs(match.group("body"))
     return None
 
 
