@@ -10,6 +10,7 @@ the words Chromium marks with ActualText (人, 民, 工, 行, 文...) it reads.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 from pdfminer.pdfdocument import PDFDocument
@@ -17,7 +18,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 
-from nianbao.adapters._pdf_fonts import fonts_without_to_unicode, is_real_character
+from nianbao.adapters._pdf_fonts import fonts_without_to_unicode, inflated, is_real_character
 from nianbao.adapters._pdf_unicode_maps import MapValues
 from nianbao.convert.pipeline import convert_path
 
@@ -113,3 +114,12 @@ def test_a_to_unicode_map_s_values_are_its_bfchar_and_bfrange_destinations() -> 
     )
     assert all(values.holds(ord(c)) for c in "中\U00020000012Ab")
     assert not values.holds(ord("3")) and not values.holds(ord("B"))
+
+
+def test_a_stream_inflating_past_the_limit_is_not_read_cut_short() -> None:
+    """A ToUnicode map or object stream cut at the limit would be read in part (a map's later
+    entries missing: its characters counted as outside it); past the limit it is not read."""
+    raw = zlib.compress(b"<0001> <4E00>\n" * 100)
+    assert inflated(raw, 10_000) == b"<0001> <4E00>\n" * 100
+    assert inflated(raw, 1_000) is None
+    assert inflated(b"not deflate", 10_000) is None

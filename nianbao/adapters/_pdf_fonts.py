@@ -94,23 +94,42 @@ def _object_streams(data: bytes) -> Iterator[list[bytes]]:
     """The objects of each object stream of `data` (`/Type /ObjStm`), each one's body."""
     for match in _OBJECT_STREAM.finditer(data):
         start = data.rfind(b"obj", max(0, match.start() - _OBJECT_REACH), match.start())
-        opening = _STREAM_DATA.search(data, match.end(), match.end() + _OBJECT_REACH)
-        if start < 0 or opening is None:
+        stream = stream_at(data, start, match.end()) if start >= 0 else None
+        if stream is None:
             continue
-        head = data[start : opening.start()]
+        head, raw = stream
         first = _FIRST.search(head)
-        end = data.find(b"endstream", opening.end())
-        if first is None or end < 0 or not _FLATE.search(head) or b"/DecodeParms" in head:
+        if first is None or not _FLATE.search(head) or b"/DecodeParms" in head:
             continue
-        try:
-            content = zlib.decompressobj().decompress(data[opening.end() : end], _MAX_INFLATED)
-        except zlib.error:
+        content = inflated(raw, _MAX_INFLATED)
+        if content is None:
             continue
         at = int(first.group(1))
         numbers = content[:at].split()
         offsets = [int(n) for n in numbers[1::2] if n.isdigit()]
         ends = [*offsets[1:], len(content) - at]
         yield [content[at + a : at + b] for a, b in zip(offsets, ends, strict=True)]
+
+
+def stream_at(data: bytes, start: int, keyword_from: int) -> tuple[bytes, bytes] | None:
+    """The dictionary and the raw data of the stream object that starts at `start` in `data`,
+    its `stream` keyword looked for from `keyword_from`, within reach; None where it has none."""
+    opening = _STREAM_DATA.search(data, keyword_from, keyword_from + _OBJECT_REACH)
+    end = data.find(b"endstream", opening.end()) if opening is not None else -1
+    if opening is None or end < 0:
+        return None
+    return data[start : opening.start()], data[opening.end() : end]
+
+
+def inflated(raw: bytes, limit: int) -> bytes | None:
+    """`raw` inflated (FlateDecode); None where it is damaged, or inflates past `limit` (damage
+    or a bomb: what lies past it is not read, rather than read cut short)."""
+    inflater = zlib.decompressobj()
+    try:
+        content = inflater.decompress(raw, limit)
+    except zlib.error:
+        return None
+    return None if inflater.unconsumed_tail else content
 
 
 def is_real_character(code: int) -> bool:

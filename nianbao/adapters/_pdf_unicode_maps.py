@@ -23,15 +23,13 @@ import bisect
 import ctypes
 import operator
 import re
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
-from nianbao.adapters._pdf_fonts import is_real_character, unprefixed
+from nianbao.adapters._pdf_fonts import inflated, is_real_character, stream_at, unprefixed
 from nianbao.adapters._pdf_text import Char
 from nianbao.adapters._pdfium_api import Api
 from nianbao.schemas.model import Diagnostic, PagesOrigin
 
-_STREAM = re.compile(rb"stream\r?\n")
 _FLATE = re.compile(rb"/FlateDecode\b")
 _OTHER_FILTER = re.compile(rb"/(?:ASCII85|ASCIIHex|LZW|RunLength|DCT|JPX|JBIG2|CCITTFax)Decode\b")
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
@@ -41,7 +39,6 @@ _RANGE_ENTRY = re.compile(
     rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(?:<([0-9A-Fa-f]*)>|\[([^\]]*)\])"
 )
 _HEX = re.compile(rb"<([0-9A-Fa-f]*)>")
-_OBJECT_REACH = 65_536  # how far from `N 0 obj` its stream is looked for
 _MAX_INFLATED = 4 * 2**20  # a ToUnicode map inflating past this is damage: counted as unread
 _ACTUAL_TEXT = b"ActualText"
 _TEXT = operator.itemgetter("text")
@@ -135,19 +132,13 @@ class ToUnicodeMaps:
         data, at = self._data, self._objects.get(number)
         if at is None:
             return None
-        opening = _STREAM.search(data, at, at + _OBJECT_REACH)
-        end = data.find(b"endstream", opening.end()) if opening is not None else -1
-        if opening is None or end < 0:
+        stream = stream_at(data, at, at)
+        if stream is None:
             return None
-        head, body = data[at : opening.start()], data[opening.end() : end]
+        head, body = stream
         if _OTHER_FILTER.search(head):
             return None
-        if not _FLATE.search(head):
-            return body
-        try:
-            return zlib.decompressobj().decompress(body, _MAX_INFLATED)
-        except zlib.error:
-            return None
+        return inflated(body, _MAX_INFLATED) if _FLATE.search(head) else body
 
 
 def _objects(data: bytes, numbers: Iterable[int]) -> dict[int, int]:
